@@ -1,0 +1,45 @@
+"""Shared look for every Plotly figure: palette, fonts, layout and the source line.
+
+One palette for the whole product (Okabe–Ito, colour-blind safe). Figures are plain Plotly objects:
+pages render them, tests read their traces, exports write them to images.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from sendlib.codes import EHC_PLAN, NO_SEN, SEN_SUPPORT
+
+# Okabe & Ito (2008), ordered for contrast on white; all meet 3:1 against white except yellow (unused
+# for marks that carry meaning alone).
+OKABE_ITO: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
+PROVISION_COLOURS: dict[str, str] = {SEN_SUPPORT: "#0072B2", EHC_PLAN: "#D55E00", NO_SEN: "#6B6B6B"}
+COMPARATOR_GREY = "#595959"
+TEXT_COLOUR = "#1F1F1F"
+FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+
+
+def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None = None) -> go.Figure:
+    """Apply the product's layout: title, readable fonts, white background, source line at the foot."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20, "color": TEXT_COLOUR}},
+        font={"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOUR},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=height,
+        margin={"l": 10, "r": 20, "t": 80, "b": 70 if source else 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"font": {"size": 14}},
+    )
+    if source:
+        add_source_line(fig, source)
+    return fig
+
+
+def add_source_line(fig: go.Figure, source: str) -> go.Figure:
+    """Write ``source`` small at the bottom left of the figure, so it travels with every export."""
+    fig.add_annotation(
+        text=source, xref="paper", yref="paper", x=0, y=0, yshift=-60, xanchor="left", yanchor="top",
+        showarrow=False, font={"size": 11, "color": "#404040"}, name="source",
+    )
+    return fig

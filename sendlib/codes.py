@@ -1,0 +1,100 @@
+"""The census vocabulary: primary-need codes, provisions, geographic levels and census periods.
+
+Codes are the DfE school census codes (DESIGN.md §4). Short labels are as the local strategies write
+them (SpLD, not SPLD); full names follow DfE's current filter labels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Need:
+    """One primary need: DfE code, the short label the strategies use, and its full name."""
+
+    code: str
+    short: str
+    name: str
+
+
+NEEDS: tuple[Need, ...] = (
+    Need("ASD", "ASD", "Autistic spectrum disorder"),
+    Need("SLCN", "SLCN", "Speech, language and communication needs"),
+    Need("MLD", "MLD", "Moderate learning difficulty"),
+    Need("SEMH", "SEMH", "Social, emotional and mental health"),
+    Need("SPLD", "SpLD", "Specific learning difficulty"),
+    Need("OTH", "OTH", "Other difficulty or disability"),
+    Need("PD", "PD", "Physical disability"),
+    Need("HI", "HI", "Hearing impairment"),
+    Need("NSA", "NSA", "SEN support but no specialist assessment of type of need"),
+    Need("VI", "VI", "Vision impairment"),
+    Need("SLD", "SLD", "Severe learning difficulty"),
+    Need("MSI", "MSI", "Multi-sensory impairment"),
+    Need("PMLD", "PMLD", "Profound and multiple learning difficulty"),
+    Need("DS", "DS", "Down syndrome"),
+    Need("UNK", "Unknown", "Not recorded or missing"),
+)
+NEED_BY_CODE: dict[str, Need] = {need.code: need for need in NEEDS}
+
+SEN_SUPPORT = "SEN support"
+EHC_PLAN = "EHC plan"
+NO_SEN = "No SEN"
+SEN_PROVISIONS: tuple[str, ...] = (SEN_SUPPORT, EHC_PLAN)
+PROVISIONS: tuple[str, ...] = (SEN_SUPPORT, EHC_PLAN, NO_SEN)
+
+NATIONAL = "National"
+REGIONAL = "Regional"
+LOCAL_AUTHORITY = "Local authority"
+SCHOOL = "School"
+GEOGRAPHIC_LEVELS: tuple[str, ...] = (NATIONAL, REGIONAL, LOCAL_AUTHORITY, SCHOOL)
+ENGLAND_CODE = "E92000001"
+
+TOTAL_PHASE = "Total"
+
+# Symbols Explore Education Statistics publishes instead of a number (older files use ':' and '~').
+PUBLISHED_SYMBOLS: dict[str, str] = {
+    "c": "confidential",
+    "x": "not available",
+    "z": "not applicable",
+    "low": "rounds to 0",
+    "u": "low reliability",
+    ":": "not available",
+    "~": "rounds to 0",
+}
+
+_PERIOD_RE = re.compile(r"^(\d{4})(\d{2})$")
+
+
+def is_valid_period(period: str) -> bool:
+    """True for an EES academic-year period such as ``201920`` (the second year follows the first)."""
+    match = _PERIOD_RE.match(period)
+    if not match:
+        return False
+    first, second = int(match.group(1)), int(match.group(2))
+    return 1990 <= first <= 2100 and (first + 1) % 100 == second
+
+
+def format_period(period: str) -> str:
+    """``201920`` → ``2019/20``; anything else is returned unchanged."""
+    return f"{period[:4]}/{period[4:]}" if is_valid_period(period) else period
+
+
+def level_of_area_code(area_code: str) -> str:
+    """Geographic level implied by an ONS code: E92 national, E12 regional, otherwise local authority."""
+    if area_code.startswith("E92"):
+        return NATIONAL
+    if area_code.startswith("E12"):
+        return REGIONAL
+    return LOCAL_AUTHORITY
+
+
+def need_short(code: str) -> str:
+    """The short label of a need code as the strategies write it (unknown codes pass through)."""
+    return NEED_BY_CODE[code].short if code in NEED_BY_CODE else code
+
+
+def need_name(code: str) -> str:
+    """The full name of a need code (unknown codes pass through)."""
+    return NEED_BY_CODE[code].name if code in NEED_BY_CODE else code

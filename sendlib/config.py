@@ -1,0 +1,160 @@
+"""Typed settings for one local area, loaded once from ``config.yaml``.
+
+Every key has a default and a one-line explanation (the ``help`` metadata on each field); the README's
+configuration table is generated from the same text. Unknown keys are an error, so a typo in
+``config.yaml`` is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
+CONFIG_ENV_VAR = "SENDLIB_CONFIG"
+DB_ENV_VAR = "SENDLIB_DB"
+
+
+class ConfigError(ValueError):
+    """config.yaml is missing a value, has an unknown key, or a value of the wrong type."""
+
+
+def _key(default: Any, help_text: str) -> Any:
+    """A config field with its default and its one-line explanation."""
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help_text})
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class AreaConfig:
+    """The local area the dashboard is for."""
+
+    name: str = _key("Sunderland", "Local area name as it appears in titles and summaries.")
+    code: str = _key("E08000024", "Current ONS/DfE code of the local authority (new_la_code).")
+    old_la_code: str = _key("394", "DfE three-digit LA code; keeps the area's identity across code changes.")
+    region_code: str = _key("E12000001", "ONS code of the area's region, used as a comparator.")
+    region_name: str = _key("North East", "Name of the area's region.")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where the data lives."""
+
+    path: str = _key("data/send.duckdb", "DuckDB file, relative to the project folder (SENDLIB_DB overrides).")
+    demo_on_first_run: bool = _key(True, "Load the shipped demo data when the store is empty on first run.")
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    """How figures are shown."""
+
+    percent_decimals: int = _key(1, "Decimal places for percentages in tables, charts and summaries.")
+    chart_height: int = _key(520, "Height in pixels of the main charts.")
+
+
+@dataclass(frozen=True)
+class UploadConfig:
+    """Limits and checks for census uploads."""
+
+    max_file_mb: int = _key(200, "Largest census file accepted, in megabytes.")
+    change_warning_pct: float = _key(
+        25.0, "Warn before loading when a provision total moves more than this % from the previous period."
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings for one local area's dashboard."""
+
+    area: AreaConfig = field(default_factory=AreaConfig, metadata={"help": "The local area."})
+    comparators: list[str] = _key(
+        ["E92000001", "E12000001"],
+        "Area codes shown beside the local area (England, the region, statistical neighbours).",
+    )
+    store: StoreConfig = field(default_factory=StoreConfig, metadata={"help": "The DuckDB store."})
+    display: DisplayConfig = field(default_factory=DisplayConfig, metadata={"help": "Display settings."})
+    upload: UploadConfig = field(default_factory=UploadConfig, metadata={"help": "Census upload checks."})
+
+    @property
+    def db_path(self) -> Path:
+        """The store file: ``SENDLIB_DB`` if set, else ``store.path`` relative to the project."""
+        override = os.environ.get(DB_ENV_VAR)
+        path = Path(override) if override else Path(self.store.path)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _build(cls: type, raw: Any, where: str) -> Any:
+    """Build dataclass ``cls`` from a YAML mapping, checking key names and value types."""
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where or 'config'}: expected a mapping of settings, got {type(raw).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - set(fields))
+    if unknown:
+        raise ConfigError(f"{where or 'config'}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(fields)}")
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        f = fields[name]
+        path = f"{where}.{name}" if where else name
+        default = cls().__getattribute__(name)
+        if dataclasses.is_dataclass(default):
+            values[name] = _build(type(default), value, path)
+        else:
+            values[name] = _coerce(value, default, path)
+    return cls(**values)
+
+
+def _coerce(value: Any, default: Any, path: str) -> Any:
+    """Check one scalar or list value against the type of its default."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: expected true or false, got {value!r}")
+        return value
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{path}: expected a number, got {value!r}")
+        return type(default)(value)
+    if isinstance(default, list):
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            raise ConfigError(f"{path}: expected a list of codes, got {value!r}")
+        return [str(v) for v in value]
+    if not isinstance(value, (str, int)):
+        raise ConfigError(f"{path}: expected text, got {value!r}")
+    return str(value)
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read config.yaml (``path``, else ``SENDLIB_CONFIG``, else the project's) into a Config.
+
+    A missing file gives the defaults; a malformed one raises ConfigError naming the key.
+    """
+    chosen = Path(path or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH)
+    if not chosen.exists():
+        return Config()
+    try:
+        raw = yaml.safe_load(chosen.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{chosen}: not valid YAML ({exc})") from exc
+    return _build(Config, raw, "")
+
+
+def describe_keys(cls: type = Config, prefix: str = "") -> list[tuple[str, str, str]]:
+    """Every config key as (dotted name, default, explanation), for documentation and tests."""
+    rows: list[tuple[str, str, str]] = []
+    instance = cls()
+    for f in dataclasses.fields(cls):
+        name = f"{prefix}{f.name}"
+        value = getattr(instance, f.name)
+        if dataclasses.is_dataclass(value):
+            rows.extend(describe_keys(type(value), f"{name}."))
+        else:
+            rows.append((name, repr(value), f.metadata.get("help", "")))
+    return rows

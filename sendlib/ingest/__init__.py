@@ -1,0 +1,17 @@
+"""Readers that turn census files into the canonical census table (DESIGN.md §4), with validation.
+
+``load_census`` is the one load path: the demo data, the command line and the Upload page all use it.
+"""
+
+from __future__ import annotations
+
+from sendlib.ingest.census import (
+    CensusPreview,
+    IngestRejected,
+    LoadReport,
+    Problem,
+    load_census,
+    preview_census,
+)
+
+__all__ = ["CensusPreview", "IngestRejected", "LoadReport", "Problem", "load_census", "preview_census"]

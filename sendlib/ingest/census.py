@@ -1,0 +1,801 @@
+"""Census files → the canonical census table: detect, decode, validate, normalise, commit.
+
+One path for every census file (demo data, command line, Upload page):
+
+1. ``open_source`` checks size, binary signatures and encoding, and reads the header.
+2. The format is detected from the header (or given): ``ees`` (DfE open data, both layouts) or
+   ``template`` (the local template). Columns are matched by name, in any order, any case.
+3. DuckDB's own CSV reader stages the file inside one transaction (bad lines are collected, not fatal),
+   and set-based SQL normalises labels through the alias maps and checks every row. There is no Python
+   loop per row, so a national file loads in about the time DuckDB needs to read it.
+4. Any problem rejects the whole file: the transaction is rolled back, the attempt is recorded in the
+   load log, and ``IngestRejected`` lists the problems (first 50, then a count) with line and column.
+5. Otherwise the rows are written under a new load id. For each (period, area) the newest load is the
+   one in force (view ``census_current``); earlier versions are kept so a load can be undone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from sendlib.codes import (
+    EHC_PLAN,
+    LOCAL_AUTHORITY,
+    NATIONAL,
+    NO_SEN,
+    PUBLISHED_SYMBOLS,
+    REGIONAL,
+    SCHOOL,
+    SEN_SUPPORT,
+    TOTAL_PHASE,
+    format_period,
+)
+from sendlib.config import Config
+from sendlib.geography import known_areas
+from sendlib.ingest.labels import (
+    ALL_PUPILS,
+    ANY_SEN,
+    LABEL_KEY_SQL,
+    NEED_ALIASES,
+    PROVISION_ALIASES,
+    TOTAL_NEED,
+    UNKNOWN_PROVISION,
+    suggest,
+)
+from sendlib.ingest.source import SourceError, SourceFile, open_source
+from sendlib.store import Store, StoreError, Transaction
+
+FORMAT_EES = "ees"
+FORMAT_TEMPLATE = "template"
+FORMATS = (FORMAT_EES, FORMAT_TEMPLATE)
+FORMAT_NAMES = {
+    FORMAT_EES: "DfE 'Special educational needs in England' open data",
+    FORMAT_TEMPLATE: "local census template",
+}
+
+MAX_PROBLEMS_LISTED = 50
+MAX_PUPILS_IN_A_CELL = 20_000_000  # more than every pupil in England: a count this big is a mistake
+ProgressCallback = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, located where possible."""
+
+    message: str
+    line: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where).capitalize()}: {self.message}" if where else self.message
+
+
+class IngestRejected(Exception):
+    """The file was not loaded; nothing was written. ``problems`` says why, ``total`` how many in all."""
+
+    def __init__(self, file_name: str, problems: list[Problem], total: int | None = None) -> None:
+        self.file_name = file_name
+        self.problems = problems[:MAX_PROBLEMS_LISTED]
+        self.total = max(total or 0, len(problems))
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """Every listed problem, one per line, under a sentence saying nothing was loaded."""
+        count = f"{self.total} problem{'s' if self.total != 1 else ''}"
+        lines = [f"{self.file_name} was not loaded ({count} found; nothing was written):"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        if self.total > len(self.problems):
+            lines.append(f"  … and {self.total - len(self.problems)} more.")
+        return "\n".join(lines)
+
+
+@dataclass
+class LoadReport:
+    """What a successful (or already done) load did."""
+
+    load_id: int
+    file_name: str
+    format: str
+    rows_read: int
+    rows_stored: int
+    periods: list[str]
+    areas: list[str]
+    warnings: list[str] = field(default_factory=list)
+    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    already_loaded: bool = False
+
+    def summary(self) -> str:
+        """A short plain-English account of the load, for the command line and the page."""
+        if self.already_loaded:
+            return f"{self.file_name} was already loaded (load {self.load_id}); nothing changed."
+        periods = ", ".join(format_period(p) for p in self.periods)
+        areas = _list_some(self.areas)
+        return (
+            f"Loaded {self.file_name} as load {self.load_id} ({FORMAT_NAMES.get(self.format, self.format)}): "
+            f"{self.rows_stored:,} rows stored from {self.rows_read:,} read; census {periods}; {areas}."
+        )
+
+
+@dataclass
+class CensusPreview:
+    """What a file would change, worked out without writing anything."""
+
+    file_name: str
+    format: str
+    rows_read: int
+    periods: list[str]
+    areas: list[str]
+    warnings: list[str]
+    totals: pd.DataFrame                # period, area_name, provision, pupils in the file
+    changes: pd.DataFrame               # per need and provision: before, after, difference
+    already_loaded_as: int | None
+
+
+def _list_some(names: list[str], limit: int = 4) -> str:
+    shown = ", ".join(names[:limit])
+    more = len(names) - limit
+    noun = "area" if len(names) == 1 else "areas"
+    return f"{len(names)} {noun} ({shown}{f' and {more} more' if more > 0 else ''})"
+
+
+# -- formats ---------------------------------------------------------------------------------------
+# role → accepted header names, first match wins (all compared in lower case).
+_EES_COLUMNS: dict[str, tuple[str, ...]] = {
+    "period": ("time_period",),
+    "time_identifier": ("time_identifier",),
+    "geographic_level": ("geographic_level",),
+    "country_code": ("country_code",),
+    "country_name": ("country_name",),
+    "region_code": ("region_code",),
+    "region_name": ("region_name",),
+    "old_la_code": ("old_la_code",),
+    "new_la_code": ("new_la_code",),
+    "la_name": ("la_name",),
+    "school_urn": ("school_urn", "urn"),
+    "school_name": ("school_name",),
+    "phase": ("phase_type_grouping", "phase"),
+    "provision": ("sen_provision", "pupil_sen_status", "sen_status"),
+    "need": ("sen_primary_need", "primary_need"),
+    "count": ("pupil_count", "number_of_pupils"),
+}
+_EES_REQUIRED = ("period", "geographic_level", "provision", "need", "count")
+_EES_KNOWN_EXTRA = {"pupil_percent", "number_of_pupils_percent", "sen_status", "pupil_sen_status"}
+
+_TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "period": ("period", "time_period"),
+    "provision": ("provision", "sen_provision"),
+    "need": ("primary_need", "need", "sen_primary_need"),
+    "count": ("pupils", "count", "pupil_count"),
+    "phase": ("phase",),
+    "area_code": ("area_code",),
+    "area_name": ("area_name",),
+}
+_TEMPLATE_REQUIRED = ("period", "provision", "need", "count")
+
+_COLUMN_SPECS = {FORMAT_EES: (_EES_COLUMNS, _EES_REQUIRED), FORMAT_TEMPLATE: (_TEMPLATE_COLUMNS, _TEMPLATE_REQUIRED)}
+
+
+def detect_format(header: list[str], file_name: str) -> str:
+    """``ees`` when the header has DfE open-data columns, ``template`` for the local template."""
+    names = {column.strip().lower() for column in header}
+    if "geographic_level" in names or "time_period" in names:
+        return FORMAT_EES
+    if {"provision", "primary_need"} & names or "pupils" in names:
+        return FORMAT_TEMPLATE
+    raise IngestRejected(
+        file_name,
+        [
+            Problem(
+                "the columns do not match any census format we know. Expected either the DfE open-data "
+                "columns (time_period, geographic_level, sen_provision, sen_primary_need, pupil_count …) "
+                f"or the local template (period, provision, primary_need, pupils). Found: {', '.join(header[:12])}.",
+                line=1,
+            )
+        ],
+    )
+
+
+def _map_columns(header: list[str], fmt: str, file_name: str, has_period: bool) -> tuple[dict[str, int], list[str]]:
+    """Role → column index for ``fmt``; also the names of columns that will be ignored."""
+    spec, required = _COLUMN_SPECS[fmt]
+    lowered = [column.strip().lower() for column in header]
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(lowered):
+        if not name:
+            problems.append(Problem(f"column {index + 1} of the header has no name.", line=1))
+        elif name in seen:
+            problems.append(Problem(f"the column '{header[index]}' appears twice in the header.", line=1))
+        seen.setdefault(name, index)
+    mapping: dict[str, int] = {}
+    for role, accepted in spec.items():
+        for name in accepted:
+            if name in seen:
+                mapping[role] = seen[name]
+                break
+    for role in required:
+        if role not in mapping and not (role == "period" and has_period):
+            wanted = " or ".join(f"'{name}'" for name in spec[role])
+            problems.append(Problem(f"the required column {wanted} is missing.", line=1))
+    if problems:
+        raise IngestRejected(file_name, problems)
+    used = set(mapping.values())
+    ignored = [
+        header[i] for i in range(len(header))
+        if i not in used and not (fmt == FORMAT_EES and lowered[i] in _EES_KNOWN_EXTRA)
+    ]
+    return mapping, ignored
+
+
+# -- staging ---------------------------------------------------------------------------------------
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _stage_raw(tx: Transaction, source: SourceFile, file_name: str) -> int:
+    """Read the file with DuckDB into temp table raw_csv (c0…cN, all text); returns rows read.
+
+    Lines DuckDB cannot read (ragged, broken quoting) are collected in reject_errors and reported.
+    """
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.header))) + "}"
+    tx.execute("DROP TABLE IF EXISTS raw_csv")
+    tx.execute(
+        f"""CREATE TEMP TABLE raw_csv AS SELECT * FROM read_csv(?, header = true, auto_detect = false,
+            columns = {columns}, delim = ',', quote = '"', escape = '"', store_rejects = true,
+            rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans', max_line_size = 1048576)""",
+        [str(source.csv_path)],
+    )
+    rejects = tx.fetchall(
+        "SELECT line, column_name, error_type, error_message FROM csv_rejects ORDER BY line LIMIT ?",
+        [MAX_PROBLEMS_LISTED + 1],
+    )
+    if rejects:
+        total = tx.fetch_value("SELECT count(*) FROM csv_rejects")
+        raise IngestRejected(file_name, [_describe_reject(row, source.header) for row in rejects], total)
+    return int(tx.fetch_value("SELECT count(*) FROM raw_csv"))
+
+
+def _describe_reject(row: tuple, header: list[str]) -> Problem:
+    line, column_name, error_type, error_message = row
+    expected = len(header)
+    if error_type == "MISSING COLUMNS":
+        return Problem(f"this row has too few values: the header has {expected} columns.", line=line)
+    if error_type == "TOO MANY COLUMNS":
+        return Problem(f"this row has more values than the {expected} columns in the header.", line=line)
+    if error_type == "UNQUOTED VALUE":
+        return Problem("a quoted value is never closed (broken quoting: check for a stray \" mark).", line=line)
+    if error_type == "LINE SIZE OVER MAXIMUM":
+        return Problem("this line is longer than 1 MB; it is not a census row.", line=line)
+    if error_type == "INVALID ENCODING":
+        return Problem("this line has characters that cannot be read as text.", line=line)
+    return Problem(f"this line cannot be read as CSV ({error_message}).", line=line)
+
+
+def _column_sql(mapping: dict[str, int], role: str, default: str = "NULL") -> str:
+    """The SQL expression reading ``role`` from raw_csv, trimmed; ``default`` when the file lacks it."""
+    if role not in mapping:
+        return default
+    return f"nullif(trim(c{mapping[role]}), '')"
+
+
+def _header_name(header: list[str], mapping: dict[str, int], role: str) -> str:
+    return header[mapping[role]] if role in mapping else role
+
+
+def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Config, period: str | None) -> None:
+    """Temp table src: one row per file row with raw values under role names, plus line_no."""
+    if fmt == FORMAT_EES:
+        level = _column_sql(mapping, "geographic_level")
+        area_code = f"""CASE {level}
+            WHEN '{NATIONAL}' THEN {_column_sql(mapping, 'country_code')}
+            WHEN '{REGIONAL}' THEN {_column_sql(mapping, 'region_code')}
+            WHEN '{LOCAL_AUTHORITY}' THEN coalesce({_column_sql(mapping, 'new_la_code')}, {_column_sql(mapping, 'old_la_code')})
+            WHEN '{SCHOOL}' THEN {_column_sql(mapping, 'school_urn')} END"""
+        area_name = f"""CASE {level}
+            WHEN '{NATIONAL}' THEN {_column_sql(mapping, 'country_name')}
+            WHEN '{REGIONAL}' THEN {_column_sql(mapping, 'region_name')}
+            WHEN '{LOCAL_AUTHORITY}' THEN {_column_sql(mapping, 'la_name')}
+            WHEN '{SCHOOL}' THEN {_column_sql(mapping, 'school_name')} END"""
+        old_la = f"CASE WHEN {level} IN ('{LOCAL_AUTHORITY}', '{SCHOOL}') THEN {_column_sql(mapping, 'old_la_code')} END"
+    else:
+        level = "NULL"
+        area_code = _column_sql(mapping, "area_code", _quote_literal(config.area.code))
+        area_name = _column_sql(mapping, "area_name")
+        old_la = "NULL"
+    period_sql = _column_sql(mapping, "period", _quote_literal(period or ""))
+    tx.execute("DROP TABLE IF EXISTS src")
+    tx.execute(
+        f"""CREATE TEMP TABLE src AS
+        SELECT CAST(rowid - min(rowid) OVER () + 2 AS BIGINT) AS line_no,
+               {period_sql} AS period_raw,
+               {_column_sql(mapping, 'time_identifier')} AS time_identifier,
+               {level} AS level_raw,
+               upper({area_code}) AS area_code,
+               {area_name} AS area_name,
+               {old_la} AS old_la_code,
+               coalesce({_column_sql(mapping, 'phase')}, '{TOTAL_PHASE}') AS phase_raw,
+               {_column_sql(mapping, 'provision')} AS provision_raw,
+               {_column_sql(mapping, 'need')} AS need_raw,
+               {_column_sql(mapping, 'count')} AS count_raw
+        FROM raw_csv"""
+    )
+
+
+def _create_lookups(tx: Transaction) -> None:
+    """Temp tables of label aliases and DfE areas, joined by the normalising query."""
+    for table, aliases in (("provision_alias", PROVISION_ALIASES), ("need_alias", NEED_ALIASES)):
+        tx.execute(f"CREATE OR REPLACE TEMP TABLE {table} (key VARCHAR PRIMARY KEY, code VARCHAR)")
+        items = sorted(aliases.items())
+        tx.execute(
+            f"INSERT INTO {table} VALUES " + ", ".join("(?, ?)" for _ in items),
+            [value for pair in items for value in pair],
+        )
+    areas = list(known_areas().values())
+    tx.execute(
+        "CREATE OR REPLACE TEMP TABLE ref_area (area_code VARCHAR PRIMARY KEY, area_name VARCHAR, "
+        "level VARCHAR, old_la_code VARCHAR)"
+    )
+    tx.execute(
+        "INSERT INTO ref_area VALUES " + ", ".join("(?, ?, ?, ?)" for _ in areas),
+        [value for area in areas for value in (area.code, area.name, area.level, area.old_la_code)],
+    )
+
+
+_SYMBOL_LIST = ", ".join(_quote_literal(symbol) for symbol in PUBLISHED_SYMBOLS)
+
+
+def _normalise(tx: Transaction, config: Config) -> None:
+    """Temp table staged: src with codes, canonical geography and parsed counts (problems flagged)."""
+    tx.execute("DROP TABLE IF EXISTS staged")
+    tx.execute(
+        f"""CREATE TEMP TABLE staged AS
+        WITH parsed AS (
+            SELECT s.*,
+                regexp_replace(regexp_replace(period_raw, '^(\\d{{4}})[/-](\\d{{2}})$', '\\1\\2'),
+                               '^(\\d{{4}})[/-]\\d{{2}}(\\d{{2}})$', '\\1\\2') AS period,
+                pa.code AS provision,
+                na.code AS primary_need,
+                CASE WHEN lower(count_raw) IN ({_SYMBOL_LIST}) THEN lower(count_raw) END AS symbol,
+                CASE WHEN regexp_full_match(count_raw, '\\d{{1,3}}(,\\d{{3}})+|\\d+(\\.0+)?')
+                     THEN TRY_CAST(regexp_replace(regexp_replace(count_raw, ',', '', 'g'), '\\.0+$', '') AS BIGINT)
+                END AS pupils,
+                coalesce(s.level_raw, ra.level,
+                         CASE WHEN s.area_code LIKE 'E92%' THEN '{NATIONAL}'
+                              WHEN s.area_code LIKE 'E12%' THEN '{REGIONAL}' ELSE '{LOCAL_AUTHORITY}' END)
+                    AS geographic_level,
+                coalesce(s.area_name, ra.area_name,
+                         CASE WHEN s.area_code = ? THEN ? END) AS area_name_final,
+                coalesce(s.old_la_code, ra.old_la_code, CASE WHEN s.area_code = ? THEN ? END) AS old_la_final
+            FROM src s
+            LEFT JOIN provision_alias pa ON pa.key = {LABEL_KEY_SQL.format(col='s.provision_raw')}
+            LEFT JOIN need_alias na ON na.key = {LABEL_KEY_SQL.format(col='s.need_raw')}
+            LEFT JOIN ref_area ra ON ra.area_code = s.area_code
+        )
+        SELECT line_no, period_raw, period, time_identifier, geographic_level, area_code,
+               area_name_final AS area_name, old_la_final AS old_la_code,
+               CASE WHEN geographic_level = '{LOCAL_AUTHORITY}' THEN coalesce(old_la_final, area_code)
+                    ELSE area_code END AS area_key,
+               CASE WHEN lower(phase_raw) IN ('total', 'all schools', 'all') THEN '{TOTAL_PHASE}' ELSE phase_raw END AS phase,
+               provision_raw, provision, need_raw, primary_need, count_raw, pupils, symbol
+        FROM parsed""",
+        [config.area.code, config.area.name, config.area.code, config.area.old_la_code],
+    )
+
+
+# -- validation ------------------------------------------------------------------------------------
+def _problems_from(tx: Transaction, sql: str, params: list | None, describe: Callable[[tuple], Problem]) -> tuple[list[Problem], int]:
+    rows = tx.fetchall(f"SELECT * FROM ({sql}) LIMIT {MAX_PROBLEMS_LISTED + 1}", params)
+    if not rows:
+        return [], 0
+    total = tx.fetch_value(f"SELECT count(*) FROM ({sql})", params)
+    return [describe(row) for row in rows], int(total)
+
+
+def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: str) -> tuple[list[Problem], int]:
+    """Every problem in staged (first 50 per check), and how many there are in all."""
+    col = lambda role: _header_name(header, mapping, role)  # noqa: E731 - a short local alias reads best
+    checks: list[tuple[str, Callable[[tuple], Problem]]] = [
+        (
+            "SELECT line_no, period_raw FROM staged WHERE period IS NULL OR NOT regexp_full_match(period, '\\d{6}') "
+            "OR TRY_CAST(substr(period, 1, 4) AS INTEGER) NOT BETWEEN 1990 AND 2100 "
+            "OR (TRY_CAST(substr(period, 1, 4) AS INTEGER) + 1) % 100 <> TRY_CAST(substr(period, 5, 2) AS INTEGER) "
+            "ORDER BY line_no",
+            lambda r: Problem(
+                f"'{r[1] or ''}' is not a census period; expected an academic year such as 201920 or 2019/20.",
+                r[0], col("period")),
+        ),
+        (
+            "SELECT min(line_no), provision_raw, count(*) FROM staged WHERE provision IS NULL "
+            "GROUP BY provision_raw ORDER BY 1",
+            lambda r: _unknown_label(r, "provision", col("provision")),
+        ),
+        (
+            "SELECT min(line_no), need_raw, count(*) FROM staged WHERE primary_need IS NULL "
+            "GROUP BY need_raw ORDER BY 1",
+            lambda r: _unknown_label(r, "primary need", col("need")),
+        ),
+        (
+            f"SELECT line_no, count_raw, pupils FROM staged WHERE symbol IS NULL AND "
+            f"(pupils IS NULL OR pupils > {MAX_PUPILS_IN_A_CELL}) ORDER BY line_no",
+            lambda r: Problem(_count_problem(r[1], r[2]), r[0], col("count")),
+        ),
+        (
+            "SELECT line_no, area_code FROM staged WHERE area_code IS NULL OR geographic_level NOT IN "
+            f"('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}') ORDER BY line_no",
+            lambda r: Problem(
+                "the area is missing or its geographic level is not National, Regional, Local authority or School.",
+                r[0], col("geographic_level") if fmt == FORMAT_EES else col("area_code")),
+        ),
+        (
+            "SELECT min(line_no), max(line_no), period, area_name, phase, provision, primary_need "
+            "FROM staged WHERE provision IS NOT NULL AND primary_need IS NOT NULL "
+            "GROUP BY period, area_key, area_name, phase, provision, primary_need "
+            "HAVING count(DISTINCT coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)) > 1 ORDER BY 1",
+            lambda r: Problem(
+                f"two rows give different counts for the same figure ({format_period(r[2] or '')}, {r[3]}, "
+                f"phase {r[4]}, {r[5]}, {r[6]}); the other is on line {r[1]}.", r[0]),
+        ),
+    ]
+    problems: list[Problem] = []
+    total = 0
+    if "time_identifier" in mapping:
+        identifiers = [r[0] for r in tx.fetchall("SELECT DISTINCT time_identifier FROM staged ORDER BY 1")]
+        if len(identifiers) > 1:
+            problems.append(Problem(
+                f"the file mixes census dates ({', '.join(str(i) for i in identifiers)}); load one time_identifier per file.",
+                column=col("time_identifier")))
+            total += 1
+    for sql, describe in checks:
+        found, count = _problems_from(tx, sql, None, describe)
+        problems.extend(found)
+        total += count
+    return problems, total
+
+
+def _unknown_label(row: tuple, kind: str, column: str) -> Problem:
+    first_line, label, count = row
+    if label is None:
+        return Problem(f"the {kind} is blank ({count} row{'s' if count != 1 else ''}).", first_line, column)
+    nearest = suggest(label, "provision" if kind == "provision" else "need")
+    hint = f" Did you mean '{nearest}'?" if nearest else ""
+    rows = f" (and {count - 1} more row{'s' if count > 2 else ''})" if count > 1 else ""
+    return Problem(f"'{label}' is not a {kind} we recognise{rows}.{hint}", first_line, column)
+
+
+def _count_problem(raw: str | None, parsed: int | None) -> str:
+    symbols = ", ".join(PUBLISHED_SYMBOLS)
+    if raw is None:
+        return f"the count is blank; give a whole number of pupils or a published symbol ({symbols})."
+    text = raw.strip()
+    if text.startswith("-") and text[1:].replace(".", "", 1).isdigit():
+        return f"'{text}' is negative; a count of pupils cannot be below 0."
+    if text.replace(".", "", 1).isdigit():
+        if parsed is not None or "." not in text:
+            return f"'{text}' is too large to be a count of pupils (more than {MAX_PUPILS_IN_A_CELL:,})."
+        return f"'{text}' is not a whole number; counts of pupils are whole numbers."
+    return f"'{text}' is not a number; expected a whole number of pupils or a published symbol ({symbols})."
+
+
+# -- building the rows to store --------------------------------------------------------------------
+def _build_detail(tx: Transaction) -> None:
+    """Temp table detail: the canonical rows to store (totals dropped; No SEN derived where needed)."""
+    tx.execute("DROP TABLE IF EXISTS detail")
+    tx.execute(
+        f"""CREATE TEMP TABLE detail AS
+        WITH rows AS (
+            SELECT DISTINCT period, geographic_level, area_code, old_la_code, area_name, area_key, phase,
+                   provision,
+                   CASE WHEN primary_need = '{TOTAL_NEED}' THEN 'UNK' ELSE primary_need END AS primary_need,
+                   pupils, symbol, primary_need = '{TOTAL_NEED}' AS from_total
+            FROM staged
+            WHERE provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}')
+              AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')
+        ),
+        -- Pupils with no SEN have no primary need: their total row is stored under UNK, unless the file
+        -- also breaks them down by need, in which case the breakdown is kept and the total only checks it.
+        kept AS (
+            SELECT r.* EXCLUDE (from_total) FROM rows r
+            WHERE NOT (r.from_total AND EXISTS (
+                SELECT 1 FROM rows d WHERE NOT d.from_total AND d.provision = '{NO_SEN}'
+                AND d.period = r.period AND d.area_key = r.area_key AND d.phase = r.phase))
+        ),
+        -- Files that give all pupils as a total but no 'No SEN' row: derive it, for prevalence.
+        derived_no_sen AS (
+            SELECT t.period, any_value(t.geographic_level), t.area_code, any_value(t.old_la_code),
+                   any_value(t.area_name), t.area_key, t.phase, '{NO_SEN}', 'UNK',
+                   any_value(t.pupils) - sum(k.pupils), CAST(NULL AS VARCHAR)
+            FROM staged t
+            JOIN kept k ON k.period = t.period AND k.area_key = t.area_key AND k.phase = t.phase
+            WHERE t.provision = '{ALL_PUPILS}' AND t.primary_need = '{TOTAL_NEED}' AND t.pupils IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM kept n WHERE n.provision = '{NO_SEN}' AND n.period = t.period
+                              AND n.area_key = t.area_key AND n.phase = t.phase)
+            GROUP BY t.period, t.area_code, t.area_key, t.phase
+            HAVING count(k.symbol) = 0 AND any_value(t.pupils) >= sum(k.pupils)
+        )
+        SELECT * FROM kept UNION ALL SELECT * FROM derived_no_sen"""
+    )
+
+
+def _total_warnings(tx: Transaction) -> list[str]:
+    """Where the file's own total rows disagree with the sum of its detail rows."""
+    rows = tx.fetchall(
+        f"""WITH detail_sums AS (
+            SELECT period, area_key, phase, provision, sum(pupils) AS pupils, count(symbol) AS symbols
+            FROM detail GROUP BY ALL
+            UNION ALL
+            SELECT period, area_key, phase, '{ANY_SEN}', sum(pupils), count(symbol) FROM detail
+            WHERE provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}') GROUP BY ALL
+            UNION ALL
+            SELECT period, area_key, phase, '{ALL_PUPILS}', sum(pupils), count(symbol) FROM detail GROUP BY ALL
+        ),
+        file_totals AS (
+            SELECT period, area_key, any_value(area_name) AS area_name, phase, provision, any_value(pupils) AS pupils
+            FROM staged WHERE primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
+              AND provision NOT IN ('{UNKNOWN_PROVISION}')
+            GROUP BY period, area_key, phase, provision
+        )
+        SELECT t.period, t.area_name, t.phase, t.provision, d.pupils, t.pupils
+        FROM file_totals t JOIN detail_sums d USING (period, area_key, phase, provision)
+        WHERE d.symbols = 0 AND d.pupils <> t.pupils
+          AND NOT (t.provision = '{ALL_PUPILS}' AND EXISTS (
+              SELECT 1 FROM staged u WHERE u.provision = '{UNKNOWN_PROVISION}' AND u.period = t.period
+              AND u.area_key = t.area_key))
+        ORDER BY t.period, t.area_name, t.phase, t.provision"""
+    )
+    names = {ALL_PUPILS: "all pupils", ANY_SEN: "all pupils with SEN"}
+    warnings = [
+        f"{area}, {format_period(period)}, phase {phase}: the {names.get(provision, provision)} rows add up to "
+        f"{detail_sum:,} but the file's total says {file_total:,}."
+        for period, area, phase, provision, detail_sum, file_total in rows[:20]
+    ]
+    if len(rows) > 20:
+        warnings.append(f"… and {len(rows) - 20} more totals that do not match their detail.")
+    return warnings
+
+
+def _change_warnings(tx: Transaction, threshold_pct: float) -> list[str]:
+    """Provision totals moving more than ``threshold_pct`` % from the previous period in the store."""
+    rows = tx.fetchall(
+        f"""WITH new_totals AS (
+            SELECT period, area_key, any_value(area_name) AS area_name, provision, sum(pupils) AS pupils
+            FROM detail WHERE phase = '{TOTAL_PHASE}' AND provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}')
+            GROUP BY period, area_key, provision
+        ),
+        stored AS (
+            SELECT period, area_key, provision, sum(pupils) AS pupils FROM census_current
+            WHERE phase = '{TOTAL_PHASE}' AND provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}')
+            GROUP BY period, area_key, provision
+        ),
+        previous AS (
+            SELECT n.period, n.area_name, n.provision, n.pupils AS new_pupils, s.period AS prev_period,
+                   s.pupils AS prev_pupils,
+                   row_number() OVER (PARTITION BY n.period, n.area_key, n.provision ORDER BY s.period DESC) AS rn
+            FROM new_totals n JOIN stored s ON s.area_key = n.area_key AND s.provision = n.provision
+                 AND s.period < n.period
+        )
+        SELECT period, area_name, provision, prev_period, prev_pupils, new_pupils FROM previous
+        WHERE rn = 1 AND prev_pupils > 0 AND abs(new_pupils - prev_pupils) * 100.0 / prev_pupils > ?
+        ORDER BY area_name, provision LIMIT 21""",
+        [threshold_pct],
+    )
+    warnings = [
+        f"{area}, {provision}: {new:,} in {format_period(period)} against {prev:,} in {format_period(prev_period)} "
+        f"({(new - prev) * 100 / prev:+.0f}%, more than the {threshold_pct:g}% that upload.change_warning_pct allows "
+        "without a second look)."
+        for period, area, provision, prev_period, prev, new in rows[:20]
+    ]
+    if len(rows) > 20:
+        warnings.append("… and more areas with large changes.")
+    return warnings
+
+
+def _file_totals(tx: Transaction) -> pd.DataFrame:
+    return tx.fetch_df(
+        f"""SELECT period, area_name, provision, sum(pupils) AS pupils, count(symbol) AS suppressed_cells
+        FROM detail WHERE phase = '{TOTAL_PHASE}' GROUP BY ALL
+        ORDER BY period, min(geographic_level) DESC, area_name, provision"""
+    )
+
+
+# -- the load path ---------------------------------------------------------------------------------
+@dataclass
+class _Staged:
+    fmt: str
+    rows_read: int
+    warnings: list[str]
+    periods: list[str]
+    areas: list[str]
+
+
+def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period: str | None,
+           config: Config, progress: ProgressCallback) -> _Staged:
+    """Everything up to the write: staged, validated, normalised into temp table ``detail``."""
+    chosen = detect_format(source.header, file_name) if fmt == "auto" else fmt
+    if chosen not in FORMATS:
+        raise IngestRejected(file_name, [Problem(f"'{fmt}' is not a census format; use one of auto, {', '.join(FORMATS)}.")])
+    mapping, ignored = _map_columns(source.header, chosen, file_name, has_period=bool(period))
+    if period and "period" in mapping:
+        raise IngestRejected(file_name, [Problem(
+            f"the file has its own period column '{source.header[mapping['period']]}'; leave out --period.")])
+    progress(0.15, "Reading the file")
+    rows_read = _stage_raw(tx, source, file_name)
+    progress(0.45, "Checking every row")
+    _stage_source(tx, chosen, mapping, config, period)
+    _create_lookups(tx)
+    _normalise(tx, config)
+    problems, total = _validate(tx, source.header, mapping, chosen)
+    if problems:
+        raise IngestRejected(file_name, problems, total)
+    progress(0.65, "Comparing with what is stored")
+    _build_detail(tx)
+    warnings = []
+    if ignored:
+        shown = ", ".join(ignored[:10]) + (f" and {len(ignored) - 10} more" if len(ignored) > 10 else "")
+        warnings.append(f"These columns are not used and were ignored: {shown}.")
+    warnings += _total_warnings(tx)
+    warnings += _change_warnings(tx, config.upload.change_warning_pct)
+    periods = [r[0] for r in tx.fetchall("SELECT DISTINCT period FROM detail ORDER BY 1")]
+    areas = [r[0] for r in tx.fetchall(
+        "SELECT area_name FROM detail GROUP BY area_name ORDER BY min(geographic_level) DESC, area_name")]
+    if not periods:
+        raise IngestRejected(file_name, [Problem(
+            "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.")])
+    return _Staged(chosen, rows_read, warnings, periods, areas)
+
+
+def _no_progress(_fraction: float, _text: str) -> None:
+    return None
+
+
+def _find_loaded(store: Store, sha256: str) -> int | None:
+    return store.query_value(
+        "SELECT max(load_id) FROM loads WHERE kind = 'census' AND sha256 = ? AND outcome = 'loaded'", [sha256])
+
+
+def _record_rejection(store: Store, file_name: str, size: int, sha256: str, user: str, fmt: str, message: str) -> None:
+    """Log a rejected attempt in its own transaction (the failed load itself was rolled back)."""
+    try:
+        with store.transaction() as tx:
+            tx.execute(
+                """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
+                   outcome, message) VALUES (nextval('load_id_seq'), 'census', ?, ?, ?, ?, ?, ?, 'rejected', ?)""",
+                [datetime.now(), user, file_name, size, sha256, fmt, message[:4000]],
+            )
+    except StoreError:
+        pass  # failing to log a rejection must not hide the rejection itself
+
+
+def load_census(
+    store: Store,
+    path: Path | str,
+    *,
+    config: Config,
+    user: str,
+    file_name: str | None = None,
+    fmt: str = "auto",
+    period: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> LoadReport:
+    """Validate and load one census file as one transaction; returns what was loaded.
+
+    Raises IngestRejected (nothing written, attempt logged) when anything in the file is wrong.
+    An identical file already in force is not loaded twice: the report says ``already_loaded``.
+    """
+    path = Path(path)
+    name = file_name or path.name
+    report_progress = progress or _no_progress
+    report_progress(0.05, "Opening the file")
+    try:
+        source = open_source(path, config.upload.max_file_mb * 1_048_576, name)
+    except SourceError as exc:
+        rejection = IngestRejected(name, [Problem(str(exc))])
+        size = path.stat().st_size if path.exists() else 0
+        _record_rejection(store, name, size, "", user, fmt, rejection.describe())
+        raise rejection from exc
+    try:
+        existing = _find_loaded(store, source.sha256)
+        if existing is not None:
+            report_progress(1.0, "Already loaded")
+            return _report_for(store, existing, already_loaded=True)
+        try:
+            with store.transaction() as tx:
+                staged = _stage(tx, source, name, fmt, period, config, report_progress)
+                report_progress(0.8, "Writing")
+                load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')"))
+                tx.execute(
+                    "INSERT INTO census SELECT ?, period, geographic_level, area_code, old_la_code, area_name, "
+                    "area_key, phase, provision, primary_need, pupils, symbol FROM detail",
+                    [load_id],
+                )
+                rows_stored = int(tx.fetch_value("SELECT count(*) FROM detail"))
+                tx.execute(
+                    """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
+                       rows_read, rows_stored, periods, areas, warnings, outcome)
+                       VALUES (?, 'census', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded')""",
+                    [load_id, datetime.now(), user, name, source.size, source.sha256, staged.fmt, staged.rows_read,
+                     rows_stored, json.dumps(staged.periods), json.dumps(staged.areas), json.dumps(staged.warnings)],
+                )
+                totals = _file_totals(tx)
+        except IngestRejected as rejection:
+            _record_rejection(store, name, source.size, source.sha256, user, fmt, rejection.describe())
+            raise
+        report_progress(1.0, "Loaded")
+        return LoadReport(load_id, name, staged.fmt, staged.rows_read, rows_stored, staged.periods, staged.areas,
+                          staged.warnings, totals)
+    finally:
+        source.cleanup()
+
+
+def _report_for(store: Store, load_id: int, *, already_loaded: bool) -> LoadReport:
+    row = store.query_rows(
+        "SELECT file_name, format, rows_read, rows_stored, periods, areas, warnings FROM loads WHERE load_id = ?",
+        [load_id],
+    )[0]
+    return LoadReport(load_id, row[0], row[1], row[2] or 0, row[3] or 0, json.loads(row[4] or "[]"),
+                      json.loads(row[5] or "[]"), json.loads(row[6] or "[]"), already_loaded=already_loaded)
+
+
+class _RollBack(Exception):
+    """Raised inside a preview's transaction so that nothing it staged is kept."""
+
+
+def preview_census(
+    store: Store,
+    path: Path | str,
+    *,
+    config: Config,
+    file_name: str | None = None,
+    fmt: str = "auto",
+    period: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> CensusPreview:
+    """Everything ``load_census`` checks, plus what would change against the store; writes nothing.
+
+    Raises IngestRejected exactly where ``load_census`` would.
+    """
+    path = Path(path)
+    name = file_name or path.name
+    report_progress = progress or _no_progress
+    try:
+        source = open_source(path, config.upload.max_file_mb * 1_048_576, name)
+    except SourceError as exc:
+        raise IngestRejected(name, [Problem(str(exc))]) from exc
+    result: dict[str, object] = {}
+    try:
+        with store.transaction() as tx:
+            staged = _stage(tx, source, name, fmt, period, config, report_progress)
+            result["totals"] = _file_totals(tx)
+            result["changes"] = tx.fetch_df(
+                f"""WITH after AS (
+                    SELECT period, area_key, any_value(area_name) AS area_name, provision, primary_need,
+                           sum(pupils) AS pupils
+                    FROM detail WHERE phase = '{TOTAL_PHASE}' GROUP BY period, area_key, provision, primary_need
+                ),
+                before AS (
+                    SELECT period, area_key, provision, primary_need, sum(pupils) AS pupils FROM census_current
+                    WHERE phase = '{TOTAL_PHASE}' AND (period, area_key) IN (SELECT DISTINCT period, area_key FROM after)
+                    GROUP BY ALL
+                )
+                SELECT a.period, a.area_name, a.provision, a.primary_need, b.pupils AS before, a.pupils AS after,
+                       a.pupils - coalesce(b.pupils, 0) AS difference
+                FROM after a LEFT JOIN before b USING (period, area_key, provision, primary_need)
+                ORDER BY a.period, a.area_name, a.provision, a.primary_need"""
+            )
+            raise _RollBack
+    except _RollBack:
+        pass
+    finally:
+        source.cleanup()
+    return CensusPreview(name, staged.fmt, staged.rows_read, staged.periods, staged.areas, staged.warnings,
+                         result["totals"], result["changes"], _find_loaded(store, source.sha256))

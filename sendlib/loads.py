@@ -1,0 +1,46 @@
+"""The load log: every census load and rejected attempt, newest first, and undo.
+
+Undo never deletes: it marks the load undone, and the view ``census_current`` falls back, for each
+(period, area) that load touched, to the newest earlier load still in force.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from sendlib.store import Store
+
+
+class UndoError(ValueError):
+    """The load cannot be undone; the message says why."""
+
+
+def query_load_history(store: Store, limit: int | None = None) -> pd.DataFrame:
+    """Every load attempt, newest first: id, when, who, file, format, rows, periods, outcome, message."""
+    sql = """SELECT load_id, loaded_at, loaded_by, file_name, file_size, sha256, format, rows_read, rows_stored,
+                    periods, areas, warnings, outcome, message, undone_at, undone_by
+             FROM loads ORDER BY load_id DESC"""
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return store.query_df(sql)
+
+
+def undo_load(store: Store, load_id: int, user: str) -> str:
+    """Mark load ``load_id`` undone so the earlier version of its rows is in force again.
+
+    Raises UndoError for an unknown, rejected or already-undone load.
+    """
+    with store.transaction() as tx:
+        row = tx.fetchall("SELECT outcome, file_name FROM loads WHERE load_id = ?", [load_id])
+        if not row:
+            raise UndoError(f"There is no load {load_id}; 'history' lists the loads.")
+        outcome, file_name = row[0]
+        if outcome != "loaded":
+            raise UndoError(f"Load {load_id} ({file_name}) was {outcome}; only a load in force can be undone.")
+        tx.execute(
+            "UPDATE loads SET outcome = 'undone', undone_at = ?, undone_by = ? WHERE load_id = ?",
+            [datetime.now(), user, load_id],
+        )
+    return f"Undid load {load_id} ({file_name}); the census as it was before that load is back in force."

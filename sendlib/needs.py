@@ -1,0 +1,380 @@
+"""Primary needs: counts and shares by need and provision, prevalence, trends and comparisons.
+
+Every query reads ``census_current`` (the loads in force) and returns a tidy DataFrame; every figure
+builder takes one of those DataFrames. Areas are identified by their *area key* (the old three-digit
+LA code for a local authority, the ONS code for England and regions) so that code changes do not split
+an area's history.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sendlib.charts import COMPARATOR_GREY, OKABE_ITO, PROVISION_COLOURS, base_layout
+from sendlib.codes import (
+    EHC_PLAN,
+    LOCAL_AUTHORITY,
+    NO_SEN,
+    SEN_PROVISIONS,
+    SEN_SUPPORT,
+    TOTAL_PHASE,
+    format_period,
+    need_name,
+    need_short,
+)
+from sendlib.config import Config
+from sendlib.geography import lookup_area
+from sendlib.store import Store
+
+BREAKDOWN_COLUMNS = ["primary_need", "need", "need_name", "provision", "pupils", "share_pct"]
+
+
+def area_key_for(code: str) -> str:
+    """The area key of an area code: its old LA code when DfE lists one, else the code itself."""
+    area = lookup_area(code)
+    if area is not None and area.level == LOCAL_AUTHORITY and area.old_la_code:
+        return area.old_la_code
+    return code
+
+
+def local_area_key(config: Config) -> str:
+    """The configured local area's key (its old LA code)."""
+    return config.area.old_la_code or area_key_for(config.area.code)
+
+
+def query_periods(store: Store, area_key: str) -> list[str]:
+    """Census periods held for an area with SEND figures, newest first."""
+    rows = store.query_rows(
+        "SELECT DISTINCT period FROM census_current WHERE area_key = ? AND provision IN (?, ?) ORDER BY period DESC",
+        [area_key, SEN_SUPPORT, EHC_PLAN],
+    )
+    return [row[0] for row in rows]
+
+
+def query_need_breakdown(store: Store, area_key: str, period: str, phase: str = TOTAL_PHASE) -> pd.DataFrame:
+    """Pupils by primary need within SEN support and within EHC plans, with each need's share.
+
+    Columns: primary_need (code), need (short label), need_name, provision, pupils, share_pct (of the
+    provision's total). Sorted by provision, then pupils descending. Needs with no count are left out.
+    """
+    df = store.query_df(
+        """SELECT primary_need, provision, sum(pupils) AS pupils
+           FROM census_current
+           WHERE area_key = ? AND period = ? AND phase = ? AND provision IN (?, ?) AND pupils IS NOT NULL
+           GROUP BY primary_need, provision""",
+        [area_key, period, phase, SEN_SUPPORT, EHC_PLAN],
+    )
+    if df.empty:
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    df["pupils"] = df["pupils"].astype("int64")
+    df = df[df["pupils"] > 0].copy()
+    df["share_pct"] = 100 * df["pupils"] / df.groupby("provision")["pupils"].transform("sum")
+    df["need"] = df["primary_need"].map(need_short)
+    df["need_name"] = df["primary_need"].map(need_name)
+    df["provision"] = pd.Categorical(df["provision"], categories=list(SEN_PROVISIONS), ordered=True)
+    df = df.sort_values(["provision", "pupils", "primary_need"], ascending=[True, False, True])
+    df["provision"] = df["provision"].astype(str)
+    return df[BREAKDOWN_COLUMNS].reset_index(drop=True)
+
+
+def build_need_table(breakdown: pd.DataFrame) -> pd.DataFrame:
+    """The breakdown as one row per need: SEN support and EHC plan counts and shares side by side, and
+    the total with SEND; sorted by total descending."""
+    columns = ["Need", "Primary need", "SEN support", "SEN support %", "EHC plan", "EHC plan %", "Total with SEND"]
+    if breakdown.empty:
+        return pd.DataFrame(columns=columns)
+    wide = breakdown.pivot_table(
+        index=["need", "need_name"], columns="provision", values=["pupils", "share_pct"], aggfunc="sum"
+    )
+    table = pd.DataFrame(
+        {
+            "Need": [index[0] for index in wide.index],
+            "Primary need": [index[1] for index in wide.index],
+        }
+    )
+    for provision in SEN_PROVISIONS:
+        counts = wide["pupils"][provision] if provision in wide["pupils"] else pd.Series(0, index=wide.index)
+        shares = wide["share_pct"][provision] if provision in wide["share_pct"] else pd.Series(0.0, index=wide.index)
+        table[provision] = counts.fillna(0).astype("int64").to_numpy()
+        table[f"{provision} %"] = shares.fillna(0.0).to_numpy()
+    table["Total with SEND"] = table[SEN_SUPPORT] + table[EHC_PLAN]
+    return table.sort_values(["Total with SEND", "Need"], ascending=[False, True]).reset_index(drop=True)[columns]
+
+
+def provision_totals(breakdown: pd.DataFrame) -> dict[str, int]:
+    """Pupils on SEN support and with an EHC plan in a breakdown."""
+    sums = breakdown.groupby("provision")["pupils"].sum()
+    return {provision: int(sums.get(provision, 0)) for provision in SEN_PROVISIONS}
+
+
+def build_need_chart(breakdown: pd.DataFrame, *, area_name: str, period: str, source: str, height: int,
+                     decimals: int = 1) -> go.Figure:
+    """Two bar charts side by side, SEN support and EHC plan, each need sorted by size and labelled
+    with its count and share; hover gives the full need name."""
+    totals = provision_totals(breakdown)
+    titles = [f"{provision}: {totals[provision]:,}" for provision in SEN_PROVISIONS]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.14)
+    for column, provision in enumerate(SEN_PROVISIONS, start=1):
+        part = breakdown[breakdown["provision"] == provision].sort_values("pupils")
+        fig.add_trace(
+            go.Bar(
+                x=part["pupils"],
+                y=part["need"],
+                orientation="h",
+                name=provision,
+                marker={"color": PROVISION_COLOURS[provision]},
+                text=[f"{p:,} ({s:.{decimals}f}%)" for p, s in zip(part["pupils"], part["share_pct"])],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=list(zip(part["need_name"], part["share_pct"])),
+                hovertemplate="<b>%{customdata[0]}</b> (%{y})<br>%{x:,} pupils<br>"
+                + f"%{{customdata[1]:.{decimals}f}}% of {provision}<extra></extra>",
+            ),
+            row=1,
+            col=column,
+        )
+        top = int(part["pupils"].max()) if not part.empty else 1
+        fig.update_xaxes(range=[0, top * 1.45], showgrid=True, gridcolor="#E5E5E5", title_text="Pupils",
+                         row=1, col=column)
+        fig.update_yaxes(tickfont={"size": 14}, row=1, col=column)
+    fig.update_layout(showlegend=False, bargap=0.25)
+    return base_layout(
+        fig,
+        title=f"Children and young people with SEND in {area_name} by primary need, {format_period(period)}",
+        height=height,
+        source=source,
+    )
+
+
+def summarise_needs(breakdown: pd.DataFrame, *, area_name: str, period: str, decimals: int = 1) -> str:
+    """One sentence saying what the need chart shows."""
+    if breakdown.empty:
+        return f"No primary-need figures are loaded for {area_name} in {format_period(period)}."
+    totals = provision_totals(breakdown)
+    parts = []
+    for provision in SEN_PROVISIONS:
+        part = breakdown[breakdown["provision"] == provision]
+        if part.empty:
+            continue
+        top = part.iloc[0]
+        parts.append(f"{top['need_name'].lower()} ({top['need']}, {top['share_pct']:.{decimals}f}%) is the largest need "
+                     f"under {provision}")
+    return (
+        f"In {format_period(period)}, {totals[SEN_SUPPORT]:,} children and young people in {area_name} received "
+        f"SEN support and {totals[EHC_PLAN]:,} had an EHC plan; " + " and ".join(parts) + "."
+    )
+
+
+def query_prevalence(store: Store, period: str, area_keys: list[str]) -> pd.DataFrame:
+    """SEN support, EHC plans, all pupils and rates for each area that has figures in ``period``.
+
+    Columns: area_key, area_name, geographic_level, sen_support, ehc_plan, total_sen, all_pupils,
+    prevalence_pct, sen_support_pct, ehc_plan_pct. Rates are NULL where the area has no all-pupil count.
+    Rows follow the order of ``area_keys``.
+    """
+    if not area_keys:
+        return pd.DataFrame()
+    placeholders = ", ".join("?" for _ in area_keys)
+    df = store.query_df(
+        f"""SELECT area_key, any_value(area_name) AS area_name, any_value(geographic_level) AS geographic_level,
+                   sum(pupils) FILTER (WHERE provision = ?) AS sen_support,
+                   sum(pupils) FILTER (WHERE provision = ?) AS ehc_plan,
+                   count(*) FILTER (WHERE provision = ?) AS no_sen_rows,
+                   sum(pupils) AS all_known
+            FROM census_current
+            WHERE period = ? AND phase = ? AND area_key IN ({placeholders})
+            GROUP BY area_key""",
+        [SEN_SUPPORT, EHC_PLAN, NO_SEN, period, TOTAL_PHASE, *area_keys],
+    )
+    if df.empty:
+        return df
+    df["sen_support"] = df["sen_support"].fillna(0).astype("int64")
+    df["ehc_plan"] = df["ehc_plan"].fillna(0).astype("int64")
+    df["total_sen"] = df["sen_support"] + df["ehc_plan"]
+    df["all_pupils"] = df["all_known"].where(df["no_sen_rows"] > 0).astype("Int64")
+    for column, numerator in (("prevalence_pct", "total_sen"), ("sen_support_pct", "sen_support"),
+                              ("ehc_plan_pct", "ehc_plan")):
+        df[column] = (100 * df[numerator] / df["all_pupils"]).astype("Float64")
+    order = {key: index for index, key in enumerate(area_keys)}
+    df = df.sort_values("area_key", key=lambda keys: keys.map(order)).reset_index(drop=True)
+    return df[["area_key", "area_name", "geographic_level", "sen_support", "ehc_plan", "total_sen", "all_pupils",
+               "prevalence_pct", "sen_support_pct", "ehc_plan_pct"]]
+
+
+def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str, height: int,
+                           decimals: int = 1) -> go.Figure:
+    """Stacked bars: % of all pupils on SEN support and with an EHC plan, one bar per area."""
+    known = prevalence.dropna(subset=["prevalence_pct"])
+    fig = go.Figure()
+    for provision, column in ((SEN_SUPPORT, "sen_support_pct"), (EHC_PLAN, "ehc_plan_pct")):
+        count_column = "sen_support" if provision == SEN_SUPPORT else "ehc_plan"
+        fig.add_trace(go.Bar(
+            y=known["area_name"], x=known[column].astype(float), orientation="h", name=provision,
+            marker={"color": PROVISION_COLOURS[provision]},
+            customdata=known[count_column],
+            hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})<extra></extra>"
+            .replace("%%", "%"),
+        ))
+    fig.add_trace(go.Scatter(
+        y=known["area_name"], x=known["prevalence_pct"].astype(float), mode="text", name="All with SEND",
+        text=[f"  {v:.{decimals}f}% with SEND" for v in known["prevalence_pct"].astype(float)],
+        textposition="middle right", showlegend=False, hoverinfo="skip",
+    ))
+    top = float(known["prevalence_pct"].max()) if not known.empty else 1.0
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text="% of all pupils", range=[0, top * 1.45], ticksuffix="%", gridcolor="#E5E5E5")
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
+    return base_layout(fig, title=f"Share of all pupils with SEND, {format_period(period)}", height=height,
+                       source=source)
+
+
+def summarise_prevalence(prevalence: pd.DataFrame, local_key: str, *, period: str, decimals: int = 1) -> str:
+    """One sentence comparing the local area's rate with each comparator's."""
+    known = prevalence.dropna(subset=["prevalence_pct"])
+    local = known[known["area_key"] == local_key]
+    if local.empty:
+        return f"There is no all-pupil count for the local area in {format_period(period)}, so no rate can be shown."
+    rate = float(local["prevalence_pct"].iloc[0])
+    name = local["area_name"].iloc[0]
+    comparisons = []
+    for row in known[known["area_key"] != local_key].itertuples():
+        difference = round(rate - float(row.prevalence_pct), decimals)
+        if difference == 0:
+            comparisons.append(f"the same as {row.area_name}")
+        else:
+            direction = "above" if difference > 0 else "below"
+            points = abs(difference)
+            comparisons.append(f"{points:.{decimals}f} percentage point{'s' if points != 1 else ''} {direction} "
+                               f"{row.area_name} ({float(row.prevalence_pct):.{decimals}f}%)")
+    tail = f", {' and '.join(comparisons)}" if comparisons else ""
+    return (f"In {format_period(period)}, {int(local['total_sen'].iloc[0]):,} children and young people in {name} "
+            f"had SEND: {rate:.{decimals}f}% of all pupils{tail}.")
+
+
+def query_trend(store: Store, area_key: str) -> pd.DataFrame:
+    """Pupils on SEN support and with EHC plans in every period held: period, provision, pupils."""
+    return store.query_df(
+        """SELECT period, provision, CAST(sum(pupils) AS BIGINT) AS pupils FROM census_current
+           WHERE area_key = ? AND phase = ? AND provision IN (?, ?)
+           GROUP BY period, provision ORDER BY period, provision""",
+        [area_key, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN],
+    )
+
+
+def build_trend_chart(trend: pd.DataFrame, *, area_name: str, source: str, height: int) -> go.Figure:
+    """Lines of SEN support and EHC plan counts across census periods (marker shapes differ too)."""
+    fig = go.Figure()
+    for provision, symbol in zip(SEN_PROVISIONS, ("circle", "square")):
+        part = trend[trend["provision"] == provision]
+        fig.add_trace(go.Scatter(
+            x=[format_period(p) for p in part["period"]], y=part["pupils"], name=provision, mode="lines+markers+text",
+            line={"color": PROVISION_COLOURS[provision], "width": 3}, marker={"symbol": symbol, "size": 10},
+            text=[f"{v:,}" for v in part["pupils"]], textposition="top center",
+            hovertemplate=f"{provision}, %{{x}}: %{{y:,}}<extra></extra>",
+        ))
+    fig.update_yaxes(title_text="Pupils", rangemode="tozero", gridcolor="#E5E5E5")
+    fig.update_xaxes(title_text="Census", type="category")
+    return base_layout(fig, title=f"SEN support and EHC plans in {area_name} over time", height=height, source=source)
+
+
+def summarise_trend(trend: pd.DataFrame, *, area_name: str) -> str:
+    """One sentence on how each provision changed from the first to the latest period."""
+    periods = sorted(trend["period"].unique())
+    if len(periods) < 2:
+        return f"Only one census period is loaded for {area_name}, so there is no trend yet."
+    first, last = periods[0], periods[-1]
+    parts = []
+    for provision in SEN_PROVISIONS:
+        part = trend[trend["provision"] == provision].set_index("period")["pupils"]
+        if first in part and last in part and part[first]:
+            change = 100 * (part[last] - part[first]) / part[first]
+            parts.append(f"{provision} went from {int(part[first]):,} to {int(part[last]):,} ({change:+.0f}%)")
+    return f"Between {format_period(first)} and {format_period(last)} in {area_name}, " + " and ".join(parts) + "."
+
+
+def query_share_comparison(store: Store, period: str, area_keys: list[str]) -> pd.DataFrame:
+    """Each need's share of SEN support and of EHC plans in each area: area_key, area_name, provision,
+    primary_need, need, pupils, share_pct. Rows follow ``area_keys`` order."""
+    frames = []
+    for key in area_keys:
+        part = query_need_breakdown(store, key, period)
+        if part.empty:
+            continue
+        name = store.query_value(
+            "SELECT any_value(area_name) FROM census_current WHERE area_key = ? AND period = ?", [key, period])
+        frames.append(part.assign(area_key=key, area_name=name))
+    if not frames:
+        return pd.DataFrame(columns=["area_key", "area_name", *BREAKDOWN_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
+def build_share_comparison_chart(shares: pd.DataFrame, local_key: str, *, period: str, source: str,
+                                 height: int, decimals: int = 1) -> go.Figure:
+    """For each provision, each need's share in the local area beside its share in each comparator."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[f"Share of {p}" for p in SEN_PROVISIONS],
+                        horizontal_spacing=0.12, shared_yaxes=False)
+    local = shares[shares["area_key"] == local_key]
+    order = (local.groupby("need")["pupils"].sum().sort_values().index.tolist()
+             if not local.empty else sorted(shares["need"].unique()))
+    area_keys = [local_key] + [k for k in shares["area_key"].unique() if k != local_key]
+    palette = [OKABE_ITO[0], COMPARATOR_GREY, OKABE_ITO[2], OKABE_ITO[3], OKABE_ITO[4]]
+    symbols = ["circle", "diamond", "square", "triangle-up", "x"]
+    for index, key in enumerate(area_keys):
+        area = shares[shares["area_key"] == key]
+        if area.empty:
+            continue
+        for column, provision in enumerate(SEN_PROVISIONS, start=1):
+            part = area[area["provision"] == provision]
+            fig.add_trace(go.Scatter(
+                x=part["share_pct"], y=part["need"], mode="markers", name=str(area["area_name"].iloc[0]),
+                legendgroup=key, showlegend=column == 1,
+                marker={"color": palette[index % len(palette)], "size": 13 if key == local_key else 11,
+                        "symbol": symbols[index % len(symbols)], "line": {"width": 1, "color": "white"}},
+                customdata=list(zip(part["need_name"], part["pupils"])),
+                hovertemplate="%{fullData.name}<br><b>%{customdata[0]}</b><br>"
+                + f"%{{x:.{decimals}f}}% of {provision} (%{{customdata[1]:,}})<extra></extra>",
+            ), row=1, col=column)
+    for column in (1, 2):
+        fig.update_yaxes(categoryorder="array", categoryarray=order, gridcolor="#EEEEEE", row=1, col=column)
+        fig.update_xaxes(ticksuffix="%", rangemode="tozero", gridcolor="#E5E5E5", row=1, col=column)
+    return base_layout(fig, title=f"Primary needs compared, {format_period(period)}", height=height, source=source)
+
+
+def summarise_share_comparison(shares: pd.DataFrame, local_key: str, *, decimals: int = 1) -> str:
+    """One sentence naming the need whose EHC plan share differs most from the first comparator's."""
+    local = shares[(shares["area_key"] == local_key) & (shares["provision"] == EHC_PLAN)].set_index("need")
+    others = shares[(shares["area_key"] != local_key) & (shares["provision"] == EHC_PLAN)]
+    if local.empty or others.empty:
+        return "There is no comparator with primary-need figures for this period."
+    comparator_key = others["area_key"].iloc[0]
+    other = others[others["area_key"] == comparator_key].set_index("need")
+    gaps = (local["share_pct"] - other["share_pct"]).dropna()
+    need = gaps.abs().idxmax()
+    return (f"Among EHC plans, the biggest difference from {other['area_name'].iloc[0]} is {need}: "
+            f"{local.loc[need, 'share_pct']:.{decimals}f}% here against {other.loc[need, 'share_pct']:.{decimals}f}%.")
+
+
+def query_source_line(store: Store, period: str, area_keys: list[str]) -> str:
+    """Where the figures for ``period`` and these areas came from: file(s), census, when and by whom loaded."""
+    placeholders = ", ".join("?" for _ in area_keys)
+    rows = store.query_rows(
+        f"""SELECT DISTINCT l.load_id, l.file_name, l.loaded_at, l.loaded_by FROM census_current c
+            JOIN loads l USING (load_id) WHERE c.period = ? AND c.area_key IN ({placeholders})
+            ORDER BY l.load_id""",
+        [period, *area_keys],
+    )
+    if not rows:
+        return f"No census data loaded for {format_period(period)}."
+    files = "; ".join(f"{name} (load {load_id}, {loaded_at:%d %b %Y} by {who})" for load_id, name, loaded_at, who in rows)
+    latest = max(row[2] for row in rows)
+    return f"Source: {files}. School census {format_period(period)}; data as at {latest:%d %B %Y}."
+
+
+def comparator_keys(config: Config) -> list[str]:
+    """Area keys of the configured comparators, without the local area itself."""
+    local = local_area_key(config)
+    keys = [area_key_for(code) for code in config.comparators]
+    return [key for key in dict.fromkeys(keys) if key != local]
+

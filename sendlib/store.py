@@ -1,0 +1,230 @@
+"""The DuckDB store: the only module that imports duckdb.
+
+Contract:
+- ``Store.open(path)`` connects, applies numbered migrations (table ``schema_version``) and returns a
+  Store. It is safe to share one Store between threads: every call takes its own cursor
+  (DuckDB 2.0 refuses one connection used from two threads) and reads its result in full.
+- Every write happens inside ``Store.transaction()``: one ``BEGIN … COMMIT`` under a process-wide lock,
+  rolled back whole on any error, so readers never see half a load.
+- Every duckdb error leaves this module as ``StoreError`` with a plain-English message; a file held by
+  another process becomes ``StoreLockedError`` saying what to do.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+Params = Sequence[Any] | dict[str, Any] | None
+
+
+class StoreError(RuntimeError):
+    """Something went wrong in the store; the message is fit to show to a user as it is."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the DuckDB file for writing."""
+
+
+# Numbered migrations: each entry is applied once, in order, inside one transaction, and recorded in
+# schema_version. Never edit a released entry; append a new one.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "census store with versioned loads",
+        """
+        CREATE TABLE loads (
+            load_id     INTEGER PRIMARY KEY,
+            kind        VARCHAR NOT NULL,          -- what was loaded: 'census'
+            loaded_at   TIMESTAMP NOT NULL,
+            loaded_by   VARCHAR NOT NULL,
+            file_name   VARCHAR NOT NULL,
+            file_size   BIGINT NOT NULL,
+            sha256      VARCHAR NOT NULL,
+            format      VARCHAR,
+            rows_read   BIGINT,
+            rows_stored BIGINT,
+            periods     VARCHAR,
+            areas       VARCHAR,
+            warnings    VARCHAR,
+            outcome     VARCHAR NOT NULL,          -- loaded | rejected | undone
+            message     VARCHAR,
+            undone_at   TIMESTAMP,
+            undone_by   VARCHAR
+        );
+        CREATE SEQUENCE load_id_seq START 1;
+        -- Every version of every census row is kept; the load that wrote it says which version it is.
+        CREATE TABLE census (
+            load_id          INTEGER NOT NULL,
+            period           VARCHAR NOT NULL,
+            geographic_level VARCHAR NOT NULL,
+            area_code        VARCHAR NOT NULL,
+            old_la_code      VARCHAR,
+            area_name        VARCHAR NOT NULL,
+            area_key         VARCHAR NOT NULL,     -- old LA code where there is one, so codes can change
+            phase            VARCHAR NOT NULL,
+            provision        VARCHAR NOT NULL,
+            primary_need     VARCHAR NOT NULL,
+            pupils           BIGINT,
+            symbol           VARCHAR
+        );
+        -- The live census: for each (period, area) the rows of the newest load still in force.
+        CREATE VIEW census_current AS
+        SELECT c.* EXCLUDE (area_key), c.area_key
+        FROM census c
+        JOIN (
+            SELECT period, area_key, max(load_id) AS load_id
+            FROM census JOIN loads USING (load_id)
+            WHERE loads.outcome = 'loaded'
+            GROUP BY period, area_key
+        ) live USING (period, area_key, load_id);
+        """,
+    ),
+]
+
+# One writer at a time in this process: DuckDB raises a conflict when two transactions update one
+# row, and loads are rare enough that serialising them costs nothing.
+_WRITE_LOCK = threading.RLock()
+
+
+def _translate(exc: Exception, path: str) -> StoreError:
+    """Turn a duckdb exception into a StoreError whose message a user can act on."""
+    text = str(exc)
+    if "lock" in text.lower() and ("conflicting" in text.lower() or "could not set lock" in text.lower()):
+        return StoreLockedError(
+            f"The data store {path} is in use by another program (most likely the running dashboard). "
+            "Load the file through the dashboard's Upload page, or stop the dashboard and run the command again."
+        )
+    if "serialized in version" in text.lower() or "newer version" in text.lower():
+        return StoreError(
+            f"The data store {path} was written by a newer DuckDB version than this one; "
+            "install the pinned requirements (make run) or restore a backup."
+        )
+    return StoreError(f"Data store error: {text.splitlines()[0] if text else type(exc).__name__}")
+
+
+class Store:
+    """A DuckDB file (or ``:memory:``) with the project schema applied."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: str) -> None:
+        self._con = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
+        """Connect to ``path`` (created if missing, parent folders too) and bring its schema up to date."""
+        location = str(path)
+        if location != ":memory:" and not read_only:
+            Path(location).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(location, read_only=read_only)
+        except duckdb.Error as exc:
+            raise _translate(exc, location) from exc
+        store = cls(con, location)
+        if not read_only:
+            store.migrate()
+        return store
+
+    def close(self) -> None:
+        """Close the underlying connection (and with it every cursor)."""
+        self._con.close()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def query_df(self, sql: str, params: Params = None) -> pd.DataFrame:
+        """Run a read query on a fresh cursor and return the whole result as a DataFrame."""
+        try:
+            with self._con.cursor() as cur:
+                return cur.execute(sql, params).df()
+        except duckdb.Error as exc:
+            raise _translate(exc, self.path) from exc
+
+    def query_rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        """Run a read query on a fresh cursor and return every row as a tuple."""
+        try:
+            with self._con.cursor() as cur:
+                return cur.execute(sql, params).fetchall()
+        except duckdb.Error as exc:
+            raise _translate(exc, self.path) from exc
+
+    def query_value(self, sql: str, params: Params = None) -> Any:
+        """The first column of the first row, or None when there are no rows."""
+        rows = self.query_rows(sql, params)
+        return rows[0][0] if rows else None
+
+    # -- writing ---------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One all-or-nothing write: commits when the block ends, rolls back on any exception."""
+        with _WRITE_LOCK:
+            cur = self._con.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                yield Transaction(cur, self.path)
+                cur.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    cur.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass  # the transaction was already aborted by duckdb itself
+                if isinstance(exc, duckdb.Error):
+                    raise _translate(exc, self.path) from exc
+                raise
+            finally:
+                cur.close()
+
+    def migrate(self) -> int:
+        """Apply every migration not yet recorded; returns the schema version now in force."""
+        with self.transaction() as tx:
+            tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP DEFAULT now())"
+            )
+            applied = {row[0] for row in tx.fetchall("SELECT version FROM schema_version")}
+            for version, description, sql in MIGRATIONS:
+                if version in applied:
+                    continue
+                tx.execute(sql)
+                tx.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description])
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this store (0 for none)."""
+        return int(self.query_value("SELECT coalesce(max(version), 0) FROM schema_version") or 0)
+
+    def data_version(self) -> str:
+        """A token that changes whenever loaded data changes: a cache key for query results."""
+        row = self.query_rows(
+            "SELECT count(*), coalesce(max(load_id), 0), count(undone_at), max(coalesce(undone_at, loaded_at)) FROM loads"
+        )[0]
+        return ":".join(str(v) for v in row)
+
+
+class Transaction:
+    """The cursor of one open transaction; every statement runs inside it."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, path: str) -> None:
+        self._cur = cursor
+        self._path = path
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        """Run one statement in the transaction (results, if any, are discarded)."""
+        self._cur.execute(sql, params)
+
+    def fetchall(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        """Run a query in the transaction and return its rows (it sees the transaction's own writes)."""
+        return self._cur.execute(sql, params).fetchall()
+
+    def fetch_df(self, sql: str, params: Params = None) -> pd.DataFrame:
+        """Run a query in the transaction and return its result as a DataFrame."""
+        return self._cur.execute(sql, params).df()
+
+    def fetch_value(self, sql: str, params: Params = None) -> Any:
+        """The first column of the first row of a query in the transaction."""
+        rows = self.fetchall(sql, params)
+        return rows[0][0] if rows else None

@@ -1,0 +1,83 @@
+"""The app shell's shared Streamlit helpers: the cached store, cached queries, and how a chart is shown.
+
+Caching lives here, not in sendlib (DESIGN.md §3): one Store per process (every query takes its own
+cursor, as DuckDB 2.0 requires across threads), and query results cached by the store's data
+version, so a new load is seen at once and an unchanged store is never queried twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from sendlib.config import Config, load_config
+from sendlib.demo import load_demo, store_is_empty
+from sendlib.store import Store, StoreError
+
+
+@st.cache_resource(show_spinner=False)
+def get_config() -> Config:
+    """The settings from config.yaml, read once per process."""
+    return load_config()
+
+
+@st.cache_resource(show_spinner="Opening the data store…")
+def _open_store(path: str, load_demo_data: bool) -> Store:
+    store = Store.open(path)
+    if load_demo_data and store_is_empty(store):
+        load_demo(store, get_config())
+    return store
+
+
+def get_store() -> Store:
+    """The process's store, opened (and seeded with demo data when empty and so configured) on first use.
+
+    A store that cannot be opened stops the page with one plain sentence saying what to do.
+    """
+    config = get_config()
+    try:
+        return _open_store(str(config.db_path), config.store.demo_on_first_run)
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop() ends the script run
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(module: str, name: str, data_version: str, args: tuple[Any, ...]) -> Any:
+    function = getattr(importlib.import_module(module), name)
+    return function(get_store(), *args)
+
+
+def query(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(store, *args)``, cached until the store's data changes."""
+    store = get_store()
+    return _cached_call(function.__module__, function.__name__, store.data_version(), tuple(args))
+
+
+def show_chart(
+    figure: go.Figure,
+    *,
+    summary: str,
+    table: pd.DataFrame | None = None,
+    table_label: str = "Show the figures as a table",
+    table_expanded: bool = False,
+    column_config: dict[str, Any] | None = None,
+    key: str,
+) -> None:
+    """A chart, its one-sentence summary (visible, and the chart's text alternative), and its table."""
+    st.plotly_chart(figure, key=key, config={"displaylogo": False, "responsive": True})
+    st.markdown(summary)
+    if table is not None:
+        with st.expander(table_label, expanded=table_expanded):
+            st.dataframe(table, hide_index=True, column_config=column_config, width="stretch")
+
+
+def source_caption(source: str) -> None:
+    """The line saying where the figures came from."""
+    st.caption(source)
