@@ -29,4 +29,4 @@ with st.sidebar:
     st.markdown(f"**{config.area.name}** SEND Commissioning Dashboard")
     st.caption("Census figures for the strategic SEND commissioning group, officers and the parent carer forum.")
 
-navigation.run()
+ui.run_in_frame(navigation)

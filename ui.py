@@ -8,6 +8,8 @@ version, so a new load is seen at once and an unchanged store is never queried t
 from __future__ import annotations
 
 import importlib
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -15,15 +17,56 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from sendlib.config import Config, load_config
+from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
 from sendlib.store import Store, StoreError
 
 
+_frame = threading.local()
+
+
+def run_in_frame(navigation: Any) -> None:
+    """Run the selected page inside the frame (dashboard.py), marking that the frame is active."""
+    _frame.active = True
+    try:
+        navigation.run()
+    finally:
+        _frame.active = False
+
+
+def page_guard() -> None:
+    """First line of every page: make sure the page runs inside the frame, never on its own.
+
+    Streamlit keeps its legacy ``pages/`` behaviour for the first session of a server process until some
+    script calls ``st.navigation``: a first visitor opening ``/primary_needs`` directly would run the page
+    file alone, without the frame's configuration and (later) its role checks. Here we switch the process
+    to ``st.navigation`` mode (the same flag ``st.navigation`` itself sets) and rerun, so the frame runs
+    and resolves the requested page.
+    """
+    if getattr(_frame, "active", False):
+        return
+    from streamlit.runtime.pages_manager import PagesManager  # private, see docstring
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 @st.cache_resource(show_spinner=False)
+def _load_config(path: str) -> Config:
+    return load_config(path or None)
+
+
 def get_config() -> Config:
-    """The settings from config.yaml, read once per process."""
-    return load_config()
+    """The settings from config.yaml (or SENDLIB_CONFIG), read once per process and file.
+
+    A malformed file stops the page with the key that is wrong.
+    """
+    try:
+        return _load_config(os.environ.get(CONFIG_ENV_VAR, ""))
+    except ConfigError as exc:
+        st.error(f"config.yaml cannot be used: {exc}")
+        st.stop()
+        raise  # unreachable: st.stop() ends the script run
 
 
 @st.cache_resource(show_spinner="Opening the data store…")

@@ -8,6 +8,7 @@ import ui
 from sendlib import needs
 from sendlib.codes import EHC_PLAN, NEEDS, SEN_SUPPORT, format_period
 
+ui.page_guard()
 config = ui.get_config()
 decimals = config.display.percent_decimals
 height = config.display.chart_height
@@ -75,7 +76,8 @@ if prevalence["prevalence_pct"].notna().any():
 
 shares = ui.query(needs.query_share_comparison, period, area_keys)
 if shares["area_key"].nunique() > 1:
-    st.subheader("Compared with England and the region")
+    others = [name for name in shares["area_name"].unique() if name != config.area.name]
+    st.subheader(f"Compared with {' and '.join(others)}")
     ui.show_chart(
         needs.build_share_comparison_chart(shares, local_key, period=period, source=source, height=height,
                                            decimals=decimals),

@@ -127,11 +127,10 @@ def format_history(history) -> list[str]:
 
 def _export_census(store: Store) -> None:
     """The census in force as CSV on stdout, canonical columns, blank pupils where a symbol stands."""
-    df = store.query_df(
+    rows = store.query_rows(
         f"SELECT {', '.join(CENSUS_EXPORT_COLUMNS)} FROM census_current "
         "ORDER BY period, geographic_level, area_code, phase, provision, primary_need"
     )
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(CENSUS_EXPORT_COLUMNS)
-    for row in df.itertuples(index=False):
-        writer.writerow(["" if value is None or value != value else value for value in row])
+    writer.writerows(rows)  # csv writes None as an empty field: blank pupils where a symbol stands

@@ -373,8 +373,8 @@ def query_source_line(store: Store, period: str, area_keys: list[str]) -> str:
 
 
 def comparator_keys(config: Config) -> list[str]:
-    """Area keys of the configured comparators, without the local area itself."""
+    """Area keys of the configured comparators and the area's region, without the local area itself."""
     local = local_area_key(config)
-    keys = [area_key_for(code) for code in config.comparators]
+    keys = [area_key_for(code) for code in [*config.comparators, config.area.region_code]]
     return [key for key in dict.fromkeys(keys) if key != local]
 

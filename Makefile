@@ -1,0 +1,35 @@
+# Two commands (README): `make run` starts the dashboard on the embedded store; `make test` runs every test.
+# Both set everything up themselves: virtual environment, pinned packages, demo data, Chromium for tests.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test setup setup-dev chromium clean
+
+run: $(VENV)/.installed
+	$(BIN)/python -m sendlib init --demo
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+test: $(VENV)/.installed-dev chromium
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
+
+chromium:
+	@sh scripts/ensure-chromium.sh
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,0 +1,53 @@
+"""Shared fixtures: tiny stores built in tmp_path, never the live file in data/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from sendlib.config import Config
+from sendlib.demo import load_demo
+from sendlib.store import Store
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def config() -> Config:
+    """The default settings (Sunderland)."""
+    return Config()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store in a temporary DuckDB file."""
+    opened = Store.open(tmp_path / "test.duckdb")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_store(store: Store, config: Config) -> Store:
+    """A store holding the shipped demo data, loaded through the normal load path."""
+    load_demo(store, config)
+    return store
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    """Write text (or bytes) to a file in tmp_path and return its path."""
+
+    def write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+        return path
+
+    return write
+
+
+def census_snapshot(store: Store) -> list[tuple]:
+    """Everything in force in the census, sorted: compare before/after to prove nothing changed."""
+    return store.query_rows("SELECT * EXCLUDE (load_id) FROM census_current ORDER BY ALL")

@@ -1,0 +1,57 @@
+"""The shape rules of DESIGN.md §3, enforced."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+
+from tests.conftest import PROJECT_ROOT
+
+SENDLIB = PROJECT_ROOT / "sendlib"
+
+
+def test_importing_sendlib_never_imports_streamlit() -> None:
+    modules = sorted(
+        "sendlib." + ".".join(path.relative_to(SENDLIB).with_suffix("").parts)
+        for path in SENDLIB.rglob("*.py") if path.name not in ("__main__.py",)
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name.removesuffix('.__init__'))\n"
+        "print('streamlit' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def _imported_modules(path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_store_imports_duckdb() -> None:
+    importers = {
+        str(path.relative_to(PROJECT_ROOT))
+        for path in [*SENDLIB.rglob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py"), PROJECT_ROOT / "dashboard.py",
+                     PROJECT_ROOT / "ui.py"]
+        if "duckdb" in _imported_modules(path)
+    }
+    assert importers == {"sendlib/store.py"}
+
+
+def test_no_sql_in_pages() -> None:
+    sql = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE)\b\s+\w", re.IGNORECASE)
+    offenders = [
+        path.name for path in (PROJECT_ROOT / "pages").glob("*.py")
+        if any(sql.search(node.value) for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, ast.Constant) and isinstance(node.value, str))
+    ]
+    assert offenders == []

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from sendlib.store import MIGRATIONS, Store, StoreError, StoreLockedError
+from tests.conftest import PROJECT_ROOT
+
+
+def test_new_store_has_every_migration(store: Store) -> None:
+    assert store.schema_version() == MIGRATIONS[-1][0]
+    tables = {row[0] for row in store.query_rows("SELECT table_name FROM information_schema.tables")}
+    assert {"schema_version", "loads", "census", "census_current"} <= tables
+
+
+def test_migrations_apply_once(tmp_path) -> None:
+    path = tmp_path / "s.duckdb"
+    Store.open(path).close()
+    reopened = Store.open(path)
+    assert reopened.query_value("SELECT count(*) FROM schema_version") == len(MIGRATIONS)
+    reopened.close()
+
+
+def test_a_failed_transaction_writes_nothing(store: Store) -> None:
+    with pytest.raises(StoreError):
+        with store.transaction() as tx:
+            tx.execute("INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, outcome) "
+                       "VALUES (1, 'census', now(), 'x', 'f', 0, '', 'loaded')")
+            tx.execute("SELECT * FROM no_such_table")
+    assert store.query_value("SELECT count(*) FROM loads") == 0
+
+
+def test_duckdb_errors_become_store_errors(store: Store) -> None:
+    with pytest.raises(StoreError, match="Data store error"):
+        store.query_df("SELECT * FROM missing_table")
+
+
+def test_data_version_changes_when_data_changes(demo_store: Store) -> None:
+    before = demo_store.data_version()
+    from sendlib.loads import undo_load
+
+    undo_load(demo_store, 2, "tester")
+    assert demo_store.data_version() != before
+
+
+def test_file_held_by_another_process_gives_a_plain_message(tmp_path) -> None:
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from sendlib.store import Store; s = Store.open({str(path)!r}); print('ready', flush=True); input()"],
+        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLockedError, match="in use by another program"):
+            Store.open(path)
+    finally:
+        holder.communicate("\n", timeout=30)
