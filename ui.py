@@ -117,8 +117,12 @@ def show_chart(
     st.plotly_chart(figure, key=key, config={"displaylogo": False, "responsive": True})
     st.markdown(summary)
     if table is not None:
+        # Counts with thousands separators, as in the charts, unless the page formats a column itself.
+        formats = {column: st.column_config.NumberColumn(format="localized")
+                   for column in table.columns if pd.api.types.is_integer_dtype(table[column])}
+        formats.update(column_config or {})
         with st.expander(table_label, expanded=table_expanded):
-            st.dataframe(table, hide_index=True, column_config=column_config, width="stretch")
+            st.dataframe(table, hide_index=True, column_config=formats, width="stretch")
 
 
 def source_caption(source: str) -> None:

@@ -6,6 +6,8 @@ pages render them, tests read their traces, exports write them to images.
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from sendlib.codes import EHC_PLAN, NO_SEN, SEN_SUPPORT
@@ -27,19 +29,34 @@ def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None =
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
-        margin={"l": 10, "r": 20, "t": 80, "b": 70 if source else 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 20, "t": 110, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0, "title": None},
         hoverlabel={"font": {"size": 14}},
     )
+    # Plotly's default axis text is a light grey; the product's text colour keeps ticks readable (contrast).
+    axis_text = {"tickfont": {"color": TEXT_COLOUR}, "title_font": {"color": TEXT_COLOUR}}
+    fig.update_xaxes(**axis_text)
+    fig.update_yaxes(**axis_text)
     if source:
         add_source_line(fig, source)
     return fig
 
 
+SOURCE_LINE_CHARS = 130
+
+
 def add_source_line(fig: go.Figure, source: str) -> go.Figure:
-    """Write ``source`` small at the bottom left of the figure, so it travels with every export."""
+    """Write ``source`` small under the plot, wrapped to fit, so it travels with every export.
+
+    The bottom margin grows with the number of wrapped lines so the text is never clipped.
+    """
+    lines = textwrap.wrap(source, SOURCE_LINE_CHARS) or [""]
+    axis_title_space = 62  # tick labels and the axis title sit in the first ~60px under the plot
+    bottom = axis_title_space + 12 + 16 * len(lines)
     fig.add_annotation(
-        text=source, xref="paper", yref="paper", x=0, y=0, yshift=-60, xanchor="left", yanchor="top",
-        showarrow=False, font={"size": 11, "color": "#404040"}, name="source",
+        text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-axis_title_space,
+        xanchor="left", yanchor="top", align="left", showarrow=False, font={"size": 12, "color": "#404040"},
+        name="source",
     )
+    fig.update_layout(margin={"b": bottom})
     return fig

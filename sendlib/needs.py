@@ -223,7 +223,7 @@ def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str
         textposition="middle right", showlegend=False, hoverinfo="skip",
     ))
     top = float(known["prevalence_pct"].max()) if not known.empty else 1.0
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(title_text="% of all pupils", range=[0, top * 1.45], ticksuffix="%", gridcolor="#E5E5E5")
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     return base_layout(fig, title=f"Share of all pupils with SEND, {format_period(period)}", height=height,
