@@ -22,6 +22,8 @@ ui.get_store()  # open (and on first run seed) the store before any page asks fo
 pages = [
     st.Page("pages/primary_needs.py", title="Primary needs", icon=":material/bar_chart:", url_path="primary_needs",
             default=True),
+    # For officers: the access issue gates it by role; until then it is open to every user of the app.
+    st.Page("pages/upload.py", title="Upload census", icon=":material/upload_file:", url_path="upload"),
 ]
 navigation = st.navigation(pages)
 

@@ -8,21 +8,26 @@ version, so a new load is seen at once and an unchanged store is never queried t
 from __future__ import annotations
 
 import importlib
+import runpy
+import re
 import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
 from sendlib.store import Store, StoreError
 
 
 _frame = threading.local()
+FRAME_SCRIPT = Path(__file__).resolve().parent / "dashboard.py"
 
 
 def run_in_frame(navigation: Any) -> None:
@@ -37,18 +42,16 @@ def run_in_frame(navigation: Any) -> None:
 def page_guard() -> None:
     """First line of every page: make sure the page runs inside the frame, never on its own.
 
-    Streamlit keeps its legacy ``pages/`` behaviour for the first session of a server process until some
-    script calls ``st.navigation``: a first visitor opening ``/primary_needs`` directly would run the page
-    file alone, without the frame's configuration and (later) its role checks. Here we switch the process
-    to ``st.navigation`` mode (the same flag ``st.navigation`` itself sets) and rerun, so the frame runs
-    and resolves the requested page.
+    Streamlit keeps its legacy ``pages/`` behaviour for the first session of a server process (and for
+    every AppTest run) until some script calls ``st.navigation``: a visitor opening ``/upload`` directly
+    would run the page file alone, without the frame's configuration and its role checks. When that
+    happens we run the frame here instead — it calls ``st.navigation``, which resolves the requested page
+    and runs it inside the frame — and stop this bare run. No rerun, so widget events are not lost.
     """
     if getattr(_frame, "active", False):
         return
-    from streamlit.runtime.pages_manager import PagesManager  # private, see docstring
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+    runpy.run_path(str(FRAME_SCRIPT), run_name="__main__")
+    st.stop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -123,6 +126,29 @@ def show_chart(
         formats.update(column_config or {})
         with st.expander(table_label, expanded=table_expanded):
             st.dataframe(table, hide_index=True, column_config=formats, width="stretch")
+
+
+def current_user() -> str:
+    """Who is using the app, for the load log (sign-in arrives with roles; until then 'dashboard user')."""
+    user = getattr(st, "user", None)
+    email = user.get("email") if user is not None and hasattr(user, "get") else None
+    return str(email) if email else "dashboard user"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """File-supplied text shown as text: Markdown and HTML characters escaped, never interpreted."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def label_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """Column names as people read them ('primary_need' → 'Primary need'); periods spelt out."""
+    shown = table.copy()
+    if "period" in shown:
+        shown["period"] = shown["period"].map(format_period)
+    return shown.rename(columns=lambda c: c.replace("_", " ").capitalize())
 
 
 def source_caption(source: str) -> None:

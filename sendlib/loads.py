@@ -6,10 +6,12 @@ Undo never deletes: it marks the load undone, and the view ``census_current`` fa
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pandas as pd
 
+from sendlib.codes import format_period
 from sendlib.store import Store
 
 
@@ -25,6 +27,26 @@ def query_load_history(store: Store, limit: int | None = None) -> pd.DataFrame:
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return store.query_df(sql)
+
+
+def build_history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """The load log as people read it: one row per attempt, plain column names, census periods spelt out."""
+    def periods(text: object) -> str:
+        return ", ".join(format_period(p) for p in json.loads(text)) if isinstance(text, str) else ""
+
+    table = pd.DataFrame({
+        "Load": history["load_id"],
+        "When": history["loaded_at"].dt.strftime("%d %b %Y %H:%M"),
+        "Who": history["loaded_by"],
+        "File": history["file_name"],
+        "Format": history["format"].fillna(""),
+        "Rows stored": history["rows_stored"].astype("Int64"),
+        "Census": history["periods"].map(periods),
+        "Outcome": history["outcome"],
+        "Size (KB)": (history["file_size"] / 1024).round(1),
+        "SHA-256": history["sha256"].str[:12],
+    })
+    return table
 
 
 def undo_load(store: Store, load_id: int, user: str) -> str:

@@ -17,7 +17,11 @@ One path for every census file (demo data, command line, Upload page):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -53,11 +57,16 @@ from sendlib.store import Store, StoreError, Transaction
 
 FORMAT_EES = "ees"
 FORMAT_TEMPLATE = "template"
-FORMATS = (FORMAT_EES, FORMAT_TEMPLATE)
+FORMAT_PUPIL = "pupil"
+FORMATS = (FORMAT_EES, FORMAT_TEMPLATE, FORMAT_PUPIL)
 FORMAT_NAMES = {
     FORMAT_EES: "DfE 'Special educational needs in England' open data",
     FORMAT_TEMPLATE: "local census template",
+    FORMAT_PUPIL: "pupil-level school census extract",
 }
+# Aggregate formats are kept by hash so nothing an officer uploaded is lost; a pupil-level extract never is.
+RETAINED_FORMATS = (FORMAT_EES, FORMAT_TEMPLATE)
+PUPIL_PROVISION_CODES = {"E": EHC_PLAN, "K": SEN_SUPPORT, "N": NO_SEN}
 
 MAX_PROBLEMS_LISTED = 50
 MAX_PUPILS_IN_A_CELL = 20_000_000  # more than every pupil in England: a count this big is a mistake
@@ -183,12 +192,28 @@ _TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _TEMPLATE_REQUIRED = ("period", "provision", "need", "count")
 
-_COLUMN_SPECS = {FORMAT_EES: (_EES_COLUMNS, _EES_REQUIRED), FORMAT_TEMPLATE: (_TEMPLATE_COLUMNS, _TEMPLATE_REQUIRED)}
+# A pupil-level extract: only the SEN columns are ever read; identifiers (UPN, names, date of birth) are
+# recognised so that the format is detected, and are never read into the store, a log or a message.
+_PUPIL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "provision": ("senprovision", "sen_provision"),
+    "need": ("sentype", "senprimaryneed", "sen_type"),
+}
+_PUPIL_REQUIRED = ("provision",)
+_PUPIL_IDENTIFIERS = {"upn", "surname", "forename", "dob", "legalsurname", "legalforename", "preferredsurname",
+                      "formerupn", "uln", "middlenames", "dateofbirth", "postcode", "address"}
+
+_COLUMN_SPECS = {
+    FORMAT_EES: (_EES_COLUMNS, _EES_REQUIRED),
+    FORMAT_TEMPLATE: (_TEMPLATE_COLUMNS, _TEMPLATE_REQUIRED),
+    FORMAT_PUPIL: (_PUPIL_COLUMNS, _PUPIL_REQUIRED),
+}
 
 
 def detect_format(header: list[str], file_name: str) -> str:
     """``ees`` when the header has DfE open-data columns, ``template`` for the local template."""
     names = {column.strip().lower() for column in header}
+    if "senprovision" in names or names & _PUPIL_IDENTIFIERS:
+        return FORMAT_PUPIL
     if "geographic_level" in names or "time_period" in names:
         return FORMAT_EES
     if {"provision", "primary_need"} & names or "pupils" in names:
@@ -198,8 +223,9 @@ def detect_format(header: list[str], file_name: str) -> str:
         [
             Problem(
                 "the columns do not match any census format we know. Expected either the DfE open-data "
-                "columns (time_period, geographic_level, sen_provision, sen_primary_need, pupil_count …) "
-                f"or the local template (period, provision, primary_need, pupils). Found: {', '.join(header[:12])}.",
+                "columns (time_period, geographic_level, sen_provision, sen_primary_need, pupil_count …), "
+                "the local template (period, provision, primary_need, pupils), or a pupil-level extract "
+                f"(UPN, SENprovision, SENtype …). Found: {', '.join(header[:12])}.",
                 line=1,
             )
         ],
@@ -224,6 +250,10 @@ def _map_columns(header: list[str], fmt: str, file_name: str, has_period: bool) 
             if name in seen:
                 mapping[role] = seen[name]
                 break
+    if fmt == FORMAT_PUPIL and not has_period:
+        problems.append(Problem(
+            "a pupil-level extract has no census period of its own: give it (--period 202425, or the "
+            "period box on the Upload page)."))
     for role in required:
         if role not in mapping and not (role == "period" and has_period):
             wanted = " or ".join(f"'{name}'" for name in spec[role])
@@ -233,7 +263,7 @@ def _map_columns(header: list[str], fmt: str, file_name: str, has_period: bool) 
     used = set(mapping.values())
     ignored = [
         header[i] for i in range(len(header))
-        if i not in used and not (fmt == FORMAT_EES and lowered[i] in _EES_KNOWN_EXTRA)
+        if i not in used and fmt != FORMAT_PUPIL and not (fmt == FORMAT_EES and lowered[i] in _EES_KNOWN_EXTRA)
     ]
     return mapping, ignored
 
@@ -243,15 +273,17 @@ def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _stage_raw(tx: Transaction, source: SourceFile, file_name: str) -> int:
+def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[int] | None = None) -> int:
     """Read the file with DuckDB into temp table raw_csv (c0…cN, all text); returns rows read.
 
+    ``keep`` limits the columns stored to those indexes (a pupil-level extract keeps only its SEN columns).
     Lines DuckDB cannot read (ragged, broken quoting) are collected in reject_errors and reported.
     """
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.header))) + "}"
+    selected = "*" if keep is None else ", ".join(f"c{i}" for i in sorted(set(keep)))
     tx.execute("DROP TABLE IF EXISTS raw_csv")
     tx.execute(
-        f"""CREATE TEMP TABLE raw_csv AS SELECT * FROM read_csv(?, header = true, auto_detect = false,
+        f"""CREATE TEMP TABLE raw_csv AS SELECT {selected} FROM read_csv(?, header = true, auto_detect = false,
             columns = {columns}, delim = ',', quote = '"', escape = '"', store_rejects = true,
             rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans', max_line_size = 1048576)""",
         [str(source.csv_path)],
@@ -308,12 +340,23 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
             WHEN '{LOCAL_AUTHORITY}' THEN {_column_sql(mapping, 'la_name')}
             WHEN '{SCHOOL}' THEN {_column_sql(mapping, 'school_name')} END"""
         old_la = f"CASE WHEN {level} IN ('{LOCAL_AUTHORITY}', '{SCHOOL}') THEN {_column_sql(mapping, 'old_la_code')} END"
+    elif fmt == FORMAT_PUPIL:
+        level = "NULL"
+        area_code = _quote_literal(config.area.code)
+        area_name = "NULL"
+        old_la = "NULL"
     else:
         level = "NULL"
         area_code = _column_sql(mapping, "area_code", _quote_literal(config.area.code))
         area_name = _column_sql(mapping, "area_name")
         old_la = "NULL"
     period_sql = _column_sql(mapping, "period", _quote_literal(period or ""))
+    # In an extract every row is one pupil; a pupil on N (no SEN) or with no SENtype has no recorded need.
+    count_sql = "'1'" if fmt == FORMAT_PUPIL else _column_sql(mapping, "count")
+    need_sql = (f"coalesce({_column_sql(mapping, 'need')}, 'UNK')" if fmt == FORMAT_PUPIL
+                else _column_sql(mapping, "need"))
+    provision_sql = (f"upper({_column_sql(mapping, 'provision')})" if fmt == FORMAT_PUPIL
+                     else _column_sql(mapping, "provision"))
     tx.execute("DROP TABLE IF EXISTS src")
     tx.execute(
         f"""CREATE TEMP TABLE src AS
@@ -325,9 +368,9 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
                {area_name} AS area_name,
                {old_la} AS old_la_code,
                coalesce({_column_sql(mapping, 'phase')}, '{TOTAL_PHASE}') AS phase_raw,
-               {_column_sql(mapping, 'provision')} AS provision_raw,
-               {_column_sql(mapping, 'need')} AS need_raw,
-               {_column_sql(mapping, 'count')} AS count_raw
+               {provision_sql} AS provision_raw,
+               CASE WHEN {provision_sql} = 'N' THEN 'UNK' ELSE {need_sql} END AS need_raw,
+               {count_sql} AS count_raw
         FROM raw_csv"""
     )
 
@@ -447,6 +490,16 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
                 f"phase {r[4]}, {r[5]}, {r[6]}); the other is on line {r[1]}.", r[0]),
         ),
     ]
+    if fmt == FORMAT_PUPIL:
+        codes = ", ".join(f"'{code}'" for code in PUPIL_PROVISION_CODES)
+        checks[1] = (
+            f"SELECT min(line_no), provision_raw, count(*) FROM staged WHERE provision_raw IS NULL "
+            f"OR provision_raw NOT IN ({codes}) GROUP BY provision_raw ORDER BY 1",
+            lambda r: Problem(
+                f"'{r[1] or ''}' is not a SENprovision code ({r[2]} pupil row{'s' if r[2] != 1 else ''}); expected "
+                "E (EHC plan), K (SEN support) or N (no SEN).", r[0], col("provision")),
+        )
+        del checks[-1]  # many pupils share a cell: identical rows are expected, not duplicates
     problems: list[Problem] = []
     total = 0
     if "time_identifier" in mapping:
@@ -485,6 +538,23 @@ def _count_problem(raw: str | None, parsed: int | None) -> str:
             return f"'{text}' is too large to be a count of pupils (more than {MAX_PUPILS_IN_A_CELL:,})."
         return f"'{text}' is not a whole number; counts of pupils are whole numbers."
     return f"'{text}' is not a number; expected a whole number of pupils or a published symbol ({symbols})."
+
+
+def _aggregate_pupils(tx: Transaction) -> None:
+    """Replace staged's one-row-per-pupil with counts per (provision, need): nothing per pupil remains."""
+    tx.execute(
+        """CREATE OR REPLACE TEMP TABLE staged AS
+        SELECT min(line_no) AS line_no, any_value(period_raw) AS period_raw, period,
+               any_value(time_identifier) AS time_identifier, geographic_level, area_code, area_name, old_la_code,
+               area_key, phase, any_value(provision_raw) AS provision_raw, provision,
+               any_value(need_raw) AS need_raw, primary_need,
+               CAST(count(*) AS VARCHAR) AS count_raw, count(*) AS pupils, CAST(NULL AS VARCHAR) AS symbol
+        FROM staged
+        GROUP BY period, geographic_level, area_code, area_name, old_la_code, area_key, phase, provision,
+                 primary_need"""
+    )
+    tx.execute("DROP TABLE IF EXISTS raw_csv")
+    tx.execute("DROP TABLE IF EXISTS src")
 
 
 # -- building the rows to store --------------------------------------------------------------------
@@ -629,7 +699,8 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
         raise IngestRejected(file_name, [Problem(
             f"the file has its own period column '{source.header[mapping['period']]}'; leave out --period.")])
     progress(0.15, "Reading the file")
-    rows_read = _stage_raw(tx, source, file_name)
+    keep = list(mapping.values()) if chosen == FORMAT_PUPIL else None
+    rows_read = _stage_raw(tx, source, file_name, keep)
     progress(0.45, "Checking every row")
     _stage_source(tx, chosen, mapping, config, period)
     _create_lookups(tx)
@@ -637,6 +708,8 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     problems, total = _validate(tx, source.header, mapping, chosen)
     if problems:
         raise IngestRejected(file_name, problems, total)
+    if chosen == FORMAT_PUPIL:
+        _aggregate_pupils(tx)
     progress(0.65, "Comparing with what is stored")
     _build_detail(tx)
     warnings = []
@@ -656,6 +729,53 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
 
 def _no_progress(_fraction: float, _text: str) -> None:
     return None
+
+
+def _format_for_log(source: SourceFile, fmt: str, name: str) -> str:
+    """The format to record for a rejected attempt: as given, else as detected, else 'unknown'."""
+    if fmt != "auto":
+        return fmt
+    try:
+        return detect_format(source.header, name)
+    except IngestRejected:
+        return "unknown"
+
+
+def uploads_dir(store: Store) -> Path | None:
+    """Where kept raw uploads live: ``uploads/`` beside the store file (None for an in-memory store)."""
+    return None if store.path == ":memory:" else Path(store.path).parent / "uploads"
+
+
+def _keep_raw_file(store: Store, source: SourceFile) -> None:
+    """Copy the file as uploaded to uploads/<sha256>.csv (atomically; an existing copy is left alone)."""
+    folder = uploads_dir(store)
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{source.sha256}.csv"
+    if target.exists():
+        return
+    partial = folder / f".{source.sha256}.partial"
+    shutil.copyfile(source.original_path, partial)
+    os.replace(partial, target)
+
+
+@contextmanager
+def uploaded_file(data: bytes, file_name: str) -> Iterator[Path]:
+    """Write uploaded bytes to a private temporary file for the load path; removed afterwards whatever happens.
+
+    The file name is used only for its extension: the temporary file's name never carries what the
+    officer's file was called.
+    """
+    suffix = Path(file_name).suffix[:10] if Path(file_name).suffix.isascii() else ".csv"
+    handle, name = tempfile.mkstemp(prefix="sendlib-upload-", suffix=suffix)
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _find_loaded(store: Store, sha256: str) -> int | None:
@@ -727,8 +847,11 @@ def load_census(
                      rows_stored, json.dumps(staged.periods), json.dumps(staged.areas), json.dumps(staged.warnings)],
                 )
                 totals = _file_totals(tx)
+                if staged.fmt in RETAINED_FORMATS:
+                    _keep_raw_file(store, source)
         except IngestRejected as rejection:
-            _record_rejection(store, name, source.size, source.sha256, user, fmt, rejection.describe())
+            _record_rejection(store, name, source.size, source.sha256, user, _format_for_log(source, fmt, name),
+                              rejection.describe())
             raise
         report_progress(1.0, "Loaded")
         return LoadReport(load_id, name, staged.fmt, staged.rows_read, rows_stored, staged.periods, staged.areas,
