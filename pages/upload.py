@@ -78,7 +78,7 @@ if pending:
     changed = preview.changes[preview.changes["difference"].fillna(1) != 0]
     st.dataframe(ui.label_columns(changed if not changed.empty else preview.changes), hide_index=True, width="stretch")
     confirm, cancel = st.columns([1, 4])
-    if confirm.button("Load this file", type="primary"):
+    if confirm.button("Load this file", type="primary", key="confirm_load"):
         progress = st.progress(0.0, text="Loading")
         with uploaded_file(data, preview.file_name) as path:
             try:
@@ -91,7 +91,7 @@ if pending:
         st.session_state.pop("census_preview", None)
         st.session_state.upload_round += 1
         st.rerun()
-    if cancel.button("Cancel"):
+    if cancel.button("Cancel", key="cancel_load"):
         st.session_state.pop("census_preview", None)
         st.session_state.upload_round += 1
         st.rerun()
@@ -109,10 +109,10 @@ else:
     if not in_force.empty:
         with st.form("undo_load"):
             st.markdown("**Undo a load.** The census as it was before that load comes back; nothing is deleted.")
-            choice = st.selectbox("Load to undo", in_force["load_id"].tolist(),
+            choice = st.selectbox("Load to undo", in_force["load_id"].tolist(), key="undo_choice",
                                   format_func=lambda i: f"Load {i}: {in_force.set_index('load_id').loc[i, 'file_name']}")
-            sure = st.checkbox("Yes, undo this load")
-            if st.form_submit_button("Undo"):
+            sure = st.checkbox("Yes, undo this load", key="undo_sure")
+            if st.form_submit_button("Undo", key="undo_button"):
                 if not sure:
                     st.warning("Tick 'Yes, undo this load' to confirm.")
                 else:

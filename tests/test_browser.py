@@ -49,3 +49,30 @@ def test_primary_needs_page_renders_the_chart_and_seed_figures(server_url: str, 
     assert "SEND Commissioning Dashboard" in page.locator("[data-testid='stSidebar']").inner_text()
     screenshot(page, "primary-needs")
     page.close()
+
+
+def test_officer_uploads_a_census_file_through_the_page(server_url: str, browser: Browser, tmp_path: Path) -> None:
+    upload = tmp_path / "browser-upload.csv"
+    upload.write_text("period,provision,primary_need,pupils\n2023/24,SEN support,SLCN,1450\n2023/24,EHCP,ASD,650\n")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server_url}/upload")
+    wait_for_app(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+    page.get_by_text("browser-upload.csv").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_text("Check before loading: browser-upload.csv").wait_for(timeout=60_000)
+    wait_for_app(page)
+    screenshot(page, "upload-preview")
+    page.get_by_role("button", name="Load this file").click()
+    page.get_by_text("Loaded browser-upload.csv as load").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert not page.locator("[data-testid='stException']").count()
+    screenshot(page, "upload-loaded")
+    # The new period is now on the Primary needs page, with a trend across both census years.
+    page.goto(f"{server_url}/primary_needs")
+    wait_for_app(page)
+    page.get_by_text("Over time", exact=True).wait_for(timeout=60_000)
+    # The latest census is now the uploaded one: its figures head the page.
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    assert "1,450" in metrics and "650" in metrics
+    page.close()

@@ -66,3 +66,78 @@ def test_symbols_export_with_blank_pupils(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run_cli("export", "census", db=db).stdout)))
     msi = next(r for r in rows if r["primary_need"] == "MSI")
     assert (msi["pupils"], msi["symbol"]) == ("", "c")
+
+
+def test_rejected_file_exits_1_with_reasons_on_stderr_and_no_traceback(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    run_cli("init", "--demo", db=db)
+    before = run_cli("export", "census", db=db).stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("period,provision,primary_need,pupils\n202425,SEN support,ASD,-3\n202425,EHCP,Autsim,4\n")
+    result = run_cli("ingest", "census", str(bad), db=db)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "bad.csv was not loaded" in result.stderr
+    assert "Line 2, column 'pupils': '-3' is negative" in result.stderr
+    assert "'Autsim' is not a primary need we recognise" in result.stderr
+    assert run_cli("export", "census", db=db).stdout == before
+    assert "\trejected\tbad.csv" in run_cli("history", db=db).stdout
+
+
+def test_ingest_history_undo_round_trip(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    run_cli("init", "--demo", db=db)
+    before = run_cli("export", "census", db=db).stdout
+    update = tmp_path / "update.csv"
+    update.write_text("period,provision,primary_need,pupils\n201920,SEN support,SLCN,1400\n201920,EHC plan,ASD,600\n")
+    loaded = run_cli("ingest", "census", str(update), db=db)
+    assert loaded.returncode == 0 and "as load 3" in loaded.stdout
+    assert "1400" in run_cli("export", "census", db=db).stdout
+    assert run_cli("history", db=db).stdout.startswith("3\t")
+    assert run_cli("ingest", "census", str(update), db=db).stdout.strip().endswith("was already loaded (load 3); nothing changed.")
+    undone = run_cli("undo", "3", db=db)
+    assert undone.returncode == 0 and "Undid load 3" in undone.stdout
+    assert run_cli("export", "census", db=db).stdout == before
+    again = run_cli("undo", "3", db=db)
+    assert again.returncode == 1 and "only a load in force can be undone" in again.stderr
+
+
+def test_pupil_extract_needs_a_period_and_is_counted(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    extract = tmp_path / "extract.csv"
+    extract.write_text("UPN,Surname,Forename,DOB,Gender,NCyearActual,SENprovision,SENtype\n"
+                       "Z999000000001,Testperson,Alex,2012-01-01,F,7,K,SLCN\n"
+                       "Z999000000002,Testperson,Sam,2012-02-02,M,7,K,SLCN\n")
+    missing = run_cli("ingest", "census", str(extract), db=db)
+    assert missing.returncode == 1 and "no census period of its own" in missing.stderr
+    assert run_cli("ingest", "census", str(extract), "--period", "202425", db=db).returncode == 0
+    export = run_cli("export", "census", db=db).stdout
+    assert "202425,Local authority,E08000024,394,Sunderland,Total,SEN support,SLCN,2," in export
+    assert "Z999000000001" not in export and "Testperson" not in export
+
+
+def test_ingest_while_the_store_is_held_says_what_to_do(tmp_path: Path) -> None:
+    db = tmp_path / "held.duckdb"
+    run_cli("init", db=db)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from sendlib.store import Store; s = Store.open({str(db)!r}); print('ready', flush=True); input()"],
+        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = run_cli("ingest", "census", str(PROJECT_ROOT / "data/templates/census-example.csv"), db=db)
+        assert result.returncode == 1
+        assert "in use by another program" in result.stderr and "Upload page" in result.stderr
+        assert "Traceback" not in result.stderr
+    finally:
+        holder.communicate("\n", timeout=30)
+
+
+def test_missing_file_exits_1(tmp_path: Path) -> None:
+    result = run_cli("ingest", "census", str(tmp_path / "nope.csv"), db=tmp_path / "x.duckdb")
+    assert result.returncode == 1 and "does not exist" in result.stderr
+
+
+def test_bad_format_option_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("ingest", "census", "x.csv", "--format", "xlsx", db=tmp_path / "x.duckdb")
+    assert result.returncode == 2

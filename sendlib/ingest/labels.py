@@ -96,6 +96,8 @@ _DISPLAY_NEEDS = [n.code for n in NEEDS] + [n.name for n in NEEDS] + list(_NEED_
 def suggest(label: str, kind: str) -> str | None:
     """The known label nearest to an unknown one (for "did you mean …?"), or None if nothing is close."""
     choices = _DISPLAY_PROVISIONS if kind == "provision" else _DISPLAY_NEEDS
-    by_key = {label_key(choice): choice for choice in choices}
+    by_key: dict[str, str] = {}
+    for choice in choices:
+        by_key.setdefault(label_key(choice), choice)  # the first wording listed is the canonical one
     close = difflib.get_close_matches(label_key(label), list(by_key), n=1, cutoff=0.6)
     return by_key[close[0]] if close else None

@@ -1,0 +1,79 @@
+"""The Upload page in AppTest: check a file, see the preview, confirm, see it in the history, undo it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sendlib.config import Config
+from sendlib.demo import load_demo
+from sendlib.store import Store
+from tests.conftest import PROJECT_ROOT, census_snapshot
+
+GOOD = b"period,provision,primary_need,pupils\n2024/25,SEN support,SLCN,1500\n2024/25,EHCP,ASD,700\n"
+BAD = b"period,provision,primary_need,pupils\n202425,SEN suport,SLCN,15\n"
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "upload.duckdb"
+    store = Store.open(path)
+    load_demo(store, Config())
+    store.close()
+    monkeypatch.setenv("SENDLIB_DB", str(path))
+    return path
+
+
+def open_upload_page() -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60).run()
+    return at.switch_page("pages/upload.py").run()
+
+
+def snapshot(db: Path) -> list[tuple]:
+    store = Store.open(db)  # same configuration as the app's own connection in this process
+    try:
+        return census_snapshot(store)
+    finally:
+        store.close()
+
+
+def test_check_preview_confirm_and_undo(db: Path) -> None:
+    at = open_upload_page()
+    assert not at.exception
+    at.file_uploader[0].set_value(("new.csv", GOOD, "text/csv"))
+    at.button(key="check_file").click().run()
+    assert [s.value for s in at.subheader][0] == "Check before loading: new.csv"
+    assert "Format:** local census template" in " ".join(m.value for m in at.markdown)
+    assert "Load this file" in [b.label for b in at.button]
+
+    at.button(key="confirm_load").click().run()
+    assert not at.exception
+    assert "Loaded new\\.csv as load 3" in at.success[0].value
+    history = at.dataframe[0].value
+    assert history.iloc[0]["File"] == "new.csv" and history.iloc[0]["Outcome"] == "loaded"
+
+    at.selectbox(key="undo_choice").set_value(3)
+    at.checkbox(key="undo_sure").check()
+    at.button(key="undo_button").click().run()
+    assert "Undid load 3" in at.success[0].value
+
+
+def test_a_bad_file_lists_its_problems_and_writes_nothing(db: Path) -> None:
+    before = snapshot(db)
+    at = open_upload_page()
+    at.file_uploader[0].set_value(("bad.csv", BAD, "text/csv"))
+    at.button(key="check_file").click().run()
+    assert "bad.csv cannot be loaded" in at.error[0].value
+    assert "Did you mean 'SEN support'" in " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Load this file" not in [b.label for b in at.button]
+    assert snapshot(db) == before
+
+
+def test_undo_needs_confirmation(db: Path) -> None:
+    before = snapshot(db)
+    at = open_upload_page()
+    at.button(key="undo_button").click().run()
+    assert "Tick 'Yes, undo this load' to confirm." in at.warning[0].value
+    assert snapshot(db) == before
