@@ -1,13 +1,35 @@
-"""SEND Commissioning Dashboard: the frame. Page config, navigation over pages/, the shared store.
+"""SEND Commissioning Dashboard: the frame. Page config, sign-in, role-based navigation, the shared store.
 
-Run with ``make run`` (README). Only pages that work are in the navigation.
+Run with ``make run`` (README). The navigation holds only the pages the signed-in role may use; the URL of
+any other role's page shows a polite refusal instead of the page.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 import ui
+from sendlib.auth import COMMISSIONER, FORUM, OFFICER
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One view: its file under pages/, how it appears, and which roles may open it."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    roles: tuple[str, ...]
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/primary_needs.py", "Primary needs", ":material/bar_chart:", "primary_needs",
+             (OFFICER, COMMISSIONER, FORUM)),
+    PageSpec("pages/upload.py", "Upload census", ":material/upload_file:", "upload", (OFFICER,)),
+)
 
 st.set_page_config(
     page_title="SEND Commissioning Dashboard",
@@ -18,14 +40,22 @@ st.set_page_config(
 
 config = ui.get_config()
 ui.get_store()  # open (and on first run seed) the store before any page asks for it
+actor = ui.current_actor()
 
-pages = [
-    st.Page("pages/primary_needs.py", title="Primary needs", icon=":material/bar_chart:", url_path="primary_needs",
-            default=True),
-    # For officers: the access issue gates it by role; until then it is open to every user of the app.
-    st.Page("pages/upload.py", title="Upload census", icon=":material/upload_file:", url_path="upload"),
-]
-navigation = st.navigation(pages)
+if actor is None:
+    navigation = st.navigation([st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:",
+                                        url_path="sign_in", default=True)], position="hidden")
+else:
+    allowed = [spec for spec in PAGES if actor.role in spec.roles]
+    pages = [st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=index == 0)
+             for index, spec in enumerate(allowed)]
+    # Another role's page keeps its URL but shows a refusal, never the page itself.
+    pages += [st.Page(ui.refusal_page(spec.title, spec.roles), title=spec.title, url_path=spec.url_path,
+                      visibility="hidden") for spec in PAGES if spec not in allowed]
+    if actor == ui.ANONYMOUS_FORUM:
+        pages.append(st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:", url_path="sign_in"))
+    navigation = st.navigation(pages)
+    ui.sidebar_identity(actor)
 
 with st.sidebar:
     st.markdown(f"**{config.area.name}** SEND Commissioning Dashboard")

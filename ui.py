@@ -19,7 +19,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
+from sendlib.auth import FORUM, Actor, AuthError, role_for_identity, sign_in
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
@@ -128,11 +130,88 @@ def show_chart(
             st.dataframe(table, hide_index=True, column_config=formats, width="stretch")
 
 
-def current_user() -> str:
-    """Who is using the app, for the load log (sign-in arrives with roles; until then 'dashboard user')."""
-    user = getattr(st, "user", None)
-    email = user.get("email") if user is not None and hasattr(user, "get") else None
-    return str(email) if email else "dashboard user"
+# -- who is using the app ---------------------------------------------------------------------------
+ANONYMOUS_FORUM = Actor("visitor (not signed in)", FORUM)
+
+
+def oidc_configured() -> bool:
+    """True when .streamlit/secrets.toml sets up an OpenID Connect provider ([auth])."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return False
+
+
+def current_actor() -> Actor | None:
+    """The signed-in person and their role; the public forum role when access.public allows; else None."""
+    config = get_config()
+    if oidc_configured():
+        if st.user.is_logged_in:
+            email = str(st.user.get("email") or "")
+            return Actor(email, role_for_identity(email, config.access))
+    elif (signed_in := st.session_state.get("actor")) is not None:
+        return signed_in
+    return ANONYMOUS_FORUM if config.access.public else None
+
+
+def require_permission(action: str) -> Actor:
+    """The current actor if they may do ``action``; otherwise a polite refusal and the page stops."""
+    actor = current_actor()
+    if actor is None or not actor.may(action):
+        role = actor.role if actor else "not signed in"
+        st.warning(f"This part of the dashboard is for officers. You are {'signed in as ' + role if actor else role}.")
+        st.stop()
+    return actor
+
+
+def sign_in_page() -> None:
+    """The sign-in page: the council's identity provider when configured, else local accounts."""
+    config = get_config()
+    st.title(f"{config.area.name} SEND Commissioning Dashboard")
+    if oidc_configured():
+        st.markdown("Sign in with your council account to continue.")
+        if st.button("Sign in", type="primary", key="oidc_sign_in"):
+            st.login()
+        return
+    st.markdown("Sign in with the account an officer set up for you.")
+    with st.form("sign_in"):
+        email = st.text_input("E-mail address", key="sign_in_email", autocomplete="username")
+        password = st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            st.session_state.actor = sign_in(get_store(), email, password, config.access)
+            st.rerun()
+        except AuthError as exc:
+            st.error(str(exc))
+
+
+def refusal_page(title: str, roles: tuple[str, ...]) -> Callable[[], None]:
+    """A page that stands at another role's URL and says, politely, that it is not for this role."""
+
+    def refuse() -> None:
+        actor = current_actor()
+        st.title(title)
+        who = f"You are signed in as **{actor.role}**" if actor and actor != ANONYMOUS_FORUM else "You are not signed in"
+        st.info(f"This page is for {' and '.join(roles)} accounts. {who}, so it is not available to you. "
+                "Use the menu to see the pages that are.")
+
+    refuse.__name__ = f"refuse_{title.lower().replace(' ', '_')}"
+    return refuse
+
+
+def sidebar_identity(actor: Actor) -> None:
+    """Who is signed in, their role, and sign-out."""
+    with st.sidebar:
+        if actor == ANONYMOUS_FORUM:
+            st.caption("Public view: small numbers are hidden. Officers and commissioners: use Sign in.")
+            return
+        st.markdown(f"Signed in as **{escape_markdown(actor.name)}**  \nRole: **{actor.role}**")
+        if st.button("Sign out", key="sign_out"):
+            if oidc_configured():
+                st.logout()
+            st.session_state.pop("actor", None)
+            st.rerun()
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

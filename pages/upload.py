@@ -14,7 +14,7 @@ from sendlib.loads import UndoError, build_history_table, query_load_history, un
 ui.page_guard()
 config = ui.get_config()
 store = ui.get_store()
-user = ui.current_user()
+actor = ui.require_permission("load")
 
 st.title("Upload a census file")
 st.markdown(
@@ -82,7 +82,7 @@ if pending:
         progress = st.progress(0.0, text="Loading")
         with uploaded_file(data, preview.file_name) as path:
             try:
-                report = load_census(store, path, config=config, user=user, file_name=preview.file_name,
+                report = load_census(store, path, config=config, actor=actor, file_name=preview.file_name,
                                      fmt=chosen_format, period=chosen_period,
                                      progress=lambda f, t: progress.progress(f, text=t))
                 st.session_state.upload_message = report.summary()
@@ -117,7 +117,7 @@ else:
                     st.warning("Tick 'Yes, undo this load' to confirm.")
                 else:
                     try:
-                        st.session_state.upload_message = undo_load(store, int(choice), user)
+                        st.session_state.upload_message = undo_load(store, int(choice), actor)
                         st.rerun()
                     except UndoError as exc:
                         st.error(str(exc))

@@ -13,7 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from sendlib.config import ConfigError, load_config
+from sendlib import auth
+from sendlib.config import ROLES, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
 from sendlib.ingest import IngestRejected, load_census
 from sendlib.ingest.census import FORMATS
@@ -48,14 +49,40 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write a canonical table as CSV to stdout")
     export.add_argument("table", choices=["census"])
+
+    user = commands.add_parser("user", help="manage local accounts (when no OpenID Connect provider is set up)")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="create an account")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user_commands.add_parser("list", help="list accounts (never their passwords or hashes)")
+    remove = user_commands.add_parser("remove", help="delete an account")
+    remove.add_argument("email")
+    set_role = user_commands.add_parser("set-role", help="change an account's role")
+    set_role.add_argument("email")
+    set_role.add_argument("role", choices=ROLES)
     return parser
 
 
-def _user() -> str:
+def _actor() -> auth.Actor:
     try:
-        return f"{getpass.getuser()} (command line)"
+        name = getpass.getuser()
     except (KeyError, OSError):
-        return "command line"
+        name = "unknown user"
+    return auth.command_line_actor(name)
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password: one line of stdin, or typed twice at a terminal (never an argument)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise auth.AuthError("No terminal to type a password into: pass --password-stdin and pipe it in.")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise auth.AuthError("The two passwords differ; nothing was changed.")
+    return first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     except IngestRejected as exc:
         print(exc.describe(), file=sys.stderr)
         return 1
-    except (StoreError, UndoError) as exc:
+    except (StoreError, UndoError, auth.AuthError, auth.PermissionDenied) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -88,13 +115,15 @@ def _run(args: argparse.Namespace, store: Store, config) -> int:
         if args.demo and store_is_empty(store):
             for report in load_demo(store, config):
                 print(report.summary())
+        if args.demo:
+            print_demo_accounts(auth.create_demo_accounts(store))
         print(f"Store ready: {store.path} (schema version {store.schema_version()}).")
         return 0
     if args.command == "ingest":
         if not args.file.is_file():
             print(f"error: {args.file} does not exist or is not a file.", file=sys.stderr)
             return 1
-        report = load_census(store, args.file, config=config, user=_user(), fmt=args.format, period=args.period)
+        report = load_census(store, args.file, config=config, actor=_actor(), fmt=args.format, period=args.period)
         print(report.summary())
         for warning in report.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -104,12 +133,41 @@ def _run(args: argparse.Namespace, store: Store, config) -> int:
             print(line)
         return 0
     if args.command == "undo":
-        print(undo_load(store, args.load_id, _user()))
+        print(undo_load(store, args.load_id, _actor()))
         return 0
     if args.command == "export":
         _export_census(store)
         return 0
+    if args.command == "user":
+        return _run_user(args, store)
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _run_user(args: argparse.Namespace, store: Store) -> int:
+    if args.user_command == "add":
+        email = auth.add_user(store, args.email, args.role, _read_password(args.password_stdin),
+                              created_by=_actor().name)
+        print(f"Added {email} as {args.role}.")
+    elif args.user_command == "list":
+        for row in auth.list_users(store).itertuples():
+            print(f"{row.email}\t{row.role}\tadded {row.created_at:%Y-%m-%d} by {row.created_by}")
+    elif args.user_command == "remove":
+        auth.remove_user(store, args.email)
+        print(f"Removed {args.email.strip().lower()}.")
+    elif args.user_command == "set-role":
+        auth.set_role(store, args.email, args.role)
+        print(f"{args.email.strip().lower()} is now {args.role}.")
+    return 0
+
+
+def print_demo_accounts(created: list[tuple[str, str, str]]) -> None:
+    """Show the demo accounts' passwords: printed once, here, and stored only as hashes."""
+    if not created:
+        return
+    print("\nDemo accounts (DEMO ONLY: shown once, not stored; remove them with `user remove` before real use):")
+    for email, role, password in created:
+        print(f"  {role:<13} {email:<28} password: {password}")
+    print()
 
 
 def format_history(history) -> list[str]:

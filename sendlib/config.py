@@ -70,6 +70,25 @@ class UploadConfig:
 
 
 @dataclass(frozen=True)
+class AccessConfig:
+    """Who may sign in and what role they get."""
+
+    public: bool = _key(False, "Treat visitors who have not signed in as the forum role (public, suppressed views).")
+    default_role: str = _key("forum", "Role for a signed-in (OpenID Connect) user not named in the role maps.")
+    roles_by_email: dict = _key({}, "OpenID Connect: e-mail address → role (officer, commissioner, forum).")
+    roles_by_domain: dict = _key({}, "OpenID Connect: e-mail domain → role, for anyone not in roles_by_email.")
+    max_failed_sign_ins: int = _key(5, "Failed local sign-ins allowed per account within lockout_minutes.")
+    lockout_minutes: int = _key(15, "How long further sign-ins to an account wait after too many failures.")
+
+
+@dataclass(frozen=True)
+class SuppressionConfig:
+    """Small-number suppression for forum and public views."""
+
+    threshold: int = _key(5, "Counts from 1 to this number show as 'c' in forum views (0 turns suppression off).")
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings for one local area's dashboard."""
 
@@ -81,6 +100,9 @@ class Config:
     store: StoreConfig = field(default_factory=StoreConfig, metadata={"help": "The DuckDB store."})
     display: DisplayConfig = field(default_factory=DisplayConfig, metadata={"help": "Display settings."})
     upload: UploadConfig = field(default_factory=UploadConfig, metadata={"help": "Census upload checks."})
+    access: AccessConfig = field(default_factory=AccessConfig, metadata={"help": "Sign-in and roles."})
+    suppression: SuppressionConfig = field(default_factory=SuppressionConfig,
+                                           metadata={"help": "Small-number suppression."})
 
     @property
     def db_path(self) -> Path:
@@ -122,6 +144,10 @@ def _coerce(value: Any, default: Any, path: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{path}: expected a number, got {value!r}")
         return type(default)(value)
+    if isinstance(default, dict):
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise ConfigError(f"{path}: expected a mapping of text to text, got {value!r}")
+        return {k.strip().lower(): v.strip().lower() for k, v in value.items()}
     if isinstance(default, list):
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             raise ConfigError(f"{path}: expected a list of codes, got {value!r}")
@@ -143,7 +169,23 @@ def load_config(path: Path | str | None = None) -> Config:
         raw = yaml.safe_load(chosen.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{chosen}: not valid YAML ({exc})") from exc
-    return _build(Config, raw, "")
+    config = _build(Config, raw, "")
+    _check_roles(config.access)
+    return config
+
+
+ROLES = ("officer", "commissioner", "forum")
+
+
+def _check_roles(access: AccessConfig) -> None:
+    """Every role named in the access settings must be one of ROLES."""
+    named = {"access.default_role": [access.default_role],
+             "access.roles_by_email": list(access.roles_by_email.values()),
+             "access.roles_by_domain": list(access.roles_by_domain.values())}
+    for key, roles in named.items():
+        wrong = [role for role in roles if role not in ROLES]
+        if wrong:
+            raise ConfigError(f"{key}: '{wrong[0]}' is not a role; use one of {', '.join(ROLES)}")
 
 
 def describe_keys(cls: type = Config, prefix: str = "") -> list[tuple[str, str, str]]:

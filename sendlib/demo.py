@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sendlib.auth import OFFICER, Actor
 from sendlib.config import PROJECT_ROOT, Config
 from sendlib.ingest import LoadReport, load_census
 from sendlib.store import Store
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
-DEMO_USER = "demo data"
+DEMO_ACTOR = Actor("demo data", OFFICER)
 
 
 def demo_census_files() -> list[Path]:
@@ -24,4 +25,4 @@ def store_is_empty(store: Store) -> bool:
 
 def load_demo(store: Store, config: Config) -> list[LoadReport]:
     """Load every demo census file (already-loaded files are skipped by the load path itself)."""
-    return [load_census(store, path, config=config, user=DEMO_USER) for path in demo_census_files()]
+    return [load_census(store, path, config=config, actor=DEMO_ACTOR) for path in demo_census_files()]

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from sendlib.auth import Actor, require
 from sendlib.codes import format_period
 from sendlib.store import Store
 
@@ -49,11 +50,13 @@ def build_history_table(history: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def undo_load(store: Store, load_id: int, user: str) -> str:
+def undo_load(store: Store, load_id: int, actor: Actor) -> str:
     """Mark load ``load_id`` undone so the earlier version of its rows is in force again.
 
-    Raises UndoError for an unknown, rejected or already-undone load.
+    Only officers may undo (PermissionDenied otherwise). Raises UndoError for an unknown, rejected or
+    already-undone load.
     """
+    require(actor, "undo")
     with store.transaction() as tx:
         row = tx.fetchall("SELECT outcome, file_name FROM loads WHERE load_id = ?", [load_id])
         if not row:
@@ -63,6 +66,6 @@ def undo_load(store: Store, load_id: int, user: str) -> str:
             raise UndoError(f"Load {load_id} ({file_name}) was {outcome}; only a load in force can be undone.")
         tx.execute(
             "UPDATE loads SET outcome = 'undone', undone_at = ?, undone_by = ? WHERE load_id = ?",
-            [datetime.now(), user, load_id],
+            [datetime.now(), actor.name, load_id],
         )
     return f"Undid load {load_id} ({file_name}); the census as it was before that load is back in force."

@@ -86,6 +86,24 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ) live USING (period, area_key, load_id);
         """,
     ),
+    (
+        2,
+        "local accounts and sign-in attempts",
+        """
+        CREATE TABLE users (
+            email         VARCHAR PRIMARY KEY,     -- stored lower-case
+            role          VARCHAR NOT NULL,
+            password_hash VARCHAR NOT NULL,        -- argon2id, never the password
+            created_at    TIMESTAMP NOT NULL,
+            created_by    VARCHAR NOT NULL
+        );
+        CREATE TABLE sign_in_attempts (
+            email     VARCHAR NOT NULL,
+            attempted_at TIMESTAMP NOT NULL,
+            succeeded BOOLEAN NOT NULL
+        );
+        """,
+    ),
 ]
 
 # One writer at a time in this process: DuckDB raises a conflict when two transactions update one

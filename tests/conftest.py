@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from sendlib.auth import OFFICER, Actor
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TEST_OFFICER = Actor("test officer", OFFICER)
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
+from sendlib.auth import COMMISSIONER, FORUM, OFFICER, Actor
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
@@ -26,19 +28,72 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def run_app(page: str | None = None) -> AppTest:
+ROLE_ACTORS = {role: Actor(f"{role}@example.invalid", role) for role in (OFFICER, COMMISSIONER, FORUM)}
+
+
+def run_app(page: str | None = None, actor: Actor | None = ROLE_ACTORS[OFFICER]) -> AppTest:
+    """The app as ``actor`` (signed in with a local account; None: not signed in), on ``page``."""
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    if actor is not None:
+        at.session_state["actor"] = actor
     at.run()
     if page:
         at.switch_page(page).run()
     return at
 
 
+# Pages only some roles may open (every other page is for every role): file → (url path, roles).
+RESTRICTED = {"pages/upload.py": ("upload", {OFFICER})}
+
+
+@pytest.mark.parametrize("role", [OFFICER, COMMISSIONER, FORUM])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_without_exception(demo_db: Path, page: str) -> None:
-    at = run_app(page)
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error
+def test_every_page_as_every_role_runs_or_is_politely_refused(demo_db: Path, page: str, role: str) -> None:
+    url_path, roles = RESTRICTED.get(page, (None, {OFFICER, COMMISSIONER, FORUM}))
+    if role in roles:
+        at = run_app(page, ROLE_ACTORS[role])
+        assert not at.exception, [e.message for e in at.exception]
+        assert not at.error
+    else:
+        at = run_app(None, ROLE_ACTORS[role])
+        open_url_path(at, url_path).run()
+        assert not at.exception
+        assert f"You are signed in as **{role}**, so it is not available to you" in at.info[0].value
+        assert not at.get("file_uploader")
+        assert url_path not in [p.title.lower() for p in at.get("page_link")]
+
+
+def open_url_path(at: AppTest, url_path: str) -> AppTest:
+    """Go to a page by its URL path, as someone typing the address would (AppTest's switch_page only takes
+    script files; st.Page identifies a page by the hash of its url_path)."""
+    at._page_hash = calc_hash(url_path)
+    return at
+
+
+def test_navigation_holds_only_the_roles_pages(demo_db: Path) -> None:
+    officer = run_app(None, ROLE_ACTORS[OFFICER])
+    officer.switch_page("pages/upload.py").run()
+    assert officer.get("file_uploader")
+    forum = run_app(None, ROLE_ACTORS[FORUM])
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        forum.switch_page("pages/upload.py")  # the upload script is not among the forum's pages at all
+
+
+def test_signed_out_visitors_see_only_sign_in(demo_db: Path) -> None:
+    at = run_app(None, actor=None)
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.get("plotly_chart")
+
+
+def test_public_access_shows_forum_views_to_visitors(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config_path = tmp_path / "public.yaml"
+    config_path.write_text("access:\n  public: true\n")
+    monkeypatch.setenv("SENDLIB_CONFIG", str(config_path))
+    at = run_app(None, actor=None)
+    assert not at.exception
+    assert at.get("plotly_chart")
+    assert any("Public view: small numbers are hidden." in c.value for c in at.caption)
 
 
 def test_primary_needs_shows_the_seed_figures(demo_db: Path) -> None:

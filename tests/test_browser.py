@@ -8,10 +8,32 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from sendlib.auth import add_user
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server, screenshot, wait_for_app
+
+
+PASSWORD = "correct horse battery"
+
+
+def signed_in_page(browser: Browser, server_url: str, role: str, path: str = "", height: int = 900):
+    """A new page signed in as ``role`` through the real sign-in form, then at ``path`` (the role's first
+    page when ``path`` is empty or is that first page)."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    page.goto(server_url)
+    wait_for_app(page)
+    page.get_by_label("E-mail address").fill(f"{role}@example.invalid")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Role: {role}").wait_for(timeout=60_000)
+    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
+    if path and link.count():
+        # A local sign-in lasts for the browser tab's session: move within the app by its navigation.
+        link.first.click()
+        wait_for_app(page)
+    return page
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +41,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
     store = Store.open(db)
     load_demo(store, Config())
+    for role in ("officer", "commissioner", "forum"):
+        add_user(store, f"{role}@example.invalid", role, PASSWORD, created_by="browser test")
     store.close()
     with running_server(db) as url:
         yield url
@@ -33,9 +57,7 @@ def browser() -> Iterator[Browser]:
 
 
 def test_primary_needs_page_renders_the_chart_and_seed_figures(server_url: str, browser: Browser) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(f"{server_url}/primary_needs")
-    wait_for_app(page)
+    page = signed_in_page(browser, server_url, "commissioner", "primary_needs")
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
     assert page.locator("[data-testid='stPlotlyChart']").count() >= 3
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
@@ -45,8 +67,6 @@ def test_primary_needs_page_renders_the_chart_and_seed_figures(server_url: str, 
     assert "SEN support: 5,620" in chart_text and "EHC plan: 1,222" in chart_text
     assert page.get_by_text("Source:").first.is_visible()
     assert not page.locator("[data-testid='stException']").count()
-    # Opened directly by URL as the first visit to a fresh server, the page still runs inside the frame.
-    assert "SEND Commissioning Dashboard" in page.locator("[data-testid='stSidebar']").inner_text()
     screenshot(page, "primary-needs")
     page.close()
 
@@ -54,9 +74,7 @@ def test_primary_needs_page_renders_the_chart_and_seed_figures(server_url: str, 
 def test_officer_uploads_a_census_file_through_the_page(server_url: str, browser: Browser, tmp_path: Path) -> None:
     upload = tmp_path / "browser-upload.csv"
     upload.write_text("period,provision,primary_need,pupils\n2023/24,SEN support,SLCN,1450\n2023/24,EHCP,ASD,650\n")
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server_url}/upload")
-    wait_for_app(page)
+    page = signed_in_page(browser, server_url, "officer", "upload", height=1000)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
     page.get_by_text("browser-upload.csv").first.wait_for(timeout=30_000)
     page.get_by_role("button", name="Check the file").click()
@@ -69,10 +87,48 @@ def test_officer_uploads_a_census_file_through_the_page(server_url: str, browser
     assert not page.locator("[data-testid='stException']").count()
     screenshot(page, "upload-loaded")
     # The new period is now on the Primary needs page, with a trend across both census years.
-    page.goto(f"{server_url}/primary_needs")
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Primary needs").click()
     wait_for_app(page)
     page.get_by_text("Over time", exact=True).wait_for(timeout=60_000)
     # The latest census is now the uploaded one: its figures head the page.
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     assert "1,450" in metrics and "650" in metrics
     page.close()
+
+
+def test_a_direct_url_opened_first_runs_inside_the_frame(server_url: str, browser: Browser) -> None:
+    page = browser.new_page()
+    page.goto(f"{server_url}/upload")
+    wait_for_app(page)
+    # Not signed in: the frame's sign-in page, never the upload page run on its own.
+    assert page.get_by_role("button", name="Sign in").is_visible()
+    assert not page.locator("[data-testid='stFileUploader']").count()
+    page.close()
+
+
+def test_forum_and_officer_see_their_own_navigation(server_url: str, browser: Browser) -> None:
+    officer = signed_in_page(browser, server_url, "officer")
+    assert "Upload census" in officer.locator("[data-testid='stSidebarNav']").inner_text()
+    officer.close()
+    forum = signed_in_page(browser, server_url, "forum")
+    sidebar = forum.locator("[data-testid='stSidebar']").inner_text()
+    assert "Role: forum" in sidebar and "Upload census" not in sidebar
+    screenshot(forum, "forum-signed-in")
+    forum.close()
+
+
+def test_a_public_visitor_opening_the_upload_url_is_politely_refused(browser: Browser, tmp_path: Path) -> None:
+    db = tmp_path / "public.duckdb"
+    store = Store.open(db)
+    load_demo(store, Config())
+    store.close()
+    config = tmp_path / "public.yaml"
+    config.write_text("access:\n  public: true\n")
+    with running_server(db, {"SENDLIB_CONFIG": str(config)}) as url:
+        page = browser.new_page()
+        page.goto(f"{url}/upload")
+        wait_for_app(page)
+        page.get_by_text("This page is for officer accounts").wait_for(timeout=30_000)
+        assert not page.locator("[data-testid='stFileUploader']").count()
+        screenshot(page, "public-upload-refused")
+        page.close()

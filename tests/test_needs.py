@@ -9,6 +9,7 @@ from sendlib import needs
 from sendlib.codes import EHC_PLAN, SEN_SUPPORT
 from sendlib.ingest import load_census
 from sendlib.store import Store
+from tests.conftest import TEST_OFFICER
 
 SUNDERLAND = "394"
 ENGLAND = "E92000001"
@@ -92,7 +93,7 @@ def test_prevalence_is_sixteen_point_one_percent_one_point_above_england(demo_st
 
 def test_prevalence_is_blank_without_an_all_pupil_count(store: Store, config, write_csv) -> None:
     path = write_csv("t.csv", "period,provision,primary_need,pupils\n202324,SEN support,ASD,10\n202324,EHC plan,ASD,5\n")
-    load_census(store, path, config=config, user="t")
+    load_census(store, path, config=config, actor=TEST_OFFICER)
     prevalence = needs.query_prevalence(store, "202324", [SUNDERLAND])
     assert prevalence["total_sen"].iloc[0] == 15
     assert pd.isna(prevalence["prevalence_pct"].iloc[0])
@@ -100,7 +101,7 @@ def test_prevalence_is_blank_without_an_all_pupil_count(store: Store, config, wr
 
 def test_periods_are_newest_first_and_trend_spans_them(demo_store: Store, config, write_csv) -> None:
     path = write_csv("t.csv", "period,provision,primary_need,pupils\n2020/21,SEN support,ASD,900\n2020/21,EHC plan,ASD,600\n")
-    load_census(demo_store, path, config=config, user="t")
+    load_census(demo_store, path, config=config, actor=TEST_OFFICER)
     assert needs.query_periods(demo_store, SUNDERLAND) == ["202021", "201920"]
     trend = needs.query_trend(demo_store, SUNDERLAND)
     assert trend.set_index(["period", "provision"]).loc[("202021", EHC_PLAN), "pupils"] == 600

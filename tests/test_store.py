@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from sendlib.store import MIGRATIONS, Store, StoreError, StoreLockedError
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, TEST_OFFICER
 
 
 def test_new_store_has_every_migration(store: Store) -> None:
@@ -41,7 +41,7 @@ def test_data_version_changes_when_data_changes(demo_store: Store) -> None:
     before = demo_store.data_version()
     from sendlib.loads import undo_load
 
-    undo_load(demo_store, 2, "tester")
+    undo_load(demo_store, 2, TEST_OFFICER)
     assert demo_store.data_version() != before
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sendlib.auth import OFFICER, Actor
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
@@ -27,8 +28,9 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def open_upload_page() -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60).run()
-    return at.switch_page("pages/upload.py").run()
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["actor"] = Actor("jo.officer@example.invalid", OFFICER)
+    return at.run().switch_page("pages/upload.py").run()
 
 
 def snapshot(db: Path) -> list[tuple]:
@@ -53,6 +55,7 @@ def test_check_preview_confirm_and_undo(db: Path) -> None:
     assert "Loaded new\\.csv as load 3" in at.success[0].value
     history = at.dataframe[0].value
     assert history.iloc[0]["File"] == "new.csv" and history.iloc[0]["Outcome"] == "loaded"
+    assert history.iloc[0]["Who"] == "jo.officer@example.invalid"  # recorded against the signed-in user
 
     at.selectbox(key="undo_choice").set_value(3)
     at.checkbox(key="undo_sure").check()

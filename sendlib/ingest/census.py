@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sendlib.auth import Actor, require
 from sendlib.codes import (
     EHC_PLAN,
     LOCAL_AUTHORITY,
@@ -801,7 +802,7 @@ def load_census(
     path: Path | str,
     *,
     config: Config,
-    user: str,
+    actor: Actor,
     file_name: str | None = None,
     fmt: str = "auto",
     period: str | None = None,
@@ -809,9 +810,12 @@ def load_census(
 ) -> LoadReport:
     """Validate and load one census file as one transaction; returns what was loaded.
 
-    Raises IngestRejected (nothing written, attempt logged) when anything in the file is wrong.
-    An identical file already in force is not loaded twice: the report says ``already_loaded``.
+    Only officers may load (PermissionDenied otherwise). Raises IngestRejected (nothing written, attempt
+    logged) when anything in the file is wrong. An identical file already in force is not loaded twice:
+    the report says ``already_loaded``.
     """
+    require(actor, "load")
+    user = actor.name
     path = Path(path)
     name = file_name or path.name
     report_progress = progress or _no_progress
