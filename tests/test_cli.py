@@ -141,3 +141,33 @@ def test_missing_file_exits_1(tmp_path: Path) -> None:
 def test_bad_format_option_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("ingest", "census", "x.csv", "--format", "xlsx", db=tmp_path / "x.duckdb")
     assert result.returncode == 2
+
+
+def test_user_management_never_prints_or_stores_the_password(tmp_path: Path) -> None:
+    db = tmp_path / "users.duckdb"
+    added = subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), "user", "add", "Jo@Example.org",
+                            "--role", "officer", "--password-stdin"], input="sup3r secret words\n",
+                           capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    assert added.returncode == 0 and "Added jo@example.org as officer" in added.stdout
+    listing = run_cli("user", "list", db=db)
+    assert listing.stdout.startswith("jo@example.org\tofficer")
+    assert "argon2" not in listing.stdout and "sup3r" not in listing.stdout
+    assert run_cli("user", "set-role", "jo@example.org", "forum", db=db).returncode == 0
+    assert "\tforum\t" in run_cli("user", "list", db=db).stdout
+    assert run_cli("user", "remove", "jo@example.org", db=db).returncode == 0
+    assert run_cli("user", "list", db=db).stdout == ""
+    assert b"sup3r secret words" not in db.read_bytes()
+
+
+def test_user_add_without_a_terminal_needs_password_stdin(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "sendlib", "--db", str(tmp_path / "u.duckdb"), "user", "add",
+                             "a@example.org", "--role", "forum"], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    assert result.returncode == 1 and "--password-stdin" in result.stderr
+
+
+def test_init_demo_prints_demo_passwords_once(tmp_path: Path) -> None:
+    db = tmp_path / "demo.duckdb"
+    first = run_cli("init", "--demo", db=db).stdout
+    assert "DEMO ONLY" in first and "officer@demo.invalid" in first
+    assert "DEMO ONLY" not in run_cli("init", "--demo", db=db).stdout
