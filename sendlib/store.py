@@ -104,6 +104,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "the period given with a load (pupil-level extracts carry none of their own)",
+        "ALTER TABLE loads ADD COLUMN period_given VARCHAR;",
+    ),
 ]
 
 # One writer at a time in this process: DuckDB raises a conflict when two transactions update one
@@ -231,16 +236,25 @@ class Transaction:
         self._path = path
 
     def execute(self, sql: str, params: Params = None) -> None:
-        """Run one statement in the transaction (results, if any, are discarded)."""
-        self._cur.execute(sql, params)
+        """Run one statement in the transaction (results, if any, are discarded). Errors: StoreError."""
+        try:
+            self._cur.execute(sql, params)
+        except duckdb.Error as exc:
+            raise _translate(exc, self._path) from exc
 
     def fetchall(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         """Run a query in the transaction and return its rows (it sees the transaction's own writes)."""
-        return self._cur.execute(sql, params).fetchall()
+        try:
+            return self._cur.execute(sql, params).fetchall()
+        except duckdb.Error as exc:
+            raise _translate(exc, self._path) from exc
 
     def fetch_df(self, sql: str, params: Params = None) -> pd.DataFrame:
         """Run a query in the transaction and return its result as a DataFrame."""
-        return self._cur.execute(sql, params).df()
+        try:
+            return self._cur.execute(sql, params).df()
+        except duckdb.Error as exc:
+            raise _translate(exc, self._path) from exc
 
     def fetch_value(self, sql: str, params: Params = None) -> Any:
         """The first column of the first row of a query in the transaction."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -40,6 +41,7 @@ from sendlib.codes import (
     SEN_SUPPORT,
     TOTAL_PHASE,
     format_period,
+    is_valid_period,
 )
 from sendlib.config import Config
 from sendlib.geography import known_areas
@@ -88,7 +90,8 @@ class Problem:
             where.append(f"line {self.line}")
         if self.column:
             where.append(f"column '{self.column}'")
-        return f"{', '.join(where).capitalize()}: {self.message}" if where else self.message
+        text = ", ".join(where)
+        return f"{text[:1].upper()}{text[1:]}: {self.message}" if where else self.message
 
 
 class IngestRejected(Exception):
@@ -283,18 +286,24 @@ def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[i
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.header))) + "}"
     selected = "*" if keep is None else ", ".join(f"c{i}" for i in sorted(set(keep)))
     tx.execute("DROP TABLE IF EXISTS raw_csv")
-    tx.execute(
-        f"""CREATE TEMP TABLE raw_csv AS SELECT {selected} FROM read_csv(?, header = true, auto_detect = false,
-            columns = {columns}, delim = ',', quote = '"', escape = '"', store_rejects = true,
-            rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans', max_line_size = 1048576)""",
-        [str(source.csv_path)],
-    )
-    rejects = tx.fetchall(
-        "SELECT line, column_name, error_type, error_message FROM csv_rejects ORDER BY line LIMIT ?",
-        [MAX_PROBLEMS_LISTED + 1],
-    )
+    try:
+        tx.execute(
+            f"""CREATE TEMP TABLE raw_csv AS SELECT {selected} FROM read_csv(?, header = true, auto_detect = false,
+                columns = {columns}, delim = ',', quote = '"', escape = '"', store_rejects = true,
+                rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans', max_line_size = 1048576)""",
+            [str(source.csv_path)],
+        )
+    except StoreError as exc:
+        # DuckDB's reader stops outright on a few layouts it cannot recover from, chiefly mixed line endings.
+        raise IngestRejected(file_name, [Problem(
+            "the file cannot be read as CSV: its lines end in different ways (some with Windows CRLF, some with "
+            "LF or CR alone), or its layout is broken. Open it in Excel and save it again as 'CSV UTF-8'.")]) from exc
+    # DuckDB reports a short row once per missing value: one problem per line is what a person needs.
+    per_line = ("SELECT line, any_value(column_name), any_value(error_type), any_value(error_message) "
+                "FROM csv_rejects GROUP BY line")
+    rejects = tx.fetchall(f"{per_line} ORDER BY line LIMIT ?", [MAX_PROBLEMS_LISTED + 1])
     if rejects:
-        total = tx.fetch_value("SELECT count(*) FROM csv_rejects")
+        total = tx.fetch_value(f"SELECT count(*) FROM ({per_line})")
         raise IngestRejected(file_name, [_describe_reject(row, source.header) for row in rejects], total)
     return int(tx.fetch_value("SELECT count(*) FROM raw_csv"))
 
@@ -482,9 +491,9 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
                 r[0], col("geographic_level") if fmt == FORMAT_EES else col("area_code")),
         ),
         (
-            "SELECT min(line_no), max(line_no), period, area_name, phase, provision, primary_need "
+            "SELECT min(line_no), max(line_no), period, any_value(area_name), phase, provision, primary_need "
             "FROM staged WHERE provision IS NOT NULL AND primary_need IS NOT NULL "
-            "GROUP BY period, area_key, area_name, phase, provision, primary_need "
+            "GROUP BY period, area_key, phase, provision, primary_need "
             "HAVING count(DISTINCT coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)) > 1 ORDER BY 1",
             lambda r: Problem(
                 f"two rows give different counts for the same figure ({format_period(r[2] or '')}, {r[3]}, "
@@ -496,9 +505,16 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
         checks[1] = (
             f"SELECT min(line_no), provision_raw, count(*) FROM staged WHERE provision_raw IS NULL "
             f"OR provision_raw NOT IN ({codes}) GROUP BY provision_raw ORDER BY 1",
+            # Values are never quoted back from an extract: a misaligned column could hold a UPN or a name.
             lambda r: Problem(
-                f"'{r[1] or ''}' is not a SENprovision code ({r[2]} pupil row{'s' if r[2] != 1 else ''}); expected "
+                f"not a SENprovision code ({r[2]} pupil row{'s' if r[2] != 1 else ''} like this); expected "
                 "E (EHC plan), K (SEN support) or N (no SEN).", r[0], col("provision")),
+        )
+        checks[2] = (
+            "SELECT min(line_no), count(*) FROM staged WHERE primary_need IS NULL GROUP BY need_raw ORDER BY 1",
+            lambda r: Problem(
+                f"not a SENtype code we recognise ({r[1]} pupil row{'s' if r[1] != 1 else ''} like this); expected "
+                "a school census code such as ASD, SLCN, SEMH or SPLD.", r[0], col("need")),
         )
         del checks[-1]  # many pupils share a cell: identical rows are expected, not duplicates
     problems: list[Problem] = []
@@ -532,9 +548,9 @@ def _count_problem(raw: str | None, parsed: int | None) -> str:
     if raw is None:
         return f"the count is blank; give a whole number of pupils or a published symbol ({symbols})."
     text = raw.strip()
-    if text.startswith("-") and text[1:].replace(".", "", 1).isdigit():
+    if re.fullmatch(r"-\s*[0-9]+(\.[0-9]+)?", text):
         return f"'{text}' is negative; a count of pupils cannot be below 0."
-    if text.replace(".", "", 1).isdigit():
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
         if parsed is not None or "." not in text:
             return f"'{text}' is too large to be a count of pupils (more than {MAX_PUPILS_IN_A_CELL:,})."
         return f"'{text}' is not a whole number; counts of pupils are whole numbers."
@@ -565,13 +581,17 @@ def _build_detail(tx: Transaction) -> None:
     tx.execute(
         f"""CREATE TEMP TABLE detail AS
         WITH rows AS (
-            SELECT DISTINCT period, geographic_level, area_code, old_la_code, area_name, area_key, phase,
+            -- One row per figure: a cell repeated (same count, checked by validation) under another of the
+            -- area's codes or names is stored once, under the newest code it is given with.
+            SELECT period, max(geographic_level) AS geographic_level, max(area_code) AS area_code,
+                   any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name, area_key, phase,
                    provision,
                    CASE WHEN primary_need = '{TOTAL_NEED}' THEN 'UNK' ELSE primary_need END AS primary_need,
-                   pupils, symbol, primary_need = '{TOTAL_NEED}' AS from_total
+                   any_value(pupils) AS pupils, any_value(symbol) AS symbol, primary_need = '{TOTAL_NEED}' AS from_total
             FROM staged
             WHERE provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}')
               AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')
+            GROUP BY period, area_key, phase, provision, primary_need
         ),
         -- Pupils with no SEN have no primary need: their total row is stored under UNK, unless the file
         -- also breaks them down by need, in which case the breakdown is kept and the total only checks it.
@@ -582,14 +602,20 @@ def _build_detail(tx: Transaction) -> None:
                 AND d.period = r.period AND d.area_key = r.area_key AND d.phase = r.phase))
         ),
         -- Files that give all pupils as a total but no 'No SEN' row: derive it, for prevalence.
+        all_pupil_totals AS (  -- a total repeated in the file counts once
+            SELECT period, area_key, phase, any_value(geographic_level) AS geographic_level,
+                   max(area_code) AS area_code, any_value(old_la_code) AS old_la_code,
+                   arg_max(area_name, area_code) AS area_name, any_value(pupils) AS pupils
+            FROM staged WHERE provision = '{ALL_PUPILS}' AND primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
+            GROUP BY period, area_key, phase
+        ),
         derived_no_sen AS (
             SELECT t.period, any_value(t.geographic_level), t.area_code, any_value(t.old_la_code),
                    any_value(t.area_name), t.area_key, t.phase, '{NO_SEN}', 'UNK',
                    any_value(t.pupils) - sum(k.pupils), CAST(NULL AS VARCHAR)
-            FROM staged t
+            FROM all_pupil_totals t
             JOIN kept k ON k.period = t.period AND k.area_key = t.area_key AND k.phase = t.phase
-            WHERE t.provision = '{ALL_PUPILS}' AND t.primary_need = '{TOTAL_NEED}' AND t.pupils IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM kept n WHERE n.provision = '{NO_SEN}' AND n.period = t.period
+            WHERE NOT EXISTS (SELECT 1 FROM kept n WHERE n.provision = '{NO_SEN}' AND n.period = t.period
                               AND n.area_key = t.area_key AND n.phase = t.phase)
             GROUP BY t.period, t.area_code, t.area_key, t.phase
             HAVING count(k.symbol) = 0 AND any_value(t.pupils) >= sum(k.pupils)
@@ -779,9 +805,33 @@ def uploaded_file(data: bytes, file_name: str) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _find_loaded(store: Store, sha256: str) -> int | None:
+def _find_loaded(store: Store, sha256: str, period: str | None) -> int | None:
+    """The load of these same bytes (with the same given period) whose rows are all still in force, if any.
+
+    A file loaded earlier but since replaced by another load, or loaded for another period, is not
+    "already loaded": loading it again puts it back in force.
+    """
     return store.query_value(
-        "SELECT max(load_id) FROM loads WHERE kind = 'census' AND sha256 = ? AND outcome = 'loaded'", [sha256])
+        """SELECT max(l.load_id) FROM loads l
+           WHERE l.kind = 'census' AND l.sha256 = ? AND l.outcome = 'loaded'
+             AND coalesce(l.period_given, '') = ?
+             AND (SELECT count(DISTINCT (period, area_key)) FROM census c WHERE c.load_id = l.load_id)
+               = (SELECT count(DISTINCT (period, area_key)) FROM census_current c WHERE c.load_id = l.load_id)""",
+        [sha256, period or ""],
+    )
+
+
+def _normalise_given_period(period: str | None, file_name: str) -> str | None:
+    """A period given with the file (``202425`` or ``2024/25``), checked once rather than on every row."""
+    if period is None or not period.strip():
+        return None
+    text = period.strip()
+    if len(text) == 7 and text[4] in "/-":
+        text = text[:4] + text[5:]
+    if not is_valid_period(text):
+        raise IngestRejected(file_name, [Problem(
+            f"'{period.strip()[:20]}' is not a census period; expected an academic year such as 202425 or 2024/25.")])
+    return text
 
 
 def _record_rejection(store: Store, file_name: str, size: int, sha256: str, user: str, fmt: str, message: str) -> None:
@@ -821,14 +871,15 @@ def load_census(
     report_progress = progress or _no_progress
     report_progress(0.05, "Opening the file")
     try:
+        period = _normalise_given_period(period, name)
         source = open_source(path, config.upload.max_file_mb * 1_048_576, name)
-    except SourceError as exc:
-        rejection = IngestRejected(name, [Problem(str(exc))])
+    except (SourceError, IngestRejected) as exc:
+        rejection = exc if isinstance(exc, IngestRejected) else IngestRejected(name, [Problem(str(exc))])
         size = path.stat().st_size if path.exists() else 0
         _record_rejection(store, name, size, "", user, fmt, rejection.describe())
         raise rejection from exc
     try:
-        existing = _find_loaded(store, source.sha256)
+        existing = _find_loaded(store, source.sha256, period)
         if existing is not None:
             report_progress(1.0, "Already loaded")
             return _report_for(store, existing, already_loaded=True)
@@ -845,10 +896,11 @@ def load_census(
                 rows_stored = int(tx.fetch_value("SELECT count(*) FROM detail"))
                 tx.execute(
                     """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
-                       rows_read, rows_stored, periods, areas, warnings, outcome)
-                       VALUES (?, 'census', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded')""",
+                       rows_read, rows_stored, periods, areas, warnings, outcome, period_given)
+                       VALUES (?, 'census', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)""",
                     [load_id, datetime.now(), user, name, source.size, source.sha256, staged.fmt, staged.rows_read,
-                     rows_stored, json.dumps(staged.periods), json.dumps(staged.areas), json.dumps(staged.warnings)],
+                     rows_stored, json.dumps(staged.periods), json.dumps(staged.areas), json.dumps(staged.warnings),
+                     period],
                 )
                 totals = _file_totals(tx)
                 if staged.fmt in RETAINED_FORMATS:
@@ -894,6 +946,7 @@ def preview_census(
     path = Path(path)
     name = file_name or path.name
     report_progress = progress or _no_progress
+    period = _normalise_given_period(period, name)
     try:
         source = open_source(path, config.upload.max_file_mb * 1_048_576, name)
     except SourceError as exc:
@@ -925,4 +978,4 @@ def preview_census(
     finally:
         source.cleanup()
     return CensusPreview(name, staged.fmt, staged.rows_read, staged.periods, staged.areas, staged.warnings,
-                         result["totals"], result["changes"], _find_loaded(store, source.sha256))
+                         result["totals"], result["changes"], _find_loaded(store, source.sha256, period))

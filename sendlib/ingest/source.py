@@ -97,7 +97,11 @@ def open_source(path: Path, max_bytes: int, display_name: str | None = None) -> 
         source.csv_path = _transcode_cp1252(path, name)
         source._temporary.append(source.csv_path)
         source.encoding = "cp1252"
-    source.header = _read_header(source.csv_path, name)
+    try:
+        source.header = _read_header(source.csv_path, name)
+    except SourceError:
+        source.cleanup()  # the copy may hold a pupil-level extract: never leave it behind
+        raise
     if source.header[0].startswith("\ufeff"):
         source.header[0] = source.header[0][1:]
         source.encoding = "utf-8-sig"
