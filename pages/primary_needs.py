@@ -10,6 +10,9 @@ from sendlib.codes import EHC_PLAN, NEEDS, SEN_SUPPORT, format_period
 
 ui.page_guard()
 config = ui.get_config()
+actor = ui.current_actor()
+# Forum and public views hide small numbers; officers and commissioners see the figures as they are.
+threshold = 0 if actor is not None and actor.may("see unsuppressed") else config.suppression.threshold
 decimals = config.display.percent_decimals
 height = config.display.chart_height
 local_key = needs.local_area_key(config)
@@ -28,7 +31,7 @@ if not periods:
 period = st.selectbox("Census period", periods, index=0, format_func=format_period,
                       help="The school census (January/Spring) of this academic year. The latest is shown first.")
 
-breakdown = ui.query(needs.query_need_breakdown, local_key, period)
+breakdown = needs.suppress_breakdown(ui.query(needs.query_need_breakdown, local_key, period), threshold)
 prevalence = ui.query(needs.query_prevalence, period, area_keys)
 source = ui.query(needs.query_source_line, period, area_keys)
 totals = needs.provision_totals(breakdown)
@@ -36,9 +39,11 @@ totals = needs.provision_totals(breakdown)
 local_rate = prevalence[prevalence["area_key"] == local_key]["prevalence_pct"]
 england_rate = prevalence[prevalence["geographic_level"] == "National"]["prevalence_pct"]
 metrics = st.columns(4)
-metrics[0].metric("Children and young people with SEND", f"{totals[SEN_SUPPORT] + totals[EHC_PLAN]:,}")
-metrics[1].metric(SEN_SUPPORT, f"{totals[SEN_SUPPORT]:,}")
-metrics[2].metric("EHC plans", f"{totals[EHC_PLAN]:,}")
+with_send = (totals[SEN_SUPPORT] + totals[EHC_PLAN]
+             if all(isinstance(v, int) for v in totals.values()) else "c")
+metrics[0].metric("Children and young people with SEND", needs.format_count(with_send))
+metrics[1].metric(SEN_SUPPORT, needs.format_count(totals[SEN_SUPPORT]))
+metrics[2].metric("EHC plans", needs.format_count(totals[EHC_PLAN]))
 if not local_rate.empty and local_rate.notna().all():
     delta = None
     if not england_rate.empty and england_rate.notna().all():
@@ -57,9 +62,11 @@ ui.show_chart(
     table=needs.build_need_table(breakdown),
     table_label="The figures by primary need",
     table_expanded=True,
-    column_config={"SEN support %": percent, "EHC plan %": percent},
+    column_config=None if breakdown["hidden"].any() else {"SEN support %": percent, "EHC plan %": percent},
     key="need_chart",
 )
+if note := breakdown.attrs.get("note"):
+    st.caption(note)
 
 if prevalence["prevalence_pct"].notna().any():
     st.subheader("Against all pupils")
@@ -74,7 +81,7 @@ if prevalence["prevalence_pct"].notna().any():
         key="prevalence_chart",
     )
 
-shares = ui.query(needs.query_share_comparison, period, area_keys)
+shares = needs.hide_suppressed_shares(ui.query(needs.query_share_comparison, period, area_keys), local_key, breakdown)
 if shares["area_key"].nunique() > 1:
     others = [name for name in shares["area_name"].unique() if name != config.area.name]
     st.subheader(f"Compared with {' and '.join(others)}")

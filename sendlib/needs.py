@@ -27,6 +27,7 @@ from sendlib.codes import (
 from sendlib.config import Config
 from sendlib.geography import lookup_area
 from sendlib.store import Store
+from sendlib.suppression import SUPPRESSED, suppress_table
 
 BREAKDOWN_COLUMNS = ["primary_need", "need", "need_name", "provision", "pupils", "share_pct"]
 
@@ -79,12 +80,65 @@ def query_need_breakdown(store: Store, area_key: str, period: str, phase: str = 
     return df[BREAKDOWN_COLUMNS].reset_index(drop=True)
 
 
+def suppress_breakdown(breakdown: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The breakdown as a forum view shows it: small counts, and the cells that would give them away through
+    the need totals, the provision totals or the grand total, are hidden (``hidden`` column True, ``pupils``
+    and ``share_pct`` missing). Provision totals as shown go in ``attrs['totals']`` (a count, or "c"), and
+    the note explaining "c" in ``attrs['note']`` (None when nothing is hidden). Threshold 0 hides nothing.
+
+    Hidden rows sort after every shown row, by need code, so their order gives nothing away either.
+    """
+    result = breakdown.copy()
+    result["hidden"] = False
+    result.attrs = {"totals": provision_totals(breakdown), "note": None}
+    if breakdown.empty or threshold <= 0:
+        return result
+    counts = breakdown.pivot_table(index="primary_need", columns="provision", values="pupils", aggfunc="sum",
+                                   fill_value=0).reindex(columns=list(SEN_PROVISIONS), fill_value=0)
+    suppressed = suppress_table(counts.astype("int64"), threshold=threshold, row_totals=True, column_totals=True,
+                                grand_total=True)
+    hidden = suppressed.hidden.stack()
+    result["hidden"] = [bool(hidden.get((need, provision), False))
+                        for need, provision in zip(result["primary_need"], result["provision"])]
+    result["pupils"] = result["pupils"].astype("Int64").mask(result["hidden"])
+    result["share_pct"] = result["share_pct"].astype("Float64").mask(result["hidden"])
+    total_row = suppressed.table.loc[suppressed.total_label]
+    result.attrs = {"totals": {p: total_row[p] for p in SEN_PROVISIONS}, "note": suppressed.note}
+    order = result.assign(_hidden=result["hidden"].astype(int))
+    order = order.sort_values(["provision", "_hidden", "pupils", "primary_need"],
+                              ascending=[True, True, False, True], na_position="last", key=_provision_key)
+    return order.drop(columns="_hidden").reset_index(drop=True)
+
+
+def _provision_key(column: pd.Series) -> pd.Series:
+    if column.name == "provision":
+        return column.map({p: i for i, p in enumerate(SEN_PROVISIONS)})
+    return column
+
+
+def format_count(value: int | str) -> str:
+    """A count as shown: thousands separators, or the symbol when hidden."""
+    return value if isinstance(value, str) else f"{int(value):,}"
+
+
+def hide_suppressed_shares(shares: pd.DataFrame, local_key: str, suppressed: pd.DataFrame) -> pd.DataFrame:
+    """Drop from a share comparison the local area's needs that ``suppress_breakdown`` hid."""
+    if "hidden" not in suppressed or not suppressed["hidden"].any():
+        return shares
+    hidden = set(zip(suppressed.loc[suppressed["hidden"], "provision"], suppressed.loc[suppressed["hidden"], "primary_need"]))
+    keep = [not (key == local_key and (provision, need) in hidden)
+            for key, provision, need in zip(shares["area_key"], shares["provision"], shares["primary_need"])]
+    return shares[keep].reset_index(drop=True)
+
+
 def build_need_table(breakdown: pd.DataFrame) -> pd.DataFrame:
     """The breakdown as one row per need: SEN support and EHC plan counts and shares side by side, and
     the total with SEND; sorted by total descending."""
     columns = ["Need", "Primary need", "SEN support", "SEN support %", "EHC plan", "EHC plan %", "Total with SEND"]
     if breakdown.empty:
         return pd.DataFrame(columns=columns)
+    if "hidden" in breakdown and breakdown["hidden"].any():
+        return _build_suppressed_need_table(breakdown, columns)
     wide = breakdown.pivot_table(
         index=["need", "need_name"], columns="provision", values=["pupils", "share_pct"], aggfunc="sum"
     )
@@ -103,8 +157,37 @@ def build_need_table(breakdown: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["Total with SEND", "Need"], ascending=[False, True]).reset_index(drop=True)[columns]
 
 
+def _build_suppressed_need_table(breakdown: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The side-by-side table for a suppressed breakdown: hidden cells, and totals over them, read "c"."""
+    rows = []
+    for (need, name), part in breakdown.groupby(["need", "need_name"], sort=False):
+        row: dict[str, object] = {"Need": need, "Primary need": name}
+        any_hidden = False
+        total = 0
+        for provision in SEN_PROVISIONS:
+            cell = part[part["provision"] == provision]
+            if cell.empty:
+                row[provision], row[f"{provision} %"] = 0, 0.0
+            elif bool(cell["hidden"].iloc[0]):
+                row[provision], row[f"{provision} %"] = SUPPRESSED, SUPPRESSED
+                any_hidden = True
+            else:
+                row[provision] = int(cell["pupils"].iloc[0])
+                row[f"{provision} %"] = round(float(cell["share_pct"].iloc[0]), 1)
+                total += row[provision]
+        row["Total with SEND"] = SUPPRESSED if any_hidden else total
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=columns)
+    # Shown rows by size first, hidden rows after them by code: the order must not rank the hidden ones.
+    table["_rank"] = [(-t if isinstance(t, int) else 1) for t in table["Total with SEND"]]
+    table = table.sort_values(["_rank", "Need"]).drop(columns="_rank").reset_index(drop=True)
+    return table.astype({c: "object" for c in columns[2:]})
+
+
 def provision_totals(breakdown: pd.DataFrame) -> dict[str, int]:
-    """Pupils on SEN support and with an EHC plan in a breakdown."""
+    """Pupils on SEN support and with an EHC plan in a breakdown (as shown, for a suppressed one)."""
+    if "totals" in breakdown.attrs:
+        return dict(breakdown.attrs["totals"])
     sums = breakdown.groupby("provision")["pupils"].sum()
     return {provision: int(sums.get(provision, 0)) for provision in SEN_PROVISIONS}
 
@@ -114,28 +197,31 @@ def build_need_chart(breakdown: pd.DataFrame, *, area_name: str, period: str, so
     """Two bar charts side by side, SEN support and EHC plan, each need sorted by size and labelled
     with its count and share; hover gives the full need name."""
     totals = provision_totals(breakdown)
-    titles = [f"{provision}: {totals[provision]:,}" for provision in SEN_PROVISIONS]
+    titles = [f"{provision}: {format_count(totals[provision])}" for provision in SEN_PROVISIONS]
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.14)
     for column, provision in enumerate(SEN_PROVISIONS, start=1):
-        part = breakdown[breakdown["provision"] == provision].sort_values("pupils")
+        part = breakdown[breakdown["provision"] == provision].iloc[::-1]  # largest drawn at the top
+        hidden = part["hidden"] if "hidden" in part else pd.Series(False, index=part.index)
         fig.add_trace(
             go.Bar(
-                x=part["pupils"],
+                x=part["pupils"].astype("Float64").fillna(0).astype(float),
                 y=part["need"],
                 orientation="h",
                 name=provision,
                 marker={"color": PROVISION_COLOURS[provision]},
-                text=[f"{p:,} ({s:.{decimals}f}%)" for p, s in zip(part["pupils"], part["share_pct"])],
+                text=[SUPPRESSED if h else f"{int(p):,} ({float(s):.{decimals}f}%)"
+                      for p, s, h in zip(part["pupils"], part["share_pct"], hidden)],
                 textposition="outside",
                 cliponaxis=False,
-                customdata=list(zip(part["need_name"], part["share_pct"])),
-                hovertemplate="<b>%{customdata[0]}</b> (%{y})<br>%{x:,} pupils<br>"
-                + f"%{{customdata[1]:.{decimals}f}}% of {provision}<extra></extra>",
+                customdata=[(name, SUPPRESSED if h else f"{int(p):,}", SUPPRESSED if h else f"{float(s):.{decimals}f}%")
+                            for name, p, s, h in zip(part["need_name"], part["pupils"], part["share_pct"], hidden)],
+                hovertemplate="<b>%{customdata[0]}</b> (%{y})<br>%{customdata[1]} pupils<br>"
+                + f"%{{customdata[2]}} of {provision}<extra></extra>",
             ),
             row=1,
             col=column,
         )
-        top = int(part["pupils"].max()) if not part.empty else 1
+        top = float(part["pupils"].astype("Float64").max()) if part["pupils"].notna().any() else 1.0
         fig.update_xaxes(range=[0, top * 1.45], showgrid=True, gridcolor="#E5E5E5", title_text="Pupils",
                          row=1, col=column)
         fig.update_yaxes(tickfont={"size": 14}, row=1, col=column)
@@ -155,15 +241,15 @@ def summarise_needs(breakdown: pd.DataFrame, *, area_name: str, period: str, dec
     totals = provision_totals(breakdown)
     parts = []
     for provision in SEN_PROVISIONS:
-        part = breakdown[breakdown["provision"] == provision]
+        part = breakdown[(breakdown["provision"] == provision) & ~breakdown.get("hidden", False)]
         if part.empty:
             continue
         top = part.iloc[0]
         parts.append(f"{top['need_name'].lower()} ({top['need']}, {top['share_pct']:.{decimals}f}%) is the largest need "
                      f"under {provision}")
     return (
-        f"In {format_period(period)}, {totals[SEN_SUPPORT]:,} children and young people in {area_name} received "
-        f"SEN support and {totals[EHC_PLAN]:,} had an EHC plan; " + " and ".join(parts) + "."
+        f"In {format_period(period)}, {format_count(totals[SEN_SUPPORT])} children and young people in {area_name} received "
+        f"SEN support and {format_count(totals[EHC_PLAN])} had an EHC plan; " + " and ".join(parts) + "."
     )
 
 

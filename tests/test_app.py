@@ -120,3 +120,12 @@ def test_empty_store_says_what_to_load(tmp_path: Path, monkeypatch: pytest.Monke
     at = run_app()
     assert not at.exception
     assert "No census figures are loaded" in at.info[0].value
+
+
+def test_forum_sees_small_numbers_hidden_and_commissioner_sees_them(demo_db: Path) -> None:
+    forum = run_app(None, ROLE_ACTORS[FORUM])
+    table = forum.dataframe[0].value.set_index("Need")
+    assert table.loc["MSI", "EHC plan"] == "c"
+    assert any("c = fewer than 6 children" in c.value for c in forum.caption)
+    commissioner = run_app(None, ROLE_ACTORS[COMMISSIONER])
+    assert commissioner.dataframe[0].value.set_index("Need").loc["MSI", "EHC plan"] == 3

@@ -129,3 +129,28 @@ def test_comparators_come_from_config_without_the_local_area(config) -> None:
     assert needs.local_area_key(config) == "394"
     assert needs.comparator_keys(config) == ["E92000001", "E12000001"]
     assert needs.area_key_for("E08000016") == needs.area_key_for("E08000038") == "370"  # Barnsley's code change
+
+
+def test_forum_breakdown_hides_small_counts_and_their_complements(breakdown: pd.DataFrame) -> None:
+    shown = needs.suppress_breakdown(breakdown, threshold=5)
+    hidden = set(zip(shown.loc[shown["hidden"], "provision"], shown.loc[shown["hidden"], "primary_need"]))
+    # MSI 11 / 3 and VI 51 / 3: the two EHC plan counts of 3 are small; the SEN support cells in the same
+    # rows go too, or the need totals would give the 3s away.
+    assert {(EHC_PLAN, "MSI"), (EHC_PLAN, "VI")} <= hidden
+    assert (SEN_SUPPORT, "PMLD") not in hidden  # 6 is above the threshold of 5
+    assert shown.loc[shown["hidden"], "pupils"].isna().all() and shown.loc[shown["hidden"], "share_pct"].isna().all()
+    assert shown.attrs["totals"] == {SEN_SUPPORT: 5620, EHC_PLAN: 1222}
+    assert "c = fewer than 6 children" in shown.attrs["note"]
+    table = needs.build_need_table(shown).set_index("Need")
+    assert table.loc["MSI", "EHC plan"] == "c" and table.loc["MSI", "Total with SEND"] == "c"
+    assert table.index[-2:].tolist() == ["MSI", "VI"]  # hidden rows last, by code: their order ranks nothing
+    fig = needs.build_need_chart(shown, area_name="Sunderland", period="201920", source="s", height=500)
+    ehc = fig.data[1]
+    assert dict(zip(ehc.y, ehc.text))["MSI"] == "c"
+    assert all("3 (" not in text for text in ehc.text)
+
+
+def test_suppression_off_for_threshold_zero(breakdown: pd.DataFrame) -> None:
+    shown = needs.suppress_breakdown(breakdown, threshold=0)
+    assert not shown["hidden"].any()
+    assert shown.attrs["note"] is None
