@@ -35,7 +35,7 @@ st.set_page_config(
     page_title="SEND Commissioning Dashboard",
     page_icon=":material/diversity_3:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on a desktop, folded away on a phone
 )
 
 config = ui.get_config()

@@ -146,7 +146,7 @@ def current_actor() -> Actor | None:
     """The signed-in person and their role; the public forum role when access.public allows; else None."""
     config = get_config()
     if oidc_configured():
-        if st.user.is_logged_in:
+        if st.user.get("is_logged_in", False):
             email = str(st.user.get("email") or "")
             return Actor(email, role_for_identity(email, config.access))
     elif (signed_in := st.session_state.get("actor")) is not None:

@@ -129,3 +129,44 @@ def test_forum_sees_small_numbers_hidden_and_commissioner_sees_them(demo_db: Pat
     assert any("c = fewer than 6 children" in c.value for c in forum.caption)
     commissioner = run_app(None, ROLE_ACTORS[COMMISSIONER])
     assert commissioner.dataframe[0].value.set_index("Need").loc["MSI", "EHC plan"] == 3
+
+
+OIDC_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+                "client_id": "test-client", "client_secret": "test-secret",
+                "server_metadata_url": "https://login.example.invalid/.well-known/openid-configuration"}
+
+
+@pytest.mark.parametrize(("email", "sees_upload"), [("jo@sunderland.gov.uk", True), ("parent@example.org", False)])
+def test_oidc_identity_gets_its_role_from_config(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 email: str, sees_upload: bool) -> None:
+    config_path = tmp_path / "oidc.yaml"
+    config_path.write_text("access:\n  roles_by_domain: {sunderland.gov.uk: officer}\n  default_role: forum\n")
+    monkeypatch.setenv("SENDLIB_CONFIG", str(config_path))
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = OIDC_SECRETS
+    at.user = {"is_logged_in": True, "email": email}
+    at.run()
+    assert not at.exception
+    sidebar = " ".join(m.value for m in at.sidebar.markdown)
+    assert f"Role: **{'officer' if sees_upload else 'forum'}**" in sidebar
+    if sees_upload:
+        at.switch_page("pages/upload.py").run()
+        assert at.get("file_uploader")
+    else:
+        with pytest.raises(ValueError):
+            at.switch_page("pages/upload.py")
+
+
+def test_oidc_visitor_not_signed_in_gets_the_sign_in_button(demo_db: Path) -> None:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = OIDC_SECRETS
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"] and not at.text_input  # the council's sign-in, no password form
+
+
+def test_sign_out_returns_to_the_sign_in_page(demo_db: Path) -> None:
+    at = run_app(None, ROLE_ACTORS[OFFICER])
+    at.sidebar.button(key="sign_out").click().run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["E-mail address", "Password"]
