@@ -28,6 +28,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/primary_needs.py", "Primary needs", ":material/bar_chart:", "primary_needs",
              (OFFICER, COMMISSIONER, FORUM)),
+    PageSpec("pages/stakeholders.py", "Stakeholders", ":material/groups:", "stakeholders",
+             (OFFICER, COMMISSIONER, FORUM)),
     PageSpec("pages/upload.py", "Upload census", ":material/upload_file:", "upload", (OFFICER,)),
 )
 

@@ -21,7 +21,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from sendlib.auth import FORUM, Actor, AuthError, role_for_identity, sign_in
+from sendlib.auth import FORUM, Actor, AuthError, PermissionDenied, role_for_identity, sign_in
+from sendlib.stakeholders import StakeholderError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
@@ -228,6 +229,18 @@ def label_columns(table: pd.DataFrame) -> pd.DataFrame:
     if "period" in shown:
         shown["period"] = shown["period"].map(format_period)
     return shown.rename(columns=lambda c: c.replace("_", " ").capitalize())
+
+
+def run_edit(edit: Callable[[], Any], success: str) -> None:
+    """Run an officer's edit; on success remember ``success`` and rerun (so every chart shows the change),
+    on refusal show the reason plainly and change nothing."""
+    try:
+        edit()
+    except (StakeholderError, PermissionDenied) as exc:
+        st.error(str(exc))
+        return
+    st.session_state.edit_message = success
+    st.rerun()
 
 
 def source_caption(source: str) -> None:

@@ -152,7 +152,7 @@ def sign_in(store: Store, email: str, password: str, access: AccessConfig, now: 
             ok = _hasher.verify(row[0][1], password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
-    with store.transaction() as tx:
+    with store.transaction(counts_as_change=False) as tx:  # sign-ins change no figure: keep caches
         tx.execute("INSERT INTO sign_in_attempts VALUES (?, ?, ?)", [address, moment, ok])
     if not ok:
         raise AuthError("The e-mail address or password is not right.")

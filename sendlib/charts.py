@@ -24,13 +24,14 @@ FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None = None) -> go.Figure:
     """Apply the product's layout: title, readable fonts, white background, source line at the foot."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20, "color": TEXT_COLOUR}},
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.985, "yref": "container", "yanchor": "top",
+               "font": {"size": 20, "color": TEXT_COLOUR}},
         font={"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOUR},
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=height,
         margin={"l": 10, "r": 20, "t": 110, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0, "title": None},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         hoverlabel={"font": {"size": 14}},
     )
     # Plotly's default axis text is a light grey; the product's text colour keeps ticks readable (contrast).

@@ -89,6 +89,19 @@ class SuppressionConfig:
 
 
 @dataclass(frozen=True)
+class StakeholderConfig:
+    """How the stakeholder grid is named and divided."""
+
+    x_axis: str = _key("Importance", "Name of the grid's horizontal axis (the strategy's 'importance of stakeholders').")
+    y_axis: str = _key("Influence", "Name of the grid's vertical axis (the strategy's 'influence of stakeholders').")
+    midpoint: float = _key(5.0, "Score (0-10) dividing low from high; a score exactly on it counts as high.")
+    high_high: str = _key("Manage closely", "Quadrant with high influence and high importance.")
+    high_influence: str = _key("Keep satisfied", "Quadrant with high influence and low importance.")
+    high_importance: str = _key("Keep informed", "Quadrant with low influence and high importance.")
+    low_low: str = _key("Monitor", "Quadrant with low influence and low importance.")
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings for one local area's dashboard."""
 
@@ -103,6 +116,8 @@ class Config:
     access: AccessConfig = field(default_factory=AccessConfig, metadata={"help": "Sign-in and roles."})
     suppression: SuppressionConfig = field(default_factory=SuppressionConfig,
                                            metadata={"help": "Small-number suppression."})
+    stakeholders: StakeholderConfig = field(default_factory=StakeholderConfig,
+                                            metadata={"help": "The stakeholder grid."})
 
     @property
     def db_path(self) -> Path:

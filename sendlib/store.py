@@ -109,6 +109,50 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         "the period given with a load (pupil-level extracts carry none of their own)",
         "ALTER TABLE loads ADD COLUMN period_given VARCHAR;",
     ),
+    (
+        4,
+        "stakeholder groups, dated assessments and targets (history never overwritten)",
+        """
+        CREATE SEQUENCE stakeholder_id_seq START 1;
+        CREATE TABLE stakeholder_groups (
+            group_id    INTEGER PRIMARY KEY,
+            name        VARCHAR NOT NULL UNIQUE,
+            short_name  VARCHAR NOT NULL,          -- the label on the grid, where space is tight
+            description VARCHAR NOT NULL,
+            kind        VARCHAR NOT NULL,
+            engagement  VARCHAR NOT NULL,          -- 'engage' | 'keep informed'
+            created_at  TIMESTAMP NOT NULL,
+            created_by  VARCHAR NOT NULL
+        );
+        CREATE TABLE stakeholder_assessments (
+            assessment_id INTEGER PRIMARY KEY,
+            group_id      INTEGER NOT NULL,
+            assessed_on   DATE NOT NULL,
+            influence     DOUBLE NOT NULL,
+            interest      DOUBLE NOT NULL,
+            assessed_by   VARCHAR NOT NULL,
+            note          VARCHAR NOT NULL,
+            recorded_at   TIMESTAMP NOT NULL,
+            recorded_by   VARCHAR NOT NULL
+        );
+        CREATE TABLE stakeholder_targets (
+            target_id   INTEGER PRIMARY KEY,
+            group_id    INTEGER NOT NULL,
+            influence   DOUBLE NOT NULL,
+            interest    DOUBLE NOT NULL,
+            target_date DATE NOT NULL,
+            reason      VARCHAR NOT NULL,
+            set_on      DATE NOT NULL,              -- the date from which this target stands
+            set_at      TIMESTAMP NOT NULL,
+            set_by      VARCHAR NOT NULL
+        );
+        """,
+    ),
+    (
+        5,
+        "a change counter every write transaction bumps (the dashboard's cache key)",
+        "CREATE TABLE data_changes (version BIGINT NOT NULL); INSERT INTO data_changes VALUES (0);",
+    ),
 ]
 
 # One writer at a time in this process: DuckDB raises a conflict when two transactions update one
@@ -182,13 +226,18 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        """One all-or-nothing write: commits when the block ends, rolls back on any exception."""
+    def transaction(self, *, counts_as_change: bool = True) -> Iterator[Transaction]:
+        """One all-or-nothing write: commits when the block ends, rolls back on any exception.
+
+        Every committed write bumps the change counter (``data_version``), so cached views refresh.
+        """
         with _WRITE_LOCK:
             cur = self._con.cursor()
             try:
                 cur.execute("BEGIN TRANSACTION")
                 yield Transaction(cur, self.path)
+                if counts_as_change:
+                    cur.execute("UPDATE data_changes SET version = version + 1")
                 cur.execute("COMMIT")
             except BaseException as exc:
                 try:
@@ -203,7 +252,7 @@ class Store:
 
     def migrate(self) -> int:
         """Apply every migration not yet recorded; returns the schema version now in force."""
-        with self.transaction() as tx:
+        with self.transaction(counts_as_change=False) as tx:
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version "
                 "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP DEFAULT now())"
@@ -221,11 +270,8 @@ class Store:
         return int(self.query_value("SELECT coalesce(max(version), 0) FROM schema_version") or 0)
 
     def data_version(self) -> str:
-        """A token that changes whenever loaded data changes: a cache key for query results."""
-        row = self.query_rows(
-            "SELECT count(*), coalesce(max(load_id), 0), count(undone_at), max(coalesce(undone_at, loaded_at)) FROM loads"
-        )[0]
-        return ":".join(str(v) for v in row)
+        """A token that changes with every committed write: a cache key for query results."""
+        return str(self.query_value("SELECT version FROM data_changes"))
 
 
 class Transaction:

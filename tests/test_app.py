@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
@@ -170,3 +172,42 @@ def test_sign_out_returns_to_the_sign_in_page(demo_db: Path) -> None:
     at.sidebar.button(key="sign_out").click().run()
     assert not at.exception
     assert [t.label for t in at.text_input] == ["E-mail address", "Password"]
+
+
+def _grid_point(at: AppTest, short_name: str) -> tuple[float, float]:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    for trace in spec["data"]:
+        text = trace.get("text")
+        if not isinstance(text, list):
+            continue
+        for x, y, label in zip(_values(trace["x"]), _values(trace["y"]), text):
+            if label.replace("<br>", " ") == short_name:
+                return float(x), float(y)
+    raise AssertionError(f"{short_name} is not on the grid")
+
+
+def _values(array: list | dict) -> list:
+    """A Plotly JSON array: a plain list, or a typed array ({"dtype", "bdata"} base64) as Plotly writes numpy."""
+    if isinstance(array, dict):
+        return numpy.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return array
+
+
+def test_officer_records_an_assessment_and_the_point_moves(demo_db: Path) -> None:
+    at = run_app("pages/stakeholders.py", ROLE_ACTORS[OFFICER])
+    assert _grid_point(at, "Providers") == (6.5, 4.5)
+    at.selectbox(key="assess_group").select("Providers of support and services for children with SEND")
+    at.slider(key="assess_influence").set_value(2.0)
+    at.slider(key="assess_importance").set_value(7.0)
+    at.text_area(key="assess_note").input("<script>alert(1)</script> after the review")
+    at.button(key="FormSubmitter:record_assessment-Record the assessment").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Assessment recorded."
+    assert _grid_point(at, "Providers") == (7.0, 2.0)
+
+
+def test_forum_sees_the_grid_read_only(demo_db: Path) -> None:
+    at = run_app("pages/stakeholders.py", ROLE_ACTORS[FORUM])
+    assert not at.exception and at.get("plotly_chart")
+    assert not at.get("form") and not at.slider
+    assert any("read-only for your role" in c.value for c in at.caption)

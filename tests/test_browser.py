@@ -132,3 +132,25 @@ def test_a_public_visitor_opening_the_upload_url_is_politely_refused(browser: Br
         assert not page.locator("[data-testid='stFileUploader']").count()
         screenshot(page, "public-upload-refused")
         page.close()
+
+
+def test_officer_records_an_assessment_and_sees_the_grid_change(server_url: str, browser: Browser) -> None:
+    page = signed_in_page(browser, server_url, "officer", "stakeholders", height=1400)
+    page.get_by_text("groups with a target are in their target quadrant").first.wait_for(timeout=60_000)
+    before = page.get_by_text("groups with a target are in their target quadrant").first.inner_text()
+    assert "3 of 6 groups with a target are in their target quadrant" in before
+    group = page.get_by_role("combobox", name="Group").first
+    group.click()
+    group.fill("Providers")
+    page.keyboard.press("Enter")
+    for label in ("Influence", "Importance"):  # both scores to 0 with the keyboard, as a person might
+        slider = page.get_by_role("slider", name=label).first
+        slider.focus()
+        slider.press("Home")
+    page.get_by_role("button", name="Record the assessment").click()
+    page.get_by_text("Assessment recorded.").wait_for(timeout=60_000)
+    wait_for_app(page)
+    after = page.get_by_text("groups with a target are in their target quadrant").first.inner_text()
+    assert "2 of 6 groups with a target are in their target quadrant" in after  # Providers left its quadrant
+    screenshot(page, "stakeholders-after-assessment")
+    page.close()

@@ -1,0 +1,85 @@
+"""Stakeholders: the interest/influence grid, where each group is, where we aim to get it, and the trail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from sendlib import stakeholders
+from sendlib.export import ExportError, figure_to_image
+
+ui.page_guard()
+config = ui.get_config()
+grid_config = config.stakeholders
+actor = ui.current_actor()
+
+st.title("Stakeholders")
+st.markdown(f"Who we involve and how closely: each group's **{grid_config.y_axis.lower()}** and "
+            f"**{grid_config.x_axis.lower()}** now, the trail of earlier assessments, and an arrow to where the "
+            "strategy aims to get it.")
+
+as_of = st.date_input("Show the grid as it stood on", value=date.today(), max_value=date.today(),
+                      min_value=stakeholders.EARLIEST, format="DD/MM/YYYY", key="grid_as_of")
+grid = ui.query(stakeholders.query_grid, as_of, grid_config)
+trails = ui.query(stakeholders.query_trails, as_of)
+source = ui.query(stakeholders.source_line, as_of)
+figure = stakeholders.build_grid_chart(grid, trails, grid_config, as_of=as_of, source=source, height=720)
+
+ui.show_chart(figure, summary=stakeholders.summarise_grid(grid, as_of), table=stakeholders.build_grid_table(grid),
+              table_label="The grid as a table", table_expanded=True, key="stakeholder_grid")
+ui.source_caption(source)
+
+if st.button("Make a PNG of the grid", key="grid_png"):
+    try:
+        st.session_state.grid_png = (as_of, figure_to_image(figure, width=1400, height=900))
+    except ExportError as exc:
+        st.error(str(exc))
+if (png := st.session_state.get("grid_png")) and png[0] == as_of:
+    st.download_button("Download the grid (PNG)", png[1], file_name=f"stakeholder-grid-{as_of:%Y-%m-%d}.png",
+                       mime="image/png", key="grid_png_download")
+
+if actor is not None and actor.may("edit"):
+    st.subheader("Update the grid")
+    groups = ui.query(stakeholders.query_groups)
+    group_ids = dict(zip(groups["name"], groups["group_id"]))  # names are unique (case-insensitively)
+    record, add, target = st.tabs(["Record an assessment", "Add a group", "Set a target"])
+    with record, st.form("record_assessment", clear_on_submit=True):
+        group_name = st.selectbox("Group", list(group_ids), key="assess_group")
+        assessed_on = st.date_input("Assessed on", value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
+                                    key="assess_date")
+        influence = st.slider(grid_config.y_axis, 0.0, 10.0, 5.0, 0.5, key="assess_influence")
+        importance = st.slider(grid_config.x_axis, 0.0, 10.0, 5.0, 0.5, key="assess_importance")
+        assessed_by = st.text_input("Assessed by", value=actor.name, key="assess_by")
+        note = st.text_area("Note", key="assess_note")
+        if st.form_submit_button("Record the assessment", type="primary"):
+            ui.run_edit(lambda: stakeholders.record_assessment(
+                ui.get_store(), actor, group_id=group_ids[group_name], assessed_on=assessed_on, influence=influence,
+                importance=importance, assessed_by=assessed_by, note=note), "Assessment recorded.")
+    with add, st.form("add_group", clear_on_submit=True):
+        name = st.text_input("Name", key="group_name")
+        short_name = st.text_input("Short name for the grid (optional)", key="group_short")
+        description = st.text_area("Description", key="group_description")
+        kind = st.selectbox("Kind", stakeholders.KINDS, key="group_kind")
+        engagement = st.radio("We", stakeholders.ENGAGEMENT, horizontal=True, key="group_engagement",
+                              format_func=lambda e: "engage this group" if e == "engage" else "keep this group informed")
+        if st.form_submit_button("Add the group", type="primary"):
+            ui.run_edit(lambda: stakeholders.add_group(
+                ui.get_store(), actor, name=name, short_name=short_name, description=description, kind=kind,
+                engagement=engagement), "Group added. Record an assessment to place it on the grid.")
+    with target, st.form("set_target", clear_on_submit=True):
+        target_group = st.selectbox("Group", list(group_ids), key="target_group")
+        target_influence = st.slider(f"Target {grid_config.y_axis.lower()}", 0.0, 10.0, 5.0, 0.5, key="target_influence")
+        target_importance = st.slider(f"Target {grid_config.x_axis.lower()}", 0.0, 10.0, 5.0, 0.5,
+                                      key="target_importance")
+        target_date = st.date_input("Get there by", format="DD/MM/YYYY", key="target_date")
+        reason = st.text_area("Why this target", key="target_reason")
+        if st.form_submit_button("Set the target", type="primary"):
+            ui.run_edit(lambda: stakeholders.set_target(
+                ui.get_store(), actor, group_id=group_ids[target_group], influence=target_influence,
+                importance=target_importance, target_date=target_date, reason=reason), "Target set.")
+    if message := st.session_state.pop("edit_message", None):
+        st.success(message)
+else:
+    st.caption("The grid is read-only for your role; officers record assessments and targets.")
