@@ -121,7 +121,7 @@ def show_chart(
 ) -> None:
     """A chart, its one-sentence summary (visible, and the chart's text alternative), and its table."""
     st.plotly_chart(figure, key=key, config={"displaylogo": False, "responsive": True})
-    st.markdown(summary)
+    st.markdown(escape_markdown(summary))  # summaries quote names from uploaded files: text, never markup
     if table is not None:
         # Counts with thousands separators, as in the charts, unless the page formats a column itself.
         formats = {column: st.column_config.NumberColumn(format="localized")
@@ -215,7 +215,7 @@ def sidebar_identity(actor: Actor) -> None:
             st.rerun()
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:])")
 
 
 def escape_markdown(text: str) -> str:
@@ -244,5 +244,5 @@ def run_edit(edit: Callable[[], Any], success: str) -> None:
 
 
 def source_caption(source: str) -> None:
-    """The line saying where the figures came from."""
-    st.caption(source)
+    """The line saying where the figures came from (it names uploaded files: shown as text)."""
+    st.caption(escape_markdown(source))

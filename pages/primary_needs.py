@@ -32,7 +32,7 @@ period = st.selectbox("Census period", periods, index=0, format_func=format_peri
                       help="The school census (January/Spring) of this academic year. The latest is shown first.")
 
 breakdown = needs.suppress_breakdown(ui.query(needs.query_need_breakdown, local_key, period), threshold)
-prevalence = ui.query(needs.query_prevalence, period, area_keys)
+prevalence = needs.suppress_prevalence(ui.query(needs.query_prevalence, period, area_keys), threshold)
 source = ui.query(needs.query_source_line, period, area_keys)
 totals = needs.provision_totals(breakdown)
 
@@ -81,10 +81,10 @@ if prevalence["prevalence_pct"].notna().any():
         key="prevalence_chart",
     )
 
-shares = needs.hide_suppressed_shares(ui.query(needs.query_share_comparison, period, area_keys), local_key, breakdown)
+shares = needs.suppress_share_comparison(ui.query(needs.query_share_comparison, period, area_keys), threshold)
 if shares["area_key"].nunique() > 1:
     others = [name for name in shares["area_name"].unique() if name != config.area.name]
-    st.subheader(f"Compared with {' and '.join(others)}")
+    st.subheader(f"Compared with {ui.escape_markdown(' and '.join(others))}")
     ui.show_chart(
         needs.build_share_comparison_chart(shares, local_key, period=period, source=source, height=height,
                                            decimals=decimals),
@@ -96,7 +96,7 @@ if shares["area_key"].nunique() > 1:
         key="comparison_chart",
     )
 
-trend = ui.query(needs.query_trend, local_key)
+trend = needs.suppress_trend(ui.query(needs.query_trend, local_key), threshold)
 if trend["period"].nunique() > 1:
     st.subheader("Over time")
     ui.show_chart(

@@ -49,7 +49,7 @@ if checked and uploaded is not None:
                                      period=period.strip() or None, progress=lambda f, t: progress.progress(f, text=t))
             st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
         except IngestRejected as rejection:
-            st.error(f"**{rejection.file_name} cannot be loaded.** {rejection.total} problem"
+            st.error(f"**{ui.escape_markdown(rejection.file_name)} cannot be loaded.** {rejection.total} problem"
                      f"{'s' if rejection.total != 1 else ''} found; nothing was written. Correct the file and try again.")
             st.markdown("\n".join(f"- {ui.escape_markdown(str(problem))}" for problem in rejection.problems)
                         + (f"\n- … and {rejection.total - len(rejection.problems)} more." if rejection.total > len(rejection.problems) else ""))
@@ -60,7 +60,7 @@ elif checked:
 pending = st.session_state.get("census_preview")
 if pending:
     preview, data, chosen_format, chosen_period = pending
-    st.subheader(f"Check before loading: {preview.file_name}")
+    st.subheader(f"Check before loading: {ui.escape_markdown(preview.file_name)}")
     st.markdown(
         f"**Format:** {FORMAT_NAMES[preview.format]}  \n"
         f"**Rows read:** {preview.rows_read:,}  \n"

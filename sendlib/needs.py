@@ -8,6 +8,8 @@ an area's history.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -48,8 +50,9 @@ def local_area_key(config: Config) -> str:
 def query_periods(store: Store, area_key: str) -> list[str]:
     """Census periods held for an area with SEND figures, newest first."""
     rows = store.query_rows(
-        "SELECT DISTINCT period FROM census_current WHERE area_key = ? AND provision IN (?, ?) ORDER BY period DESC",
-        [area_key, SEN_SUPPORT, EHC_PLAN],
+        "SELECT DISTINCT period FROM census_current WHERE area_key = ? AND provision IN (?, ?) AND phase = ? "
+        "ORDER BY period DESC",
+        [area_key, SEN_SUPPORT, EHC_PLAN, TOTAL_PHASE],
     )
     return [row[0] for row in rows]
 
@@ -103,7 +106,11 @@ def suppress_breakdown(breakdown: pd.DataFrame, threshold: int) -> pd.DataFrame:
     result["pupils"] = result["pupils"].astype("Int64").mask(result["hidden"])
     result["share_pct"] = result["share_pct"].astype("Float64").mask(result["hidden"])
     total_row = suppressed.table.loc[suppressed.total_label]
-    result.attrs = {"totals": {p: total_row[p] for p in SEN_PROVISIONS}, "note": suppressed.note}
+    totals = {p: total_row[p] for p in SEN_PROVISIONS}
+    # A share of a hidden total would give the total away (count ÷ share): hide those shares too.
+    hidden_totals = [p for p, value in totals.items() if isinstance(value, str)]
+    result["share_pct"] = result["share_pct"].mask(result["provision"].isin(hidden_totals))
+    result.attrs = {"totals": totals, "note": suppressed.note}
     order = result.assign(_hidden=result["hidden"].astype(int))
     order = order.sort_values(["provision", "_hidden", "pupils", "primary_need"],
                               ascending=[True, True, False, True], na_position="last", key=_provision_key)
@@ -121,14 +128,35 @@ def format_count(value: int | str) -> str:
     return value if isinstance(value, str) else f"{int(value):,}"
 
 
-def hide_suppressed_shares(shares: pd.DataFrame, local_key: str, suppressed: pd.DataFrame) -> pd.DataFrame:
-    """Drop from a share comparison the local area's needs that ``suppress_breakdown`` hid."""
-    if "hidden" not in suppressed or not suppressed["hidden"].any():
+def suppress_share_comparison(shares: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """A share comparison as a forum view shows it: every area (local and comparators alike) suppressed as
+    ``suppress_breakdown`` does, hidden cells dropped, and no shares of a provision whose total is hidden."""
+    if shares.empty or threshold <= 0:
         return shares
-    hidden = set(zip(suppressed.loc[suppressed["hidden"], "provision"], suppressed.loc[suppressed["hidden"], "primary_need"]))
-    keep = [not (key == local_key and (provision, need) in hidden)
-            for key, provision, need in zip(shares["area_key"], shares["provision"], shares["primary_need"])]
-    return shares[keep].reset_index(drop=True)
+    kept = []
+    for _, area in shares.groupby("area_key", sort=False):
+        shown = suppress_breakdown(area[BREAKDOWN_COLUMNS].reset_index(drop=True), threshold)
+        shown = shown[~shown["hidden"] & shown["share_pct"].notna()]
+        kept.append(shown.assign(area_key=area["area_key"].iloc[0], area_name=area["area_name"].iloc[0]))
+    return pd.concat(kept, ignore_index=True)[shares.columns] if kept else shares.iloc[0:0]
+
+
+def suppress_prevalence(prevalence: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Prevalence as a forum view shows it: an area any of whose counts is from 1 to ``threshold`` is left
+    out whole (its rates and totals would let the small count be worked out)."""
+    if prevalence.empty or threshold <= 0:
+        return prevalence
+    counts = prevalence[["sen_support", "ehc_plan", "all_pupils"]].astype("Float64")
+    small = ((counts >= 1) & (counts <= threshold)).fillna(False).any(axis=1)
+    return prevalence[~small].reset_index(drop=True)
+
+
+def suppress_trend(trend: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """A trend as a forum view shows it: periods with a provision total from 1 to ``threshold`` left out."""
+    if trend.empty or threshold <= 0:
+        return trend
+    small = trend.groupby("period")["pupils"].transform(lambda p: ((p >= 1) & (p <= threshold)).any())
+    return trend[~small.astype(bool)].reset_index(drop=True)
 
 
 def build_need_table(breakdown: pd.DataFrame) -> pd.DataFrame:
@@ -260,8 +288,10 @@ def query_prevalence(store: Store, period: str, area_keys: list[str]) -> pd.Data
     prevalence_pct, sen_support_pct, ehc_plan_pct. Rates are NULL where the area has no all-pupil count.
     Rows follow the order of ``area_keys``.
     """
+    columns = ["area_key", "area_name", "geographic_level", "sen_support", "ehc_plan", "total_sen", "all_pupils",
+               "prevalence_pct", "sen_support_pct", "ehc_plan_pct"]
     if not area_keys:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=columns)
     placeholders = ", ".join("?" for _ in area_keys)
     df = store.query_df(
         f"""SELECT area_key, any_value(area_name) AS area_name, any_value(geographic_level) AS geographic_level,
@@ -275,7 +305,7 @@ def query_prevalence(store: Store, period: str, area_keys: list[str]) -> pd.Data
         [SEN_SUPPORT, EHC_PLAN, NO_SEN, period, TOTAL_PHASE, *area_keys],
     )
     if df.empty:
-        return df
+        return pd.DataFrame(columns=columns)
     df["sen_support"] = df["sen_support"].fillna(0).astype("int64")
     df["ehc_plan"] = df["ehc_plan"].fillna(0).astype("int64")
     df["total_sen"] = df["sen_support"] + df["ehc_plan"]
@@ -285,8 +315,7 @@ def query_prevalence(store: Store, period: str, area_keys: list[str]) -> pd.Data
         df[column] = (100 * df[numerator] / df["all_pupils"]).astype("Float64")
     order = {key: index for index, key in enumerate(area_keys)}
     df = df.sort_values("area_key", key=lambda keys: keys.map(order)).reset_index(drop=True)
-    return df[["area_key", "area_name", "geographic_level", "sen_support", "ehc_plan", "total_sen", "all_pupils",
-               "prevalence_pct", "sen_support_pct", "ehc_plan_pct"]]
+    return df[columns]
 
 
 def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str, height: int,
@@ -297,14 +326,15 @@ def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str
     for provision, column in ((SEN_SUPPORT, "sen_support_pct"), (EHC_PLAN, "ehc_plan_pct")):
         count_column = "sen_support" if provision == SEN_SUPPORT else "ehc_plan"
         fig.add_trace(go.Bar(
-            y=known["area_name"], x=known[column].astype(float), orientation="h", name=provision,
+            y=known["area_name"].map(html.escape), x=known[column].astype(float), orientation="h", name=provision,
             marker={"color": PROVISION_COLOURS[provision]},
             customdata=known[count_column],
             hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})<extra></extra>"
             .replace("%%", "%"),
         ))
     fig.add_trace(go.Scatter(
-        y=known["area_name"], x=known["prevalence_pct"].astype(float), mode="text", name="All with SEND",
+        y=known["area_name"].map(html.escape), x=known["prevalence_pct"].astype(float), mode="text",
+        name="All with SEND",
         text=[f"  {v:.{decimals}f}% with SEND" for v in known["prevalence_pct"].astype(float)],
         textposition="middle right", showlegend=False, hoverinfo="skip",
     ))
@@ -414,7 +444,7 @@ def build_share_comparison_chart(shares: pd.DataFrame, local_key: str, *, period
         for column, provision in enumerate(SEN_PROVISIONS, start=1):
             part = area[area["provision"] == provision]
             fig.add_trace(go.Scatter(
-                x=part["share_pct"], y=part["need"], mode="markers", name=str(area["area_name"].iloc[0]),
+                x=part["share_pct"], y=part["need"], mode="markers", name=html.escape(str(area["area_name"].iloc[0])),
                 legendgroup=key, showlegend=column == 1,
                 marker={"color": palette[index % len(palette)], "size": 13 if key == local_key else 11,
                         "symbol": symbols[index % len(symbols)], "line": {"width": 1, "color": "white"}},
@@ -437,6 +467,8 @@ def summarise_share_comparison(shares: pd.DataFrame, local_key: str, *, decimals
     comparator_key = others["area_key"].iloc[0]
     other = others[others["area_key"] == comparator_key].set_index("need")
     gaps = (local["share_pct"] - other["share_pct"]).dropna()
+    if gaps.empty:
+        return f"No primary need has an EHC plan share both here and in {other['area_name'].iloc[0]} to compare."
     need = gaps.abs().idxmax()
     return (f"Among EHC plans, the biggest difference from {other['area_name'].iloc[0]} is {need}: "
             f"{local.loc[need, 'share_pct']:.{decimals}f}% here against {other.loc[need, 'share_pct']:.{decimals}f}%.")

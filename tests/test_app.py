@@ -109,9 +109,9 @@ def test_primary_needs_shows_the_seed_figures(demo_db: Path) -> None:
     assert len(charts) >= 3  # needs, prevalence, comparison (one period: no trend)
     spec = json.loads(charts[0].proto.spec)
     assert [trace["name"] for trace in spec["data"]] == ["SEN support", "EHC plan"]
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # summaries are Markdown-escaped
     assert "1.0 percentage point above England" in text
-    assert any("Source:" in c.value for c in at.caption)
+    assert any("Source\\:" in c.value for c in at.caption)  # Markdown-escaped: file names are text
 
 
 def test_empty_store_says_what_to_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
