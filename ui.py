@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from sendlib.auth import FORUM, Actor, AuthError, PermissionDenied, role_for_identity, sign_in
+from sendlib.auth import FORUM, Actor, AuthError, PermissionDenied, current_role, role_for_identity, sign_in
 from sendlib.stakeholders import StakeholderError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
@@ -151,7 +151,11 @@ def current_actor() -> Actor | None:
             email = str(st.user.get("email") or "")
             return Actor(email, role_for_identity(email, config.access))
     elif (signed_in := st.session_state.get("actor")) is not None:
-        return signed_in
+        role = current_role(get_store(), signed_in.name)
+        if role is None:  # the account was removed while this tab was open
+            st.session_state.pop("actor", None)
+            return ANONYMOUS_FORUM if config.access.public else None
+        return Actor(signed_in.name, role)
     return ANONYMOUS_FORUM if config.access.public else None
 
 

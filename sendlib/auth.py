@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when an address has no account, so that answering takes as long as for a real one.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -146,17 +148,21 @@ def sign_in(store: Store, email: str, password: str, access: AccessConfig, now: 
         raise AuthError(f"Too many failed sign-ins for this account. Wait {access.lockout_minutes} minutes and try "
                         "again, or ask an officer to check your account.")
     row = store.query_rows("SELECT role, password_hash FROM users WHERE email = ?", [address])
-    ok = False
-    if row:
-        try:
-            ok = _hasher.verify(row[0][1], password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            ok = False
+    try:
+        ok = _hasher.verify(row[0][1] if row else _DUMMY_HASH, password) and bool(row)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
     with store.transaction(counts_as_change=False) as tx:  # sign-ins change no figure: keep caches
         tx.execute("INSERT INTO sign_in_attempts VALUES (?, ?, ?)", [address, moment, ok])
     if not ok:
         raise AuthError("The e-mail address or password is not right.")
     return Actor(address, row[0][0])
+
+
+def current_role(store: Store, email: str) -> str | None:
+    """The role a local account has now (None when the account was removed): checked on every page run,
+    so removing an account or changing its role takes effect in sessions already open."""
+    return store.query_value("SELECT role FROM users WHERE email = ?", [email])
 
 
 def role_for_identity(email: str | None, access: AccessConfig) -> str:

@@ -25,11 +25,12 @@ class ConfigError(ValueError):
     """config.yaml is missing a value, has an unknown key, or a value of the wrong type."""
 
 
-def _key(default: Any, help_text: str) -> Any:
-    """A config field with its default and its one-line explanation."""
+def _key(default: Any, help_text: str, *, low: float | None = None, high: float | None = None) -> Any:
+    """A config field with its default, its one-line explanation and, for numbers, its allowed range."""
+    metadata = {"help": help_text, "low": low, "high": high}
     if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help_text})
-    return field(default=default, metadata={"help": help_text})
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -55,17 +56,17 @@ class StoreConfig:
 class DisplayConfig:
     """How figures are shown."""
 
-    percent_decimals: int = _key(1, "Decimal places for percentages in tables, charts and summaries.")
-    chart_height: int = _key(520, "Height in pixels of the main charts.")
+    percent_decimals: int = _key(1, "Decimal places for percentages in tables, charts and summaries.", low=0, high=4)
+    chart_height: int = _key(520, "Height in pixels of the main charts.", low=200, high=3000)
 
 
 @dataclass(frozen=True)
 class UploadConfig:
     """Limits and checks for census uploads."""
 
-    max_file_mb: int = _key(200, "Largest census file accepted, in megabytes.")
+    max_file_mb: int = _key(200, "Largest census file accepted, in megabytes.", low=1, high=10_000)
     change_warning_pct: float = _key(
-        25.0, "Warn before loading when a provision total moves more than this % from the previous period."
+        25.0, "Warn before loading when a provision total moves more than this % from the previous period.", low=0
     )
 
 
@@ -77,15 +78,18 @@ class AccessConfig:
     default_role: str = _key("forum", "Role for a signed-in (OpenID Connect) user not named in the role maps.")
     roles_by_email: dict = _key({}, "OpenID Connect: e-mail address → role (officer, commissioner, forum).")
     roles_by_domain: dict = _key({}, "OpenID Connect: e-mail domain → role, for anyone not in roles_by_email.")
-    max_failed_sign_ins: int = _key(5, "Failed local sign-ins allowed per account within lockout_minutes.")
-    lockout_minutes: int = _key(15, "How long further sign-ins to an account wait after too many failures.")
+    max_failed_sign_ins: int = _key(5, "Failed local sign-ins allowed per account within lockout_minutes.",
+                                    low=1, high=100)
+    lockout_minutes: int = _key(15, "How long further sign-ins to an account wait after too many failures.",
+                                low=1, high=1440)
 
 
 @dataclass(frozen=True)
 class SuppressionConfig:
     """Small-number suppression for forum and public views."""
 
-    threshold: int = _key(5, "Counts from 1 to this number show as 'c' in forum views (0 turns suppression off).")
+    threshold: int = _key(5, "Counts from 1 to this number show as 'c' in forum views (0 turns suppression off).",
+                          low=0, high=100)
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ class StakeholderConfig:
 
     x_axis: str = _key("Importance", "Name of the grid's horizontal axis (the strategy's 'importance of stakeholders').")
     y_axis: str = _key("Influence", "Name of the grid's vertical axis (the strategy's 'influence of stakeholders').")
-    midpoint: float = _key(5.0, "Score (0-10) dividing low from high; a score exactly on it counts as high.")
+    midpoint: float = _key(5.0, "Score (0-10) dividing low from high; a score exactly on it counts as high.",
+                           low=0, high=10)
     high_high: str = _key("Manage closely", "Quadrant with high influence and high importance.")
     high_influence: str = _key("Keep satisfied", "Quadrant with high influence and low importance.")
     high_importance: str = _key("Keep informed", "Quadrant with low influence and high importance.")
@@ -146,6 +151,10 @@ def _build(cls: type, raw: Any, where: str) -> Any:
             values[name] = _build(type(default), value, path)
         else:
             values[name] = _coerce(value, default, path)
+            low, high = f.metadata.get("low"), f.metadata.get("high")
+            if low is not None and values[name] < low or high is not None and values[name] > high:
+                bounds = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+                raise ConfigError(f"{path}: {value!r} is out of range; use a number {bounds}")
     return cls(**values)
 
 
@@ -158,6 +167,8 @@ def _coerce(value: Any, default: Any, path: str) -> Any:
     if isinstance(default, (int, float)):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{path}: expected a number, got {value!r}")
+        if isinstance(default, int) and value != int(value):
+            raise ConfigError(f"{path}: expected a whole number, got {value!r}")
         return type(default)(value)
     if isinstance(default, dict):
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):

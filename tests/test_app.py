@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from sendlib.auth import COMMISSIONER, FORUM, OFFICER, Actor
+from sendlib.auth import COMMISSIONER, FORUM, OFFICER, Actor, add_user, set_role
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
@@ -25,6 +25,8 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "app.duckdb"
     store = Store.open(path)
     load_demo(store, Config())
+    for actor in ROLE_ACTORS.values():  # the accounts the sessions below are signed in with
+        add_user(store, actor.name, actor.role, "a test password", created_by="test")
     store.close()
     monkeypatch.setenv("SENDLIB_DB", str(path))
     return path
@@ -119,6 +121,9 @@ def test_empty_store_says_what_to_load(tmp_path: Path, monkeypatch: pytest.Monke
     config_path.write_text("store:\n  demo_on_first_run: false\n")
     monkeypatch.setenv("SENDLIB_CONFIG", str(config_path))
     monkeypatch.setenv("SENDLIB_DB", str(tmp_path / "empty.duckdb"))
+    store = Store.open(tmp_path / "empty.duckdb")  # no census at all, one officer account
+    add_user(store, ROLE_ACTORS[OFFICER].name, OFFICER, "a test password", created_by="test")
+    store.close()
     at = run_app()
     assert not at.exception
     assert "No census figures are loaded" in at.info[0].value
@@ -211,3 +216,14 @@ def test_forum_sees_the_grid_read_only(demo_db: Path) -> None:
     assert not at.exception and at.get("plotly_chart")
     assert not at.get("form") and not at.slider
     assert any("read-only for your role" in c.value for c in at.caption)
+
+
+def test_a_role_change_or_removal_reaches_open_sessions(demo_db: Path) -> None:
+    at = run_app(None, ROLE_ACTORS[OFFICER])
+    store = Store.open(demo_db)
+    set_role(store, ROLE_ACTORS[OFFICER].name, FORUM)
+    store.close()
+    at.run()
+    assert "Role: **forum**" in " ".join(m.value for m in at.sidebar.markdown)
+    with pytest.raises(ValueError):
+        at.switch_page("pages/upload.py")

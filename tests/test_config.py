@@ -46,3 +46,18 @@ def test_wrong_type_is_reported_by_name(tmp_path) -> None:
 def test_db_env_var_overrides_the_configured_path(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("SENDLIB_DB", str(tmp_path / "x.duckdb"))
     assert Config().db_path == tmp_path / "x.duckdb"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("suppression:\n  threshold: -3\n", "suppression.threshold: -3 is out of range"),
+    ("suppression:\n  threshold: 5.9\n", "suppression.threshold: expected a whole number"),
+    ("display:\n  percent_decimals: -1\n", "display.percent_decimals: -1 is out of range"),
+    ("display:\n  chart_height: 5\n", "display.chart_height: 5 is out of range"),
+    ("access:\n  max_failed_sign_ins: 0\n", "access.max_failed_sign_ins: 0 is out of range"),
+    ("upload:\n  max_file_mb: 0\n", "upload.max_file_mb: 0 is out of range"),
+])
+def test_values_out_of_range_are_reported_by_name(tmp_path, text: str, message: str) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)

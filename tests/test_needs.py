@@ -154,3 +154,27 @@ def test_suppression_off_for_threshold_zero(breakdown: pd.DataFrame) -> None:
     shown = needs.suppress_breakdown(breakdown, threshold=0)
     assert not shown["hidden"].any()
     assert shown.attrs["note"] is None
+
+
+def test_forum_comparators_prevalence_and_trend_never_show_small_counts(store: Store, config, write_csv) -> None:
+    header = "period,area_code,area_name,provision,primary_need,pupils\n"
+    small_la = write_csv("la.csv", header + "".join(
+        f"202324,E08000024,Sunderland,{p},{n},{c}\n"
+        for p, n, c in [("SEN support", "ASD", 50), ("SEN support", "SLD", 40), ("SEN support", "MLD", 30),
+                        ("EHC plan", "ASD", 3), ("EHC plan", "SLD", 2), ("No SEN", "Total", 900)]))
+    neighbour = write_csv("n.csv", header + "".join(
+        f"202324,E06000047,County Durham,{p},{n},{c}\n"
+        for p, n, c in [("SEN support", "ASD", 900), ("SEN support", "MSI", 2), ("EHC plan", "ASD", 400),
+                        ("EHC plan", "DS", 4), ("EHC plan", "SLD", 300), ("No SEN", "Total", 9000)]))
+    load_census(store, small_la, config=config, actor=TEST_OFFICER)
+    load_census(store, neighbour, config=config, actor=TEST_OFFICER)
+    shown = needs.suppress_breakdown(needs.query_need_breakdown(store, SUNDERLAND, "202324"), 5)
+    assert shown.attrs["totals"][EHC_PLAN] == "c"
+    assert shown[shown["provision"] == EHC_PLAN]["share_pct"].isna().all()  # no share of a hidden total
+    keys = [SUNDERLAND, "840"]
+    shares = needs.suppress_share_comparison(needs.query_share_comparison(store, "202324", keys), 5)
+    assert not ((shares["pupils"] >= 1) & (shares["pupils"] <= 5)).any()
+    assert {"MSI", "DS"}.isdisjoint(set(shares[shares["area_key"] == "840"]["primary_need"]))
+    prevalence = needs.suppress_prevalence(needs.query_prevalence(store, "202324", keys), 5)
+    assert prevalence["area_key"].tolist() == ["840"]  # Sunderland's EHC plan total of 5 would show
+    assert needs.suppress_trend(needs.query_trend(store, SUNDERLAND), 5).empty

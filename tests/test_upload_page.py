@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sendlib.auth import OFFICER, Actor
+from sendlib.auth import OFFICER, Actor, add_user
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
@@ -22,6 +22,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "upload.duckdb"
     store = Store.open(path)
     load_demo(store, Config())
+    add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", created_by="test")
     store.close()
     monkeypatch.setenv("SENDLIB_DB", str(path))
     return path
