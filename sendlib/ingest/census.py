@@ -48,8 +48,10 @@ from sendlib.geography import known_areas
 from sendlib.ingest.labels import (
     ALL_PUPILS,
     ANY_SEN,
+    COMPONENT_LABELS,
     LABEL_KEY_SQL,
     NEED_ALIASES,
+    label_key,
     PROVISION_ALIASES,
     TOTAL_NEED,
     UNKNOWN_PROVISION,
@@ -394,6 +396,9 @@ def _create_lookups(tx: Transaction) -> None:
             f"INSERT INTO {table} VALUES " + ", ".join("(?, ?)" for _ in items),
             [value for pair in items for value in pair],
         )
+    tx.execute("CREATE OR REPLACE TEMP TABLE component_label (key VARCHAR PRIMARY KEY)")
+    tx.execute("INSERT INTO component_label VALUES " + ", ".join("(?)" for _ in COMPONENT_LABELS),
+               [label_key(label) for label in COMPONENT_LABELS])
     areas = list(known_areas().values())
     tx.execute(
         "CREATE OR REPLACE TEMP TABLE ref_area (area_code VARCHAR PRIMARY KEY, area_name VARCHAR, "
@@ -429,8 +434,11 @@ def _normalise(tx: Transaction, config: Config) -> None:
                     AS geographic_level,
                 coalesce(s.area_name, ra.area_name,
                          CASE WHEN s.area_code = ? THEN ? END) AS area_name_final,
-                coalesce(s.old_la_code, ra.old_la_code, CASE WHEN s.area_code = ? THEN ? END) AS old_la_final
+                coalesce(s.old_la_code, ra.old_la_code, CASE WHEN s.area_code = ? THEN ? END) AS old_la_final,
+                coalesce(pc.key, '') || '|' || coalesce(nc.key, '') AS part_key
             FROM src s
+            LEFT JOIN component_label pc ON pc.key = {LABEL_KEY_SQL.format(col='s.provision_raw')}
+            LEFT JOIN component_label nc ON nc.key = {LABEL_KEY_SQL.format(col='s.need_raw')}
             LEFT JOIN provision_alias pa ON pa.key = {LABEL_KEY_SQL.format(col='s.provision_raw')}
             LEFT JOIN need_alias na ON na.key = {LABEL_KEY_SQL.format(col='s.need_raw')}
             LEFT JOIN ref_area ra ON ra.area_code = s.area_code
@@ -440,7 +448,7 @@ def _normalise(tx: Transaction, config: Config) -> None:
                CASE WHEN geographic_level = '{LOCAL_AUTHORITY}' THEN coalesce(old_la_final, area_code)
                     ELSE area_code END AS area_key,
                CASE WHEN lower(phase_raw) IN ('total', 'all schools', 'all') THEN '{TOTAL_PHASE}' ELSE phase_raw END AS phase,
-               provision_raw, provision, need_raw, primary_need, count_raw, pupils, symbol
+               provision_raw, provision, need_raw, primary_need, count_raw, pupils, symbol, part_key
         FROM parsed""",
         [config.area.code, config.area.name, config.area.code, config.area.old_la_code],
     )
@@ -493,7 +501,7 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
         (
             "SELECT min(line_no), max(line_no), period, any_value(area_name), phase, provision, primary_need "
             "FROM staged WHERE provision IS NOT NULL AND primary_need IS NOT NULL "
-            "GROUP BY period, area_key, phase, provision, primary_need "
+            "GROUP BY period, area_key, phase, provision, primary_need, part_key "
             "HAVING count(DISTINCT coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)) > 1 ORDER BY 1",
             lambda r: Problem(
                 f"two rows give different counts for the same figure ({format_period(r[2] or '')}, {r[3]}, "
@@ -517,6 +525,13 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
                 "a school census code such as ASD, SLCN, SEMH or SPLD.", r[0], col("need")),
         )
         del checks[-1]  # many pupils share a cell: identical rows are expected, not duplicates
+    checks.append((
+        "SELECT min(line_no), area_code FROM staged WHERE area_code IS NOT NULL AND area_name IS NULL "
+        "GROUP BY area_code ORDER BY 1",
+        lambda r: Problem(f"'{r[1]}' is not an area code in DfE's lists, and the file gives no area name for it; "
+                          "add an area_name column (or correct the code).", r[0],
+                          col("area_code") if "area_code" in mapping else None),
+    ))
     problems: list[Problem] = []
     total = 0
     if "time_identifier" in mapping:
@@ -565,7 +580,8 @@ def _aggregate_pupils(tx: Transaction) -> None:
                any_value(time_identifier) AS time_identifier, geographic_level, area_code, area_name, old_la_code,
                area_key, phase, any_value(provision_raw) AS provision_raw, provision,
                any_value(need_raw) AS need_raw, primary_need,
-               CAST(count(*) AS VARCHAR) AS count_raw, count(*) AS pupils, CAST(NULL AS VARCHAR) AS symbol
+               CAST(count(*) AS VARCHAR) AS count_raw, count(*) AS pupils, CAST(NULL AS VARCHAR) AS symbol,
+               '' AS part_key
         FROM staged
         GROUP BY period, geographic_level, area_code, area_name, old_la_code, area_key, phase, provision,
                  primary_need"""
@@ -580,17 +596,28 @@ def _build_detail(tx: Transaction) -> None:
     tx.execute("DROP TABLE IF EXISTS detail")
     tx.execute(
         f"""CREATE TEMP TABLE detail AS
-        WITH rows AS (
-            -- One row per figure: a cell repeated (same count, checked by validation) under another of the
-            -- area's codes or names is stored once, under the newest code it is given with.
+        WITH per_label AS (
+            -- A cell repeated with the same labels (same count, checked by validation) — under another of the
+            -- area's codes or names, say — counts once, under the newest code it is given with.
+            SELECT period, max(geographic_level) AS geographic_level, max(area_code) AS area_code,
+                   any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name, area_key, phase,
+                   provision, primary_need, any_value(pupils) AS pupils, any_value(symbol) AS symbol
+            FROM staged
+            WHERE provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}')
+              AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')
+            GROUP BY period, area_key, phase, provision, primary_need, part_key
+        ),
+        rows AS (
+            -- Different labels for one code (School Action and School Action Plus are both SEN support;
+            -- Missing and Not reported are both UNK) add up; one unknown part makes the sum unknown.
             SELECT period, max(geographic_level) AS geographic_level, max(area_code) AS area_code,
                    any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name, area_key, phase,
                    provision,
                    CASE WHEN primary_need = '{TOTAL_NEED}' THEN 'UNK' ELSE primary_need END AS primary_need,
-                   any_value(pupils) AS pupils, any_value(symbol) AS symbol, primary_need = '{TOTAL_NEED}' AS from_total
-            FROM staged
-            WHERE provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}')
-              AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')
+                   CASE WHEN count(symbol) = 0 THEN sum(pupils) END AS pupils,
+                   CASE WHEN count(symbol) > 0 THEN min(symbol) END AS symbol,
+                   primary_need = '{TOTAL_NEED}' AS from_total
+            FROM per_label
             GROUP BY period, area_key, phase, provision, primary_need
         ),
         -- Pupils with no SEN have no primary need: their total row is stored under UNK, unless the file
@@ -658,6 +685,27 @@ def _total_warnings(tx: Transaction) -> list[str]:
     ]
     if len(rows) > 20:
         warnings.append(f"… and {len(rows) - 20} more totals that do not match their detail.")
+    return warnings
+
+
+def _removal_warnings(tx: Transaction) -> list[str]:
+    """A load replaces everything stored for each (period, area) it holds: say which stored figures would go."""
+    rows = tx.fetchall(
+        """SELECT c.period, any_value(c.area_name), count(*), list(DISTINCT c.provision || ' ' || c.primary_need)[:6]
+           FROM census_current c
+           WHERE (c.period, c.area_key) IN (SELECT DISTINCT period, area_key FROM detail)
+             AND NOT EXISTS (SELECT 1 FROM detail d WHERE d.period = c.period AND d.area_key = c.area_key
+                             AND d.phase = c.phase AND d.provision = c.provision AND d.primary_need = c.primary_need)
+           GROUP BY c.period, c.area_key ORDER BY 1, 2 LIMIT 21"""
+    )
+    warnings = [
+        f"{area}, {format_period(period)}: {count:,} figure{'s' if count != 1 else ''} stored now "
+        f"({', '.join(sample)}{' …' if count > len(sample) else ''}) {'are' if count != 1 else 'is'} not in this file "
+        "and will no longer be shown: a load replaces everything stored for its census periods and areas."
+        for period, area, count, sample in rows[:20]
+    ]
+    if len(rows) > 20:
+        warnings.append("… and more areas losing figures they have now.")
     return warnings
 
 
@@ -744,6 +792,7 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
         shown = ", ".join(ignored[:10]) + (f" and {len(ignored) - 10} more" if len(ignored) > 10 else "")
         warnings.append(f"These columns are not used and were ignored: {shown}.")
     warnings += _total_warnings(tx)
+    warnings += _removal_warnings(tx)
     warnings += _change_warnings(tx, config.upload.change_warning_pct)
     periods = [r[0] for r in tx.fetchall("SELECT DISTINCT period FROM detail ORDER BY 1")]
     areas = [r[0] for r in tx.fetchall(
@@ -967,10 +1016,12 @@ def preview_census(
                     WHERE phase = '{TOTAL_PHASE}' AND (period, area_key) IN (SELECT DISTINCT period, area_key FROM after)
                     GROUP BY ALL
                 )
-                SELECT a.period, a.area_name, a.provision, a.primary_need, b.pupils AS before, a.pupils AS after,
-                       a.pupils - coalesce(b.pupils, 0) AS difference
-                FROM after a LEFT JOIN before b USING (period, area_key, provision, primary_need)
-                ORDER BY a.period, a.area_name, a.provision, a.primary_need"""
+                SELECT period, coalesce(a.area_name, (SELECT any_value(area_name) FROM after x
+                                                       WHERE x.area_key = area_key)) AS area_name,
+                       provision, primary_need, b.pupils AS before, a.pupils AS after,
+                       coalesce(a.pupils, 0) - coalesce(b.pupils, 0) AS difference
+                FROM after a FULL OUTER JOIN before b USING (period, area_key, provision, primary_need)
+                ORDER BY period, area_name, provision, primary_need"""
             )
             raise _RollBack
     except _RollBack:

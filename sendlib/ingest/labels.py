@@ -74,6 +74,13 @@ _NEED_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Labels that name a *part* of a code rather than another word for it: rows with different parts add up
+# (School Action + School Action Plus = SEN support; Missing + Not reported + Unknown = UNK), while two rows
+# with synonyms (ASD, Autism) are the same figure given twice.
+COMPONENT_LABELS: tuple[str, ...] = ("School Action", "School Action Plus", "Missing", "Not reported", "Unknown",
+                                     "No primary need", "Not recorded", "Not known")
+
+
 def _alias_map(labels: dict[str, tuple[str, ...]], codes: tuple[str, ...] = ()) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for code, names in labels.items():
