@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,6 +51,20 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@contextmanager
+def held_by_another_process(path: Path) -> Iterator[None]:
+    """Another process holds the store ``path`` open for writing (as the running dashboard would)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from sendlib.store import Store; s = Store.open({str(path)!r}); print('ready', flush=True); input()"],
+        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.communicate("\n", timeout=30)
 
 
 def census_snapshot(store: Store) -> list[tuple]:

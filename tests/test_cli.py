@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, held_by_another_process
 
 EXPORT_HEADER = "period,geographic_level,area_code,old_la_code,area_name,phase,provision,primary_need,pupils,symbol"
 
@@ -119,18 +119,11 @@ def test_pupil_extract_needs_a_period_and_is_counted(tmp_path: Path) -> None:
 def test_ingest_while_the_store_is_held_says_what_to_do(tmp_path: Path) -> None:
     db = tmp_path / "held.duckdb"
     run_cli("init", db=db)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"from sendlib.store import Store; s = Store.open({str(db)!r}); print('ready', flush=True); input()"],
-        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held_by_another_process(db):
         result = run_cli("ingest", "census", str(PROJECT_ROOT / "data/templates/census-example.csv"), db=db)
         assert result.returncode == 1
         assert "in use by another program" in result.stderr and "Upload page" in result.stderr
         assert "Traceback" not in result.stderr
-    finally:
-        holder.communicate("\n", timeout=30)
 
 
 def test_missing_file_exits_1(tmp_path: Path) -> None:

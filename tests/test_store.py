@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from sendlib.store import MIGRATIONS, Store, StoreError, StoreLockedError
-from tests.conftest import PROJECT_ROOT, TEST_OFFICER
+from tests.conftest import TEST_OFFICER, held_by_another_process
 
 
 def test_new_store_has_every_migration(store: Store) -> None:
@@ -47,13 +44,5 @@ def test_data_version_changes_when_data_changes(demo_store: Store) -> None:
 
 def test_file_held_by_another_process_gives_a_plain_message(tmp_path) -> None:
     path = tmp_path / "held.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"from sendlib.store import Store; s = Store.open({str(path)!r}); print('ready', flush=True); input()"],
-        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreLockedError, match="in use by another program"):
-            Store.open(path)
-    finally:
-        holder.communicate("\n", timeout=30)
+    with held_by_another_process(path), pytest.raises(StoreLockedError, match="in use by another program"):
+        Store.open(path)
