@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import math
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -179,13 +178,10 @@ def query_trails(store: Store, as_of: date) -> pd.DataFrame:
     )
 
 
-@dataclass(frozen=True)
-class GridColumns:
-    """Column names of the grid table people read."""
-
-    names: tuple[str, ...] = ("Group", "Kind", "Assessed", "Influence", "Importance", "Quadrant now",
-                              "Quadrant targeted", "Target by", "Distance to target", "Moved since last",
-                              "On track")
+GRID_TABLE_COLUMNS: tuple[str, ...] = (
+    "Group", "Kind", "Assessed", "Influence", "Importance", "Quadrant now", "Quadrant targeted", "Target by",
+    "Distance to target", "Moved since last", "On track",
+)
 
 
 def query_grid(store: Store, as_of: date, grid: StakeholderConfig) -> pd.DataFrame:
@@ -246,7 +242,7 @@ def _status(row: dict) -> str:
 
 def build_grid_table(grid_df: pd.DataFrame) -> pd.DataFrame:
     """The grid as the table beside the chart."""
-    names = GridColumns().names
+    names = GRID_TABLE_COLUMNS
     if grid_df.empty:
         return pd.DataFrame(columns=names)
     return pd.DataFrame({
