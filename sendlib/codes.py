@@ -42,13 +42,11 @@ SEN_SUPPORT = "SEN support"
 EHC_PLAN = "EHC plan"
 NO_SEN = "No SEN"
 SEN_PROVISIONS: tuple[str, ...] = (SEN_SUPPORT, EHC_PLAN)
-PROVISIONS: tuple[str, ...] = (SEN_SUPPORT, EHC_PLAN, NO_SEN)
 
 NATIONAL = "National"
 REGIONAL = "Regional"
 LOCAL_AUTHORITY = "Local authority"
 SCHOOL = "School"
-GEOGRAPHIC_LEVELS: tuple[str, ...] = (NATIONAL, REGIONAL, LOCAL_AUTHORITY, SCHOOL)
 ENGLAND_CODE = "E92000001"
 
 TOTAL_PHASE = "Total"
@@ -79,15 +77,6 @@ def is_valid_period(period: str) -> bool:
 def format_period(period: str) -> str:
     """``201920`` → ``2019/20``; anything else is returned unchanged."""
     return f"{period[:4]}/{period[4:]}" if is_valid_period(period) else period
-
-
-def level_of_area_code(area_code: str) -> str:
-    """Geographic level implied by an ONS code: E92 national, E12 regional, otherwise local authority."""
-    if area_code.startswith("E92"):
-        return NATIONAL
-    if area_code.startswith("E12"):
-        return REGIONAL
-    return LOCAL_AUTHORITY
 
 
 def need_short(code: str) -> str:

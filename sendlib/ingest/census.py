@@ -896,6 +896,15 @@ def _record_rejection(store: Store, file_name: str, size: int, sha256: str, user
         pass  # failing to log a rejection must not hide the rejection itself
 
 
+def _open_checked(path: Path, name: str, period: str | None, config: Config) -> tuple[str | None, SourceFile]:
+    """The given period, checked, and the file opened for reading; IngestRejected for either problem."""
+    period = _normalise_given_period(period, name)
+    try:
+        return period, open_source(path, config.upload.max_file_mb * 1_048_576, name)
+    except SourceError as exc:
+        raise IngestRejected(name, [Problem(str(exc))]) from exc
+
+
 def load_census(
     store: Store,
     path: Path | str,
@@ -920,13 +929,11 @@ def load_census(
     report_progress = progress or _no_progress
     report_progress(0.05, "Opening the file")
     try:
-        period = _normalise_given_period(period, name)
-        source = open_source(path, config.upload.max_file_mb * 1_048_576, name)
-    except (SourceError, IngestRejected) as exc:
-        rejection = exc if isinstance(exc, IngestRejected) else IngestRejected(name, [Problem(str(exc))])
+        period, source = _open_checked(path, name, period, config)
+    except IngestRejected as rejection:
         size = path.stat().st_size if path.exists() else 0
         _record_rejection(store, name, size, "", user, fmt, rejection.describe())
-        raise rejection from exc
+        raise
     try:
         existing = _find_loaded(store, source.sha256, period)
         if existing is not None:
@@ -995,11 +1002,7 @@ def preview_census(
     path = Path(path)
     name = file_name or path.name
     report_progress = progress or _no_progress
-    period = _normalise_given_period(period, name)
-    try:
-        source = open_source(path, config.upload.max_file_mb * 1_048_576, name)
-    except SourceError as exc:
-        raise IngestRejected(name, [Problem(str(exc))]) from exc
+    period, source = _open_checked(path, name, period, config)
     result: dict[str, object] = {}
     try:
         with store.transaction() as tx:

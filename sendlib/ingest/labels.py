@@ -81,7 +81,8 @@ COMPONENT_LABELS: tuple[str, ...] = ("School Action", "School Action Plus", "Mis
                                      "No primary need", "Not recorded", "Not known")
 
 
-def _alias_map(labels: dict[str, tuple[str, ...]], codes: tuple[str, ...] = ()) -> dict[str, str]:
+def _alias_map(labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """label key → code for every code and each of its labels."""
     aliases: dict[str, str] = {}
     for code, names in labels.items():
         for name in (code, *names):
