@@ -30,7 +30,10 @@ PAGES: tuple[PageSpec, ...] = (
              (OFFICER, COMMISSIONER, FORUM)),
     PageSpec("pages/stakeholders.py", "Stakeholders", ":material/groups:", "stakeholders",
              (OFFICER, COMMISSIONER, FORUM)),
-    PageSpec("pages/upload.py", "Upload census", ":material/upload_file:", "upload", (OFFICER,)),
+    PageSpec("pages/participation.py", "Participation reach", ":material/record_voice_over:", "participation",
+             (OFFICER, COMMISSIONER)),
+    PageSpec("pages/reach_gaps.py", "Reach gaps", ":material/hearing:", "reach_gaps", (OFFICER, COMMISSIONER, FORUM)),
+    PageSpec("pages/upload.py", "Upload data", ":material/upload_file:", "upload", (OFFICER,)),
 )
 
 st.set_page_config(

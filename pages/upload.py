@@ -1,4 +1,4 @@
-"""Upload: officers load a census file — check, preview what changes, confirm; the load log and undo."""
+"""Upload: officers load a census or engagement file — check, preview what changes, confirm; the load log and undo."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sendlib.codes import format_period
 from sendlib.config import PROJECT_ROOT
 from sendlib.ingest import IngestRejected, load_census, preview_census
 from sendlib.ingest.census import FORMAT_NAMES, FORMATS, uploaded_file
+from sendlib.ingest.engagement import load_engagement, preview_engagement
 from sendlib.loads import UndoError, build_history_table, query_load_history, undo_load
 
 ui.page_guard()
@@ -16,85 +17,153 @@ config = ui.get_config()
 store = ui.get_store()
 actor = ui.require_permission("load")
 
-st.title("Upload a census file")
-st.markdown(
-    "Load a new census: DfE's *Special educational needs in England* open data, the local template, or a "
-    "pupil-level school census extract (it is counted on the way in; no name, UPN or date of birth is kept). "
-    "Nothing is written until you confirm, and any load can be undone."
-)
-
+st.title("Upload data")
 templates = PROJECT_ROOT / "data" / "templates"
-left, right = st.columns(2)
-left.download_button("Download the blank template", (templates / "census-template.csv").read_bytes(),
-                     file_name="census-template.csv", mime="text/csv")
-right.download_button("Download a filled example", (templates / "census-example.csv").read_bytes(),
-                      file_name="census-example.csv", mime="text/csv")
-
 if "upload_round" not in st.session_state:
     st.session_state.upload_round = 0
-uploaded = st.file_uploader("Census file (CSV)", type=["csv"], key=f"census_file_{st.session_state.upload_round}",
-                            max_upload_size=config.upload.max_file_mb)
-columns = st.columns(2)
-chosen_format = columns[0].selectbox(
-    "Format", ["auto", *FORMATS], format_func=lambda f: "Detect from the header" if f == "auto" else FORMAT_NAMES[f])
-period = columns[1].text_input("Census period (pupil-level extracts only)", placeholder="e.g. 202425 or 2024/25")
-checked = st.button("Check the file", type="primary", key="check_file")
 
-if checked and uploaded is not None:
-    st.session_state.pop("census_preview", None)
-    progress = st.progress(0.0, text="Checking the file")
-    with uploaded_file(uploaded.getvalue(), uploaded.name) as path:
-        try:
-            preview = preview_census(store, path, config=config, file_name=uploaded.name, fmt=chosen_format,
-                                     period=period.strip() or None, progress=lambda f, t: progress.progress(f, text=t))
-            st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
-        except IngestRejected as rejection:
-            st.error(f"**{ui.escape_markdown(rejection.file_name)} cannot be loaded.** {rejection.total} problem"
-                     f"{'s' if rejection.total != 1 else ''} found; nothing was written. Correct the file and try again.")
-            st.markdown("\n".join(f"- {ui.escape_markdown(str(problem))}" for problem in rejection.problems)
-                        + (f"\n- … and {rejection.total - len(rejection.problems)} more." if rejection.total > len(rejection.problems) else ""))
-    progress.empty()
-elif checked:
-    st.warning("Choose a file first.")
 
-pending = st.session_state.get("census_preview")
-if pending:
-    preview, data, chosen_format, chosen_period = pending
-    st.subheader(f"Check before loading: {ui.escape_markdown(preview.file_name)}")
+def show_rejection(rejection: IngestRejected) -> None:
+    """Every problem found, under one sentence saying nothing was written."""
+    st.error(f"**{ui.escape_markdown(rejection.file_name)} cannot be loaded.** {rejection.total} problem"
+             f"{'s' if rejection.total != 1 else ''} found; nothing was written. Correct the file and try again.")
+    st.markdown("\n".join(f"- {ui.escape_markdown(str(problem))}" for problem in rejection.problems)
+                + (f"\n- … and {rejection.total - len(rejection.problems)} more."
+                   if rejection.total > len(rejection.problems) else ""))
+
+
+def template_buttons(kind: str) -> None:
+    """The blank template and a filled example of a kind of file, to download."""
+    left, right = st.columns(2)
+    left.download_button("Download the blank template", (templates / f"{kind}-template.csv").read_bytes(),
+                         file_name=f"{kind}-template.csv", mime="text/csv", key=f"{kind}_template")
+    right.download_button("Download a filled example", (templates / f"{kind}-example.csv").read_bytes(),
+                          file_name=f"{kind}-example.csv", mime="text/csv", key=f"{kind}_example")
+
+
+def census_section() -> None:
+    """Census: choose a file, check it, see what changes, confirm."""
     st.markdown(
-        f"**Format:** {FORMAT_NAMES[preview.format]}  \n"
-        f"**Rows read:** {preview.rows_read:,}  \n"
-        f"**Census:** {', '.join(format_period(p) for p in preview.periods)}  \n"
-        f"**Areas:** {len(preview.areas):,} ({ui.escape_markdown(', '.join(preview.areas[:8]))}"
-        f"{' …' if len(preview.areas) > 8 else ''})"
+        "Load a new census: DfE's *Special educational needs in England* open data, the local template, or a "
+        "pupil-level school census extract (it is counted on the way in; no name, UPN or date of birth is kept). "
+        "Nothing is written until you confirm, and any load can be undone."
     )
-    if preview.already_loaded_as is not None:
-        st.info(f"This exact file is already loaded (load {preview.already_loaded_as}); loading it again changes nothing.")
-    for warning in preview.warnings:
-        st.warning(ui.escape_markdown(warning))
-    st.markdown("**Totals in the file**")
-    st.dataframe(ui.label_columns(preview.totals), hide_index=True, width="stretch")
-    st.markdown("**What changes against what is stored now** (all phases together; blank *before* means new)")
-    changed = preview.changes[preview.changes["difference"].fillna(1) != 0]
-    st.dataframe(ui.label_columns(changed if not changed.empty else preview.changes), hide_index=True, width="stretch")
-    confirm, cancel = st.columns([1, 4])
-    if confirm.button("Load this file", type="primary", key="confirm_load"):
-        progress = st.progress(0.0, text="Loading")
-        with uploaded_file(data, preview.file_name) as path:
+    template_buttons("census")
+    uploaded = st.file_uploader("Census file (CSV)", type=["csv"], key=f"census_file_{st.session_state.upload_round}",
+                                max_upload_size=config.upload.max_file_mb)
+    columns = st.columns(2)
+    chosen_format = columns[0].selectbox(
+        "Format", ["auto", *FORMATS], key="census_format", format_func=lambda f: "Detect from the header" if f == "auto" else FORMAT_NAMES[f])
+    period = columns[1].text_input("Census period (pupil-level extracts only)", placeholder="e.g. 202425 or 2024/25")
+    checked = st.button("Check the file", type="primary", key="check_file")
+
+    if checked and uploaded is not None:
+        st.session_state.pop("census_preview", None)
+        progress = st.progress(0.0, text="Checking the file")
+        with uploaded_file(uploaded.getvalue(), uploaded.name) as path:
             try:
-                report = load_census(store, path, config=config, actor=actor, file_name=preview.file_name,
-                                     fmt=chosen_format, period=chosen_period,
-                                     progress=lambda f, t: progress.progress(f, text=t))
-                st.session_state.upload_message = report.summary()
+                preview = preview_census(store, path, config=config, file_name=uploaded.name, fmt=chosen_format,
+                                         period=period.strip() or None, progress=lambda f, t: progress.progress(f, text=t))
+                st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
+            except IngestRejected as rejection:
+                show_rejection(rejection)
+        progress.empty()
+    elif checked:
+        st.warning("Choose a file first.")
+
+    pending = st.session_state.get("census_preview")
+    if pending:
+        preview, data, chosen_format, chosen_period = pending
+        st.subheader(f"Check before loading: {ui.escape_markdown(preview.file_name)}")
+        st.markdown(
+            f"**Format:** {FORMAT_NAMES[preview.format]}  \n"
+            f"**Rows read:** {preview.rows_read:,}  \n"
+            f"**Census:** {', '.join(format_period(p) for p in preview.periods)}  \n"
+            f"**Areas:** {len(preview.areas):,} ({ui.escape_markdown(', '.join(preview.areas[:8]))}"
+            f"{' …' if len(preview.areas) > 8 else ''})"
+        )
+        if preview.already_loaded_as is not None:
+            st.info(f"This exact file is already loaded (load {preview.already_loaded_as}); loading it again changes nothing.")
+        for warning in preview.warnings:
+            st.warning(ui.escape_markdown(warning))
+        st.markdown("**Totals in the file**")
+        st.dataframe(ui.label_columns(preview.totals), hide_index=True, width="stretch")
+        st.markdown("**What changes against what is stored now** (all phases together; blank *before* means new)")
+        changed = preview.changes[preview.changes["difference"].fillna(1) != 0]
+        st.dataframe(ui.label_columns(changed if not changed.empty else preview.changes), hide_index=True, width="stretch")
+        confirm, cancel = st.columns([1, 4])
+        if confirm.button("Load this file", type="primary", key="confirm_load"):
+            progress = st.progress(0.0, text="Loading")
+            with uploaded_file(data, preview.file_name) as path:
+                try:
+                    report = load_census(store, path, config=config, actor=actor, file_name=preview.file_name,
+                                         fmt=chosen_format, period=chosen_period,
+                                         progress=lambda f, t: progress.progress(f, text=t))
+                    st.session_state.upload_message = report.summary()
+                except IngestRejected as rejection:
+                    st.session_state.upload_message = rejection.describe()
+            st.session_state.pop("census_preview", None)
+            st.session_state.upload_round += 1
+            st.rerun()
+        if cancel.button("Cancel", key="cancel_load"):
+            st.session_state.pop("census_preview", None)
+            st.session_state.upload_round += 1
+            st.rerun()
+
+
+def engagement_section() -> None:
+    """Engagement activities: choose a file, check it, see its activities, confirm."""
+    st.markdown(
+        "Load engagement activities from the engagement template: one line per count of who took part, or one "
+        "line per participant with a pseudonymous reference (such as YC-01). References are turned into a keyed "
+        "hash on the way in and never kept as given. Nothing is written until you confirm, and a load can be undone.")
+    template_buttons("engagement")
+    chosen = st.file_uploader("Engagement file (CSV)", type=["csv"], key=f"engagement_file_{st.session_state.upload_round}",
+                              max_upload_size=config.upload.max_file_mb)
+    if st.button("Check the file", type="primary", key="check_engagement"):
+        st.session_state.pop("engagement_preview", None)
+        if chosen is None:
+            st.warning("Choose a file first.")
+        else:
+            with uploaded_file(chosen.getvalue(), chosen.name) as path:
+                try:
+                    checked = preview_engagement(store, path, config=config, file_name=chosen.name)
+                    st.session_state.engagement_preview = (checked, chosen.getvalue())
+                except IngestRejected as rejection:
+                    show_rejection(rejection)
+    pending = st.session_state.get("engagement_preview")
+    if not pending:
+        return
+    checked, data = pending
+    st.subheader(f"Check before loading: {ui.escape_markdown(checked.file_name)}")
+    if checked.already_loaded_as is not None:
+        st.info(f"This exact file is already loaded (load {checked.already_loaded_as}); loading it again changes nothing.")
+    else:
+        st.markdown(ui.escape_markdown(checked.describe()))
+        st.dataframe(checked.table(), hide_index=True, width="stretch")
+    confirm, cancel = st.columns([1, 4])
+    if confirm.button("Load this file", type="primary", key="confirm_engagement"):
+        with uploaded_file(data, checked.file_name) as path:
+            try:
+                st.session_state.upload_message = load_engagement(store, path, config=config, actor=actor,
+                                                                  file_name=checked.file_name).summary()
             except IngestRejected as rejection:
                 st.session_state.upload_message = rejection.describe()
-        st.session_state.pop("census_preview", None)
+        st.session_state.pop("engagement_preview", None)
         st.session_state.upload_round += 1
         st.rerun()
-    if cancel.button("Cancel", key="cancel_load"):
-        st.session_state.pop("census_preview", None)
+    if cancel.button("Cancel", key="cancel_engagement"):
+        st.session_state.pop("engagement_preview", None)
         st.session_state.upload_round += 1
         st.rerun()
+
+
+what = st.radio("What are you loading?", ["census", "engagement"], horizontal=True, key="upload_kind",
+                format_func=lambda k: "A census file" if k == "census" else "Engagement activities")
+if what == "census":
+    census_section()
+else:
+    engagement_section()
 
 if message := st.session_state.pop("upload_message", None):
     st.success(ui.escape_markdown(message))
@@ -108,7 +177,7 @@ else:
     in_force = history[history["outcome"] == "loaded"]
     if not in_force.empty:
         with st.form("undo_load"):
-            st.markdown("**Undo a load.** The census as it was before that load comes back; nothing is deleted.")
+            st.markdown("**Undo a load.** What that load replaced comes back (a census load) or its activities stop counting (an engagement load); nothing is deleted.")
             choice = st.selectbox("Load to undo", in_force["load_id"].tolist(), key="undo_choice",
                                   format_func=lambda i: f"Load {i}: {in_force.set_index('load_id').loc[i, 'file_name']}")
             sure = st.checkbox("Yes, undo this load", key="undo_sure")

@@ -21,8 +21,10 @@ TEXT_COLOUR = "#1F1F1F"
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 
 
-def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None = None) -> go.Figure:
-    """Apply the product's layout: title, readable fonts, white background, source line at the foot."""
+def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None = None,
+                source_chars: int | None = None) -> go.Figure:
+    """Apply the product's layout: title, readable fonts, white background, source line at the foot
+    (wrapped at ``source_chars``, narrower for charts whose long axis labels leave less room)."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.985, "yref": "container", "yanchor": "top",
                "font": {"size": 20, "color": TEXT_COLOUR}},
@@ -39,19 +41,19 @@ def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None =
     fig.update_xaxes(**axis_text)
     fig.update_yaxes(**axis_text)
     if source:
-        add_source_line(fig, source)
+        add_source_line(fig, source, source_chars or SOURCE_LINE_CHARS)
     return fig
 
 
 SOURCE_LINE_CHARS = 130
 
 
-def add_source_line(fig: go.Figure, source: str) -> go.Figure:
+def add_source_line(fig: go.Figure, source: str, chars: int = SOURCE_LINE_CHARS) -> go.Figure:
     """Write ``source`` small under the plot, wrapped to fit, so it travels with every export.
 
     The bottom margin grows with the number of wrapped lines so the text is never clipped.
     """
-    lines = textwrap.wrap(source, SOURCE_LINE_CHARS) or [""]
+    lines = textwrap.wrap(source, chars) or [""]
     axis_title_space = 62  # tick labels and the axis title sit in the first ~60px under the plot
     bottom = axis_title_space + 12 + 16 * len(lines)
     fig.add_annotation(

@@ -18,6 +18,7 @@ from sendlib.config import ROLES, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
 from sendlib.ingest import IngestRejected, load_census
 from sendlib.ingest.census import FORMATS
+from sendlib.ingest.engagement import load_engagement
 from sendlib.loads import UndoError, query_load_history, undo_load
 from sendlib.store import Store, StoreError
 
@@ -37,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true", help="load the shipped demo data if the store is empty")
 
     ingest = commands.add_parser("ingest", help="load a file into the store")
-    ingest.add_argument("kind", choices=["census"], help="what the file holds")
+    ingest.add_argument("kind", choices=["census", "engagement"], help="what the file holds")
     ingest.add_argument("file", type=Path)
     ingest.add_argument("--period", help="census period such as 202425, for files without a period column")
     ingest.add_argument("--format", default="auto", choices=["auto", *FORMATS], help="file layout (default: detect)")
@@ -123,6 +124,9 @@ def _run(args: argparse.Namespace, store: Store, config) -> int:
         if not args.file.is_file():
             print(f"error: {args.file} does not exist or is not a file.", file=sys.stderr)
             return 1
+        if args.kind == "engagement":
+            print(load_engagement(store, args.file, config=config, actor=_actor()).summary())
+            return 0
         report = load_census(store, args.file, config=config, actor=_actor(), fmt=args.format, period=args.period)
         print(report.summary())
         for warning in report.warnings:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,15 @@ def need_short(code: str) -> str:
 def need_name(code: str) -> str:
     """The full name of a need code (unknown codes pass through)."""
     return NEED_BY_CODE[code].name if code in NEED_BY_CODE else code
+
+
+def academic_year_of(day: date) -> str:
+    """The academic year (September to August) holding a date, as a census period: 2025-10-14 → ``202526``."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first}{(first + 1) % 100:02d}"
+
+
+def academic_year_dates(period: str) -> tuple[date, date]:
+    """First and last day of an academic-year period: ``202526`` → (1 September 2025, 31 August 2026)."""
+    first = int(period[:4])
+    return date(first, 9, 1), date(first + 1, 8, 31)

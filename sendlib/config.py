@@ -107,6 +107,28 @@ class StakeholderConfig:
 
 
 @dataclass(frozen=True)
+class ReachConfig:
+    """Participation reach: targets per level, the parent carer estimate, what counts as a gap."""
+
+    target_micro_pct: float = _key(20.0, "Target reach at micro level (individual: reviews, assessments), % of the cohort.",
+                                   low=0, high=100)
+    target_meso_pct: float = _key(5.0, "Target reach at meso level (services: surveys, feedback), % of the cohort.",
+                                  low=0, high=100)
+    target_macro_pct: float = _key(1.0, "Target reach at macro level (strategic: forums, Young Commissioners), %.",
+                                   low=0, high=100)
+    parent_carers_estimate: int = _key(0, "Parent carers in the area; 0 works it out as children with SEND × "
+                                          "parent_carers_per_child.", low=0, high=10_000_000)
+    parent_carers_per_child: float = _key(1.67, "Parent carers per child with SEND (Barnsley's strategy: at least "
+                                                "10,000 for about 6,000 children).", low=0.5, high=4)
+    gap_ratio: float = _key(0.8, "A group heard from at less than this × its share of the cohort is under-reached.",
+                            low=0.1, high=1)
+
+    def target_pct(self, level: str) -> float:
+        """The reach target for a level (micro, meso or macro), in per cent."""
+        return float(getattr(self, f"target_{level}_pct"))
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings for one local area's dashboard."""
 
@@ -123,6 +145,7 @@ class Config:
                                            metadata={"help": "Small-number suppression."})
     stakeholders: StakeholderConfig = field(default_factory=StakeholderConfig,
                                             metadata={"help": "The stakeholder grid."})
+    reach: ReachConfig = field(default_factory=ReachConfig, metadata={"help": "Participation reach."})
 
     @property
     def db_path(self) -> Path:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import yaml
 
-from sendlib import stakeholders
+from sendlib import commitments, stakeholders
 from sendlib.auth import OFFICER, Actor
 from sendlib.config import PROJECT_ROOT, Config
 from sendlib.ingest import LoadReport, load_census
+from sendlib.ingest.engagement import load_engagement
 from sendlib.store import Store
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
@@ -31,7 +32,37 @@ def load_demo(store: Store, config: Config) -> list[LoadReport]:
     demo stakeholder grid when there is none yet."""
     reports = [load_census(store, path, config=config, actor=DEMO_ACTOR) for path in demo_census_files()]
     load_demo_stakeholders(store)
+    load_demo_engagement(store, config)
+    load_demo_commitments(store)
     return reports
+
+
+def load_demo_engagement(store: Store, config: Config) -> int:
+    """Load the illustrative year of engagement activities through the officers' file load, when the store
+    has no engagement yet; returns the number of activities loaded."""
+    if store.query_value("SELECT count(*) FROM engagement_activities"):
+        return 0
+    report = load_engagement(store, DEMO_DIR / "engagement" / "activities-2025-26.csv", config=config, actor=DEMO_ACTOR)
+    return report.activities
+
+
+def load_demo_commitments(store: Store, path: Path = DEMO_DIR / "commitments.yaml") -> int:
+    """Record the strategies' commitments with their illustrative plans, progress and gap links through the
+    officers' functions, when there are none yet; returns the number added."""
+    if store.query_value("SELECT count(*) FROM commitments"):
+        return 0
+    demo = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for item in demo["commitments"]:
+        commitments.add_commitment(
+            store, DEMO_ACTOR, reference=item["ref"], title=item["title"], full_text=item["text"],
+            strategy=demo["strategies"][item["strategy"]], section=item["section"], theme=item["theme"],
+            level=item["level"], owner=item["owner"], start_date=item["start"], due_date=item["due"])
+        for updated_on, status, percent, commentary in item.get("updates", []):
+            commitments.record_update(store, DEMO_ACTOR, reference=item["ref"], updated_on=updated_on, status=status,
+                                      percent=percent, commentary=commentary, updated_by=item["owner"])
+        for dimension, category in item.get("reach", []):
+            commitments.link_reach_gap(store, DEMO_ACTOR, reference=item["ref"], dimension=dimension, category=category)
+    return len(demo["commitments"])
 
 
 def load_demo_stakeholders(store: Store, path: Path = DEMO_DIR / "stakeholders.yaml") -> int:

@@ -22,7 +22,7 @@ class UndoError(ValueError):
 
 def query_load_history(store: Store, limit: int | None = None) -> pd.DataFrame:
     """Every load attempt, newest first: id, when, who, file, format, rows, periods, outcome, message."""
-    sql = """SELECT load_id, loaded_at, loaded_by, file_name, file_size, sha256, format, rows_read, rows_stored,
+    sql = """SELECT load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format, rows_read, rows_stored,
                     periods, areas, warnings, outcome, message, undone_at, undone_by
              FROM loads ORDER BY load_id DESC"""
     if limit is not None:
@@ -37,12 +37,13 @@ def build_history_table(history: pd.DataFrame) -> pd.DataFrame:
 
     table = pd.DataFrame({
         "Load": history["load_id"],
+        "Kind": history["kind"],
         "When": history["loaded_at"].dt.strftime("%d %b %Y %H:%M"),
         "Who": history["loaded_by"],
         "File": history["file_name"],
         "Format": history["format"].fillna(""),
         "Rows stored": history["rows_stored"].astype("Int64"),
-        "Census": history["periods"].map(periods),
+        "Periods": history["periods"].map(periods),
         "Outcome": history["outcome"],
         "Size (KB)": (history["file_size"] / 1024).round(1),
         "SHA-256": history["sha256"].str[:12],
@@ -58,14 +59,16 @@ def undo_load(store: Store, load_id: int, actor: Actor) -> str:
     """
     require(actor, "undo")
     with store.transaction() as tx:
-        row = tx.fetchall("SELECT outcome, file_name FROM loads WHERE load_id = ?", [load_id])
+        row = tx.fetchall("SELECT outcome, file_name, kind FROM loads WHERE load_id = ?", [load_id])
         if not row:
             raise UndoError(f"There is no load {load_id}; 'history' lists the loads.")
-        outcome, file_name = row[0]
+        outcome, file_name, kind = row[0]
         if outcome != "loaded":
             raise UndoError(f"Load {load_id} ({file_name}) was {outcome}; only a load in force can be undone.")
         tx.execute(
             "UPDATE loads SET outcome = 'undone', undone_at = ?, undone_by = ? WHERE load_id = ?",
             [datetime.now(), actor.name, load_id],
         )
-    return f"Undid load {load_id} ({file_name}); the census as it was before that load is back in force."
+    if kind == "census":
+        return f"Undid load {load_id} ({file_name}); the census as it was before that load is back in force."
+    return f"Undid load {load_id} ({file_name}); its {kind} records no longer count anywhere."

@@ -153,6 +153,151 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         "a change counter every write transaction bumps (the dashboard's cache key)",
         "CREATE TABLE data_changes (version BIGINT NOT NULL); INSERT INTO data_changes VALUES (0);",
     ),
+    (
+        6,
+        "engagement activities, who took part (counts or hashed participant records), the store's secret key",
+        """
+        CREATE SEQUENCE engagement_id_seq START 1;
+        CREATE TABLE engagement_activities (
+            activity_id         INTEGER PRIMARY KEY,
+            load_id             INTEGER,             -- the activity file that brought it; NULL: the form
+            reference           VARCHAR NOT NULL,
+            activity_date       DATE NOT NULL,
+            title               VARCHAR NOT NULL,
+            level               VARCHAR NOT NULL,    -- micro | meso | macro
+            audience            VARCHAR NOT NULL,
+            method              VARCHAR NOT NULL,
+            lead_organisation   VARCHAR NOT NULL,
+            notes               VARCHAR NOT NULL,
+            hart_rung           INTEGER NOT NULL,
+            kirby_level         VARCHAR,
+            lundy_space         BOOLEAN NOT NULL,
+            lundy_space_evidence VARCHAR NOT NULL,
+            lundy_voice         BOOLEAN NOT NULL,
+            lundy_voice_evidence VARCHAR NOT NULL,
+            lundy_audience      BOOLEAN NOT NULL,
+            lundy_audience_evidence VARCHAR NOT NULL,
+            lundy_influence     BOOLEAN NOT NULL,
+            lundy_influence_evidence VARCHAR NOT NULL,
+            feedback_given      BOOLEAN NOT NULL,
+            participant_records BOOLEAN NOT NULL,    -- true: who took part is in engagement_participants
+            recorded_at         TIMESTAMP NOT NULL,
+            recorded_by         VARCHAR NOT NULL,
+            withdrawn_at        TIMESTAMP,           -- withdrawn activities are kept but count nowhere
+            withdrawn_by        VARCHAR
+        );
+        -- Attendances by who took part; every breakdown adds up to its 'total' row ('Not known' fills it).
+        CREATE TABLE engagement_counts (
+            activity_id INTEGER NOT NULL,
+            participant VARCHAR NOT NULL,            -- children and young people | parent carers
+            dimension   VARCHAR NOT NULL,            -- total | provision | primary need | age band | setting
+            category    VARCHAR NOT NULL,
+            people      INTEGER NOT NULL
+        );
+        -- One row per person per activity; the reference given is never stored, only its keyed hash.
+        CREATE TABLE engagement_participants (
+            activity_id  INTEGER NOT NULL,
+            participant  VARCHAR NOT NULL,
+            person_hash  VARCHAR NOT NULL,
+            provision    VARCHAR NOT NULL,
+            primary_need VARCHAR NOT NULL,
+            age_band     VARCHAR NOT NULL,
+            setting      VARCHAR NOT NULL
+        );
+        CREATE TABLE store_secrets (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+        INSERT INTO store_secrets VALUES ('participant_key',
+            replace(gen_random_uuid()::VARCHAR, '-', '') || replace(gen_random_uuid()::VARCHAR, '-', ''));
+        -- Activities in force: entered in the form (and not withdrawn) or from a load not undone.
+        CREATE VIEW engagement_current AS
+        SELECT a.* FROM engagement_activities a LEFT JOIN loads l USING (load_id)
+        WHERE a.withdrawn_at IS NULL AND (a.load_id IS NULL OR l.outcome = 'loaded');
+        """,
+    ),
+    (
+        7,
+        "commitments with dated updates, RAG overrides, 'you said' items and the links between them",
+        """
+        CREATE SEQUENCE commitment_id_seq START 1;
+        CREATE TABLE commitments (
+            commitment_id INTEGER PRIMARY KEY,
+            reference     VARCHAR NOT NULL UNIQUE,
+            title         VARCHAR NOT NULL,
+            full_text     VARCHAR NOT NULL,      -- as the strategy words it
+            strategy      VARCHAR NOT NULL,
+            section       VARCHAR NOT NULL,
+            theme         VARCHAR NOT NULL,      -- priority or theme
+            level         VARCHAR NOT NULL,      -- micro | meso | macro
+            created_at    TIMESTAMP NOT NULL,
+            created_by    VARCHAR NOT NULL
+        );
+        -- Owner and dates can change; each change is a new dated row, the latest in force.
+        CREATE TABLE commitment_plans (
+            plan_id       INTEGER PRIMARY KEY,
+            commitment_id INTEGER NOT NULL,
+            owner         VARCHAR NOT NULL,
+            start_date    DATE NOT NULL,
+            due_date      DATE NOT NULL,
+            set_on        DATE NOT NULL,
+            reason        VARCHAR NOT NULL,
+            set_at        TIMESTAMP NOT NULL,
+            set_by        VARCHAR NOT NULL
+        );
+        CREATE TABLE commitment_updates (
+            update_id     INTEGER PRIMARY KEY,
+            commitment_id INTEGER NOT NULL,
+            updated_on    DATE NOT NULL,
+            status        VARCHAR NOT NULL,      -- not started | in progress | complete | paused | dropped
+            percent       DOUBLE NOT NULL,
+            commentary    VARCHAR NOT NULL,
+            evidence_link VARCHAR NOT NULL,
+            updated_by    VARCHAR NOT NULL,
+            recorded_at   TIMESTAMP NOT NULL,
+            recorded_by   VARCHAR NOT NULL
+        );
+        -- An officer's RAG override with its reason; a row with rag NULL clears the one before it.
+        CREATE TABLE commitment_rag_overrides (
+            override_id   INTEGER PRIMARY KEY,
+            commitment_id INTEGER NOT NULL,
+            rag           VARCHAR,
+            reason        VARCHAR NOT NULL,
+            set_on        DATE NOT NULL,
+            set_at        TIMESTAMP NOT NULL,
+            set_by        VARCHAR NOT NULL
+        );
+        -- Which reach gaps a commitment is meant to close (e.g. provision / SEN support).
+        CREATE TABLE commitment_reach_links (
+            commitment_id INTEGER NOT NULL,
+            dimension     VARCHAR NOT NULL,
+            category      VARCHAR NOT NULL,
+            PRIMARY KEY (commitment_id, dimension, category)
+        );
+        CREATE TABLE you_said (
+            item_id       INTEGER PRIMARY KEY,
+            said_on       DATE NOT NULL,
+            said_by       VARCHAR NOT NULL,      -- which group
+            what_was_said VARCHAR NOT NULL,
+            theme         VARCHAR NOT NULL,
+            activity_id   INTEGER,               -- the engagement activity it came from, where there is one
+            created_at    TIMESTAMP NOT NULL,
+            created_by    VARCHAR NOT NULL
+        );
+        -- "We did": dated responses; the latest says whether the item is open or closed.
+        CREATE TABLE we_did (
+            response_id   INTEGER PRIMARY KEY,
+            item_id       INTEGER NOT NULL,
+            what_we_did   VARCHAR NOT NULL,
+            state         VARCHAR NOT NULL,      -- open (we are working on it) | closed
+            published_on  DATE,                  -- NULL: not published yet
+            recorded_at   TIMESTAMP NOT NULL,
+            recorded_by   VARCHAR NOT NULL
+        );
+        CREATE TABLE you_said_links (
+            item_id       INTEGER NOT NULL,
+            commitment_id INTEGER NOT NULL,
+            PRIMARY KEY (item_id, commitment_id)
+        );
+        """,
+    ),
 ]
 
 # One writer at a time in this process: DuckDB raises a conflict when two transactions update one
@@ -299,6 +444,19 @@ class Transaction:
         """Run a query in the transaction and return its result as a DataFrame."""
         try:
             return self._cur.execute(sql, params).df()
+        except duckdb.Error as exc:
+            raise _translate(exc, self._path) from exc
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
+        """Append every row of ``frame`` to ``table`` (columns matched by name) in the transaction."""
+        name = "_frame_to_insert"
+        columns = ", ".join(f'"{column}"' for column in frame.columns)
+        try:
+            self._cur.register(name, frame)
+            try:
+                self._cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {name}")
+            finally:
+                self._cur.unregister(name)
         except duckdb.Error as exc:
             raise _translate(exc, self._path) from exc
 

@@ -108,11 +108,11 @@ def test_a_direct_url_opened_first_runs_inside_the_frame(server_url: str, browse
 
 def test_forum_and_officer_see_their_own_navigation(server_url: str, browser: Browser) -> None:
     officer = signed_in_page(browser, server_url, "officer")
-    assert "Upload census" in officer.locator("[data-testid='stSidebarNav']").inner_text()
+    assert "Upload data" in officer.locator("[data-testid='stSidebarNav']").inner_text()
     officer.close()
     forum = signed_in_page(browser, server_url, "forum")
     sidebar = forum.locator("[data-testid='stSidebar']").inner_text()
-    assert "Role: forum" in sidebar and "Upload census" not in sidebar
+    assert "Role: forum" in sidebar and "Upload data" not in sidebar and "Participation reach" not in sidebar and "Reach gaps" in sidebar
     screenshot(forum, "forum-signed-in")
     forum.close()
 

@@ -44,8 +44,8 @@ def test_init_twice_does_not_load_the_demo_twice(tmp_path: Path) -> None:
     run_cli("init", "--demo", db=db)
     run_cli("init", "--demo", db=db)
     history = run_cli("history", db=db).stdout.splitlines()
-    assert len(history) == 2
-    assert history[0].startswith("2\t") and history[1].startswith("1\t")
+    assert len(history) == 3  # two census files and the engagement file
+    assert [line.split("\t")[0] for line in history] == ["3", "2", "1"]
 
 
 def test_db_can_come_from_the_environment(tmp_path: Path) -> None:
@@ -91,14 +91,14 @@ def test_ingest_history_undo_round_trip(tmp_path: Path) -> None:
     update = tmp_path / "update.csv"
     update.write_text("period,provision,primary_need,pupils\n201920,SEN support,SLCN,1400\n201920,EHC plan,ASD,600\n")
     loaded = run_cli("ingest", "census", str(update), db=db)
-    assert loaded.returncode == 0 and "as load 3" in loaded.stdout
+    assert loaded.returncode == 0 and "as load 4" in loaded.stdout
     assert "1400" in run_cli("export", "census", db=db).stdout
-    assert run_cli("history", db=db).stdout.startswith("3\t")
-    assert run_cli("ingest", "census", str(update), db=db).stdout.strip().endswith("was already loaded (load 3); nothing changed.")
-    undone = run_cli("undo", "3", db=db)
-    assert undone.returncode == 0 and "Undid load 3" in undone.stdout
+    assert run_cli("history", db=db).stdout.startswith("4\t")
+    assert run_cli("ingest", "census", str(update), db=db).stdout.strip().endswith("was already loaded (load 4); nothing changed.")
+    undone = run_cli("undo", "4", db=db)
+    assert undone.returncode == 0 and "Undid load 4" in undone.stdout
     assert run_cli("export", "census", db=db).stdout == before
-    again = run_cli("undo", "3", db=db)
+    again = run_cli("undo", "4", db=db)
     assert again.returncode == 1 and "only a load in force can be undone" in again.stderr
 
 

@@ -53,7 +53,7 @@ def test_check_preview_confirm_and_undo(db: Path) -> None:
 
     at.button(key="confirm_load").click().run()
     assert not at.exception
-    assert "Loaded new.csv as load 3" in at.success[0].value
+    assert "Loaded new.csv as load 4" in at.success[0].value
     history = at.dataframe[0].value
     assert history.iloc[0]["File"] == "new.csv" and history.iloc[0]["Outcome"] == "loaded"
     assert history.iloc[0]["Who"] == "jo.officer@example.invalid"  # recorded against the signed-in user
@@ -61,7 +61,7 @@ def test_check_preview_confirm_and_undo(db: Path) -> None:
     at.selectbox(key="undo_choice").set_value(3)
     at.checkbox(key="undo_sure").check()
     at.button(key="undo_button").click().run()
-    assert "Undid load 3" in at.success[0].value
+    assert "Undid load 4" in at.success[0].value
 
 
 def test_a_bad_file_lists_its_problems_and_writes_nothing(db: Path) -> None:

@@ -883,20 +883,21 @@ def _normalise_given_period(period: str | None, file_name: str) -> str | None:
     return text
 
 
-def _record_rejection(store: Store, file_name: str, size: int, sha256: str, user: str, fmt: str, message: str) -> None:
-    """Log a rejected attempt in its own transaction (the failed load itself was rolled back)."""
+def record_rejection(store: Store, file_name: str, size: int, sha256: str, user: str, fmt: str, message: str,
+                     *, kind: str = "census") -> None:
+    """Log a rejected attempt of a ``kind`` of load in its own transaction (the failed load was rolled back)."""
     try:
         with store.transaction() as tx:
             tx.execute(
                 """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
-                   outcome, message) VALUES (nextval('load_id_seq'), 'census', ?, ?, ?, ?, ?, ?, 'rejected', ?)""",
-                [datetime.now(), user, file_name, size, sha256, fmt, message[:4000]],
+                   outcome, message) VALUES (nextval('load_id_seq'), ?, ?, ?, ?, ?, ?, ?, 'rejected', ?)""",
+                [kind, datetime.now(), user, file_name, size, sha256, fmt, message[:4000]],
             )
     except StoreError:
         pass  # failing to log a rejection must not hide the rejection itself
 
 
-def _open_checked(path: Path, name: str, period: str | None, config: Config) -> tuple[str | None, SourceFile]:
+def open_checked_source(path: Path, name: str, period: str | None, config: Config) -> tuple[str | None, SourceFile]:
     """The given period, checked, and the file opened for reading; IngestRejected for either problem."""
     period = _normalise_given_period(period, name)
     try:
@@ -929,10 +930,10 @@ def load_census(
     report_progress = progress or _no_progress
     report_progress(0.05, "Opening the file")
     try:
-        period, source = _open_checked(path, name, period, config)
+        period, source = open_checked_source(path, name, period, config)
     except IngestRejected as rejection:
         size = path.stat().st_size if path.exists() else 0
-        _record_rejection(store, name, size, "", user, fmt, rejection.describe())
+        record_rejection(store, name, size, "", user, fmt, rejection.describe())
         raise
     try:
         existing = _find_loaded(store, source.sha256, period)
@@ -962,7 +963,7 @@ def load_census(
                 if staged.fmt in RETAINED_FORMATS:
                     _keep_raw_file(store, source)
         except IngestRejected as rejection:
-            _record_rejection(store, name, source.size, source.sha256, user, _format_for_log(source, fmt, name),
+            record_rejection(store, name, source.size, source.sha256, user, _format_for_log(source, fmt, name),
                               rejection.describe())
             raise
         report_progress(1.0, "Loaded")
@@ -1002,7 +1003,7 @@ def preview_census(
     path = Path(path)
     name = file_name or path.name
     report_progress = progress or _no_progress
-    period, source = _open_checked(path, name, period, config)
+    period, source = open_checked_source(path, name, period, config)
     result: dict[str, object] = {}
     try:
         with store.transaction() as tx:

@@ -1,0 +1,156 @@
+"""Participation reach: who we heard from at micro, meso and macro level, against who there is; quality; trend."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from sendlib import engagement, reach
+from sendlib.codes import NEEDS, format_period
+
+ui.page_guard()
+config = ui.get_config()
+actor = ui.current_actor()
+decimals = config.display.percent_decimals
+height = config.display.chart_height
+
+st.title("Participation reach")
+st.markdown("Who we heard from at each commissioning level, against the children and young people with SEND and "
+            "the parent carers there are. " + " ".join(f"**{level.capitalize()}**: {meaning}."
+                                                      for level, meaning in engagement.LEVEL_MEANINGS.items()))
+
+years = ui.query(reach.query_engagement_years)
+left, right = st.columns(2)
+period = left.selectbox("Period", [*years, reach.ALL_YEARS], key="reach_period",
+                        format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
+audience = right.selectbox("Who", list(reach.AUDIENCE_CHOICES), key="reach_audience",
+                           format_func=str.capitalize)
+kinds = reach.AUDIENCE_CHOICES[audience]
+start, end = reach.period_dates(period)
+
+participation = ui.query(reach.query_participation, start, end)
+cohort = ui.query(reach.query_cohort, config)
+source = ui.query(reach.source_line, cohort, start, end)
+if cohort.period is None:
+    st.warning("No census is loaded for the area, so reach cannot be worked out: an officer can load one on the "
+               "Upload page.")
+
+by_level = reach.reach_by_level(participation, cohort.frame, config.reach, kinds)
+ui.show_chart(reach.build_level_chart(by_level, title=f"Reach by level against target, {reach.period_words(period)}",
+                                      source=source, height=height, decimals=decimals),
+              summary=reach.summarise_level(by_level, decimals), table=reach.build_level_table(by_level, decimals),
+              key="reach_levels")
+
+st.subheader("Which groups we reach")
+dimension = st.radio("Groups by", reach.COHORT_DIMENSIONS, horizontal=True, key="reach_dimension",
+                     format_func=str.capitalize)
+people, pool = reach.combine(participation, cohort.frame, kinds)
+groups = reach.reach_by_group(people, pool, dimension)
+ui.show_chart(reach.build_group_heatmap(groups, dimension, title=f"Reach by {dimension} and level (% of each group)",
+                                        source=source, height=height, decimals=decimals),
+              summary=reach.summarise_groups(groups, dimension, decimals),
+              table=reach.build_group_table(groups, dimension, decimals), key="reach_heatmap")
+takers = ui.query(reach.query_takers, start, end)
+with st.expander("Who took part by age band and setting (the census gives no figure to compare these with)"):
+    st.dataframe(ui.label_columns(takers[takers["participant"].isin(kinds)].round({"share_pct": decimals})),
+                 hide_index=True, width="stretch")
+
+st.subheader("Quality of participation")
+activities = ui.query(engagement.query_activities, start, end)
+hart = reach.hart_distribution(activities)
+quality = reach.quality_measures(activities)
+ui.show_chart(reach.build_hart_chart(hart, title="Activities on Hart's ladder of participation", source=source,
+                                     height=height),
+              summary=reach.summarise_hart(hart), table=ui.label_columns(hart), key="reach_hart")
+ui.show_chart(reach.build_quality_chart(quality, title="Lundy's elements and feedback to participants", source=source,
+                                        height=height, decimals=decimals),
+              summary=reach.summarise_quality(quality), table=ui.label_columns(quality), key="reach_quality")
+quarters = reach.quality_by_quarter(activities)
+ui.show_chart(reach.build_quarter_chart(quarters, title="Participation quality by quarter", source=source,
+                                        height=height),
+              summary=reach.summarise_quarters(quarters), table=ui.label_columns(quarters), key="reach_quarters")
+ui.source_caption(source)
+
+with st.expander(f"The {len(activities)} activities in this period"):
+    st.dataframe(ui.label_columns(activities.drop(columns=["activity_id"])), hide_index=True, width="stretch")
+
+if actor is None or not actor.may("edit"):
+    st.caption("Officers record engagement activities here or load a file of them on the Upload page.")
+    st.stop()
+
+st.subheader("Record an activity")
+st.caption("Who took part: give the total for each group that took part and, as far as known, the breakdowns "
+           "(anything a breakdown leaves out is recorded as not known). To record named young people once "
+           "across many sessions, use the engagement file's participant references (Upload page).")
+with st.form("record_activity", clear_on_submit=True):
+    top = st.columns(3)
+    activity_date = top[0].date_input("Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
+                                      key="activity_date")
+    reference = top[1].text_input("Reference (optional)", key="activity_reference",
+                                  placeholder="made for you, e.g. ENG-2026-001")
+    level = top[2].selectbox("Level", engagement.LEVELS, key="activity_level", format_func=str.capitalize)
+    title = st.text_input("Title", key="activity_title")
+    middle = st.columns(3)
+    activity_audience = middle[0].selectbox("For", engagement.AUDIENCES, key="activity_audience",
+                                            format_func=str.capitalize)
+    method = middle[1].selectbox("Method", engagement.METHODS, key="activity_method")
+    lead = middle[2].text_input("Lead organisation", key="activity_lead")
+    quality_columns = st.columns(2)
+    hart_rung = quality_columns[0].selectbox("Hart's ladder rung", list(engagement.HART_RUNGS), index=4,
+                                             key="activity_hart",
+                                             format_func=lambda r: f"{r}. {engagement.HART_RUNGS[r]}")
+    kirby = quality_columns[1].selectbox("Kirby's level", ["not recorded", *engagement.KIRBY_LEVELS], key="activity_kirby")
+    lundy: dict[str, tuple[bool, str]] = {}
+    for element, column in zip(engagement.LUNDY_ELEMENTS, st.columns(4)):
+        met = column.checkbox(f"Lundy: {element.title()} met", key=f"activity_lundy_{element}")
+        evidence = column.text_input(f"Evidence for {element.title()}", key=f"activity_lundy_{element}_evidence")
+        lundy[element] = (met, evidence)
+    feedback = st.checkbox("Feedback was given back to the participants", key="activity_feedback")
+    notes = st.text_area("Notes", key="activity_notes")
+    breakdown_inputs = {}
+    for kind, column in zip(engagement.PARTICIPANT_KINDS, st.columns(2)):
+        with column:
+            st.markdown(f"**{kind.capitalize()}**")
+            total = st.number_input("How many took part", min_value=0, max_value=engagement.MAX_PEOPLE, step=1,
+                                    key=f"activity_{kind}_total")
+            provision = {category: st.number_input(f"of whom {category}", min_value=0, step=1,
+                                                   key=f"activity_{kind}_{category}")
+                         for category in engagement.CATEGORIES[engagement.PROVISION]}
+            needs = st.data_editor(pd.DataFrame({"Primary need": [n.code for n in NEEDS], "People": 0}),
+                                   hide_index=True, disabled=["Primary need"], key=f"activity_{kind}_needs",
+                                   width="stretch", height=220)
+            ages = {band: st.number_input(f"aged {band}", min_value=0, step=1, key=f"activity_{kind}_{band}")
+                    for band in engagement.AGE_BANDS} if kind == engagement.CYP else {}
+            breakdown_inputs[kind] = (total, {engagement.PROVISION: provision,
+                                              engagement.NEED: dict(zip(needs["Primary need"], needs["People"])),
+                                              engagement.AGE_BAND: ages})
+    if st.form_submit_button("Record the activity", type="primary"):
+        def record() -> int:
+            counts = {}
+            for kind, (total, breakdowns) in breakdown_inputs.items():
+                counts.update(engagement.counts_for(kind, total, breakdowns))
+            store = ui.get_store()
+            activity = engagement.Activity(
+                reference=reference.strip() or engagement.next_reference(store, activity_date),
+                activity_date=activity_date, title=title, level=level, audience=activity_audience, method=method,
+                hart_rung=hart_rung, feedback_given=feedback, lead_organisation=lead, notes=notes,
+                kirby_level=None if kirby == "not recorded" else kirby, lundy=lundy, counts=counts)
+            return engagement.record_activity(store, actor, activity)
+        ui.run_edit(record, "Activity recorded; the charts above include it.")
+
+if not activities.empty:
+    with st.form("withdraw_activity"):
+        st.markdown("**Withdraw an activity recorded by mistake.** It is kept but no longer counts anywhere. "
+                    "(An activity from a file is taken out by undoing that file's load on the Upload page.)")
+        choices = activities[activities["source"] == "form"]
+        labels = {f"{r.reference}: {r.title} ({r.activity_date:%d %b %Y})": int(r.activity_id)
+                  for r in choices.itertuples()}
+        chosen = st.selectbox("Activity", list(labels), key="withdraw_choice")
+        if st.form_submit_button("Withdraw", key="withdraw_button") and chosen:
+            ui.run_edit(lambda: engagement.withdraw_activity(ui.get_store(), actor, labels[chosen]),
+                        "Activity withdrawn.")
+if message := st.session_state.pop("edit_message", None):
+    st.success(message)

@@ -1,0 +1,55 @@
+"""Reach gaps: the groups of children and families we hear from least, in plain words, for the parent carer forum."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from sendlib import commitments, reach
+from sendlib.codes import format_period
+
+ui.page_guard()
+config = ui.get_config()
+actor = ui.current_actor()
+# Forum and public views hide small numbers; officers and commissioners see the figures as they are.
+threshold = None if actor is not None and actor.may("see unsuppressed") else (config.suppression.threshold or None)
+decimals = config.display.percent_decimals
+
+st.title("Reach gaps: who we are not hearing from")
+st.markdown(f"Parents told us that *\"all voices need to be captured, not just those who shout loudest\"*. This page "
+            f"compares the children, young people and families we heard from with all the children and young "
+            f"people with SEND in **{ui.escape_markdown(config.area.name)}**. A group is *under-reached* when its share "
+            f"of the people we heard from is less than {config.reach.gap_ratio:.0%} of its share of all children "
+            "with SEND.")
+
+years = ui.query(reach.query_engagement_years)
+left, right = st.columns(2)
+period = left.selectbox("Period", [*years, reach.ALL_YEARS], key="gaps_period",
+                        format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
+audience = right.selectbox("Heard from", list(reach.AUDIENCE_CHOICES), key="gaps_audience", format_func=str.capitalize)
+kinds = reach.AUDIENCE_CHOICES[audience]
+start, end = reach.period_dates(period)
+
+participation = ui.query(reach.query_participation, start, end)
+cohort = ui.query(reach.query_cohort, config)
+source = ui.query(reach.source_line, cohort, start, end)
+plans = ui.query(commitments.query_gap_plans)
+if cohort.period is None:
+    st.info("No census is loaded yet, so there is nothing to compare with. An officer can load one on the Upload page.")
+    st.stop()
+
+headings = {"provision": "SEN support and EHC plans", "primary need": "Main need"}
+for dimension in reach.COHORT_DIMENSIONS:
+    view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=kinds, when=reach.period_words(period),
+                                gap_ratio=config.reach.gap_ratio, decimals=decimals, threshold=threshold, plans=plans)
+    st.subheader(headings[dimension])
+    if view.sentences:
+        st.markdown("\n".join(f"- {ui.escape_markdown(sentence)}" for sentence in view.sentences))
+    ui.show_chart(reach.build_gap_chart(view.chart, title=f"{headings[dimension]}: share of children with SEND and "
+                                                         "of those we heard from",
+                                        source=source, decimals=decimals, note=view.note),
+                  summary=reach.summarise_gaps(view, dimension), table=view.table,
+                  table_label="The figures as a table", key=f"gaps_{dimension.replace(' ', '_')}")
+    if view.note:
+        st.caption(view.note)
+ui.source_caption(source)

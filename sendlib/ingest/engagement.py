@@ -1,0 +1,301 @@
+"""Engagement activity files: the local template (data/templates/engagement-template.csv) into the store.
+
+One row per line of who took part, the activity's own columns repeated or left blank after its first row:
+
+* a **count line** gives ``participant`` (children and young people | parent carers), ``dimension``
+  (total | provision | primary need | age band | setting), ``category`` and ``count``;
+* a **participant line** gives ``participant`` and a pseudonymous ``participant_ref`` (with provision,
+  primary_need, age_band and setting as far as known). The reference is hashed on the way in and never
+  stored, logged or repeated in a message.
+
+The same standards as a census load: the whole file is checked first and every problem listed by line and
+column; a good file is written in one transaction and recorded in the load log; a file already in force is
+not loaded twice; undo goes through the load log. Engagement files are small (a year of activities is
+hundreds of lines), so they are read with the csv module rather than staged in DuckDB.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from sendlib.auth import Actor, require
+from sendlib.codes import academic_year_of
+from sendlib.config import Config
+from sendlib.engagement import (
+    ALL, LUNDY_ELEMENTS, TOTAL, Activity, EngagementError, Participant, check_activity, hash_reference,
+    insert_activity, participant_key, read_category, read_dimension, read_hart_rung, read_kind, read_people,
+    read_yes_no, reference_in_use,
+)
+from sendlib.engagement import AGE_BAND, NEED, PROVISION, SETTING
+from sendlib.ingest.census import IngestRejected, Problem, open_checked_source, record_rejection
+from sendlib.store import Store
+
+KIND = "engagement"
+ACTIVITY_COLUMNS: tuple[str, ...] = (
+    "reference", "date", "title", "level", "audience", "method", "lead_organisation", "notes", "hart_rung",
+    "kirby_level", *(name for element in LUNDY_ELEMENTS for name in (f"lundy_{element}", f"lundy_{element}_evidence")),
+    "feedback_given",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("reference", "date", "title", "level", "audience", "method", "hart_rung",
+                                     "feedback_given", "participant")
+COUNT_COLUMNS: tuple[str, ...] = ("dimension", "category", "count")
+RECORD_COLUMNS: tuple[str, ...] = ("participant_ref", "provision", "primary_need", "age_band", "setting")
+KNOWN_COLUMNS = set(ACTIVITY_COLUMNS) | {"participant"} | set(COUNT_COLUMNS) | set(RECORD_COLUMNS)
+MAX_LINES = 200_000
+
+
+@dataclass
+class EngagementFile:
+    """What an engagement file holds, checked: its activities in file order."""
+
+    file_name: str
+    lines_read: int
+    activities: list[Activity]
+    sha256: str
+    size: int
+    already_loaded_as: int | None = None    # the load in force that holds these very bytes
+
+    @property
+    def people(self) -> int:
+        """Attendances counted plus participant records, over every activity."""
+        return sum(sum(p for (_, d, _), p in a.counts.items() if d == TOTAL) + len(a.participants)
+                   for a in self.activities)
+
+    def table(self) -> pd.DataFrame:
+        """The file's activities as the preview shows them, one row each."""
+        return pd.DataFrame({
+            "Reference": [a.reference for a in self.activities],
+            "Date": [a.activity_date.strftime("%d %b %Y") for a in self.activities],
+            "Title": [a.title for a in self.activities], "Level": [a.level for a in self.activities],
+            "For": [a.audience for a in self.activities],
+            "People": [sum(p for (_, d, _), p in a.counts.items() if d == TOTAL) + len(a.participants)
+                       for a in self.activities],
+            "Counted as": ["participant records" if a.participants else "attendances" for a in self.activities],
+            "Hart rung": [a.hart_rung for a in self.activities],
+        })
+
+    def describe(self) -> str:
+        """One sentence for the preview and the command line."""
+        if not self.activities:
+            return f"{self.file_name} holds no activities."
+        first = min(a.activity_date for a in self.activities)
+        last = max(a.activity_date for a in self.activities)
+        return (f"{self.file_name}: {len(self.activities)} activit{'y' if len(self.activities) == 1 else 'ies'} "
+                f"from {first:%d %B %Y} to {last:%d %B %Y}, {self.people:,} people or attendances, "
+                f"from {self.lines_read:,} lines.")
+
+
+@dataclass
+class EngagementReport:
+    """What a load did (or that the file was already loaded)."""
+
+    load_id: int
+    file_name: str
+    activities: int
+    already_loaded: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.already_loaded:
+            return f"{self.file_name} was already loaded (load {self.load_id}); nothing changed."
+        return f"Loaded {self.file_name} as load {self.load_id}: {self.activities} engagement activities."
+
+
+def _read_date(text: str) -> date:
+    value = (text or "").strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise EngagementError(f"'{value[:20]}' is not a date; write it as 2025-10-14 or 14/10/2025.")
+
+
+def _lines(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Every non-blank data row with its line number in the file (header = line 1), keys lower-cased."""
+    rows: list[tuple[int, dict[str, str]]] = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [name.strip().lower() for name in next(reader)]
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((reader.line_num, dict(zip(header, (v.strip() for v in values)))))
+            if len(rows) > MAX_LINES:
+                break
+    return rows
+
+
+def read_engagement_file(store: Store, path: Path, *, config: Config, file_name: str | None = None,
+                         today: date | None = None) -> EngagementFile:
+    """Check an engagement file completely; returns its activities, or raises IngestRejected listing every
+    problem by line and column. Writes nothing."""
+    name = file_name or path.name
+    _, source = open_checked_source(path, name, None, config)
+    try:
+        header = [column.lower() for column in source.header]
+        missing = [column for column in REQUIRED_COLUMNS if column not in header]
+        has_counts = all(column in header for column in COUNT_COLUMNS)
+        if missing or not (has_counts or "participant_ref" in header):
+            needed = missing + ([] if has_counts or "participant_ref" in header
+                                else ["dimension, category and count (or participant_ref)"])
+            raise IngestRejected(name, [Problem(
+                f"This is not an engagement file: the header has no {', '.join(needed)} column. "
+                "Start from data/templates/engagement-template.csv.", line=1)])
+        unknown = [column for column in header if column not in KNOWN_COLUMNS]
+        if unknown:
+            raise IngestRejected(name, [Problem(f"Unknown column '{column[:40]}'; the template's columns are "
+                                                f"{', '.join(sorted(KNOWN_COLUMNS))}.", line=1) for column in unknown])
+        existing = _find_loaded(store, source.sha256)
+        if existing is not None:
+            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=existing)
+        lines = _lines(source.csv_path)
+        if len(lines) > MAX_LINES:
+            raise IngestRejected(name, [Problem(f"The file has more than {MAX_LINES:,} lines; split it by year.")])
+        activities = _activities(store, lines, name, today)
+        return EngagementFile(name, len(lines), activities, source.sha256, source.size)
+    finally:
+        source.cleanup()
+
+
+def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str,
+                today: date | None) -> list[Activity]:
+    problems: list[Problem] = []
+    key = participant_key(store)
+    first_line: dict[str, tuple[int, dict[str, str]]] = {}
+    counts: dict[str, dict[tuple[str, str, str], int]] = {}
+    records: dict[str, list[Participant]] = {}
+    seen_records: dict[str, dict[str, int]] = {}
+
+    def attempt(line: int, column: str | None, read: Callable[[], object]) -> object:
+        try:
+            return read()
+        except EngagementError as exc:
+            problems.append(Problem(str(exc), line=line, column=column))
+            return None
+
+    for line, row in lines:
+        reference = row.get("reference", "")
+        if not reference:
+            problems.append(Problem("The activity reference is blank.", line=line, column="reference"))
+            continue
+        ref_key = reference.casefold()
+        if ref_key not in first_line:
+            first_line[ref_key] = (line, row)
+        else:
+            first = first_line[ref_key]
+            for column in ACTIVITY_COLUMNS[1:]:
+                value = row.get(column, "")
+                if value and value != first[1].get(column, ""):
+                    problems.append(Problem(f"differs from line {first[0]} for the same activity '{reference[:40]}' "
+                                            "(leave it blank or repeat it exactly).", line=line, column=column))
+        kind = attempt(line, "participant", lambda: read_kind(row.get("participant", "")))
+        if kind is None:
+            continue
+        if row.get("participant_ref"):
+            person = attempt(line, "participant_ref", lambda: hash_reference(key, row["participant_ref"]))
+            values = {dimension: attempt(line, column, lambda d=dimension, c=column: read_category(d, row.get(c, "")))
+                      for dimension, column in ((PROVISION, "provision"), (NEED, "primary_need"),
+                                                (AGE_BAND, "age_band"), (SETTING, "setting"))}
+            if person is None or None in values.values():
+                continue
+            earlier = seen_records.setdefault(ref_key, {}).get(str(person))
+            if earlier is not None:
+                problems.append(Problem(f"the same participant is listed twice for this activity (also line {earlier}).",
+                                        line=line, column="participant_ref"))
+                continue
+            seen_records[ref_key][str(person)] = line
+            records.setdefault(ref_key, []).append(Participant(kind, str(person), values[PROVISION], values[NEED],
+                                                               values[AGE_BAND], values[SETTING]))
+        else:
+            dimension = attempt(line, "dimension", lambda: read_dimension(row.get("dimension", "")))
+            if dimension is None:
+                continue
+            category = attempt(line, "category", lambda: read_category(dimension, row.get("category", "")))
+            people = attempt(line, "count", lambda: read_people(row.get("count", ""), "The count"))
+            if category is None or people is None:
+                continue
+            slot = (kind, dimension, ALL if dimension == TOTAL else category)
+            bucket = counts.setdefault(ref_key, {})
+            if slot in bucket:
+                problems.append(Problem(f"{kind}, {dimension} '{category}' is counted twice for this activity.",
+                                        line=line, column="category"))
+                continue
+            bucket[slot] = people
+
+    activities: list[Activity] = []
+    for ref_key, (line, row) in first_line.items():
+        def build(line: int = line, row: dict[str, str] = row, ref_key: str = ref_key) -> Activity:
+            activity = Activity(
+                reference=row["reference"], activity_date=_read_date(row.get("date", "")), title=row.get("title", ""),
+                level=row.get("level", ""), audience=row.get("audience", ""), method=row.get("method", ""),
+                hart_rung=read_hart_rung(row.get("hart_rung", "")),
+                feedback_given=read_yes_no(row.get("feedback_given", ""), "feedback_given"),
+                lead_organisation=row.get("lead_organisation", ""), notes=row.get("notes", ""),
+                kirby_level=row.get("kirby_level") or None,
+                lundy={element: (read_yes_no(row.get(f"lundy_{element}", ""), f"lundy_{element}"),
+                                 row.get(f"lundy_{element}_evidence", "")) for element in LUNDY_ELEMENTS},
+                counts=counts.get(ref_key, {}), participants=records.get(ref_key, []))
+            return check_activity(activity, today)
+        activity = attempt(line, None, build)
+        if activity is not None:
+            activities.append(activity)  # type: ignore[arg-type]
+    with store.transaction(counts_as_change=False) as tx:
+        for activity in activities:
+            if reference_in_use(tx, activity.reference):
+                problems.append(Problem(f"An activity with the reference '{activity.reference[:40]}' is already in "
+                                        "the store; give this one a new reference, or undo the load that holds it.",
+                                        line=first_line[activity.reference.casefold()][0], column="reference"))
+    if problems:
+        raise IngestRejected(name, sorted(problems, key=lambda p: (p.line or 0, p.column or "")))
+    return activities
+
+
+def _find_loaded(store: Store, sha256: str) -> int | None:
+    return store.query_value("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
+                             [KIND, sha256])
+
+
+def preview_engagement(store: Store, path: Path | str, *, config: Config, file_name: str | None = None) -> EngagementFile:
+    """Everything ``load_engagement`` checks, writing nothing; ``already_loaded_as`` names the load that holds
+    the same file, if any. Raises IngestRejected exactly where the load would."""
+    return read_engagement_file(store, Path(path), config=config, file_name=file_name)
+
+
+def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Actor,
+                    file_name: str | None = None) -> EngagementReport:
+    """Check and load an engagement file as one transaction, recorded in the load log.
+
+    Only officers may load. IngestRejected (nothing written, attempt logged) when anything is wrong.
+    """
+    require(actor, "load")
+    path = Path(path)
+    name = file_name or path.name
+    try:
+        checked = read_engagement_file(store, path, config=config, file_name=name)
+    except IngestRejected as rejection:
+        record_rejection(store, name, path.stat().st_size if path.exists() else 0, "", actor.name, "engagement",
+                         rejection.describe(), kind=KIND)
+        raise
+    if checked.already_loaded_as is not None:
+        return EngagementReport(checked.already_loaded_as, name, 0, already_loaded=True)
+    years = sorted({academic_year_of(a.activity_date) for a in checked.activities})
+    with store.transaction() as tx:
+        load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')"))
+        for activity in checked.activities:
+            insert_activity(tx, activity, actor=actor, load_id=load_id)
+        tx.execute(
+            """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
+               rows_read, rows_stored, periods, areas, warnings, outcome)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 'engagement template', ?, ?, ?, '[]', '[]', 'loaded')""",
+            [load_id, KIND, datetime.now(), actor.name, name, checked.size, checked.sha256, checked.lines_read,
+             len(checked.activities), json.dumps(years)],
+        )
+    return EngagementReport(load_id, name, len(checked.activities))

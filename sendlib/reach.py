@@ -1,0 +1,684 @@
+"""Participation reach: who we heard from, at which level, against who there is (the census).
+
+Definitions (every function below follows them; the README's "Participation reach" section repeats them):
+
+* **People heard from** at a level: distinct people where activities kept participant records (one
+  person at five Young Commissioners sessions counts once), plus attendances where activities kept only
+  counts (labelled as such: one family at two surveys counts twice). ``basis`` says which.
+* **Cohort**: children and young people with SEND in the latest census for the area (SEN support plus EHC
+  plans, all phases), by provision and by primary need; parent carers from the configured estimate,
+  split across groups in the same proportions as their children. Age band and setting have no census
+  denominator, so they are shown as who took part, never as reach.
+* **Reach** = people heard from ÷ cohort, per level, against the level's target in config.yaml.
+* **Representation ratio** of a group = its share of the people heard from (among those whose group is
+  known) ÷ its share of the cohort: 1 is fair, 0.5 means heard from half as much as its size.
+* **Representation score** = the lowest group's reach ÷ the highest group's (1 = every group equally).
+* **Reach gap** of a group = how many more people it would take to reach the group at the overall rate
+  (people heard from with a known group ÷ the cohort), rounded up; groups are ranked by it.
+
+Plain functions over DataFrames (``query_*`` read the store; everything else is pure) returning tables and
+Plotly figures, as everywhere in sendlib.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sendlib.charts import OKABE_ITO, TEXT_COLOUR, base_layout
+from sendlib.codes import EHC_PLAN, SEN_SUPPORT, academic_year_dates, TOTAL_PHASE, format_period, need_name, need_short
+from sendlib.config import Config, ReachConfig
+from sendlib.engagement import (
+    AGE_BAND, ALL, CYP, EARLIEST, HART_RUNGS, LEVELS, LUNDY_ELEMENTS, NEED, NON_PARTICIPATION_RUNGS, NOT_KNOWN, PARENT_CARERS,
+    PARTICIPANT_KINDS, PROVISION, SETTING, TOTAL,
+)
+from sendlib.needs import local_area_key
+from sendlib.store import Store
+from sendlib.suppression import SUPPRESSED, suppress_series, suppress_shares, suppression_note
+
+ALL_LEVELS = "all levels"
+LEVEL_ORDER: tuple[str, ...] = (*LEVELS, ALL_LEVELS)
+LEVEL_LABELS: dict[str, str] = {"micro": "Micro (individual)", "meso": "Meso (services)", "macro": "Macro (strategic)",
+                                ALL_LEVELS: "All levels"}
+AUDIENCE_CHOICES: dict[str, tuple[str, ...]] = {
+    "children, young people and parent carers": PARTICIPANT_KINDS,
+    CYP: (CYP,),
+    PARENT_CARERS: (PARENT_CARERS,),
+}
+COHORT_DIMENSIONS: tuple[str, ...] = (PROVISION, NEED)
+KIND_COLOURS: dict[str, str] = {CYP: OKABE_ITO[0], PARENT_CARERS: OKABE_ITO[1]}
+KIND_SYMBOLS: dict[str, str] = {CYP: "circle", PARENT_CARERS: "square"}
+
+
+# -- reading the store ----------------------------------------------------------------------------------------
+def query_engagement_years(store: Store) -> list[str]:
+    """Academic years (census periods such as ``202526``) with any activity in force, newest first."""
+    rows = store.query_rows(
+        """SELECT DISTINCT CASE WHEN month(activity_date) >= 9 THEN year(activity_date) ELSE year(activity_date) - 1 END
+           FROM engagement_current ORDER BY 1 DESC""")
+    return [f"{first}{(first + 1) % 100:02d}" for (first,) in rows]
+
+
+ALL_YEARS = "all"
+
+
+def period_dates(period: str, today: date | None = None) -> tuple[date, date]:
+    """The dates an engagement period covers: an academic year (``202526``) or ``ALL_YEARS``."""
+    if period == ALL_YEARS:
+        return EARLIEST, today or date.today()
+    return academic_year_dates(period)
+
+
+def period_words(period: str) -> str:
+    """The period in a sentence: 'in 2025/26' or 'so far'."""
+    return "so far" if period == ALL_YEARS else f"in {format_period(period)}"
+
+
+def query_participation(store: Store, start: date, end: date) -> pd.DataFrame:
+    """Who took part in activities in force dated ``start``..``end``, by level (and over all levels).
+
+    Columns: level (micro, meso, macro or "all levels"), participant (kind), dimension (total, provision,
+    primary need, age band, setting), category, distinct_people (from participant records: each person
+    once per level), attendances (from counts). One row per combination present.
+    """
+    records = store.query_df(
+        """WITH acts AS (SELECT activity_id, level FROM engagement_current WHERE activity_date BETWEEN ? AND ?),
+           unpivoted AS (
+               SELECT a.level, p.participant, 'total' AS dimension, 'All' AS category, p.person_hash
+               FROM engagement_participants p JOIN acts a USING (activity_id)
+               UNION ALL SELECT a.level, p.participant, 'provision', p.provision, p.person_hash
+               FROM engagement_participants p JOIN acts a USING (activity_id)
+               UNION ALL SELECT a.level, p.participant, 'primary need', p.primary_need, p.person_hash
+               FROM engagement_participants p JOIN acts a USING (activity_id)
+               UNION ALL SELECT a.level, p.participant, 'age band', p.age_band, p.person_hash
+               FROM engagement_participants p JOIN acts a USING (activity_id)
+               UNION ALL SELECT a.level, p.participant, 'setting', p.setting, p.person_hash
+               FROM engagement_participants p JOIN acts a USING (activity_id)
+           )
+           SELECT coalesce(level, 'all levels') AS level, participant, dimension, category,
+                  count(DISTINCT person_hash) AS distinct_people
+           FROM unpivoted
+           GROUP BY GROUPING SETS ((level, participant, dimension, category), (participant, dimension, category))""",
+        [start, end])
+    counts = store.query_df(
+        """SELECT coalesce(a.level, 'all levels') AS level, c.participant, c.dimension, c.category,
+                  sum(c.people)::BIGINT AS attendances
+           FROM engagement_counts c JOIN engagement_current a USING (activity_id)
+           WHERE a.activity_date BETWEEN ? AND ?
+           GROUP BY GROUPING SETS ((a.level, c.participant, c.dimension, c.category),
+                                   (c.participant, c.dimension, c.category))""",
+        [start, end])
+    keys = ["level", "participant", "dimension", "category"]
+    merged = records.merge(counts, on=keys, how="outer")
+    merged[["distinct_people", "attendances"]] = merged[["distinct_people", "attendances"]].fillna(0).astype("int64")
+    return merged.sort_values(keys, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Who there is: ``frame`` has participant, dimension, category, cohort; ``period`` the census used."""
+
+    frame: pd.DataFrame
+    period: str | None
+    parent_carers_estimated_from: str
+
+
+def query_cohort(store: Store, config: Config) -> Cohort:
+    """The cohort from the newest census held for the local area, plus the parent carer estimate."""
+    area = local_area_key(config)
+    period = store.query_value(
+        "SELECT max(period) FROM census_current WHERE area_key = ? AND phase = ? AND provision IN (?, ?)",
+        [area, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN])
+    if period is None:
+        return Cohort(pd.DataFrame(columns=["participant", "dimension", "category", "cohort"]), None, "")
+    census = store.query_df(
+        """SELECT provision, primary_need, sum(pupils)::BIGINT AS pupils FROM census_current
+           WHERE area_key = ? AND period = ? AND phase = ? AND provision IN (?, ?) AND pupils IS NOT NULL
+           GROUP BY ALL""",
+        [area, period, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN])
+    children = build_cohort(census)
+    return Cohort(scale_parent_carers(children, config.reach), period,
+                  _estimate_wording(int(children.loc[children["dimension"] == TOTAL, "cohort"].sum()), config.reach))
+
+
+def build_cohort(census: pd.DataFrame) -> pd.DataFrame:
+    """Children and young people by provision, by primary need and in total, from census rows
+    (provision, primary_need, pupils). Columns: participant, dimension, category, cohort."""
+    parts = [
+        pd.DataFrame({"dimension": TOTAL, "category": ALL, "cohort": [int(census["pupils"].sum())]}),
+        census.groupby("provision", as_index=False)["pupils"].sum().rename(
+            columns={"provision": "category", "pupils": "cohort"}).assign(dimension=PROVISION),
+        census.groupby("primary_need", as_index=False)["pupils"].sum().rename(
+            columns={"primary_need": "category", "pupils": "cohort"}).assign(dimension=NEED),
+    ]
+    frame = pd.concat(parts, ignore_index=True).assign(participant=CYP)
+    return frame[["participant", "dimension", "category", "cohort"]]
+
+
+def scale_parent_carers(children: pd.DataFrame, reach: ReachConfig) -> pd.DataFrame:
+    """Add parent carer rows: the estimate (or children × parent_carers_per_child), in the children's proportions."""
+    total = children.loc[children["dimension"] == TOTAL, "cohort"].sum()
+    estimate = reach.parent_carers_estimate or round(total * reach.parent_carers_per_child)
+    factor = estimate / total if total else 0.0
+    parents = children.assign(participant=PARENT_CARERS, cohort=(children["cohort"] * factor).round().astype("int64"))
+    parents.loc[parents["dimension"] == TOTAL, "cohort"] = int(estimate)
+    return pd.concat([children, parents], ignore_index=True)
+
+
+def _estimate_wording(children: int, reach: ReachConfig) -> str:
+    if reach.parent_carers_estimate:
+        return f"parent carers: {reach.parent_carers_estimate:,} (the configured estimate)"
+    return (f"parent carers: about {round(children * reach.parent_carers_per_child):,}, estimated as "
+            f"{reach.parent_carers_per_child:g} per child with SEND")
+
+
+# -- pure measures -------------------------------------------------------------------------------------------
+def combine(participation: pd.DataFrame, cohort: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Participation and cohort for the chosen kinds of participant, added together.
+
+    Returns (people: level, dimension, category, people, distinct_people, attendances, basis;
+    cohort: dimension, category, cohort).
+    """
+    chosen = participation[participation["participant"].isin(kinds)]
+    people = chosen.groupby(["level", "dimension", "category"], as_index=False)[["distinct_people", "attendances"]].sum()
+    people["people"] = people["distinct_people"] + people["attendances"]
+    people["basis"] = [_basis(d, a) for d, a in zip(people["distinct_people"], people["attendances"])]
+    pool = cohort[cohort["participant"].isin(kinds)].groupby(["dimension", "category"], as_index=False)["cohort"].sum()
+    return people, pool
+
+
+def _basis(distinct: int, attendances: int) -> str:
+    if attendances and distinct:
+        return "distinct people and attendances"
+    return "attendances" if attendances else "distinct people"
+
+
+def _rate(people: float, cohort: float) -> float:
+    """people ÷ cohort as a percentage; NaN for a zero or missing cohort (a rate of nothing is not 0%)."""
+    return people / cohort * 100 if cohort and not pd.isna(cohort) else math.nan
+
+
+def reach_by_level(participation: pd.DataFrame, cohort: pd.DataFrame, reach: ReachConfig,
+                   kinds: tuple[str, ...] = PARTICIPANT_KINDS) -> pd.DataFrame:
+    """Reach per kind of participant and level against its target.
+
+    Columns: participant, level (micro, meso, macro, all levels), people, basis, cohort, rate_pct,
+    target_pct (NaN for all levels), met (True/False; None without a target or a cohort).
+    """
+    rows = []
+    for kind in kinds:
+        people, pool = combine(participation, cohort, (kind,))
+        total = people[people["dimension"] == TOTAL].set_index("level")
+        cohort_total = pool.loc[pool["dimension"] == TOTAL, "cohort"].sum() if not pool.empty else math.nan
+        for level in LEVEL_ORDER:
+            heard = int(total["people"].get(level, 0))
+            rate = _rate(heard, cohort_total)
+            target = reach.target_pct(level) if level in LEVELS else math.nan
+            met = None if math.isnan(target) or math.isnan(rate) else bool(rate >= target)
+            rows.append({"participant": kind, "level": level, "people": heard,
+                         "basis": total["basis"].get(level, "no activity"), "cohort": cohort_total,
+                         "rate_pct": rate, "target_pct": target, "met": met})
+    return pd.DataFrame(rows)
+
+
+def reach_by_group(people: pd.DataFrame, pool: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Reach of each group of ``dimension`` (provision or primary need) at each level.
+
+    ``people``/``pool`` come from :func:`combine`. Groups are the cohort's categories (people whose group is
+    not known are left out of shares and ratios). Columns: level, category, people, cohort, rate_pct,
+    share_of_participants_pct, share_of_cohort_pct, representation_ratio.
+    """
+    groups = pool[(pool["dimension"] == dimension) & (pool["category"] != NOT_KNOWN)][["category", "cohort"]]
+    rows = []
+    cohort_total = groups["cohort"].sum()
+    for level in LEVEL_ORDER:
+        heard = people[(people["level"] == level) & (people["dimension"] == dimension)].set_index("category")["people"]
+        known = sum(int(heard.get(category, 0)) for category in groups["category"])
+        for category, size in zip(groups["category"], groups["cohort"]):
+            count = int(heard.get(category, 0))
+            share_people = count / known * 100 if known else math.nan
+            share_cohort = size / cohort_total * 100 if cohort_total else math.nan
+            ratio = share_people / share_cohort if share_cohort and not math.isnan(share_people) else math.nan
+            rows.append({"level": level, "category": category, "people": count, "cohort": int(size),
+                         "rate_pct": _rate(count, size), "share_of_participants_pct": share_people,
+                         "share_of_cohort_pct": share_cohort, "representation_ratio": ratio})
+    return pd.DataFrame(rows, columns=["level", "category", "people", "cohort", "rate_pct",
+                                       "share_of_participants_pct", "share_of_cohort_pct", "representation_ratio"])
+
+
+def representation_score(groups: pd.DataFrame, level: str = ALL_LEVELS) -> float | None:
+    """Lowest group reach ÷ highest group reach at ``level`` (1 = all equal, 0 = some group not heard from at
+    all); None when no group has a cohort or nobody was heard from."""
+    rates = groups.loc[(groups["level"] == level) & (groups["cohort"] > 0), "rate_pct"].dropna()
+    if rates.empty or rates.max() == 0:
+        return None
+    return float(rates.min() / rates.max())
+
+
+def reach_gaps(groups: pd.DataFrame, level: str = ALL_LEVELS) -> pd.DataFrame:
+    """Groups below the overall rate at ``level``, largest gap first.
+
+    Columns: category, people, cohort, rate_pct, overall_rate_pct, share_of_cohort_pct,
+    share_of_participants_pct, representation_ratio, gap_people (more people needed to reach the group at
+    the overall rate, rounded up).
+    """
+    at = groups[(groups["level"] == level) & (groups["cohort"] > 0)].copy()
+    columns = ["category", "people", "cohort", "rate_pct", "overall_rate_pct", "share_of_cohort_pct",
+               "share_of_participants_pct", "representation_ratio", "gap_people"]
+    if at.empty or at["people"].sum() == 0:
+        return pd.DataFrame(columns=columns)
+    overall = at["people"].sum() / at["cohort"].sum()
+    at["overall_rate_pct"] = overall * 100
+    # A small tolerance so that floating-point noise never makes a group at the overall rate "1 short".
+    at["gap_people"] = [max(0, math.ceil(overall * size - people - 1e-9)) for size, people in zip(at["cohort"], at["people"])]
+    gaps = at[at["gap_people"] > 0].sort_values(["gap_people", "category"], ascending=[False, True])
+    return gaps[columns].reset_index(drop=True)
+
+
+def hart_distribution(activities: pd.DataFrame) -> pd.DataFrame:
+    """Activities at each rung of Hart's ladder: rung, name, activities, share_pct, participation (rung ≥ 4)."""
+    total = len(activities)
+    counts = activities["hart_rung"].value_counts() if total else pd.Series(dtype="int64")
+    return pd.DataFrame([{"rung": rung, "name": name, "activities": int(counts.get(rung, 0)),
+                          "share_pct": counts.get(rung, 0) / total * 100 if total else math.nan,
+                          "participation": rung not in NON_PARTICIPATION_RUNGS}
+                         for rung, name in HART_RUNGS.items()])
+
+
+QUALITY_MEASURES: tuple[tuple[str, str], ...] = (
+    *((f"lundy_{element}", f"Lundy: {element.title()}") for element in LUNDY_ELEMENTS),
+    ("lundy_all", "Lundy: all four elements"),
+    ("feedback_given", "Feedback given to participants"),
+    ("hart_participation", "Hart's ladder rung 4 or higher (real participation)"),
+)
+
+
+def quality_measures(activities: pd.DataFrame) -> pd.DataFrame:
+    """Share of activities meeting each quality measure: measure, activities_meeting, activities, share_pct."""
+    frame = activities.assign(hart_participation=~activities["hart_rung"].isin(NON_PARTICIPATION_RUNGS))
+    total = len(frame)
+    return pd.DataFrame([{"measure": label, "activities_meeting": int(frame[column].sum()) if total else 0,
+                          "activities": total,
+                          "share_pct": frame[column].sum() / total * 100 if total else math.nan}
+                         for column, label in QUALITY_MEASURES])
+
+
+def quarter_label(day: date | pd.Timestamp) -> str:
+    """The calendar quarter of a date as people say it: 'Oct–Dec 2025'."""
+    names = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
+    return f"{names[(day.month - 1) // 3]} {day.year}"
+
+
+def quality_by_quarter(activities: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar quarter with activity: quarter, activities, people, hart_participation_pct,
+    lundy_all_pct, feedback_pct; oldest first."""
+    columns = ["quarter", "activities", "people", "hart_participation_pct", "lundy_all_pct", "feedback_pct"]
+    if activities.empty:
+        return pd.DataFrame(columns=columns)
+    frame = activities.assign(start=pd.to_datetime(activities["activity_date"]).dt.to_period("Q").dt.start_time,
+                              hart_participation=~activities["hart_rung"].isin(NON_PARTICIPATION_RUNGS))
+    grouped = frame.groupby("start").agg(activities=("activity_id", "count"), people=("people", "sum"),
+                                         hart=("hart_participation", "mean"), lundy=("lundy_all", "mean"),
+                                         feedback=("feedback_given", "mean")).reset_index()
+    return pd.DataFrame({"quarter": grouped["start"].map(quarter_label), "activities": grouped["activities"],
+                         "people": grouped["people"].astype("int64"),
+                         "hart_participation_pct": grouped["hart"] * 100, "lundy_all_pct": grouped["lundy"] * 100,
+                         "feedback_pct": grouped["feedback"] * 100})[columns]
+
+
+# -- words -----------------------------------------------------------------------------------------------------
+def _in_sentence(name: str) -> str:
+    """A name as it reads mid-sentence: first letter lower-cased unless it starts an acronym ('SEN support')."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+def group_label(dimension: str, category: str) -> str:
+    """How a group is named in charts and tables: 'SEN support', 'SLCN: speech, language and …'."""
+    if dimension == NEED:
+        return f"{need_short(category)}: {_in_sentence(need_name(category))}" if category != NOT_KNOWN else NOT_KNOWN
+    return category
+
+
+def group_phrase(dimension: str, category: str) -> str:
+    """The group in a sentence: 'Children on SEN support', 'Children whose main need is hearing impairment'."""
+    if dimension == PROVISION:
+        return "Children on SEN support" if category == SEN_SUPPORT else "Children with an EHC plan"
+    return f"Children whose main need is {_in_sentence(need_name(category))} ({need_short(category)})"
+
+
+def summarise_level(by_level: pd.DataFrame, decimals: int) -> str:
+    """One sentence on reach per level against target."""
+    with_target = by_level[by_level["met"].notna()]
+    if with_target.empty or by_level["people"].sum() == 0:
+        return "No engagement is recorded for this period, so there is no reach to show."
+    met = with_target[with_target["met"].astype(bool)]
+    missed = with_target[~with_target["met"].astype(bool)].assign(short=lambda d: d["target_pct"] - d["rate_pct"])
+    sentence = f"{len(met)} of {len(with_target)} level targets are met"
+    if not missed.empty:
+        worst = missed.sort_values("short", ascending=False).iloc[0]
+        sentence += (f"; furthest from target is {worst['level']} level for {worst['participant']}: "
+                     f"{worst['rate_pct']:.{decimals}f}% reached against {worst['target_pct']:.{decimals}f}%")
+    return sentence + "."
+
+
+def summarise_groups(groups: pd.DataFrame, dimension: str, decimals: int) -> str:
+    """One sentence: the representation score and the least-reached group over all levels."""
+    score = representation_score(groups)
+    at = groups[(groups["level"] == ALL_LEVELS) & (groups["cohort"] > 0)]
+    if score is None or at.empty:
+        return f"Nobody heard from in this period has a recorded {dimension}, so reach by {dimension} cannot be shown."
+    low = at.sort_values("rate_pct").iloc[0]
+    high = at.sort_values("rate_pct").iloc[-1]
+    return (f"Representation score {score:.2f} (1 = every group reached equally): the least reached group is "
+            f"{group_label(dimension, low['category'])} at {low['rate_pct']:.{decimals}f}%, the most reached "
+            f"{group_label(dimension, high['category'])} at {high['rate_pct']:.{decimals}f}%.")
+
+
+def summarise_hart(hart: pd.DataFrame) -> str:
+    """One sentence on where activities sit on Hart's ladder."""
+    total = int(hart["activities"].sum()) if len(hart) else 0
+    if not total:
+        return "No activities in this period, so there is no participation quality to show."
+    below = int(hart.loc[~hart["participation"], "activities"].sum())
+    top = hart.sort_values(["activities", "rung"], ascending=[False, False]).iloc[0]
+    return (f"Of {total} activities, {below} sat on the bottom three rungs of Hart's ladder (not participation); "
+            f"the most common rung was {top['rung']}, {top['name'].lower()} ({int(top['activities'])}).")
+
+
+def summarise_quality(quality: pd.DataFrame) -> str:
+    """One sentence on Lundy's elements and feedback."""
+    total = int(quality["activities"].max()) if len(quality) else 0
+    if not total:
+        return "No activities in this period, so there is no participation quality to show."
+    by_measure = quality.set_index("measure")["activities_meeting"]
+    weakest = quality.iloc[:4].sort_values("share_pct").iloc[0]
+    return (f"Of {total} activities, {int(by_measure['Lundy: all four elements'])} met all four of Lundy's elements "
+            f"(the least often met: {weakest['measure'].removeprefix('Lundy: ')}, {int(weakest['activities_meeting'])}) "
+            f"and {int(by_measure['Feedback given to participants'])} gave feedback to participants.")
+
+
+def summarise_quarters(quarters: pd.DataFrame) -> str:
+    """One sentence on the quarterly trend."""
+    if quarters.empty:
+        return "No activities in this period."
+    if len(quarters) == 1:
+        row = quarters.iloc[0]
+        return f"All {row['activities']} activities fell in {row['quarter']}."
+    first, last = quarters.iloc[0], quarters.iloc[-1]
+    return (f"From {first['quarter']} to {last['quarter']}, the share of activities meeting all four Lundy "
+            f"elements went from {first['lundy_all_pct']:.0f}% to {last['lundy_all_pct']:.0f}%, and feedback "
+            f"given from {first['feedback_pct']:.0f}% to {last['feedback_pct']:.0f}%.")
+
+
+def source_line(store: Store, cohort: Cohort, start: date, end: date) -> str:
+    """Where reach figures come from: activities recorded, the census period and the estimate used."""
+    row = store.query_rows(
+        "SELECT count(*), max(recorded_at) FROM engagement_current WHERE activity_date BETWEEN ? AND ?", [start, end])[0]
+    census = (f"cohort: {cohort.period and format_period(cohort.period)} census of children and young people with "
+              f"SEND; {cohort.parent_carers_estimated_from}") if cohort.period else "no census loaded for the cohort"
+    return (f"Source: {row[0]} engagement activities dated {start:%d %b %Y} to {end:%d %b %Y} recorded in the "
+            f"dashboard; {census}. Counts-only activities count attendances, not distinct people.")
+
+
+# -- charts ------------------------------------------------------------------------------------------------------
+def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height: int, decimals: int) -> go.Figure:
+    """Reach per level as bars (colour and hatching per kind of participant), each level's target as a black
+    mark, and each bar's figure written beyond both, so a label never sits on the target."""
+    fig = go.Figure()
+    shown = by_level[by_level["level"].isin(LEVELS)]
+    patterns = {CYP: "", PARENT_CARERS: "/"}
+    widest = max([0.0, *shown["rate_pct"].fillna(0), *shown["target_pct"].fillna(0)])
+    for kind, part in shown.groupby("participant", sort=False):
+        levels = [LEVEL_LABELS[level] for level in part["level"]]
+        fig.add_trace(go.Bar(
+            y=levels, x=part["rate_pct"].fillna(0), orientation="h", name=kind.capitalize(), offsetgroup=kind,
+            marker={"color": KIND_COLOURS.get(kind, OKABE_ITO[2]), "pattern": {"shape": patterns.get(kind, "")}},
+            customdata=list(zip(part["people"], part["basis"], part["target_pct"])),
+            hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]:,} %{customdata[1]}); target %{customdata[2]:.1f}%"
+                          "<extra>" + kind + "</extra>"))
+        fig.add_trace(go.Scatter(
+            y=levels, x=[max(r if not math.isnan(r) else 0, t) + widest * 0.02 for r, t in zip(part["rate_pct"], part["target_pct"])],
+            mode="text", offsetgroup=kind, orientation="h", showlegend=False, hoverinfo="skip", textposition="middle right",
+            text=[f"{rate:.{decimals}f}%" if not math.isnan(rate) else "no cohort" for rate in part["rate_pct"]]))
+    targets = shown.drop_duplicates("level")
+    fig.add_trace(go.Scatter(
+        y=[LEVEL_LABELS[level] for level in targets["level"]], x=targets["target_pct"], mode="markers",
+        name="Target", marker={"symbol": "line-ns", "size": 40, "line": {"width": 4, "color": TEXT_COLOUR}},
+        hovertemplate="Target for %{y}: %{x:.1f}%<extra></extra>"))
+    fig.update_layout(barmode="group", scattermode="group", bargap=0.3)
+    fig.update_xaxes(title_text="% of the cohort heard from", ticksuffix="%", range=[0, widest * 1.2 or 1],
+                     gridcolor="#E5E5E5")
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    return base_layout(fig, title=title, height=height, source=source)
+
+
+def build_group_heatmap(groups: pd.DataFrame, dimension: str, *, title: str, source: str, height: int,
+                        decimals: int) -> go.Figure:
+    """Reach (% of each group's cohort) by group × level; every cell also carries its figure as text."""
+    order = groups[groups["level"] == ALL_LEVELS].sort_values("rate_pct", ascending=True)["category"].tolist()
+    levels = list(LEVEL_ORDER)
+    matrix = groups.pivot(index="category", columns="level", values="rate_pct").reindex(index=order, columns=levels)
+    text = [[f"{value:.{decimals}f}%" if not pd.isna(value) else "–" for value in row] for row in matrix.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=matrix.to_numpy(), x=[LEVEL_LABELS[level] for level in levels],
+        y=[group_label(dimension, category) for category in order], text=text, texttemplate="%{text}",
+        textfont={"size": 14}, colorscale="Blues", zmin=0, colorbar={"title": {"text": "% reached"}, "ticksuffix": "%"},
+        hovertemplate="%{y}, %{x}: %{text} of the group heard from<extra></extra>", xgap=2, ygap=2))
+    fig.update_xaxes(side="top", title_text=None)
+    fig.update_yaxes(title_text=None)
+    layout = base_layout(fig, title=title, height=max(height, 140 + 34 * len(order)), source=source, source_chars=95)
+    layout.update_layout(margin={"t": 130})
+    return layout
+
+
+def build_hart_chart(hart: pd.DataFrame, *, title: str, source: str, height: int) -> go.Figure:
+    """Activities on each rung of Hart's ladder, bottom rung first; non-participation rungs grey and hatched."""
+    fig = go.Figure(go.Bar(
+        y=[f"{rung}. {name}" for rung, name in zip(hart["rung"], hart["name"])], x=hart["activities"],
+        orientation="h", text=[f"{n}" for n in hart["activities"]], textposition="outside", cliponaxis=False,
+        marker={"color": ["#8C8C8C" if not p else OKABE_ITO[2] for p in hart["participation"]],
+                "pattern": {"shape": ["x" if not p else "" for p in hart["participation"]]}},
+        customdata=[("participation" if p else "non-participation") for p in hart["participation"]],
+        hovertemplate="%{y}: %{x} activities (%{customdata})<extra></extra>", showlegend=False))
+    fig.add_annotation(xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom", showarrow=False,
+                       text="Grey, hatched: rungs 1–3, not participation", font={"size": 13, "color": "#404040"})
+    fig.update_xaxes(title_text="Activities", rangemode="tozero", gridcolor="#E5E5E5", dtick=1 if hart["activities"].max() < 10 else None)
+    fig.update_yaxes(title_text=None)
+    return base_layout(fig, title=title, height=height, source=source, source_chars=95)
+
+
+def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, height: int, decimals: int) -> go.Figure:
+    """Share of activities meeting each of Lundy's elements, all four, feedback given, and Hart rung 4+."""
+    fig = go.Figure(go.Bar(
+        y=quality["measure"], x=quality["share_pct"].fillna(0), orientation="h", marker={"color": OKABE_ITO[0]},
+        text=[f"{share:.{decimals}f}% ({meeting} of {total})" if total else "no activities"
+              for share, meeting, total in zip(quality["share_pct"], quality["activities_meeting"], quality["activities"])],
+        textposition="outside", cliponaxis=False, showlegend=False,
+        hovertemplate="%{y}: %{x:.1f}% of activities<extra></extra>"))
+    fig.update_xaxes(title_text="% of activities", range=[0, 130], ticksuffix="%", tickvals=[0, 25, 50, 75, 100],
+                     gridcolor="#E5E5E5")
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    return base_layout(fig, title=title, height=height, source=source)
+
+
+def build_quarter_chart(quarters: pd.DataFrame, *, title: str, source: str, height: int) -> go.Figure:
+    """Quality measures by quarter as lines, each with its own marker shape and a label at its end."""
+    fig = go.Figure()
+    lines = (("lundy_all_pct", "All four Lundy elements", OKABE_ITO[0], "circle", "solid"),
+             ("feedback_pct", "Feedback given", OKABE_ITO[1], "square", "dash"),
+             ("hart_participation_pct", "Hart rung 4 or higher", OKABE_ITO[2], "diamond", "dot"))
+    for column, name, colour, symbol, dash in lines:
+        fig.add_trace(go.Scatter(
+            x=quarters["quarter"], y=quarters[column], name=name, mode="lines+markers",
+            line={"color": colour, "width": 3, "dash": dash}, marker={"symbol": symbol, "size": 11},
+            customdata=quarters["activities"],
+            hovertemplate="%{x}: %{y:.0f}% of %{customdata} activities<extra>" + name + "</extra>"))
+    fig.update_yaxes(title_text="% of the quarter's activities", range=[0, 105], ticksuffix="%", gridcolor="#E5E5E5")
+    fig.update_xaxes(title_text=None, type="category")
+    return base_layout(fig, title=title, height=height, source=source)
+
+
+def build_level_table(by_level: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The reach-per-level figures as the table under the chart."""
+    return pd.DataFrame({
+        "Who": by_level["participant"].str.capitalize(), "Level": by_level["level"].map(LEVEL_LABELS),
+        "People heard from": by_level["people"].astype("int64"), "Counted as": by_level["basis"],
+        "Cohort": by_level["cohort"].round().astype("Int64"), "Reach %": by_level["rate_pct"].round(decimals),
+        "Target %": by_level["target_pct"].round(decimals),
+        "Target met": by_level["met"].map({True: "yes", False: "no"}).fillna("—"),
+    })
+
+
+def build_group_table(groups: pd.DataFrame, dimension: str, decimals: int) -> pd.DataFrame:
+    """Reach by group and level as a table."""
+    return pd.DataFrame({
+        "Group": [group_label(dimension, c) for c in groups["category"]], "Level": groups["level"].map(LEVEL_LABELS),
+        "People heard from": groups["people"].astype("int64"), "Cohort": groups["cohort"].astype("int64"),
+        "Reach %": groups["rate_pct"].round(decimals),
+        "Share of those heard from %": groups["share_of_participants_pct"].round(decimals),
+        "Share of cohort %": groups["share_of_cohort_pct"].round(decimals),
+        "Representation ratio": groups["representation_ratio"].round(2),
+    })
+
+
+def query_takers(store: Store, start: date, end: date) -> pd.DataFrame:
+    """Who took part by age band and setting (no census denominator: shares of those heard from only).
+
+    Columns: participant, dimension, category, people, share_pct (of the kind's people with that
+    dimension, Not known included)."""
+    frame = query_participation(store, start, end)
+    frame = frame[(frame["level"] == ALL_LEVELS) & frame["dimension"].isin([AGE_BAND, SETTING])].copy()
+    frame["people"] = frame["distinct_people"] + frame["attendances"]
+    frame["share_pct"] = frame["people"] / frame.groupby(["participant", "dimension"])["people"].transform("sum") * 100
+    return frame[["participant", "dimension", "category", "people", "share_pct"]].reset_index(drop=True)
+
+
+
+# -- the reach gaps view (written for the parent carer forum) ---------------------------------------------------
+@dataclass
+class GapView:
+    """What the Reach gaps page shows for one dimension.
+
+    ``table``: one row per group (figures suppressed when asked: strings such as "c" replace hidden
+    figures); ``sentences``: one plain-language sentence per under-reached group, largest gap first, with
+    what is planned about it where a commitment is linked; ``chart``: group, share_of_cohort_pct,
+    share_of_participants_pct, under_reached for the groups whose shares may be shown; ``note``: the
+    suppression note, or None.
+    """
+
+    table: pd.DataFrame
+    sentences: list[str]
+    chart: pd.DataFrame
+    note: str | None
+
+
+def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension: str, *, kinds: tuple[str, ...],
+                   when: str, gap_ratio: float, decimals: int, threshold: int | None,
+                   plans: dict[tuple[str, str], list[str]] | None = None) -> GapView:
+    """Reach gaps over all levels for ``dimension``, in words, a table and chart data.
+
+    ``participation``/``cohort``: from :func:`query_participation` and :func:`query_cohort` (all kinds);
+    ``kinds``: who counts as heard from. The table's "Children with SEND" are the census children (parent
+    carer estimates share their children's proportions, so the shares are the same either way).
+    ``threshold``: small-number suppression for public views (None: figures as they are). Under-reached:
+    representation ratio below ``gap_ratio``. ``plans``: (dimension, category) → what is planned about it.
+    """
+    people, pool = combine(participation, cohort, kinds)
+    groups = reach_by_group(people, pool, dimension)
+    children = cohort[(cohort["participant"] == CYP) & (cohort["dimension"] == dimension)].set_index("category")["cohort"]
+    at = groups[(groups["level"] == ALL_LEVELS) & (groups["cohort"] > 0)].set_index("category")
+    gaps = reach_gaps(groups).set_index("category")
+    at = at.assign(gap_people=gaps["gap_people"].reindex(at.index).fillna(0).astype("int64"))
+    at["under_reached"] = at["representation_ratio"] < gap_ratio
+    at = at.sort_values(["under_reached", "gap_people", "representation_ratio"], ascending=[False, False, True])
+    labels = [group_label(dimension, c) for c in at.index]
+    heard = at["people"].set_axis(labels)
+    size = children.reindex(at.index).fillna(0).astype("int64").set_axis(labels)
+    shares_people = at["share_of_participants_pct"].round(decimals).set_axis(labels)
+    shares_cohort = at["share_of_cohort_pct"].round(decimals).set_axis(labels)
+    note = None
+    if threshold is not None:
+        heard = suppress_series(heard, threshold=threshold, total_shown=True)
+        size = suppress_series(size, threshold=threshold, total_shown=True)
+        shares_people = suppress_shares(shares_people, heard, of="total")
+        shares_cohort = suppress_shares(shares_cohort, size, of="total")
+        heard_body, size_body = heard.iloc[:-1], size.iloc[:-1]
+        if any(isinstance(v, str) for v in (*heard, *size)):
+            note = suppression_note(threshold)
+    else:
+        heard_body, size_body = heard, size
+    hidden = [isinstance(a, str) or isinstance(b, str) for a, b in zip(heard_body, size_body)]
+    ratio = [SUPPRESSED if h else round(r, 2) for h, r in zip(hidden, at["representation_ratio"])]
+    gap = [SUPPRESSED if h else int(g) for h, g in zip(hidden, at["gap_people"])]
+    table = pd.DataFrame({
+        "Group": labels, "Heard from": list(heard_body), "Children with SEND": list(size_body),
+        "Share of children with SEND %": list(shares_cohort), "Share of those heard from %": list(shares_people),
+        "Representation ratio": ratio, "More people to reach the overall rate": gap,
+        "Under-reached": ["yes" if u else "no" for u in at["under_reached"]],
+    })
+    sentences = []
+    for label, category, row, share_c, share_p, is_hidden in zip(labels, at.index, at.to_dict("records"),
+                                                                  shares_cohort, shares_people, hidden):
+        if not row["under_reached"]:
+            continue
+        phrase = group_phrase(dimension, category)
+        if is_hidden or isinstance(share_p, str) or isinstance(share_c, str):
+            sentence = (f"{phrase} are heard from less than their share, but the figures are hidden so that no child "
+                        "can be identified from small numbers.")
+        else:
+            sentence = (f"{phrase} are {share_c:.{decimals}f}% of children and young people with SEND but "
+                        f"{share_p:.{decimals}f}% of those we heard from {when}.")
+        planned = (plans or {}).get((dimension, category))
+        sentence += (" What is planned: " + "; ".join(planned) + "." if planned
+                     else " No commitment is linked to this gap yet.")
+        sentences.append(sentence)
+    shown = [not (isinstance(c, str) or isinstance(p, str)) for c, p in zip(shares_cohort, shares_people)]
+    chart = pd.DataFrame({"group": labels, "share_of_cohort_pct": list(shares_cohort),
+                          "share_of_participants_pct": list(shares_people),
+                          "under_reached": list(at["under_reached"])})[shown].reset_index(drop=True)
+    return GapView(table, sentences, chart, note)
+
+
+def summarise_gaps(view: GapView, dimension: str) -> str:
+    """One sentence on how many groups are under-reached."""
+    under = int((view.table["Under-reached"] == "yes").sum())
+    if view.table.empty:
+        return f"No census figures by {dimension} are loaded, so reach gaps cannot be worked out."
+    if not under:
+        return f"Every group by {dimension} is heard from in at least rough proportion to its size."
+    return (f"{under} of {len(view.table)} groups by {dimension} are heard from at under their share of "
+            f"children and young people with SEND; the largest gap is listed first.")
+
+
+def build_gap_chart(chart: pd.DataFrame, *, title: str, source: str, decimals: int,
+                    note: str | None = None) -> go.Figure:
+    """For each group, its share of children with SEND (hollow circle) and its share of those heard from
+    (filled diamond), joined by a line, with both figures written at the right; under-reached groups say so
+    in words. The height follows the number of groups."""
+    fig = go.Figure()
+    labels = [f"{g} (under-reached)" if u else g for g, u in zip(chart["group"], chart["under_reached"])]
+    for label, cohort_share, people_share in zip(labels, chart["share_of_cohort_pct"], chart["share_of_participants_pct"]):
+        fig.add_trace(go.Scatter(x=[cohort_share, people_share], y=[label, label], mode="lines",
+                                 line={"color": "#8C8C8C", "width": 3}, showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        x=chart["share_of_cohort_pct"], y=labels, mode="markers", name="Share of children with SEND",
+        marker={"symbol": "circle-open", "size": 16, "color": TEXT_COLOUR, "line": {"width": 3}},
+        hovertemplate="%{y}: %{x:.1f}% of children with SEND<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=chart["share_of_participants_pct"], y=labels, mode="markers", name="Share of those we heard from",
+        marker={"symbol": "diamond", "size": 16, "color": OKABE_ITO[0]},
+        hovertemplate="%{y}: %{x:.1f}% of those we heard from<extra></extra>"))
+    widest = max([1.0, *chart["share_of_cohort_pct"], *chart["share_of_participants_pct"]])
+    fig.add_trace(go.Scatter(
+        x=[widest * 1.04] * len(chart), y=labels, mode="text", textposition="middle right", showlegend=False,
+        hoverinfo="skip", text=[f"{c:.{decimals}f}% → {p:.{decimals}f}%" for c, p in
+                                zip(chart["share_of_cohort_pct"], chart["share_of_participants_pct"])]))
+    fig.update_xaxes(title_text="% of children with SEND (circle) and of those we heard from (diamond)",
+                     ticksuffix="%", range=[0, widest * 1.32], gridcolor="#E5E5E5")
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    full_source = f"{source} {note}" if note else source
+    return base_layout(fig, title=title, height=200 + 44 * len(chart), source=full_source, source_chars=95)
