@@ -22,7 +22,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from sendlib.auth import FORUM, Actor, AuthError, PermissionDenied, current_role, role_for_identity, sign_in
-from sendlib.stakeholders import StakeholderError
+from sendlib.entries import EntryError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
@@ -98,15 +98,16 @@ def get_store() -> Store:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(module: str, name: str, data_version: str, args: tuple[Any, ...]) -> Any:
+def _cached_call(module: str, name: str, store_path: str, data_version: str, args: tuple[Any, ...]) -> Any:
     function = getattr(importlib.import_module(module), name)
     return function(get_store(), *args)
 
 
 def query(function: Callable[..., Any], *args: Any) -> Any:
-    """``function(store, *args)``, cached until the store's data changes."""
+    """``function(store, *args)``, cached until the store's data changes (keyed by the store's file too, so
+    two stores in one process — as in the tests — never share results)."""
     store = get_store()
-    return _cached_call(function.__module__, function.__name__, store.data_version(), tuple(args))
+    return _cached_call(function.__module__, function.__name__, store.path, store.data_version(), tuple(args))
 
 
 def show_chart(
@@ -240,7 +241,7 @@ def run_edit(edit: Callable[[], Any], success: str) -> None:
     on refusal show the reason plainly and change nothing."""
     try:
         edit()
-    except (StakeholderError, PermissionDenied) as exc:
+    except (EntryError, PermissionDenied) as exc:
         st.error(str(exc))
         return
     st.session_state.edit_message = success

@@ -15,7 +15,8 @@ import pandas as pd
 
 from sendlib.auth import Actor, require
 from sendlib.engagement import CATEGORIES, LEVELS, read_category
-from sendlib.stakeholders import StakeholderError, clean_text
+from sendlib import entries
+from sendlib.entries import EntryError
 from sendlib.store import Store
 
 STATUSES: tuple[str, ...] = ("not started", "in progress", "complete", "paused", "dropped")
@@ -23,8 +24,12 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 
 
-class CommitmentError(StakeholderError):
+class CommitmentError(EntryError):
     """A commitment entry was refused; the message says what to correct."""
+
+
+def _clean(value: str | None, field: str, *, required: bool, limit: int = entries.MAX_TEXT) -> str:
+    return entries.clean_text(value, field, required=required, limit=limit, error=CommitmentError)
 
 
 def _choose(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -67,14 +72,14 @@ def add_commitment(store: Store, actor: Actor, *, reference: str, title: str, fu
                    section: str, theme: str, level: str, owner: str, start_date: date, due_date: date) -> int:
     """Add a commitment with its first plan (owner and dates); returns its id."""
     require(actor, "edit")
-    reference = clean_text(reference, "The reference", required=True, limit=40)
-    title = clean_text(title, "The title", required=True, limit=200)
-    full_text = clean_text(full_text, "The full text", required=False) or title
-    strategy = clean_text(strategy, "The strategy", required=True, limit=200)
-    section = clean_text(section, "The section", required=False, limit=200)
-    theme = clean_text(theme, "The priority or theme", required=False, limit=200)
+    reference = _clean(reference, "The reference", required=True, limit=40)
+    title = _clean(title, "The title", required=True, limit=200)
+    full_text = _clean(full_text, "The full text", required=False) or title
+    strategy = _clean(strategy, "The strategy", required=True, limit=200)
+    section = _clean(section, "The section", required=False, limit=200)
+    theme = _clean(theme, "The priority or theme", required=False, limit=200)
     level = _choose(level, LEVELS, "level")
-    owner = clean_text(owner, "The owner", required=True, limit=120)
+    owner = _clean(owner, "The owner", required=True, limit=120)
     start_date, due_date = check_dates(start_date, due_date)
     with store.transaction() as tx:
         if tx.fetch_value("SELECT count(*) FROM commitments WHERE lower(reference) = lower(?)", [reference]):
@@ -102,9 +107,9 @@ def record_update(store: Store, actor: Actor, *, reference: str, updated_on: dat
         raise CommitmentError("A complete commitment is 100% done: set percent complete to 100 or choose another status.")
     if status == "not started" and percent != 0:
         raise CommitmentError("A commitment not yet started is 0% done: set percent to 0 or choose 'in progress'.")
-    commentary = clean_text(commentary, "The commentary", required=True)
-    evidence_link = clean_text(evidence_link, "The evidence link", required=False, limit=500)
-    updated_by = clean_text(updated_by, "Who updated it", required=False, limit=120) or actor.name
+    commentary = _clean(commentary, "The commentary", required=True)
+    evidence_link = _clean(evidence_link, "The evidence link", required=False, limit=500)
+    updated_by = _clean(updated_by, "Who updated it", required=False, limit=120) or actor.name
     with store.transaction() as tx:
         update_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
         tx.execute("INSERT INTO commitment_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -39,7 +39,8 @@ import pandas as pd
 
 from sendlib.auth import Actor, require
 from sendlib.codes import EHC_PLAN, NEEDS, SEN_SUPPORT
-from sendlib.stakeholders import StakeholderError, clean_text
+from sendlib import entries
+from sendlib.entries import EntryError
 from sendlib.store import Store, Transaction
 
 LEVELS: tuple[str, ...] = ("micro", "meso", "macro")
@@ -91,8 +92,12 @@ MAX_PEOPLE = 1_000_000  # more people than any local area has: a count this big 
 EARLIEST = date(2000, 1, 1)
 
 
-class EngagementError(StakeholderError):
+class EngagementError(EntryError):
     """An engagement entry was refused; the message says what to correct."""
+
+
+def _clean(value: str | None, field: str, *, required: bool, limit: int = entries.MAX_TEXT) -> str:
+    return entries.clean_text(value, field, required=required, limit=limit, error=EngagementError)
 
 
 @dataclass
@@ -275,11 +280,11 @@ def check_activity(activity: Activity, today: date | None = None) -> Activity:
 
     Raises EngagementError with the first thing to correct.
     """
-    activity.reference = clean_text(activity.reference, "The activity reference", required=True, limit=60)
-    activity.title = clean_text(activity.title, "The title", required=True, limit=MAX_TITLE)
-    activity.lead_organisation = clean_text(activity.lead_organisation, "The lead organisation", required=False,
+    activity.reference = _clean(activity.reference, "The activity reference", required=True, limit=60)
+    activity.title = _clean(activity.title, "The title", required=True, limit=MAX_TITLE)
+    activity.lead_organisation = _clean(activity.lead_organisation, "The lead organisation", required=False,
                                             limit=MAX_TITLE)
-    activity.notes = clean_text(activity.notes, "The notes", required=False)
+    activity.notes = _clean(activity.notes, "The notes", required=False)
     activity.activity_date = read_activity_date(activity.activity_date, today)
     activity.level = read_level(activity.level)
     activity.audience = read_audience(activity.audience)
@@ -289,7 +294,7 @@ def check_activity(activity: Activity, today: date | None = None) -> Activity:
     lundy = {}
     for element in LUNDY_ELEMENTS:
         met, evidence = activity.lundy.get(element, (False, ""))
-        evidence = clean_text(evidence, f"The evidence for Lundy's {element.title()}", required=False, limit=500)
+        evidence = _clean(evidence, f"The evidence for Lundy's {element.title()}", required=False, limit=500)
         if met and not evidence:
             raise EngagementError(f"Lundy's {element.title()} is marked as met: say in a line what shows it.")
         lundy[element] = (bool(met), evidence)

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import html
 import math
-import unicodedata
 from datetime import date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from sendlib import entries
 from sendlib.auth import Actor, require
 from sendlib.charts import OKABE_ITO, TEXT_COLOUR, base_layout
 from sendlib.config import StakeholderConfig
+from sendlib.entries import MAX_TEXT, EntryError
 from sendlib.store import Store
 
 KINDS: tuple[str, ...] = ("children and young people", "parent carers", "practitioners", "providers",
@@ -37,11 +38,10 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
 }
 MAX_NAME = 120
 MAX_SHORT_NAME = 40
-MAX_TEXT = 2000
 EARLIEST = date(2000, 1, 1)
 
 
-class StakeholderError(ValueError):
+class StakeholderError(EntryError):
     """A stakeholder entry was refused; the message says what to correct."""
 
 
@@ -66,16 +66,8 @@ def distance(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 # -- validation --------------------------------------------------------------------------------------
 def clean_text(value: str | None, field: str, *, required: bool, limit: int = MAX_TEXT) -> str:
-    """Trimmed text without control characters; refuses blank required text and over-long text.
-
-    Markup such as ``<script>`` is kept exactly as typed: it is always displayed as text, never run.
-    """
-    text = "".join(ch for ch in (value or "") if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
-    if required and not text:
-        raise StakeholderError(f"{field} is required.")
-    if len(text) > limit:
-        raise StakeholderError(f"{field} is {len(text):,} characters; keep it to {limit:,}.")
-    return text
+    """:func:`sendlib.entries.clean_text`, refusing with StakeholderError."""
+    return entries.clean_text(value, field, required=required, limit=limit, error=StakeholderError)
 
 
 def check_score(value: float, field: str) -> float:

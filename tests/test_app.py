@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy
@@ -228,3 +229,29 @@ def test_a_role_change_or_removal_reaches_open_sessions(demo_db: Path) -> None:
     assert "Role: **forum**" in " ".join(m.value for m in at.sidebar.markdown)
     with pytest.raises(ValueError):
         at.switch_page("pages/upload.py")
+
+
+def test_an_officer_records_an_activity_and_the_reach_figures_include_it(demo_db: Path) -> None:
+    at = run_app("pages/participation.py", ROLE_ACTORS[OFFICER])
+    before = at.dataframe[0].value.set_index(["Who", "Level"])
+    at.text_input(key="activity_title").input("Coffee morning at Hill View School")
+    at.selectbox(key="activity_level").set_value("meso")
+    at.selectbox(key="activity_audience").set_value("parent carers")
+    at.date_input(key="activity_date").set_value(date(2026, 3, 1))  # in 2025/26, the year the page shows
+    at.number_input(key="activity_parent carers_total").set_value(30)
+    at.number_input(key="activity_parent carers_SEN support").set_value(25)
+    next(b for b in at.button if b.label == "Record the activity").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "Activity recorded" in at.success[0].value
+    after = at.dataframe[0].value.set_index(["Who", "Level"])
+    key = ("Parent carers", "Meso (services)")
+    assert after.loc[key, "People heard from"] == before.loc[key, "People heard from"] + 30
+
+
+def test_an_activity_with_a_breakdown_over_its_total_is_refused_in_the_form(demo_db: Path) -> None:
+    at = run_app("pages/participation.py", ROLE_ACTORS[OFFICER])
+    at.text_input(key="activity_title").input("Survey")
+    at.number_input(key="activity_children and young people_total").set_value(3)
+    at.number_input(key="activity_children and young people_EHC plan").set_value(5)
+    next(b for b in at.button if b.label == "Record the activity").click().run()
+    assert "adds up to 5, more than the 3 who took part" in at.error[0].value

@@ -154,3 +154,17 @@ def test_officer_records_an_assessment_and_sees_the_grid_change(server_url: str,
     assert "2 of 6 groups with a target are in their target quadrant" in after  # Providers left its quadrant
     screenshot(page, "stakeholders-after-assessment")
     page.close()
+
+
+def test_forum_reads_the_reach_gaps_in_plain_words(server_url: str, browser: Browser) -> None:
+    page = signed_in_page(browser, server_url, "forum", "reach_gaps", height=2600)
+    # Other tests in this module load a newer census, so the shares may differ from the demo's: the words may not.
+    sentence = page.get_by_text("Children on SEN support are", exact=False)
+    sentence.first.wait_for(timeout=60_000)
+    text = sentence.first.inner_text()
+    assert "of children and young people with SEND but" in text and "of those we heard from in 2025/26" in text
+    assert "What is planned: A representative parental voice" in text
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 2
+    assert not page.locator("[data-testid='stException']").count()
+    screenshot(page, "reach-gaps-forum")
+    page.close()

@@ -58,7 +58,7 @@ def test_check_preview_confirm_and_undo(db: Path) -> None:
     assert history.iloc[0]["File"] == "new.csv" and history.iloc[0]["Outcome"] == "loaded"
     assert history.iloc[0]["Who"] == "jo.officer@example.invalid"  # recorded against the signed-in user
 
-    at.selectbox(key="undo_choice").set_value(3)
+    at.selectbox(key="undo_choice").set_value(4)
     at.checkbox(key="undo_sure").check()
     at.button(key="undo_button").click().run()
     assert "Undid load 4" in at.success[0].value
@@ -81,3 +81,50 @@ def test_undo_needs_confirmation(db: Path) -> None:
     at.button(key="undo_button").click().run()
     assert "Tick 'Yes, undo this load' to confirm." in at.warning[0].value
     assert snapshot(db) == before
+
+
+def test_an_engagement_file_is_checked_previewed_loaded_and_undone(db: Path) -> None:
+    example = (PROJECT_ROOT / "data" / "templates" / "engagement-example.csv").read_bytes()
+    at = open_upload_page()
+    at.radio(key="upload_kind").set_value("engagement").run()
+    at.file_uploader[0].set_value(("example.csv", example, "text/csv"))
+    at.button(key="check_engagement").click().run()
+    assert not at.exception
+    preview = at.dataframe[0].value
+    assert list(preview["Reference"]) == ["SB-2026-01", "YC-2026-03"]
+    assert list(preview["People"]) == [23, 3] and list(preview["Counted as"]) == ["attendances", "participant records"]
+
+    at.button(key="confirm_engagement").click().run()
+    assert "Loaded example.csv as load 4: 2 engagement activities." in at.success[0].value.replace("\\", "")
+    history = at.dataframe[0].value
+    assert history.iloc[0]["Kind"] == "engagement" and history.iloc[0]["Outcome"] == "loaded"
+    store = Store.open(db)
+    try:
+        assert store.query_value("SELECT count(*) FROM engagement_current WHERE load_id = 4") == 2
+        stored = " ".join(str(v) for row in store.query_rows("SELECT * FROM engagement_participants") for v in row)
+        assert "YC-01" not in stored and "yc-01" not in stored  # only the keyed hash is kept
+    finally:
+        store.close()
+
+    at.selectbox(key="undo_choice").set_value(4)
+    at.checkbox(key="undo_sure").check()
+    at.button(key="undo_button").click().run()
+    assert "its engagement records no longer count anywhere" in at.success[0].value
+    store = Store.open(db)
+    try:
+        assert store.query_value("SELECT count(*) FROM engagement_current WHERE load_id = 4") == 0
+    finally:
+        store.close()
+
+
+def test_a_malformed_engagement_file_lists_problems_by_line_and_column(db: Path) -> None:
+    header = (PROJECT_ROOT / "data" / "templates" / "engagement-template.csv").read_text().strip()
+    bad = (header + "\nX-1,2026-13-01,Survey,mezzo,both,survey,,,9,,,,,,,,,,maybe,parent carers,total,,ten,,,,,\n").encode()
+    at = open_upload_page()
+    at.radio(key="upload_kind").set_value("engagement").run()
+    at.file_uploader[0].set_value(("bad.csv", bad, "text/csv"))
+    at.button(key="check_engagement").click().run()
+    assert "bad.csv cannot be loaded" in at.error[0].value.replace("\\", "")
+    listed = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Line 2, column 'count': The count must be a whole number, not 'ten'." in listed
+    assert "Load this file" not in [b.label for b in at.button]

@@ -1,0 +1,29 @@
+"""What every typed-in entry shares: one error type for a refused entry, and how free text is cleaned.
+
+Each kind of entry (stakeholders, engagement, commitments) raises its own subclass of ``EntryError`` so the
+app shell can show any refusal plainly with one ``except``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_TEXT = 2000
+
+
+class EntryError(ValueError):
+    """An entry was refused; the message says what to correct and is fit to show as it is."""
+
+
+def clean_text(value: str | None, field: str, *, required: bool, limit: int = MAX_TEXT,
+               error: type[EntryError] = EntryError) -> str:
+    """Trimmed text without control characters; refuses (with ``error``) blank required text and over-long text.
+
+    Markup such as ``<script>`` is kept exactly as typed: it is always displayed as text, never run.
+    """
+    text = "".join(ch for ch in (value or "") if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+    if required and not text:
+        raise error(f"{field} is required.")
+    if len(text) > limit:
+        raise error(f"{field} is {len(text):,} characters; keep it to {limit:,}.")
+    return text
