@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import streamlit as st
 
 import ui
@@ -39,6 +42,21 @@ def template_buttons(kind: str) -> None:
                          file_name=f"{kind}-template.csv", mime="text/csv", key=f"{kind}_template")
     right.download_button("Download a filled example", (templates / f"{kind}-example.csv").read_bytes(),
                           file_name=f"{kind}-example.csv", mime="text/csv", key=f"{kind}_example")
+
+
+def end_upload(preview_key: str, data: bytes | None = None, file_name: str = "",
+               load: Callable[[Path], str] | None = None) -> None:
+    """Load the previewed bytes with ``load`` (when given) and keep its summary, or the reason it was refused,
+    to show after the rerun; then clear the preview and the file box."""
+    if load is not None and data is not None:
+        with uploaded_file(data, file_name) as path:
+            try:
+                st.session_state.upload_message = load(path)
+            except IngestRejected as rejection:
+                st.session_state.upload_message = rejection.describe()
+    st.session_state.pop(preview_key, None)
+    st.session_state.upload_round += 1
+    st.rerun()
 
 
 def census_section() -> None:
@@ -94,21 +112,11 @@ def census_section() -> None:
         confirm, cancel = st.columns([1, 4])
         if confirm.button("Load this file", type="primary", key="confirm_load"):
             progress = st.progress(0.0, text="Loading")
-            with uploaded_file(data, preview.file_name) as path:
-                try:
-                    report = load_census(store, path, config=config, actor=actor, file_name=preview.file_name,
-                                         fmt=chosen_format, period=chosen_period,
-                                         progress=lambda f, t: progress.progress(f, text=t))
-                    st.session_state.upload_message = report.summary()
-                except IngestRejected as rejection:
-                    st.session_state.upload_message = rejection.describe()
-            st.session_state.pop("census_preview", None)
-            st.session_state.upload_round += 1
-            st.rerun()
+            end_upload("census_preview", data, preview.file_name, lambda path: load_census(
+                store, path, config=config, actor=actor, file_name=preview.file_name, fmt=chosen_format,
+                period=chosen_period, progress=lambda f, t: progress.progress(f, text=t)).summary())
         if cancel.button("Cancel", key="cancel_load"):
-            st.session_state.pop("census_preview", None)
-            st.session_state.upload_round += 1
-            st.rerun()
+            end_upload("census_preview")
 
 
 def engagement_section() -> None:
@@ -143,19 +151,10 @@ def engagement_section() -> None:
         st.dataframe(checked.table(), hide_index=True, width="stretch")
     confirm, cancel = st.columns([1, 4])
     if confirm.button("Load this file", type="primary", key="confirm_engagement"):
-        with uploaded_file(data, checked.file_name) as path:
-            try:
-                st.session_state.upload_message = load_engagement(store, path, config=config, actor=actor,
-                                                                  file_name=checked.file_name).summary()
-            except IngestRejected as rejection:
-                st.session_state.upload_message = rejection.describe()
-        st.session_state.pop("engagement_preview", None)
-        st.session_state.upload_round += 1
-        st.rerun()
+        end_upload("engagement_preview", data, checked.file_name, lambda path: load_engagement(
+            store, path, config=config, actor=actor, file_name=checked.file_name).summary())
     if cancel.button("Cancel", key="cancel_engagement"):
-        st.session_state.pop("engagement_preview", None)
-        st.session_state.upload_round += 1
-        st.rerun()
+        end_upload("engagement_preview")
 
 
 what = st.radio("What are you loading?", ["census", "engagement"], horizontal=True, key="upload_kind",

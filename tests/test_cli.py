@@ -164,3 +164,17 @@ def test_init_demo_prints_demo_passwords_once(tmp_path: Path) -> None:
     first = run_cli("init", "--demo", db=db).stdout
     assert "DEMO ONLY" in first and "officer@demo.invalid" in first
     assert "DEMO ONLY" not in run_cli("init", "--demo", db=db).stdout
+
+
+def test_ingest_engagement_loads_the_template_example_and_refuses_a_bad_file(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    example = PROJECT_ROOT / "data" / "templates" / "engagement-example.csv"
+    loaded = run_cli("ingest", "engagement", str(example), db=db)
+    assert loaded.returncode == 0 and "Loaded engagement-example.csv as load 1: 2 engagement activities." in loaded.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text(example.read_text().replace("2026-02-06", "06/02/2099").replace("SB-2026-01", "SB-2026-02"))
+    refused = run_cli("ingest", "engagement", str(bad), db=db)
+    assert refused.returncode == 1 and "Line 2: The activity date must be between" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    history = run_cli("history", db=db).stdout
+    assert "\trejected\tbad.csv" in history and "\tloaded\tengagement-example.csv" in history
