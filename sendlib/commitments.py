@@ -9,15 +9,20 @@ how the Reach gaps page says what is planned about a gap.
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 from datetime import date, datetime
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from sendlib.auth import Actor, require
+from sendlib.charts import TEXT_COLOUR, base_layout
 from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib import entries
 from sendlib.entries import EntryError
-from sendlib.store import Store
+from sendlib.store import Store, Transaction
 
 STATUSES: tuple[str, ...] = ("not started", "in progress", "complete", "paused", "dropped")
 EARLIEST = date(2000, 1, 1)
@@ -68,29 +73,46 @@ def _commitment_id(store: Store, reference: str) -> int:
     return int(found)
 
 
+def _checked_commitment(*, reference: str, title: str, full_text: str, strategy: str, section: str, theme: str,
+                        level: str, owner: str, start_date: date, due_date: date) -> dict:
+    """Every field of a new commitment checked and cleaned; CommitmentError naming the first problem."""
+    start_date, due_date = check_dates(start_date, due_date)
+    title = _clean(title, "The title", required=True, limit=200)
+    return {
+        "reference": _clean(reference, "The reference", required=True, limit=40), "title": title,
+        "full_text": _clean(full_text, "The full text", required=False) or title,
+        "strategy": _clean(strategy, "The strategy", required=True, limit=200),
+        "section": _clean(section, "The section", required=False, limit=200),
+        "theme": _clean(theme, "The priority or theme", required=False, limit=200),
+        "level": _choose(level, LEVELS, "level"), "owner": _clean(owner, "The owner", required=True, limit=120),
+        "start_date": start_date, "due_date": due_date,
+    }
+
+
+def _insert_commitment(tx: Transaction, values: dict, actor: Actor) -> int:
+    """Write one checked commitment and its first plan inside an open transaction; returns its id."""
+    if tx.fetch_value("SELECT count(*) FROM commitments WHERE lower(reference) = lower(?)", [values["reference"]]):
+        raise CommitmentError(f"There is already a commitment '{values['reference']}'.")
+    commitment_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
+    now = datetime.now()
+    tx.execute("INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               [commitment_id, values["reference"], values["title"], values["full_text"], values["strategy"],
+                values["section"], values["theme"], values["level"], now, actor.name])
+    tx.execute("INSERT INTO commitment_plans VALUES (nextval('commitment_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
+               [commitment_id, values["owner"], values["start_date"], values["due_date"], values["start_date"],
+                "first plan", now, actor.name])
+    return commitment_id
+
+
 def add_commitment(store: Store, actor: Actor, *, reference: str, title: str, full_text: str, strategy: str,
                    section: str, theme: str, level: str, owner: str, start_date: date, due_date: date) -> int:
     """Add a commitment with its first plan (owner and dates); returns its id."""
     require(actor, "edit")
-    reference = _clean(reference, "The reference", required=True, limit=40)
-    title = _clean(title, "The title", required=True, limit=200)
-    full_text = _clean(full_text, "The full text", required=False) or title
-    strategy = _clean(strategy, "The strategy", required=True, limit=200)
-    section = _clean(section, "The section", required=False, limit=200)
-    theme = _clean(theme, "The priority or theme", required=False, limit=200)
-    level = _choose(level, LEVELS, "level")
-    owner = _clean(owner, "The owner", required=True, limit=120)
-    start_date, due_date = check_dates(start_date, due_date)
+    values = _checked_commitment(reference=reference, title=title, full_text=full_text, strategy=strategy,
+                                 section=section, theme=theme, level=level, owner=owner, start_date=start_date,
+                                 due_date=due_date)
     with store.transaction() as tx:
-        if tx.fetch_value("SELECT count(*) FROM commitments WHERE lower(reference) = lower(?)", [reference]):
-            raise CommitmentError(f"There is already a commitment '{reference}'.")
-        commitment_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
-        now = datetime.now()
-        tx.execute("INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [commitment_id, reference, title, full_text, strategy, section, theme, level, now, actor.name])
-        tx.execute("INSERT INTO commitment_plans VALUES (nextval('commitment_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [commitment_id, owner, start_date, due_date, start_date, "first plan", now, actor.name])
-    return commitment_id
+        return _insert_commitment(tx, values, actor)
 
 
 def record_update(store: Store, actor: Actor, *, reference: str, updated_on: date, status: str, percent: float,
@@ -156,3 +178,396 @@ def query_gap_plans(store: Store) -> dict[tuple[str, str], list[str]]:
         plans.setdefault((row["dimension"], row["category"]), []).append(
             f"{row['title']} ({done}, due {row['due_date']:%B %Y})")
     return plans
+
+
+# -- RAG: progress against time --------------------------------------------------------------------------------
+RED, AMBER, GREEN = "Red", "Amber", "Green"
+COMPLETE, NOT_DUE, DROPPED = "Complete", "Not due to start", "Dropped"
+RAGS: tuple[str, ...] = (RED, AMBER, GREEN, COMPLETE, NOT_DUE, DROPPED)
+# Every rating has a colour, a marker shape and a symbol for text, so it never rests on colour alone.
+RAG_STYLE: dict[str, tuple[str, str, str]] = {
+    RED: ("#C0392B", "triangle-up", "▲"),
+    AMBER: ("#B36B00", "diamond", "◆"),
+    GREEN: ("#1E7B45", "circle", "●"),
+    COMPLETE: ("#0B5394", "square", "■"),
+    NOT_DUE: ("#6B6B6B", "circle-open", "○"),
+    DROPPED: ("#6B6B6B", "x", "✕"),
+}
+RAG_MEANINGS: dict[str, str] = {
+    RED: "overdue, or progress at or below the red threshold of the time used",
+    AMBER: "progress behind the time used, between the thresholds",
+    GREEN: "progress keeping pace with the time used",
+    COMPLETE: "done",
+    NOT_DUE: "its start date has not come yet",
+    DROPPED: "no longer being pursued",
+}
+
+
+def rag_label(rag: str) -> str:
+    """A rating as text with its shape: '▲ Red'."""
+    return f"{RAG_STYLE[rag][2]} {rag}"
+
+
+def time_elapsed_pct(start: date, due: date, as_of: date) -> float:
+    """Share of the time from start to due that has passed on ``as_of``, 0–100 (a one-day commitment is
+    0% before its day and 100% from it)."""
+    if as_of <= start:
+        return 0.0 if as_of < due or start < due else 100.0
+    if as_of >= due:
+        return 100.0
+    return (as_of - start).days / (due - start).days * 100
+
+
+def is_overdue(status: str, due: date, as_of: date) -> bool:
+    """Past its due date (a due date of today is not yet overdue) and neither complete nor dropped."""
+    return as_of > due and status not in ("complete", "dropped")
+
+
+def work_out_rag(*, status: str, percent: float, start: date, due: date, as_of: date, green_ratio: float,
+                 red_ratio: float) -> str:
+    """The RAG rating of a commitment on ``as_of`` from its latest status and percent complete.
+
+    Complete and dropped say so; before the start date a commitment not started is not due to start;
+    overdue is always red; otherwise progress is compared with the share of time elapsed: green at or above
+    ``green_ratio`` of it, red at or below ``red_ratio``, amber between. At the very start (no time elapsed)
+    a commitment is green.
+    """
+    if status == "complete":
+        return COMPLETE
+    if status == "dropped":
+        return DROPPED
+    if is_overdue(status, due, as_of):
+        return RED
+    if as_of < start and status == "not started":
+        return NOT_DUE
+    elapsed = time_elapsed_pct(start, due, as_of)
+    if elapsed == 0:
+        return GREEN
+    ratio = percent / elapsed
+    if ratio >= green_ratio:
+        return GREEN
+    if ratio <= red_ratio:
+        return RED
+    return AMBER
+
+
+def progress_as_of(updates: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Each commitment's latest update on or before ``as_of``: commitment_id, status, percent, commentary,
+    updated_on, completed_on (first date it was recorded complete, if by then). Commitments without an update
+    by then are absent (they count as not started, 0%)."""
+    dated = updates[pd.to_datetime(updates["updated_on"]).dt.date <= as_of]
+    if dated.empty:
+        return pd.DataFrame(columns=["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"])
+    ordered = dated.sort_values(["commitment_id", "updated_on", "update_id"])
+    latest = ordered.groupby("commitment_id").tail(1)
+    completed = ordered[ordered["status"] == "complete"].groupby("commitment_id")["updated_on"].min().rename("completed_on")
+    return latest.merge(completed, on="commitment_id", how="left")[
+        ["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"]]
+
+
+def query_updates(store: Store) -> pd.DataFrame:
+    """Every progress update, oldest first: update_id, commitment_id, updated_on, status, percent,
+    commentary, evidence_link, updated_by."""
+    return store.query_df("SELECT update_id, commitment_id, updated_on, status, percent, commentary, evidence_link, "
+                          "updated_by FROM commitment_updates ORDER BY commitment_id, updated_on, update_id")
+
+
+def query_tracker(store: Store, as_of: date, green_ratio: float, red_ratio: float) -> pd.DataFrame:
+    """Every commitment as it stood on ``as_of``, with its RAG.
+
+    Columns: commitment_id, reference, title, full_text, strategy, section, theme, level, owner, start_date,
+    due_date, status, percent, commentary, updated_on, completed_on, time_elapsed_pct, overdue, days_overdue,
+    computed_rag, override_rag, override_reason, rag (the override where there is one), rag_label.
+    """
+    details = store.query_df(
+        """WITH plan AS (SELECT * FROM commitment_plans WHERE set_on <= ? QUALIFY row_number() OVER
+                            (PARTITION BY commitment_id ORDER BY set_on DESC, plan_id DESC) = 1),
+                override AS (SELECT * FROM commitment_rag_overrides WHERE set_on <= ? QUALIFY row_number() OVER
+                            (PARTITION BY commitment_id ORDER BY set_on DESC, override_id DESC) = 1)
+           SELECT c.commitment_id, c.reference, c.title, c.full_text, c.strategy, c.section, c.theme, c.level,
+                  p.owner, p.start_date, p.due_date, o.rag AS override_rag, o.reason AS override_reason
+           FROM commitments c JOIN plan p USING (commitment_id) LEFT JOIN override o USING (commitment_id)
+           ORDER BY c.reference""", [as_of, as_of])
+    return build_tracker(details, progress_as_of(query_updates(store), as_of), as_of, green_ratio, red_ratio)
+
+
+def build_tracker(details: pd.DataFrame, progress: pd.DataFrame, as_of: date, green_ratio: float,
+                  red_ratio: float) -> pd.DataFrame:
+    """Join each commitment's details to its progress on ``as_of`` and work out RAG, overdue and elapsed time."""
+    frame = details.merge(progress, on="commitment_id", how="left")
+    frame["status"] = frame["status"].fillna("not started")
+    frame["percent"] = frame["percent"].fillna(0.0).astype(float)
+    frame["commentary"] = frame["commentary"].fillna("")
+    starts = pd.to_datetime(frame["start_date"]).dt.date
+    dues = pd.to_datetime(frame["due_date"]).dt.date
+    frame["time_elapsed_pct"] = [time_elapsed_pct(s, d, as_of) for s, d in zip(starts, dues)]
+    frame["overdue"] = [is_overdue(st, d, as_of) for st, d in zip(frame["status"], dues)]
+    frame["days_overdue"] = [(as_of - d).days if late else 0 for d, late in zip(dues, frame["overdue"])]
+    frame["computed_rag"] = [work_out_rag(status=st, percent=pc, start=s, due=d, as_of=as_of, green_ratio=green_ratio,
+                                          red_ratio=red_ratio)
+                             for st, pc, s, d in zip(frame["status"], frame["percent"], starts, dues)]
+    overridden = frame["override_rag"].notna()
+    frame["rag"] = frame["override_rag"].where(overridden, frame["computed_rag"])
+    frame["rag_label"] = [rag_label(r) + (" (set by an officer)" if o else "") for r, o in zip(frame["rag"], overridden)]
+    return frame
+
+
+def rag_counts(tracker: pd.DataFrame) -> pd.DataFrame:
+    """How many commitments have each rating (every rating listed, zeros included): rag, label, commitments."""
+    counts = tracker["rag"].value_counts() if not tracker.empty else pd.Series(dtype="int64")
+    return pd.DataFrame({"rag": list(RAGS), "label": [rag_label(r) for r in RAGS],
+                         "commitments": [int(counts.get(r, 0)) for r in RAGS]})
+
+
+def status_counts(tracker: pd.DataFrame) -> pd.DataFrame:
+    """How many commitments have each status: status, commitments."""
+    counts = tracker["status"].value_counts() if not tracker.empty else pd.Series(dtype="int64")
+    return pd.DataFrame({"status": list(STATUSES), "commitments": [int(counts.get(s, 0)) for s in STATUSES]})
+
+
+def exceptions(tracker: pd.DataFrame) -> pd.DataFrame:
+    """Every red or overdue commitment, most overdue first, then by due date: what a SEND board reads.
+
+    Columns: reference, title, owner, due_date, days_overdue, rag_label, percent, commentary, updated_on,
+    override_reason."""
+    chosen = tracker[(tracker["rag"] == RED) | tracker["overdue"]]
+    ordered = chosen.sort_values(["days_overdue", "due_date", "reference"], ascending=[False, True, True])
+    return ordered[["reference", "title", "owner", "due_date", "days_overdue", "rag_label", "percent", "commentary",
+                    "updated_on", "override_reason"]].reset_index(drop=True)
+
+
+def burn_up(tracker: pd.DataFrame, updates: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Month by month to ``as_of``: how many commitments were complete, how many were due by then, and how
+    many there are. Columns: month_end (date), complete, due, total."""
+    if tracker.empty:
+        return pd.DataFrame(columns=["month_end", "complete", "due", "total"])
+    first = min(pd.to_datetime(tracker["start_date"]).dt.date)
+    ends = [d.date() for d in pd.date_range(first, as_of, freq="ME")] + [as_of]
+    done = updates[updates["status"] == "complete"].groupby("commitment_id")["updated_on"].min()
+    done_dates = [pd.Timestamp(d).date() for d in done if pd.Timestamp(d).date() <= as_of]
+    dues = [pd.Timestamp(d).date() for d in tracker["due_date"]]
+    return pd.DataFrame({"month_end": ends, "complete": [sum(d <= end for d in done_dates) for end in ends],
+                         "due": [sum(d <= end for d in dues) for end in ends], "total": len(tracker)})
+
+
+def summarise_rag(tracker: pd.DataFrame, as_of: date) -> str:
+    """One sentence: how many commitments are at each rating, and how many exceptions there are."""
+    if tracker.empty:
+        return "No commitments are recorded yet."
+    counts = rag_counts(tracker).set_index("rag")["commitments"]
+    parts = [f"{counts[r]} {r.lower()}" for r in RAGS if counts[r]]
+    late = int(tracker["overdue"].sum())
+    return (f"On {as_of:%d %B %Y}, of {len(tracker)} commitments: {', '.join(parts)}; "
+            f"{len(exceptions(tracker))} need attention ({late} overdue).")
+
+
+# -- more officer writes ----------------------------------------------------------------------------------------
+def override_rag(store: Store, actor: Actor, *, reference: str, rag: str | None, reason: str,
+                 set_on: date | None = None) -> int:
+    """Set an officer's RAG for a commitment, with the reason (required), shown beside it from ``set_on``;
+    ``rag=None`` clears the override (the worked-out rating applies again). Returns the override's id."""
+    require(actor, "edit")
+    commitment_id = _commitment_id(store, reference)
+    chosen = None if rag in (None, "") else _choose(rag, (RED, AMBER, GREEN), "RAG rating")
+    reason = _clean(reason, "The reason for the override", required=True, limit=500)
+    with store.transaction() as tx:
+        override_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
+        tx.execute("INSERT INTO commitment_rag_overrides VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [override_id, commitment_id, chosen, reason, set_on or date.today(), datetime.now(), actor.name])
+    return override_id
+
+
+def change_plan(store: Store, actor: Actor, *, reference: str, owner: str, start_date: date, due_date: date,
+                reason: str, set_on: date | None = None) -> int:
+    """Give a commitment a new owner or dates from ``set_on`` (earlier plans are kept); returns the plan id."""
+    require(actor, "edit")
+    commitment_id = _commitment_id(store, reference)
+    owner = _clean(owner, "The owner", required=True, limit=120)
+    start_date, due_date = check_dates(start_date, due_date)
+    reason = _clean(reason, "The reason for the change", required=True, limit=500)
+    with store.transaction() as tx:
+        plan_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
+        tx.execute("INSERT INTO commitment_plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [plan_id, commitment_id, owner, start_date, due_date, set_on or date.today(), reason,
+                    datetime.now(), actor.name])
+    return plan_id
+
+
+# -- the list as CSV ---------------------------------------------------------------------------------------------
+CSV_COLUMNS: tuple[str, ...] = ("reference", "title", "full_text", "strategy", "section", "theme", "level", "owner",
+                                "start_date", "due_date", "status", "percent", "rag", "latest_commentary")
+
+
+def export_csv(tracker: pd.DataFrame) -> str:
+    """The tracker as CSV text (the columns of CSV_COLUMNS), every cell safe to open in Excel."""
+    frame = pd.DataFrame({
+        "reference": tracker["reference"], "title": tracker["title"], "full_text": tracker["full_text"],
+        "strategy": tracker["strategy"], "section": tracker["section"], "theme": tracker["theme"],
+        "level": tracker["level"], "owner": tracker["owner"],
+        "start_date": pd.to_datetime(tracker["start_date"]).dt.strftime("%Y-%m-%d"),
+        "due_date": pd.to_datetime(tracker["due_date"]).dt.strftime("%Y-%m-%d"), "status": tracker["status"],
+        "percent": tracker["percent"], "rag": tracker["rag"], "latest_commentary": tracker["commentary"],
+    })
+    return neutralise_formulas(frame).to_csv(index=False)
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which any text cell starting with = + - @ (or a tab or carriage return) is prefixed with an
+    apostrophe, so a spreadsheet shows it as text instead of running it as a formula."""
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
+    return frame.apply(lambda column: column.map(safe) if column.dtype == object or pd.api.types.is_string_dtype(column)
+                       else column)
+
+
+def import_csv(store: Store, actor: Actor, text: str) -> str:
+    """Add the commitments in a CSV (columns reference, title, full_text, strategy, section, theme, level,
+    owner, start_date, due_date; others, such as an export's status, are ignored). All or nothing, in one
+    transaction: a line with a problem, or a reference already held, refuses the whole file with every
+    problem listed by line. Returns what was done."""
+    require(actor, "edit")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in ("reference", "title", "strategy", "level", "owner", "start_date", "due_date")
+               if name not in header]
+    if missing:
+        raise CommitmentError(f"The file has no {', '.join(missing)} column; export the list to see the layout.")
+    checked, problems, seen = [], [], set()
+    held = {reference.lower() for reference in store.query_df("SELECT reference FROM commitments")["reference"]}
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+        try:
+            start, due = date.fromisoformat(row["start_date"]), date.fromisoformat(row["due_date"])
+            values = _checked_commitment(
+                reference=row["reference"], title=row["title"], full_text=row.get("full_text", ""),
+                strategy=row["strategy"], section=row.get("section", ""), theme=row.get("theme", ""),
+                level=row["level"], owner=row["owner"], start_date=start, due_date=due)
+        except ValueError as exc:  # CommitmentError is a ValueError; so is a malformed date
+            problems.append(f"Line {line}: {exc if isinstance(exc, CommitmentError) else 'dates must be written as 2026-03-31.'}")
+            continue
+        if values["reference"].lower() in held | seen:
+            problems.append(f"Line {line}: there is already a commitment '{values['reference'][:40]}'.")
+            continue
+        seen.add(values["reference"].lower())
+        checked.append(values)
+    if problems:
+        raise CommitmentError("Nothing was imported. " + " ".join(problems[:20])
+                              + (f" … and {len(problems) - 20} more." if len(problems) > 20 else ""))
+    if not checked:
+        raise CommitmentError("The file holds no commitments.")
+    with store.transaction() as tx:
+        for values in checked:
+            _insert_commitment(tx, values, actor)
+    return f"Imported {len(checked)} commitment{'s' if len(checked) != 1 else ''}."
+
+
+# -- charts and words --------------------------------------------------------------------------------------------
+def source_line(store: Store, as_of: date) -> str:
+    """Where the tracker's figures come from."""
+    row = store.query_rows(
+        "SELECT count(DISTINCT c.commitment_id), count(DISTINCT c.strategy), max(u.updated_on) FROM commitments c "
+        "LEFT JOIN commitment_updates u ON u.commitment_id = c.commitment_id AND u.updated_on <= ?", [as_of])[0]
+    if not row[0]:
+        return "Source: no commitments recorded yet."
+    latest = f"; latest update {row[2]:%d %B %Y}" if row[2] else ""
+    return (f"Source: {row[0]} commitments from {row[1]} strateg{'y' if row[1] == 1 else 'ies'}, progress recorded in "
+            f"the dashboard{latest}; as at {as_of:%d %B %Y}.")
+
+
+def _short(text: str, width: int = 46) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, height: int | None = None) -> go.Figure:
+    """Each commitment from start to due (pale bar), its progress shaded from the start (colour of its RAG),
+    its RAG shape at the due date, and today marked with a labelled line."""
+    frame = tracker.sort_values(["due_date", "reference"]).reset_index(drop=True)
+    # Escaped: Plotly would read '<b>' typed in a title as markup.
+    labels = [html.escape(f"{r} · {_short(t)}") for r, t in zip(frame["reference"], frame["title"])]
+    starts = pd.to_datetime(frame["start_date"])
+    spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=labels, x=spans, base=starts, orientation="h", name="Start to due",
+                         marker={"color": "#E3E3E3", "line": {"color": "#8C8C8C", "width": 1}}, hoverinfo="skip"))
+    fig.add_trace(go.Bar(
+        y=labels, x=spans * frame["percent"] / 100, base=starts, orientation="h", name="Progress (shaded)",
+        marker={"color": [RAG_STYLE[r][0] for r in frame["rag"]]}, opacity=0.85,
+        customdata=list(zip(frame["percent"], frame["rag_label"], frame["owner"].map(html.escape))),
+        hovertemplate="%{y}<br>%{customdata[0]:.0f}% complete · %{customdata[1]} · %{customdata[2]}<extra></extra>"))
+    for rag in RAGS:
+        part = frame[frame["rag"] == rag]
+        if part.empty:
+            continue
+        colour, symbol, _ = RAG_STYLE[rag]
+        fig.add_trace(go.Scatter(
+            y=[labels[i] for i in part.index], x=pd.to_datetime(part["due_date"]), mode="markers", name=rag_label(rag),
+            marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 2, "color": colour}},
+            hovertemplate="%{y}: due %{x|%d %b %Y}<extra>" + rag + "</extra>"))
+    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT_COLOUR, "width": 2, "dash": "dash"},
+                  annotation_text=f"Today, {as_of:%d %b %Y}" if as_of == date.today() else f"As at {as_of:%d %b %Y}",
+                  annotation_position="top")
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(type="date", title_text=None, gridcolor="#E5E5E5")
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    return base_layout(fig, title="Commitments from start to due date, progress shaded", source=source,
+                       height=height or 180 + 26 * len(frame), source_chars=110)
+
+
+def build_burn_up_chart(series: pd.DataFrame, *, source: str, height: int) -> go.Figure:
+    """Commitments complete month by month, against how many were due by then and how many there are."""
+    fig = go.Figure()
+    lines = (("complete", "Complete", "#0B5394", "circle", "solid"), ("due", "Due by then", "#C0392B", "square", "dash"),
+             ("total", "All commitments", "#595959", None, "dot"))
+    for column, name, colour, symbol, dash in lines:
+        fig.add_trace(go.Scatter(x=series["month_end"], y=series[column], name=name, line={"color": colour, "width": 3,
+                                 "dash": dash, "shape": "hv"}, mode="lines+markers" if symbol else "lines",
+                                 marker={"symbol": symbol or "circle", "size": 8},
+                                 hovertemplate="%{x|%b %Y}: %{y} " + name.lower() + "<extra></extra>"))
+    fig.update_yaxes(title_text="Commitments", rangemode="tozero", gridcolor="#E5E5E5")
+    fig.update_xaxes(title_text=None)
+    return base_layout(fig, title="Burn-up: commitments complete against commitments due", height=height, source=source)
+
+
+def build_progress_chart(updates: pd.DataFrame, row: dict, *, as_of: date, source: str, height: int) -> go.Figure:
+    """One commitment's percent complete at each update, against the pace that would finish it on its due date."""
+    own = updates[(updates["commitment_id"] == row["commitment_id"])
+                  & (pd.to_datetime(updates["updated_on"]).dt.date <= as_of)].sort_values("updated_on")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[row["start_date"], row["due_date"]], y=[0, 100], name="Pace to finish on time",
+                             mode="lines", line={"color": "#595959", "dash": "dot", "width": 2}))
+    fig.add_trace(go.Scatter(
+        x=own["updated_on"], y=own["percent"], name="Recorded progress", mode="lines+markers",
+        line={"color": "#0B5394", "width": 3, "shape": "hv"}, marker={"size": 10},
+        customdata=list(zip(own["status"], own["commentary"].map(html.escape))),
+        hovertemplate="%{x|%d %b %Y}: %{y:.0f}% (%{customdata[0]})<br>%{customdata[1]}<extra></extra>"))
+    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT_COLOUR, "width": 1, "dash": "dash"})
+    fig.update_yaxes(title_text="% complete", range=[0, 105], ticksuffix="%", gridcolor="#E5E5E5")
+    fig.update_xaxes(title_text=None)
+    return base_layout(fig, title=f"{html.escape(row['reference'])}: progress over time", height=height, source=source)
+
+
+TRACKER_COLUMNS: dict[str, str] = {
+    "rag_label": "RAG", "reference": "Ref", "title": "Commitment", "owner": "Owner", "theme": "Priority or theme",
+    "level": "Level", "strategy": "Strategy", "status": "Status", "percent": "% complete", "start_date": "Start",
+    "due_date": "Due", "updated_on": "Last update", "commentary": "Latest commentary", "override_reason": "Why RAG was set",
+}
+
+
+def build_tracker_table(tracker: pd.DataFrame) -> pd.DataFrame:
+    """The tracker as people read it: RAG as text with its shape first, then the commitment."""
+    table = tracker[list(TRACKER_COLUMNS)].rename(columns=TRACKER_COLUMNS)
+    table["Why RAG was set"] = table["Why RAG was set"].fillna("")
+    return table
+
+
+def filter_tracker(tracker: pd.DataFrame, *, strategies: list[str], themes: list[str], levels: list[str],
+                   owners: list[str], rags: list[str]) -> pd.DataFrame:
+    """The commitments matching every filter given (an empty filter keeps everything)."""
+    keep = pd.Series(True, index=tracker.index)
+    for column, chosen in (("strategy", strategies), ("theme", themes), ("level", levels), ("owner", owners),
+                           ("rag", rags)):
+        if chosen:
+            keep &= tracker[column].isin(chosen)
+    return tracker[keep]

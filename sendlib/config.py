@@ -129,6 +129,16 @@ class ReachConfig:
 
 
 @dataclass(frozen=True)
+class CommitmentConfig:
+    """How a commitment's RAG rating is worked out from its progress against the time elapsed."""
+
+    green_ratio: float = _key(0.9, "Green when percent complete is at least this × the percent of its time elapsed.",
+                              low=0, high=2)
+    red_ratio: float = _key(0.7, "Red when percent complete is at or below this × the percent of time elapsed.",
+                            low=0, high=2)
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings for one local area's dashboard."""
 
@@ -146,6 +156,8 @@ class Config:
     stakeholders: StakeholderConfig = field(default_factory=StakeholderConfig,
                                             metadata={"help": "The stakeholder grid."})
     reach: ReachConfig = field(default_factory=ReachConfig, metadata={"help": "Participation reach."})
+    commitments: CommitmentConfig = field(default_factory=CommitmentConfig,
+                                          metadata={"help": "Commitment RAG thresholds."})
 
     @property
     def db_path(self) -> Path:
@@ -220,6 +232,9 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{chosen}: not valid YAML ({exc})") from exc
     config = _build(Config, raw, "")
     _check_roles(config.access)
+    if config.commitments.red_ratio >= config.commitments.green_ratio:
+        raise ConfigError("commitments.red_ratio must be below commitments.green_ratio "
+                          f"(got {config.commitments.red_ratio:g} and {config.commitments.green_ratio:g})")
     return config
 
 

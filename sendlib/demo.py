@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from sendlib import commitments, stakeholders
+from sendlib import commitments, stakeholders, you_said
 from sendlib.auth import OFFICER, Actor
 from sendlib.config import PROJECT_ROOT, Config
 from sendlib.ingest import LoadReport, load_census
@@ -62,6 +62,12 @@ def load_demo_commitments(store: Store, path: Path = DEMO_DIR / "commitments.yam
                                       percent=percent, commentary=commentary, updated_by=item["owner"])
         for dimension, category in item.get("reach", []):
             commitments.link_reach_gap(store, DEMO_ACTOR, reference=item["ref"], dimension=dimension, category=category)
+    for item in demo["you_said"]:
+        item_id = you_said.add_item(store, DEMO_ACTOR, said_on=item["said_on"], said_by=item["said_by"],
+                                    what_was_said=item["said"], theme=item["theme"],
+                                    activity_reference=item.get("activity", ""), commitment_references=item["commitments"])
+        you_said.respond(store, DEMO_ACTOR, item_id=item_id, what_we_did=item["did"], state=item["state"],
+                         published_on=item["published_on"])
     return len(demo["commitments"])
 
 

@@ -49,7 +49,8 @@ def run_app(page: str | None = None, actor: Actor | None = ROLE_ACTORS[OFFICER])
 
 # Pages only some roles may open (every other page is for every role): file → (url path, roles).
 RESTRICTED = {"pages/upload.py": ("upload", {OFFICER}),
-              "pages/participation.py": ("participation", {OFFICER, COMMISSIONER})}
+              "pages/participation.py": ("participation", {OFFICER, COMMISSIONER}),
+              "pages/commitments.py": ("commitments", {OFFICER, COMMISSIONER})}
 
 
 @pytest.mark.parametrize("role", [OFFICER, COMMISSIONER, FORUM])

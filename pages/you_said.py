@@ -1,0 +1,71 @@
+"""You said, we did: what families and young people told us, and what was done about it, newest first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from sendlib import you_said
+
+ui.page_guard()
+config = ui.get_config()
+actor = ui.current_actor()
+
+st.title("You said, we did")
+st.markdown(f"What children, young people and families in **{ui.escape_markdown(config.area.name)}** told us, and "
+            "what we did about it. The newest are first. Where we are still working on something, it says so.")
+
+items = ui.query(you_said.query_items, date.today())
+st.markdown(ui.escape_markdown(you_said.summarise_items(items)))
+for theme, part in you_said.published_by_theme(items):
+    st.subheader(theme)
+    for row in part.to_dict("records"):
+        said, did, footer = you_said.describe_item(row)
+        with st.container(border=True):
+            if row["state"] == "open":
+                st.markdown(":orange-badge[:material/pending: We are working on it]")
+            else:
+                st.markdown(":green-badge[:material/check_circle: Done]")
+            st.markdown(f"**{ui.escape_markdown(said)}**")
+            st.markdown(ui.escape_markdown(did))
+            st.caption(ui.escape_markdown(footer))
+
+if actor is None or not actor.may("edit"):
+    st.stop()
+
+st.subheader("Add or answer an item (officers)")
+unpublished = items[items["published_on"].isna()]
+if not unpublished.empty:
+    st.caption(f"{len(unpublished)} item(s) have no published answer yet and are not shown to families.")
+add, answer = st.tabs(["Record what was said", "Record what we did"])
+with add, st.form("add_you_said", clear_on_submit=True):
+    cols = st.columns(3)
+    said_on = cols[0].date_input("When it was said", value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
+                                 key="said_on")
+    said_by = cols[1].selectbox("Who said it", you_said.SAID_BY, key="said_by")
+    theme = cols[2].text_input("Theme", key="said_theme", placeholder="e.g. Being heard")
+    what = st.text_area("What was said (their words where possible)", key="said_text")
+    cols = st.columns(2)
+    activity = cols[0].text_input("Engagement activity reference (optional)", key="said_activity")
+    linked = cols[1].text_input("Commitment references, comma-separated (optional)", key="said_commitments")
+    if st.form_submit_button("Record it", type="primary"):
+        ui.run_edit(lambda: you_said.add_item(
+            ui.get_store(), actor, said_on=said_on, said_by=said_by, what_was_said=what, theme=theme,
+            activity_reference=activity, commitment_references=[r.strip() for r in linked.split(",") if r.strip()]),
+            "Recorded. Add what we did to publish it.")
+with answer, st.form("answer_you_said", clear_on_submit=True):
+    choices = {f"{row.theme}: {row.what_was_said[:80]}": int(row.item_id) for row in items.itertuples()}
+    chosen = st.selectbox("Item", list(choices), key="answer_item")
+    did = st.text_area("What we did", key="answer_text")
+    cols = st.columns(2)
+    state = cols[0].radio("State", you_said.STATES, horizontal=True, key="answer_state",
+                          format_func=lambda s: "Still working on it" if s == "open" else "Done")
+    publish = cols[1].checkbox("Publish now (families see it)", value=True, key="answer_publish")
+    if st.form_submit_button("Record what we did", type="primary") and chosen:
+        ui.run_edit(lambda: you_said.respond(ui.get_store(), actor, item_id=choices[chosen], what_we_did=did,
+                                             state=state, published_on=date.today() if publish else None),
+                    "Recorded.")
+if message := st.session_state.pop("edit_message", None):
+    st.success(message)
