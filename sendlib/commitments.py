@@ -502,7 +502,7 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
             continue
         colour, symbol, _ = RAG_STYLE[rag]
         fig.add_trace(go.Scatter(
-            y=[labels[i] for i in part.index], x=pd.to_datetime(part["due_date"]), mode="markers", name=rag_label(rag),
+            y=[labels[i] for i in part.index], x=pd.to_datetime(part["due_date"]), mode="markers", name=rag,
             marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 2, "color": colour}},
             hovertemplate="%{y}: due %{x|%d %b %Y}<extra>" + rag + "</extra>"))
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT_COLOUR, "width": 2, "dash": "dash"},

@@ -119,9 +119,9 @@ def published_by_theme(items: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 def describe_item(row: dict) -> tuple[str, str, str]:
-    """An item in plain words: ('You said: …', 'We did: …' or 'We are working on it: …', the line under it)."""
+    """An item in plain words: ('You said: …', 'We did: …' or 'What we are doing: …', the line under it)."""
     said = f"You said: “{row['what_was_said']}”"
-    lead = "We did" if row["state"] == "closed" else "We are working on it"
+    lead = "We did" if row["state"] == "closed" else "What we are doing"
     did = f"{lead}: {row['what_we_did']}"
     when = pd.Timestamp(row["published_on"])
     said_on = pd.Timestamp(row["said_on"])

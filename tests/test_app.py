@@ -256,3 +256,51 @@ def test_an_activity_with_a_breakdown_over_its_total_is_refused_in_the_form(demo
     at.number_input(key="activity_children and young people_EHC plan").set_value(5)
     next(b for b in at.button if b.label == "Record the activity").click().run()
     assert "adds up to 5, more than the 3 who took part" in at.error[0].value
+
+
+def add_lagging_commitment(db: Path) -> None:
+    """A commitment halfway through its time with nothing done (red whatever today's date is)."""
+    from datetime import timedelta
+    from sendlib.commitments import add_commitment
+    store = Store.open(db)
+    try:
+        add_commitment(store, ROLE_ACTORS[OFFICER], reference="T-1", title="Lagging commitment", full_text="",
+                       strategy="Test", section="", theme="Test", level="meso", owner="Test Owner",
+                       start_date=date.today() - timedelta(days=100), due_date=date.today() + timedelta(days=100))
+    finally:
+        store.close()
+
+
+def test_an_officer_records_progress_and_the_rag_changes(demo_db: Path) -> None:
+    add_lagging_commitment(demo_db)
+    at = run_app("pages/commitments.py", ROLE_ACTORS[OFFICER])
+    def exceptions_listed() -> str:
+        return " ".join(m.value.replace("\\", "") for m in at.markdown if "Owner:" in m.value)
+    assert "▲ Red** · T-1: **Lagging commitment" in exceptions_listed()  # in the exceptions panel
+    at.selectbox(key="progress_reference").set_value("T-1")
+    at.number_input(key="progress_percent").set_value(60.0)
+    at.text_area(key="progress_commentary").input("Half the sessions held")
+    next(b for b in at.button if b.label == "Record the update").click().run()
+    assert not at.exception and "Update recorded." in at.success[0].value
+    assert "T-1" not in exceptions_listed()  # no longer an exception
+    tracker = next(d.value for d in at.dataframe if "Ref" in d.value.columns).set_index("Ref")
+    assert tracker.loc["T-1", "RAG"] == "● Green" and tracker.loc["T-1", "% complete"] == 60
+
+
+def test_a_commitment_update_over_100_percent_cannot_be_typed_and_a_complete_one_must_be_100(demo_db: Path) -> None:
+    add_lagging_commitment(demo_db)
+    at = run_app("pages/commitments.py", ROLE_ACTORS[OFFICER])
+    at.selectbox(key="progress_reference").set_value("T-1")
+    at.selectbox(key="progress_status").set_value("complete")
+    at.number_input(key="progress_percent").set_value(80.0)
+    at.text_area(key="progress_commentary").input("Done?")
+    next(b for b in at.button if b.label == "Record the update").click().run()
+    assert "A complete commitment is 100% done" in at.error[0].value
+
+
+def test_forum_sees_you_said_we_did_but_not_the_tracker(demo_db: Path) -> None:
+    at = run_app("pages/you_said.py", ROLE_ACTORS[FORUM])
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "You said: “All voices need to be captured not just those who shout loudest.”" in text
+    assert "What we are doing: We now hold evening online drop-ins" in text
+    assert not at.get("form")  # nothing to edit

@@ -168,3 +168,39 @@ def test_forum_reads_the_reach_gaps_in_plain_words(server_url: str, browser: Bro
     assert not page.locator("[data-testid='stException']").count()
     screenshot(page, "reach-gaps-forum")
     page.close()
+
+
+def test_officer_records_an_update_and_sees_the_rag_change(browser: Browser, tmp_path: Path) -> None:
+    from datetime import date, timedelta
+    from sendlib.commitments import add_commitment
+    from tests.conftest import TEST_OFFICER
+    db = tmp_path / "commitments.duckdb"
+    store = Store.open(db)
+    load_demo(store, Config())
+    add_user(store, "officer@example.invalid", "officer", PASSWORD, created_by="browser test")
+    # Halfway through its time with nothing done: red whatever today's date is.
+    add_commitment(store, TEST_OFFICER, reference="T-1", title="Lagging commitment", full_text="", strategy="Test",
+                   section="", theme="Test", level="meso", owner="Test Owner",
+                   start_date=date.today() - timedelta(days=100), due_date=date.today() + timedelta(days=100))
+    store.close()
+    with running_server(db) as url:
+        page = signed_in_page(browser, url, "officer", "commitments", height=1600)
+        exceptions = page.get_by_text("T-1: Lagging commitment")
+        exceptions.first.wait_for(timeout=60_000)
+        red_before = int(page.locator("[data-testid='stMetric']").filter(has_text="Red")
+                         .locator("[data-testid='stMetricValue']").inner_text())
+        chooser = page.get_by_role("combobox", name="Commitment", exact=True).first
+        chooser.click()
+        chooser.fill("T-1")
+        page.keyboard.press("Enter")
+        page.get_by_label("% complete").fill("60")
+        page.get_by_label("Commentary").fill("Half the sessions held")
+        page.get_by_role("button", name="Record the update").click()
+        page.get_by_text("Update recorded.").wait_for(timeout=60_000)
+        wait_for_app(page)
+        red_after = int(page.locator("[data-testid='stMetric']").filter(has_text="Red")
+                        .locator("[data-testid='stMetricValue']").inner_text())
+        assert red_after == red_before - 1
+        assert not page.get_by_text("T-1: Lagging commitment").count()  # gone from the exceptions
+        screenshot(page, "commitments-after-update")
+        page.close()
