@@ -26,6 +26,7 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview", (OFFICER, COMMISSIONER, FORUM)),
     PageSpec("pages/primary_needs.py", "Primary needs", ":material/bar_chart:", "primary_needs",
              (OFFICER, COMMISSIONER, FORUM)),
     PageSpec("pages/stakeholders.py", "Stakeholders", ":material/groups:", "stakeholders",
@@ -64,6 +65,9 @@ else:
     navigation = st.navigation(pages)
     ui.sidebar_identity(actor)
 
+ui.apply_presentation_mode()
+if actor is not None:
+    ui.presentation_controls()
 with st.sidebar:
     st.markdown(f"**{config.area.name}** SEND Commissioning Dashboard")
     st.caption("Census figures for the strategic SEND commissioning group, officers and the parent carer forum.")

@@ -13,19 +13,22 @@ import re
 import os
 import threading
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.errors import StreamlitAPIException, StreamlitSecretNotFoundError
 
 from sendlib.auth import FORUM, Actor, AuthError, PermissionDenied, current_role, role_for_identity, sign_in
 from sendlib.entries import EntryError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
+from sendlib.charts import with_note
+from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store, StoreError
 
 
@@ -118,10 +121,14 @@ def show_chart(
     table_label: str = "Show the figures as a table",
     table_expanded: bool = False,
     column_config: dict[str, Any] | None = None,
+    note: str | None = None,
     key: str,
 ) -> None:
-    """A chart, its one-sentence summary (visible, and the chart's text alternative), and its table."""
-    st.plotly_chart(figure, key=key, config={"displaylogo": False, "responsive": True})
+    """A chart, its one-sentence summary (visible, and the chart's text alternative), its table, and downloads:
+    the chart as PNG and SVG (title, source line and any suppression ``note`` inside the image) and the table
+    as CSV and Excel (made when clicked; formulas neutralised)."""
+    shown = scaled_for_projector(figure) if presenting() else figure
+    st.plotly_chart(shown, key=key, config={"displaylogo": False, "responsive": True})
     st.markdown(escape_markdown(summary))  # summaries quote names from uploaded files: text, never markup
     if table is not None:
         # Counts with thousands separators, as in the charts, unless the page formats a column itself.
@@ -130,6 +137,136 @@ def show_chart(
         formats.update(column_config or {})
         with st.expander(table_label, expanded=table_expanded):
             st.dataframe(table, hide_index=True, column_config=formats, width="stretch")
+    download_row(figure, table, note=note, key=key)
+
+
+def download_row(figure: go.Figure, table: pd.DataFrame | None, *, note: str | None, key: str) -> None:
+    """PNG, SVG, CSV and Excel downloads for one chart, each made only when clicked (no rerun)."""
+    stem = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    exported = with_note(figure, note)
+    columns = st.columns([1, 1, 1, 1, 4])
+
+    def image(fmt: str) -> Callable[[], bytes]:
+        return lambda: figure_to_image(exported, fmt=fmt, width=1400)
+
+    columns[0].download_button("PNG", image("png"), file_name=f"{stem}.png", mime="image/png", key=f"{key}_png",
+                               on_click="ignore", icon=":material/image:", help="The chart as an image")
+    columns[1].download_button("SVG", image("svg"), file_name=f"{stem}.svg", mime="image/svg+xml",
+                               key=f"{key}_svg", on_click="ignore", icon=":material/image:",
+                               help="The chart as a scalable image, for slides and print")
+    if table is not None:
+        columns[2].download_button("CSV", lambda: table_to_csv(table), file_name=f"{stem}.csv", mime="text/csv",
+                                   key=f"{key}_csv", on_click="ignore", icon=":material/table:",
+                                   help="The figures as a CSV file")
+        columns[3].download_button("Excel", lambda: table_to_xlsx(table), file_name=f"{stem}.xlsx",
+                                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   key=f"{key}_xlsx", on_click="ignore", icon=":material/table:",
+                                   help="The figures as an Excel workbook")
+
+
+# -- presentation mode and links that reopen a view --------------------------------------------------------------
+PRESENT_PARAM = "present"
+PROJECTOR_FONT_SCALE = 1.35
+PROJECTOR_MAX_HEIGHT = 600  # a chart fits a 1280×720 projector under the page title
+
+
+def presenting() -> bool:
+    """True when the address asks for presentation mode (``?present=1``)."""
+    return st.query_params.get(PRESENT_PARAM, "") in ("1", "true", "yes", "on")
+
+
+def scaled_for_projector(figure: go.Figure) -> go.Figure:
+    """A copy of the chart with larger text (and no taller than a projector shows at once)."""
+    copy = go.Figure(figure)
+    base = copy.layout.font.size or 14
+    title = copy.layout.title.font.size or 20
+    copy.update_layout(font={"size": round(base * PROJECTOR_FONT_SCALE)},
+                       title={"font": {"size": round(title * PROJECTOR_FONT_SCALE)}},
+                       height=min(copy.layout.height or PROJECTOR_MAX_HEIGHT, PROJECTOR_MAX_HEIGHT)
+                       if len(copy.data) and copy.data[0].type != "heatmap" else copy.layout.height)
+    copy.update_xaxes(tickfont={"size": round(base * PROJECTOR_FONT_SCALE)})
+    copy.update_yaxes(tickfont={"size": round(base * PROJECTOR_FONT_SCALE)})
+    return copy
+
+
+# Our own fixed CSS (never text from a file or a user): hide the sidebar, the toolbar and every control, and
+# enlarge the text, so the page reads on a projector. The filters still apply: they come from the address.
+_PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stExpander"], [data-testid="stForm"], [data-testid="stTabs"],
+[data-testid="stElementContainer"]:has(> [data-testid="stDownloadButton"]),
+[data-testid="stElementContainer"]:has([data-testid="stWidgetLabel"]):not(.st-key-leave_presentation),
+[data-testid="stElementContainer"]:has(> [data-testid="stButton"]):not(.st-key-leave_presentation),
+[data-testid="stElementContainer"]:has([data-testid="stFileUploader"]) { display: none !important; }
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+</style>
+"""
+
+
+def apply_presentation_mode() -> None:
+    """In presentation mode: the projector layout, and one way back out."""
+    if not presenting():
+        return
+    st.html(_PRESENTATION_CSS)
+
+
+def presentation_controls() -> None:
+    """The sidebar toggle into presentation mode, and (in it) a small button back out."""
+    if presenting():
+        if st.button("Leave presentation mode", key="leave_presentation", icon=":material/close_fullscreen:"):
+            del st.query_params[PRESENT_PARAM]
+            st.rerun()
+        return
+    with st.sidebar:
+        if st.button("Presentation mode", key="enter_presentation", icon=":material/present_to_all:",
+                     help="Hide the menu and controls and enlarge the text, for a projector. The address "
+                          "(with ?present=1) opens this same view in presentation mode."):
+            st.query_params[PRESENT_PARAM] = "1"
+            st.rerun()
+
+
+def url_param(key: str, *, options: list[Any] | None = None, kind: str = "text") -> None:
+    """Keep a filter widget's value in the address, so a link opens exactly this view.
+
+    Call before creating the widget with the same ``key`` (and no default ``value``): on the first run of a
+    session the value is taken from the address when it is valid (one of ``options``; ``kind`` 'date' for
+    ISO dates, 'list' for comma-separated choices); on every run the widget's current value is written
+    back to the address.
+    """
+    raw = st.query_params.get(key)
+    if key not in st.session_state and raw is not None:
+        value = _parse_param(raw, kind, options)
+        if value is not None:
+            st.session_state[key] = value
+    if key in st.session_state:
+        st.query_params[key] = _format_param(st.session_state[key], kind)
+
+
+def _parse_param(raw: str, kind: str, options: list[Any] | None) -> Any:
+    """A value from the address, or None when it is not valid here."""
+    if kind == "date":
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            return None
+    if kind == "list":
+        chosen = [part for part in raw.split(",") if part]
+        by_text = {str(option): option for option in options or []}
+        return [by_text[part] for part in chosen if part in by_text] if options is not None else chosen
+    if options is None:
+        return raw
+    by_text = {str(option): option for option in options}
+    return by_text.get(raw)
+
+
+def _format_param(value: Any, kind: str) -> str:
+    if kind == "date":
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if kind == "list":
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 # -- who is using the app ---------------------------------------------------------------------------
@@ -251,3 +388,11 @@ def run_edit(edit: Callable[[], Any], success: str) -> None:
 def source_caption(source: str) -> None:
     """The line saying where the figures came from (it names uploaded files: shown as text)."""
     st.caption(escape_markdown(source))
+
+
+def page_link(page: str) -> None:
+    """A link to a page when the current role may open it (pages it may not open are not linked)."""
+    try:
+        st.page_link(page, label="Open the page for the detail", icon=":material/arrow_forward:")
+    except StreamlitAPIException:  # the page is not in this role's navigation
+        pass

@@ -22,7 +22,8 @@ st.markdown("The strategies' commitments and action plans: who owns each, how fa
             f"(green at or above {thresholds.green_ratio:.0%} of the time used, red at or below "
             f"{thresholds.red_ratio:.0%}, overdue always red); an officer may set it with a reason.")
 
-as_of = st.date_input("As at", value=date.today(), max_value=date.today(), min_value=commitments.EARLIEST,
+ui.url_param("commitments_as_of", kind="date")
+as_of = st.date_input("As at", max_value=date.today(), min_value=commitments.EARLIEST,
                       format="DD/MM/YYYY", key="commitments_as_of")
 tracker = ui.query(commitments.query_tracker, as_of, thresholds.green_ratio, thresholds.red_ratio)
 updates = ui.query(commitments.query_updates)
@@ -56,12 +57,17 @@ for row in late.to_dict("records"):
 
 st.subheader("The tracker")
 filters = st.columns(5)
+for key, options in (("filter_strategy", sorted(tracker["strategy"].unique())), ("filter_theme", sorted(tracker["theme"].unique())),
+                     ("filter_level", list(LEVELS)), ("filter_owner", sorted(tracker["owner"].unique())),
+                     ("filter_rag", list(commitments.RAGS))):
+    ui.url_param(key, options=options, kind="list")
 strategies = filters[0].multiselect("Strategy", sorted(tracker["strategy"].unique()), key="filter_strategy")
 themes = filters[1].multiselect("Priority or theme", sorted(tracker["theme"].unique()), key="filter_theme")
 levels = filters[2].multiselect("Level", list(LEVELS), key="filter_level")
 owners = filters[3].multiselect("Owner", sorted(tracker["owner"].unique()), key="filter_owner")
 rags = filters[4].multiselect("RAG", list(commitments.RAGS), key="filter_rag")
 shown = commitments.filter_tracker(tracker, strategies=strategies, themes=themes, levels=levels, owners=owners, rags=rags)
+ui.url_param("tracker_sort", options=["Due date", "RAG", "Owner", "Reference", "% complete"])
 sort = st.selectbox("Sort by", ["Due date", "RAG", "Owner", "Reference", "% complete"], key="tracker_sort")
 order = {"Due date": ["due_date"], "RAG": ["rag", "due_date"], "Owner": ["owner", "due_date"],
          "Reference": ["reference"], "% complete": ["percent"]}[sort]

@@ -24,6 +24,9 @@ st.markdown("Who we heard from at each commissioning level, against the children
 
 years = ui.query(reach.query_engagement_years)
 left, right = st.columns(2)
+ui.url_param("reach_period", options=[*years, reach.ALL_YEARS])
+ui.url_param("reach_audience", options=list(reach.AUDIENCE_CHOICES))
+ui.url_param("reach_dimension", options=list(reach.COHORT_DIMENSIONS))
 period = left.selectbox("Period", [*years, reach.ALL_YEARS], key="reach_period",
                         format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
 audience = right.selectbox("Who", list(reach.AUDIENCE_CHOICES), key="reach_audience",

@@ -28,7 +28,8 @@ if not periods:
             "with `python -m sendlib ingest census FILE` (see the README).")
     st.stop()
 
-period = st.selectbox("Census period", periods, index=0, format_func=format_period,
+ui.url_param("census_period", options=periods)
+period = st.selectbox("Census period", periods, format_func=format_period, key="census_period",
                       help="The school census (January/Spring) of this academic year. The latest is shown first.")
 
 breakdown = needs.suppress_breakdown(ui.query(needs.query_need_breakdown, local_key, period), threshold)
@@ -63,6 +64,7 @@ ui.show_chart(
     table_label="The figures by primary need",
     table_expanded=True,
     column_config=None if breakdown["hidden"].any() else {"SEN support %": percent, "EHC plan %": percent},
+    note=breakdown.attrs.get("note"),
     key="need_chart",
 )
 if note := breakdown.attrs.get("note"):

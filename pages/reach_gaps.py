@@ -24,6 +24,8 @@ st.markdown(f"Parents told us that *\"all voices need to be captured, not just t
 
 years = ui.query(reach.query_engagement_years)
 left, right = st.columns(2)
+ui.url_param("gaps_period", options=[*years, reach.ALL_YEARS])
+ui.url_param("gaps_audience", options=list(reach.AUDIENCE_CHOICES))
 period = left.selectbox("Period", [*years, reach.ALL_YEARS], key="gaps_period",
                         format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
 audience = right.selectbox("Heard from", list(reach.AUDIENCE_CHOICES), key="gaps_audience", format_func=str.capitalize)
@@ -49,7 +51,7 @@ for dimension in reach.COHORT_DIMENSIONS:
                                                          "of those we heard from",
                                         source=source, decimals=decimals, note=view.note),
                   summary=reach.summarise_gaps(view, dimension), table=view.table,
-                  table_label="The figures as a table", key=f"gaps_{dimension.replace(' ', '_')}")
+                  table_label="The figures as a table", note=view.note, key=f"gaps_{dimension.replace(' ', '_')}")
     if view.note:
         st.caption(view.note)
 ui.source_caption(source)

@@ -8,7 +8,6 @@ import streamlit as st
 
 import ui
 from sendlib import stakeholders
-from sendlib.export import ExportError, figure_to_image
 
 ui.page_guard()
 config = ui.get_config()
@@ -20,7 +19,8 @@ st.markdown(f"Who we involve and how closely: each group's **{grid_config.y_axis
             f"**{grid_config.x_axis.lower()}** now, the trail of earlier assessments, and an arrow to where the "
             "strategy aims to get it.")
 
-as_of = st.date_input("Show the grid as it stood on", value=date.today(), max_value=date.today(),
+ui.url_param("grid_as_of", kind="date")
+as_of = st.date_input("Show the grid as it stood on", max_value=date.today(),
                       min_value=stakeholders.EARLIEST, format="DD/MM/YYYY", key="grid_as_of")
 grid = ui.query(stakeholders.query_grid, as_of, grid_config)
 trails = ui.query(stakeholders.query_trails, as_of)
@@ -31,14 +31,6 @@ ui.show_chart(figure, summary=stakeholders.summarise_grid(grid, as_of), table=st
               table_label="The grid as a table", table_expanded=True, key="stakeholder_grid")
 ui.source_caption(source)
 
-if st.button("Make a PNG of the grid", key="grid_png"):
-    try:
-        st.session_state.grid_png = (as_of, figure_to_image(figure, width=1400, height=900))
-    except ExportError as exc:
-        st.error(str(exc))
-if (png := st.session_state.get("grid_png")) and png[0] == as_of:
-    st.download_button("Download the grid (PNG)", png[1], file_name=f"stakeholder-grid-{as_of:%Y-%m-%d}.png",
-                       mime="image/png", key="grid_png_download")
 
 if actor is not None and actor.may("edit"):
     st.subheader("Update the grid")

@@ -63,3 +63,18 @@ def add_source_line(fig: go.Figure, source: str, chars: int = SOURCE_LINE_CHARS)
     )
     fig.update_layout(margin={"b": bottom})
     return fig
+
+
+def with_note(fig: go.Figure, note: str | None) -> go.Figure:
+    """A copy of ``fig`` with ``note`` (e.g. what 'c' means) added under its source line, so an exported image
+    carries it; the figure itself is unchanged. No note: the copy is the same figure."""
+    copy = go.Figure(fig)
+    if not note:
+        return copy
+    lines = textwrap.wrap(note, SOURCE_LINE_CHARS)
+    copy.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                        yshift=-(copy.layout.margin.b or 40), align="left", showarrow=False,
+                        font={"size": 12, "color": "#404040"}, name="note")
+    copy.update_layout(margin={"b": (copy.layout.margin.b or 40) + 18 * len(lines) + 6},
+                       height=(copy.layout.height or 520) + 18 * len(lines) + 6)
+    return copy

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from sendlib.auth import Actor, require
 from sendlib.charts import TEXT_COLOUR, base_layout
+from sendlib.export import table_to_csv
 from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib import entries
 from sendlib.entries import EntryError
@@ -398,8 +399,8 @@ CSV_COLUMNS: tuple[str, ...] = ("reference", "title", "full_text", "strategy", "
                                 "start_date", "due_date", "status", "percent", "rag", "latest_commentary")
 
 
-def export_csv(tracker: pd.DataFrame) -> str:
-    """The tracker as CSV text (the columns of CSV_COLUMNS), every cell safe to open in Excel."""
+def export_csv(tracker: pd.DataFrame) -> bytes:
+    """The tracker as CSV (the columns of CSV_COLUMNS), every cell safe to open in Excel; import_csv reads it."""
     frame = pd.DataFrame({
         "reference": tracker["reference"], "title": tracker["title"], "full_text": tracker["full_text"],
         "strategy": tracker["strategy"], "section": tracker["section"], "theme": tracker["theme"],
@@ -408,18 +409,7 @@ def export_csv(tracker: pd.DataFrame) -> str:
         "due_date": pd.to_datetime(tracker["due_date"]).dt.strftime("%Y-%m-%d"), "status": tracker["status"],
         "percent": tracker["percent"], "rag": tracker["rag"], "latest_commentary": tracker["commentary"],
     })
-    return neutralise_formulas(frame).to_csv(index=False)
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which any text cell starting with = + - @ (or a tab or carriage return) is prefixed with an
-    apostrophe, so a spreadsheet shows it as text instead of running it as a formula."""
-    def safe(value: object) -> object:
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-        return value
-    return frame.apply(lambda column: column.map(safe) if column.dtype == object or pd.api.types.is_string_dtype(column)
-                       else column)
+    return table_to_csv(frame)
 
 
 def import_csv(store: Store, actor: Actor, text: str) -> str:

@@ -7,8 +7,10 @@ export in the process.
 
 from __future__ import annotations
 
+import io
 import threading
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -32,3 +34,32 @@ def figure_to_image(fig: go.Figure, *, fmt: str = "png", width: int = 1400, heig
             "The image could not be made: exporting charts needs the Chromium browser on the server "
             f"(Debian: apt-get install chromium). Details: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
         ) from exc
+
+
+# -- tables ---------------------------------------------------------------------------------------------------
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which any text cell starting with = + - @ (or a tab or carriage return) is prefixed with an
+    apostrophe, so a spreadsheet shows it as text instead of running it as a formula. Numbers are untouched
+    (a negative number is a number, not a formula)."""
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value
+    return frame.apply(lambda column: column.map(safe)
+                       if column.dtype == object or pd.api.types.is_string_dtype(column) else column)
+
+
+def table_to_csv(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV (with a byte-order mark, so Excel reads accents right), formulas neutralised."""
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def table_to_xlsx(frame: pd.DataFrame, sheet: str = "Figures") -> bytes:
+    """A table as an Excel workbook (one sheet), formulas neutralised: every cell is stored as a value."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise_formulas(frame).to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()

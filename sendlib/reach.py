@@ -203,15 +203,15 @@ def _rate(people: float, cohort: float) -> float:
 
 
 def reach_by_level(participation: pd.DataFrame, cohort: pd.DataFrame, reach: ReachConfig,
-                   kinds: tuple[str, ...] = PARTICIPANT_KINDS) -> pd.DataFrame:
-    """Reach per kind of participant and level against its target.
+                   kinds: tuple[str, ...] = PARTICIPANT_KINDS, *, together: bool = False) -> pd.DataFrame:
+    """Reach per kind of participant (or, with ``together``, all ``kinds`` added up) and level against target.
 
-    Columns: participant, level (micro, meso, macro, all levels), people, basis, cohort, rate_pct,
-    target_pct (NaN for all levels), met (True/False; None without a target or a cohort).
+    Columns: participant (a kind, or "together"), level (micro, meso, macro, all levels), people, basis,
+    cohort, rate_pct, target_pct (NaN for all levels), met (True/False; None without a target or a cohort).
     """
     rows = []
-    for kind in kinds:
-        people, pool = combine(participation, cohort, (kind,))
+    for name, chosen in ([("together", kinds)] if together else [(kind, (kind,)) for kind in kinds]):
+        people, pool = combine(participation, cohort, chosen)
         total = people[people["dimension"] == TOTAL].set_index("level")
         cohort_total = pool.loc[pool["dimension"] == TOTAL, "cohort"].sum() if not pool.empty else math.nan
         for level in LEVEL_ORDER:
@@ -219,7 +219,7 @@ def reach_by_level(participation: pd.DataFrame, cohort: pd.DataFrame, reach: Rea
             rate = _rate(heard, cohort_total)
             target = reach.target_pct(level) if level in LEVELS else math.nan
             met = None if math.isnan(target) or math.isnan(rate) else bool(rate >= target)
-            rows.append({"participant": kind, "level": level, "people": heard,
+            rows.append({"participant": name, "level": level, "people": heard,
                          "basis": total["basis"].get(level, "no activity"), "cohort": cohort_total,
                          "rate_pct": rate, "target_pct": target, "met": met})
     return pd.DataFrame(rows)

@@ -99,12 +99,13 @@ def test_public_access_shows_forum_views_to_visitors(demo_db: Path, tmp_path: Pa
     monkeypatch.setenv("SENDLIB_CONFIG", str(config_path))
     at = run_app(None, actor=None)
     assert not at.exception
-    assert at.get("plotly_chart")
+    assert {m.label: m.value for m in at.metric}["With SEND, 2019/20"] == "6,842"  # the overview, as forum
+    assert not any(s.value == "Commitments" for s in at.subheader)  # the tracker is not a forum view
     assert any("Public view: small numbers are hidden." in c.value for c in at.caption)
 
 
 def test_primary_needs_shows_the_seed_figures(demo_db: Path) -> None:
-    at = run_app()
+    at = run_app("pages/primary_needs.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["SEN support"] == "5,620"
     assert metrics["EHC plans"] == "1,222"
@@ -127,17 +128,21 @@ def test_empty_store_says_what_to_load(tmp_path: Path, monkeypatch: pytest.Monke
     store = Store.open(tmp_path / "empty.duckdb")  # no census at all, one officer account
     add_user(store, ROLE_ACTORS[OFFICER].name, OFFICER, "a test password", created_by="test")
     store.close()
-    at = run_app()
+    at = run_app()  # the overview says what is missing, part by part
     assert not at.exception
+    infos = " ".join(i.value for i in at.info)
+    assert "No census is loaded yet: an officer can load one on Upload data." in infos
+    assert "No engagement is recorded yet" in infos and "No commitments are recorded yet" in infos
+    at.switch_page("pages/primary_needs.py").run()
     assert "No census figures are loaded" in at.info[0].value
 
 
 def test_forum_sees_small_numbers_hidden_and_commissioner_sees_them(demo_db: Path) -> None:
-    forum = run_app(None, ROLE_ACTORS[FORUM])
+    forum = run_app("pages/primary_needs.py", ROLE_ACTORS[FORUM])
     table = forum.dataframe[0].value.set_index("Need")
     assert table.loc["MSI", "EHC plan"] == "c"
     assert any("c = fewer than 6 children" in c.value for c in forum.caption)
-    commissioner = run_app(None, ROLE_ACTORS[COMMISSIONER])
+    commissioner = run_app("pages/primary_needs.py", ROLE_ACTORS[COMMISSIONER])
     assert commissioner.dataframe[0].value.set_index("Need").loc["MSI", "EHC plan"] == 3
 
 

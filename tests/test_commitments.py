@@ -149,7 +149,7 @@ def test_csv_export_neutralises_formulas_and_import_is_all_or_nothing(store: Sto
     commitments.add_commitment(store, TEST_OFFICER, reference="F", title="=HYPERLINK(\"http://x\")", full_text="",
                                strategy="S", section="", theme="", level="meso", owner="@owner", start_date=START,
                                due_date=DUE)
-    text = commitments.export_csv(commitments.query_tracker(store, date(2026, 6, 1), 0.9, 0.7))
+    text = commitments.export_csv(commitments.query_tracker(store, date(2026, 6, 1), 0.9, 0.7)).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",'@owner," in text
     good = "reference,title,strategy,level,owner,start_date,due_date\nN1,New one,S,micro,Owner,2026-01-01,2026-06-30\n"
     bad = good + "N2,Bad dates,S,micro,Owner,2026-07-01,2026-06-30\nA,Clash,S,micro,Owner,2026-01-01,2026-06-30\n"
