@@ -27,6 +27,7 @@ from sendlib.entries import EntryError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
+from sendlib import pack
 from sendlib.charts import with_note
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store, StoreError
@@ -176,14 +177,16 @@ def presenting() -> bool:
 
 
 def scaled_for_projector(figure: go.Figure) -> go.Figure:
-    """A copy of the chart with larger text (and no taller than a projector shows at once)."""
+    """A copy of the chart with larger text, grown to fit it but no taller than a projector shows at once
+    (unless it was already taller)."""
     copy = go.Figure(figure)
     base = copy.layout.font.size or 14
     title = copy.layout.title.font.size or 20
+    height = copy.layout.height or PROJECTOR_MAX_HEIGHT
+    # Larger text needs more room; a chart already taller than a projector (one row per group) keeps its height.
     copy.update_layout(font={"size": round(base * PROJECTOR_FONT_SCALE)},
                        title={"font": {"size": round(title * PROJECTOR_FONT_SCALE)}},
-                       height=min(copy.layout.height or PROJECTOR_MAX_HEIGHT, PROJECTOR_MAX_HEIGHT)
-                       if len(copy.data) and copy.data[0].type != "heatmap" else copy.layout.height)
+                       height=round(min(height * PROJECTOR_FONT_SCALE, max(height, PROJECTOR_MAX_HEIGHT))))
     copy.update_xaxes(tickfont={"size": round(base * PROJECTOR_FONT_SCALE)})
     copy.update_yaxes(tickfont={"size": round(base * PROJECTOR_FONT_SCALE)})
     return copy
@@ -396,3 +399,11 @@ def page_link(page: str) -> None:
         st.page_link(page, label="Open the page for the detail", icon=":material/arrow_forward:")
     except StreamlitAPIException:  # the page is not in this role's navigation
         pass
+
+
+def make_meeting_pack(role: str, progress: Callable[[float, str], None]) -> tuple[bytes, bytes]:
+    """The meeting pack (deck, PDF) for ``role`` as of today, from the process's store."""
+    store, config = get_store(), get_config()
+    slides = pack.collect_slides(store, config, role, date.today())
+    return pack.build_pack(slides, area=config.area.name, role=role, as_of=date.today(),
+                           data_date=pack.data_as_at(store), progress=progress)

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 import ui
+from sendlib.export import ExportError
 from sendlib.overview import build_overview
 
 ui.page_guard()
@@ -28,3 +29,23 @@ for section in ui.query(build_overview, config, role, date.today()):
             if section.lines:
                 st.markdown("\n".join(f"- {ui.escape_markdown(line)}" for line in section.lines))
         ui.page_link(section.page)
+
+st.subheader("Meeting pack")
+st.caption("Every chart you can see, as a PowerPoint deck and a PDF: a title slide, then one slide per chart with its "
+           "summary (and its source in the speaker notes)." + ("" if actor and actor.may("see unsuppressed") else
+                                                                " Small numbers are hidden, as on your pages."))
+if st.button("Make the meeting pack", type="primary", key="make_pack", icon=":material/slideshow:"):
+    progress = st.progress(0.0, text="Gathering the charts")
+    try:
+        deck, pdf = ui.make_meeting_pack(role, lambda fraction, text: progress.progress(fraction, text=text))
+        st.session_state.meeting_pack = (date.today(), role, deck, pdf)
+    except ExportError as exc:
+        st.error(str(exc))
+    progress.empty()
+if (made := st.session_state.get("meeting_pack")) and made[1] == role:
+    left, right = st.columns(2)
+    left.download_button("Download the deck (PowerPoint)", made[2], file_name=f"meeting-pack-{made[0]}.pptx",
+                         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                         key="pack_pptx", on_click="ignore", icon=":material/download:")
+    right.download_button("Download the PDF", made[3], file_name=f"meeting-pack-{made[0]}.pdf",
+                          mime="application/pdf", key="pack_pdf", on_click="ignore", icon=":material/download:")

@@ -11,11 +11,13 @@ import csv
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
-from sendlib import auth
+from sendlib import auth, pack
 from sendlib.config import ROLES, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
+from sendlib.export import ExportError
 from sendlib.ingest import IngestRejected, load_census
 from sendlib.ingest.census import FORMATS
 from sendlib.ingest.engagement import load_engagement
@@ -50,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write a canonical table as CSV to stdout")
     export.add_argument("table", choices=["census"])
+
+    pack_command = commands.add_parser("pack", help="write the meeting pack (PowerPoint or PDF)")
+    pack_command.add_argument("--out", required=True, type=Path, help="FILE.pptx or FILE.pdf")
+    pack_command.add_argument("--role", default="commissioner", choices=ROLES,
+                              help="whose pack: forum packs hide small numbers (default: commissioner)")
 
     user = commands.add_parser("user", help="manage local accounts (when no OpenID Connect provider is set up)")
     user_commands = user.add_subparsers(dest="user_command", required=True)
@@ -104,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     except IngestRejected as exc:
         print(exc.describe(), file=sys.stderr)
         return 1
-    except (StoreError, UndoError, auth.AuthError, auth.PermissionDenied) as exc:
+    except (StoreError, UndoError, auth.AuthError, auth.PermissionDenied, ExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -144,7 +151,25 @@ def _run(args: argparse.Namespace, store: Store, config) -> int:
         return 0
     if args.command == "user":
         return _run_user(args, store)
+    if args.command == "pack":
+        return _write_pack(args, store, config)
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _write_pack(args: argparse.Namespace, store: Store, config) -> int:
+    """Build the meeting pack for a role and write the deck or the PDF, as the file name says."""
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pptx", ".pdf"):
+        print(f"error: {args.out} must end in .pptx or .pdf.", file=sys.stderr)
+        return 1
+    today = date.today()
+    slides = pack.collect_slides(store, config, args.role, today)
+    deck, pdf = pack.build_pack(slides, area=config.area.name, role=args.role, as_of=today,
+                                data_date=pack.data_as_at(store))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(deck if suffix == ".pptx" else pdf)
+    print(f"Wrote {args.out}: {len(slides) + 1} slides for the {args.role} role.")
+    return 0
 
 
 def _run_user(args: argparse.Namespace, store: Store) -> int:

@@ -309,3 +309,26 @@ def test_forum_sees_you_said_we_did_but_not_the_tracker(demo_db: Path) -> None:
     assert "You said: “All voices need to be captured not just those who shout loudest.”" in text
     assert "What we are doing: We now hold evening online drop-ins" in text
     assert not at.get("form")  # nothing to edit
+
+
+def test_a_link_with_filters_opens_that_view_and_the_view_keeps_its_filters_in_the_address(demo_db: Path) -> None:
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["actor"] = ROLE_ACTORS[COMMISSIONER]
+    at.query_params["reach_period"] = "all"
+    at.query_params["reach_audience"] = "parent carers"
+    at.query_params["reach_dimension"] = "not a dimension"  # ignored: not one of the choices
+    at.run().switch_page("pages/participation.py").run()
+    assert at.selectbox(key="reach_period").value == "all"
+    assert at.selectbox(key="reach_audience").value == "parent carers"
+    assert at.radio(key="reach_dimension").value == "provision"
+    at.selectbox(key="reach_period").set_value("202526").run()
+    assert at.query_params["reach_period"] == ["202526"] or at.query_params["reach_period"] == "202526"
+
+
+def test_the_overview_offers_the_meeting_pack_and_builds_it(demo_db: Path) -> None:
+    at = run_app(None, ROLE_ACTORS[COMMISSIONER])
+    assert [s.value for s in at.subheader][:4] == ["Children and young people with SEND", "Who we are hearing from",
+                                                    "Commitments", "Stakeholders"]
+    at.button(key="make_pack").click().run()
+    assert not at.exception and not at.error
+    assert {b.label for b in at.get("download_button")} >= {"Download the deck (PowerPoint)", "Download the PDF"}

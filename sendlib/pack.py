@@ -1,0 +1,197 @@
+"""The meeting pack: the dashboard's charts as a PowerPoint deck and a PDF, built for one role.
+
+``collect_slides`` gathers each view's main charts with the same sendlib calls the pages make (forum
+figures suppressed, as on its pages); ``build_pack`` turns them into images once (Kaleido, one lock) and
+writes both files from them: a title slide (area, date, data as at) and a slide per chart with its title,
+its one-sentence summary and, in the speaker notes (the PDF: under the chart), its source line.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.util import Emu, Inches, Pt
+from reportlab.lib.pagesizes import landscape
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from sendlib import commitments, needs, reach, stakeholders
+from sendlib.auth import PERMISSIONS
+from sendlib.charts import with_note
+from sendlib.codes import format_period
+from sendlib.config import Config
+from sendlib.engagement import PARTICIPANT_KINDS
+from sendlib.export import figure_to_image
+from sendlib.store import Store
+
+IMAGE_WIDTH, IMAGE_HEIGHT = 1600, 900
+SLIDE_SIZE = (Inches(13.333), Inches(7.5))   # 16:9
+PDF_PAGE = landscape((29.7 * cm, 21.0 * cm))  # A4 landscape
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Slide:
+    """One chart for the pack: its title, figure, one-sentence summary and source line."""
+
+    title: str
+    figure: go.Figure
+    summary: str
+    source: str
+
+
+def collect_slides(store: Store, config: Config, role: str, as_of: date) -> list[Slide]:
+    """The charts of every view the role may see, as on its pages (suppressed for the forum)."""
+    threshold = 0 if role in PERMISSIONS["see unsuppressed"] else config.suppression.threshold
+    decimals = config.display.percent_decimals
+    slides: list[Slide] = []
+    local = needs.local_area_key(config)
+    periods = needs.query_periods(store, local)
+    if periods:
+        period = periods[0]
+        area_keys = [local, *needs.comparator_keys(config)]
+        source = needs.query_source_line(store, period, area_keys)
+        breakdown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, period), threshold)
+        figure = needs.build_need_chart(breakdown, area_name=config.area.name, period=period, source=source,
+                                        height=IMAGE_HEIGHT, decimals=decimals)
+        slides.append(Slide(f"Primary needs, {format_period(period)}", with_note(figure, breakdown.attrs.get("note")),
+                            needs.summarise_needs(breakdown, area_name=config.area.name, period=period,
+                                                  decimals=decimals), source))
+        prevalence = needs.suppress_prevalence(needs.query_prevalence(store, period, area_keys), threshold)
+        if prevalence["prevalence_pct"].notna().any():
+            slides.append(Slide("Against all pupils", needs.build_prevalence_chart(
+                prevalence, period=period, source=source, height=IMAGE_HEIGHT, decimals=decimals),
+                needs.summarise_prevalence(prevalence, local, period=period, decimals=decimals), source))
+    years = reach.query_engagement_years(store)
+    cohort = reach.query_cohort(store, config)
+    if years and cohort.period:
+        start, end = reach.period_dates(years[0], as_of)
+        participation = reach.query_participation(store, start, end)
+        source = reach.source_line(store, cohort, start, end)
+        when = reach.period_words(years[0])
+        if role in PERMISSIONS["see unsuppressed"]:
+            by_level = reach.reach_by_level(participation, cohort.frame, config.reach)
+            slides.append(Slide("Reach by level against target", reach.build_level_chart(
+                by_level, title=f"Reach by level against target, {when}", source=source, height=IMAGE_HEIGHT,
+                decimals=decimals), reach.summarise_level(by_level, decimals), source))
+        plans = commitments.query_gap_plans(store)
+        for dimension, heading in (("provision", "SEN support and EHC plans"), ("primary need", "Main need")):
+            view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=PARTICIPANT_KINDS, when=when,
+                                        gap_ratio=config.reach.gap_ratio, decimals=decimals,
+                                        threshold=threshold or None, plans=plans)
+            figure = reach.build_gap_chart(view.chart, title=f"Reach gaps, {heading}: share of children "
+                                           "with SEND and of those we heard from", source=source,
+                                           decimals=decimals, note=view.note)
+            slides.append(Slide(f"Reach gaps: {heading}", figure,
+                                view.sentences[0] if view.sentences else reach.summarise_gaps(view, dimension), source))
+    if role in PERMISSIONS["see unsuppressed"]:
+        green, red = config.commitments.green_ratio, config.commitments.red_ratio
+        tracker = commitments.query_tracker(store, as_of, green, red)
+        if not tracker.empty:
+            source = commitments.source_line(store, as_of)
+            series = commitments.burn_up(tracker, commitments.query_updates(store), as_of)
+            slides.append(Slide("Commitments: complete against due", commitments.build_burn_up_chart(
+                series, source=source, height=IMAGE_HEIGHT), commitments.summarise_rag(tracker, as_of), source))
+            late = tracker[(tracker["rag"] == commitments.RED) | tracker["overdue"]]
+            if not late.empty:
+                slides.append(Slide("Exceptions: red or overdue", commitments.build_timeline_chart(
+                    late, as_of=as_of, source=source, height=IMAGE_HEIGHT),
+                    f"{len(late)} commitments are red or overdue; owners and latest commentary are in the tracker.",
+                    source))
+    grid = stakeholders.query_grid(store, as_of, config.stakeholders)
+    if not grid.empty:
+        source = stakeholders.source_line(store, as_of)
+        figure = stakeholders.build_grid_chart(grid, stakeholders.query_trails(store, as_of), config.stakeholders,
+                                               as_of=as_of, source=source, height=IMAGE_HEIGHT)
+        slides.append(Slide("Stakeholder grid", figure, stakeholders.summarise_grid(grid, as_of), source))
+    return slides
+
+
+def data_as_at(store: Store) -> str:
+    """When the data last changed, in words, for the title slide."""
+    latest = store.query_value(
+        "SELECT max(t) FROM (SELECT max(loaded_at) AS t FROM loads WHERE outcome = 'loaded' "
+        "UNION ALL SELECT max(recorded_at) FROM commitment_updates UNION ALL SELECT max(recorded_at) "
+        "FROM engagement_activities UNION ALL SELECT max(recorded_at) FROM stakeholder_assessments)")
+    return f"{latest:%d %B %Y}" if latest else "no data loaded"
+
+
+def build_pack(slides: list[Slide], *, area: str, role: str, as_of: date, data_date: str,
+               progress: Progress | None = None) -> tuple[bytes, bytes]:
+    """The deck (PPTX) and the PDF of the same slides; each chart is drawn once, as a PNG."""
+    report = progress or (lambda _fraction, _text: None)
+    images = []
+    for index, slide in enumerate(slides):
+        report(index / (len(slides) + 2), f"Drawing {slide.title}")
+        images.append(figure_to_image(slide.figure, fmt="png", width=IMAGE_WIDTH, height=IMAGE_HEIGHT))
+    title = f"{area} SEND Commissioning: meeting pack"
+    subtitle = (f"{as_of:%d %B %Y} · data as at {data_date} · "
+                + ("figures as they are" if role in PERMISSIONS["see unsuppressed"]
+                   else "small numbers hidden (c = fewer than 6, or hidden so it cannot be worked out)"))
+    report(len(slides) / (len(slides) + 2), "Writing the slides")
+    deck = _pptx(slides, images, title, subtitle)
+    report((len(slides) + 1) / (len(slides) + 2), "Writing the PDF")
+    pdf = _pdf(slides, images, title, subtitle)
+    report(1.0, "Ready")
+    return deck, pdf
+
+
+def _pptx(slides: list[Slide], images: list[bytes], title: str, subtitle: str) -> bytes:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_SIZE
+    cover = deck.slides.add_slide(deck.slide_layouts[0])
+    cover.shapes.title.text = title
+    cover.placeholders[1].text = subtitle
+    for slide, image in zip(slides, images):
+        page = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+        page.shapes.title.text = slide.title
+        page.shapes.title.text_frame.paragraphs[0].font.size = Pt(28)
+        height = Inches(5.6)
+        width = Emu(int(height * IMAGE_WIDTH / IMAGE_HEIGHT))
+        page.shapes.add_picture(io.BytesIO(image), int((deck.slide_width - width) / 2), Inches(1.15), width, height)
+        box = page.shapes.add_textbox(Inches(0.6), Inches(6.8), deck.slide_width - Inches(1.2), Inches(0.6))
+        box.text_frame.word_wrap = True
+        box.text_frame.text = slide.summary
+        box.text_frame.paragraphs[0].font.size = Pt(14)
+        page.notes_slide.notes_text_frame.text = slide.source
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf(slides: list[Slide], images: list[bytes], title: str, subtitle: str) -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=PDF_PAGE, pageCompression=1)
+    pdf.setTitle(title)
+    width, height = PDF_PAGE
+    pdf.setFont("Helvetica-Bold", 26)
+    pdf.drawString(2 * cm, height / 2 + 1 * cm, title)
+    pdf.setFont("Helvetica", 13)
+    pdf.drawString(2 * cm, height / 2 - 0.2 * cm, subtitle[:150])
+    pdf.showPage()
+    for slide, image in zip(slides, images):
+        pdf.setFont("Helvetica-Bold", 18)
+        pdf.drawString(1.5 * cm, height - 1.6 * cm, slide.title[:110])
+        image_width = width - 3 * cm
+        image_height = image_width * IMAGE_HEIGHT / IMAGE_WIDTH
+        pdf.drawImage(ImageReader(io.BytesIO(image)), 1.5 * cm, height - 2.2 * cm - image_height, image_width,
+                      image_height)
+        text = pdf.beginText(1.5 * cm, height - 2.8 * cm - image_height)
+        text.setFont("Helvetica", 11)
+        for line in _wrap(slide.summary, 150):
+            text.textLine(line)
+        pdf.drawText(text)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+    return textwrap.wrap(text, width) or [""]
