@@ -25,7 +25,8 @@ for section in ui.query(build_overview, config, role, date.today()):
             st.info(section.missing)
         else:
             for column, tile in zip(st.columns(max(len(section.tiles), 1)), section.tiles):
-                column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help)
+                column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help,
+                              delta_arrow="auto" if tile.arrow else "off")
             if section.lines:
                 st.markdown("\n".join(f"- {ui.escape_markdown(line)}" for line in section.lines))
         ui.page_link(section.page)

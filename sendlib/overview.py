@@ -27,6 +27,7 @@ class Tile:
     value: str
     delta: str | None = None
     help: str | None = None
+    arrow: bool = True             # False when the delta is a comparison (a target), not a change up or down
 
 
 @dataclass
@@ -113,7 +114,7 @@ def reach_section(store: Store, config: Config, threshold: int, as_of: date) -> 
         value = "—" if pd.isna(row.rate_pct) else f"{row.rate_pct:.{decimals}f}%"
         met = "" if row.met is None else (" (met)" if row.met else " (not met)")
         section.tiles.append(Tile(f"{reach.LEVEL_LABELS[row.level]} reach, {format_period(year)}", value,
-                                  f"target {row.target_pct:.{decimals}f}%{met}"))
+                                  f"target {row.target_pct:.{decimals}f}%{met}", arrow=False))
     # The worst three gaps: the largest by provision, then the two largest by need (the views rank them).
     plans = commitments.query_gap_plans(store)
     for dimension, count in (("provision", 1), ("primary need", 2)):

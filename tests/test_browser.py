@@ -91,8 +91,9 @@ def test_officer_uploads_a_census_file_through_the_page(server_url: str, browser
     wait_for_app(page)
     page.get_by_text("Over time", exact=True).wait_for(timeout=60_000)
     # The latest census is now the uploaded one: its figures head the page.
-    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
-    assert "1,450" in metrics and "650" in metrics
+    # Wait for the figures themselves: on a busy machine the metrics can arrive after the headings.
+    for figure in ("1,450", "650"):
+        page.locator("[data-testid='stMetricValue']").filter(has_text=figure).first.wait_for(timeout=60_000)
     page.close()
 
 
