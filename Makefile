@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test setup setup-dev chromium clean
+.PHONY: run test bench setup setup-dev chromium clean
 
 run: $(VENV)/.installed
 	$(BIN)/python -m sendlib init --demo
@@ -14,6 +14,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev chromium
 	$(BIN)/python -m pytest
+
+# The benchmark (README, Performance): 10k, 100k and 1M rows; writes benchmarks/RESULTS.md.
+bench: $(VENV)/.installed-dev chromium
+	$(BIN)/python benchmarks/bench.py
 
 setup: $(VENV)/.installed
 

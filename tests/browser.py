@@ -29,12 +29,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(db_path: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start ``streamlit run dashboard.py`` on the store ``db_path``; yields its base URL."""
+def running_server(db_path: Path, extra_env: dict[str, str] | None = None, script: str = "dashboard.py") -> Iterator[str]:
+    """Start ``streamlit run dashboard.py`` (or another ``script``) on the store ``db_path``; yields its base URL."""
     port = free_port()
     log = open(db_path.with_suffix(".server.log"), "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=PROJECT_ROOT, env={**os.environ, "SENDLIB_DB": str(db_path), **(extra_env or {})},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,9 @@ def test_forum_and_officer_see_their_own_navigation(server_url: str, browser: Br
     forum.close()
 
 
-def test_a_public_visitor_opening_the_upload_url_is_politely_refused(browser: Browser, tmp_path: Path) -> None:
+@contextmanager
+def public_server(tmp_path: Path) -> Iterator[str]:
+    """A server on a fresh demo store where visitors who have not signed in see the forum views."""
     db = tmp_path / "public.duckdb"
     store = Store.open(db)
     load_demo(store, Config())
@@ -126,6 +129,11 @@ def test_a_public_visitor_opening_the_upload_url_is_politely_refused(browser: Br
     config = tmp_path / "public.yaml"
     config.write_text("access:\n  public: true\n")
     with running_server(db, {"SENDLIB_CONFIG": str(config)}) as url:
+        yield url
+
+
+def test_a_public_visitor_opening_the_upload_url_is_politely_refused(browser: Browser, tmp_path: Path) -> None:
+    with public_server(tmp_path) as url:
         page = browser.new_page()
         page.goto(f"{url}/upload")
         wait_for_app(page)
@@ -208,13 +216,7 @@ def test_officer_records_an_update_and_sees_the_rag_change(browser: Browser, tmp
 
 
 def test_presentation_mode_from_a_meeting_link(browser: Browser, tmp_path: Path) -> None:
-    db = tmp_path / "present.duckdb"
-    store = Store.open(db)
-    load_demo(store, Config())
-    store.close()
-    config = tmp_path / "public.yaml"
-    config.write_text("access:\n  public: true\n")
-    with running_server(db, {"SENDLIB_CONFIG": str(config)}) as url:
+    with public_server(tmp_path) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(f"{url}/reach_gaps?present=1&gaps_audience=parent+carers")
         wait_for_app(page)

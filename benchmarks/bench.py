@@ -1,0 +1,278 @@
+"""The benchmark: loads, pages and the meeting pack as the data grows, against the physical limits.
+
+    make bench                                  # 10k, 100k and 1M rows, 3 runs each (about 10 minutes)
+    .venv/bin/python benchmarks/bench.py --sizes 10000,100000 --runs 3 --out benchmarks/RESULTS.md
+
+Everything is measured in the same run, so ratios compare like with like on this machine:
+
+1. **Load**: the project's full census load (detect, decode, validate, normalise, commit) against DuckDB's
+   bare ``CREATE TABLE … AS SELECT * FROM read_csv(…)`` and against pandas (``read_csv`` then insert) on
+   the same file; wall time and peak RSS, each run in a process of its own; the median of ``--runs``.
+2. **Pages**: every page's script in Streamlit's AppTest, cold (caches cleared) and warm (run again), with
+   the store holding each size; and, in Chromium, the time from opening the overview and primary-needs
+   pages to their first rendered figure, against a bare one-chart Streamlit page on the same machine.
+3. **Meeting pack**: building the deck and the PDF.
+
+It prints a table and writes it, with the machine's CPU count, memory and versions, to ``--out``.
+Benchmarks are not tests: nothing here asserts a time (a smoke run in the test suite checks that it runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import write_census  # noqa: E402
+
+PAGES = ("overview", "primary_needs", "stakeholders", "participation", "reach_gaps", "commitments", "you_said",
+         "upload")
+LOAD_METHODS = ("duckdb", "project", "pandas")
+
+
+@dataclass
+class Results:
+    """Every figure measured, by size."""
+
+    machine: dict[str, str] = field(default_factory=dict)
+    loads: dict[int, dict[str, dict[str, float]]] = field(default_factory=dict)      # size → method → figures
+    pages: dict[int, dict[str, dict[str, float]]] = field(default_factory=dict)      # size → page → cold/warm
+    browser: dict[int, dict[str, float]] = field(default_factory=dict)               # size → page → seconds
+    pack: dict[int, float] = field(default_factory=dict)                             # size → seconds
+
+
+def machine_facts() -> dict[str, str]:
+    import duckdb
+    import pandas
+    import plotly
+    import streamlit
+    memory = ""
+    try:
+        with open("/proc/meminfo") as fh:
+            memory = f"{int(fh.readline().split()[1]) / 1_048_576:.1f} GB"
+    except OSError:
+        pass
+    return {"CPUs": str(os.cpu_count()), "memory": memory, "Python": platform.python_version(),
+            "DuckDB": duckdb.__version__, "Streamlit": streamlit.__version__, "pandas": pandas.__version__,
+            "Plotly": plotly.__version__, "platform": platform.platform(), "date": date.today().isoformat()}
+
+
+def measure_loads(csv_path: Path, runs: int, work: Path) -> dict[str, dict[str, float]]:
+    """Each load method ``runs`` times in fresh processes on fresh stores; the medians."""
+    figures: dict[str, dict[str, float]] = {}
+    for method in LOAD_METHODS:
+        samples = []
+        for run in range(runs):
+            db = work / f"load-{method}-{run}.duckdb"
+            for stale in work.glob(f"{db.name}*"):
+                stale.unlink()
+            done = subprocess.run([sys.executable, str(Path(__file__).parent / "load_worker.py"), method,
+                                   str(csv_path), str(db)], capture_output=True, text=True, cwd=ROOT, check=True)
+            samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            for stale in work.glob(f"{db.name}*"):
+                stale.unlink()
+        figures[method] = {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+    return figures
+
+
+def build_store(csv_path: Path, db: Path) -> None:
+    """A store with the demo data and the synthetic census loaded through the normal path."""
+    from sendlib.auth import OFFICER, Actor, add_user
+    from sendlib.config import Config
+    from sendlib.demo import load_demo
+    from sendlib.ingest import load_census
+    from sendlib.store import Store
+    store = Store.open(db)
+    load_demo(store, Config())
+    load_census(store, csv_path, config=Config(), actor=Actor("benchmark", OFFICER))
+    add_user(store, "bench@example.invalid", OFFICER, "benchmark password", created_by="benchmark")
+    store.close()
+
+
+@contextmanager
+def store_env(db: Path):
+    old = os.environ.get("SENDLIB_DB")
+    os.environ["SENDLIB_DB"] = str(db)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SENDLIB_DB", None)
+        else:
+            os.environ["SENDLIB_DB"] = old
+
+
+def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Each page's script run in AppTest: cold (every cache cleared, store reopened) and warm (run again)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    from sendlib.auth import OFFICER, Actor
+    figures: dict[str, dict[str, float]] = {}
+    with store_env(db):
+        for page in pages:
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+            at.session_state["actor"] = Actor("bench@example.invalid", OFFICER)
+            at.run()  # the frame opens the store: set-up, not the page
+            at.switch_page(f"pages/{page}.py")
+            st.cache_data.clear()  # the page's own queries start cold
+            started = time.perf_counter()
+            at.run()
+            cold = time.perf_counter() - started
+            if at.exception:
+                raise RuntimeError(f"{page}: {at.exception[0].message}")
+            warm_samples = []
+            for _ in range(3):
+                started = time.perf_counter()
+                at.run()
+                warm_samples.append(time.perf_counter() - started)
+            figures[page] = {"cold": cold, "warm": statistics.median(warm_samples)}
+        st.cache_resource.clear()  # close the store before the next size
+    return figures
+
+
+def measure_browser(db: Path, runs: int) -> dict[str, float]:
+    """Seconds from opening a page to its first rendered figure (median of ``runs``), in Chromium, for the
+    overview (first metric), primary needs (first chart) and the bare one-chart page."""
+    from playwright.sync_api import sync_playwright
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server
+    timings: dict[str, list[float]] = {"overview": [], "primary_needs": [], "bare one-chart page": []}
+    config = db.with_suffix(".public.yaml")
+    config.write_text("access:\n  public: true\n")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with running_server(db, {"SENDLIB_CONFIG": str(config)}) as url:
+            for page_name, selector in (("overview", "[data-testid='stMetricValue']"),
+                                        ("primary_needs", "[data-testid='stPlotlyChart'] .main-svg")):
+                for run in range(runs + 1):  # the first visit warms the server's caches: not counted
+                    seconds = _time_to_first(browser, f"{url}/{page_name}", selector)
+                    if run:
+                        timings[page_name].append(seconds)
+        with running_server(db, script=str(Path(__file__).parent / "bare_chart_app.py")) as url:
+            for run in range(runs + 1):
+                seconds = _time_to_first(browser, url, "[data-testid='stPlotlyChart'] .main-svg")
+                if run:
+                    timings["bare one-chart page"].append(seconds)
+        browser.close()
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def _time_to_first(browser, url: str, selector: str) -> float:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(selector, state="visible", timeout=600_000)
+    seconds = time.perf_counter() - started
+    page.close()
+    return seconds
+
+
+def measure_pack(db: Path) -> float:
+    """Seconds to gather the charts and build the deck and the PDF for a commissioner."""
+    from sendlib import pack
+    from sendlib.config import Config
+    from sendlib.store import Store
+    store = Store.open(db)
+    try:
+        started = time.perf_counter()
+        slides = pack.collect_slides(store, Config(), "commissioner", date.today())
+        pack.build_pack(slides, area="Sunderland", role="commissioner", as_of=date.today(),
+                        data_date=pack.data_as_at(store))
+        return time.perf_counter() - started
+    finally:
+        store.close()
+
+
+def render(results: Results) -> str:
+    """The results as Markdown: machine, then one table per measure, with the ratios the targets use."""
+    lines = ["# Benchmark results", "", "Written by `make bench` (benchmarks/bench.py); the README's Performance "
+             "section states the targets.", "", "| machine | |", "| --- | --- |"]
+    lines += [f"| {key} | {value} |" for key, value in results.machine.items()]
+    lines += ["", "## Load (median of runs; each run a fresh process and store)", "",
+              "| rows | DuckDB bare read (s) | project load (s) | ratio | pandas way (s) | DuckDB peak RSS (MB) | "
+              "project peak RSS (MB) | ratio | pandas peak RSS (MB) |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for size, methods in sorted(results.loads.items()):
+        bare, ours, pandas_way = methods["duckdb"], methods["project"], methods["pandas"]
+        lines.append(f"| {size:,} | {bare['seconds']:.2f} | {ours['seconds']:.2f} | "
+                     f"{ours['seconds'] / bare['seconds']:.2f} | {pandas_way['seconds']:.2f} | "
+                     f"{bare['peak_rss_mb']:.0f} | {ours['peak_rss_mb']:.0f} | "
+                     f"{ours['peak_rss_mb'] / bare['peak_rss_mb']:.2f} | {pandas_way['peak_rss_mb']:.0f} |")
+    if results.pages:
+        sizes = sorted(results.pages)
+        lines += ["", "## Pages (AppTest script run, seconds: cold = caches cleared, warm = median of 3 reruns)", "",
+                  "| page | " + " | ".join(f"{s:,} cold | {s:,} warm" for s in sizes)
+                  + f" | warm {sizes[-1]:,} ÷ {sizes[0]:,} | cold ÷ warm at {sizes[-1]:,} |",
+                  "| --- | " + " | ".join("---: | ---:" for _ in sizes) + " | ---: | ---: |"]
+        for page in results.pages[sizes[0]]:
+            cells = " | ".join(f"{results.pages[s][page]['cold']:.2f} | {results.pages[s][page]['warm']:.2f}"
+                               for s in sizes)
+            first, last = results.pages[sizes[0]][page], results.pages[sizes[-1]][page]
+            lines.append(f"| {page} | {cells} | {last['warm'] / first['warm']:.2f} | {last['cold'] / last['warm']:.2f} |")
+    if results.browser:
+        lines += ["", "## Time to first rendered figure in Chromium (seconds, median)", "",
+                  "| rows | overview | primary needs | bare one-chart page | primary needs ÷ bare | overview ÷ bare |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for size, figures in sorted(results.browser.items()):
+            bare = figures["bare one-chart page"]
+            lines.append(f"| {size:,} | {figures['overview']:.2f} | {figures['primary_needs']:.2f} | {bare:.2f} | "
+                         f"{figures['primary_needs'] / bare:.2f} | {figures['overview'] / bare:.2f} |")
+    if results.pack:
+        lines += ["", "## Meeting pack (deck and PDF, commissioner)", "", "| rows | seconds |", "| ---: | ---: |"]
+        lines += [f"| {size:,} | {seconds:.2f} |" for size, seconds in sorted(results.pack.items())]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="rows per synthetic file, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="runs per load measure (the median is kept)")
+    parser.add_argument("--out", default=str(Path(__file__).parent / "RESULTS.md"), help="where to write the table")
+    parser.add_argument("--pages", default=",".join(PAGES), help="pages to time, comma-separated")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measures")
+    parser.add_argument("--data", default=str(Path(__file__).parent / "data"), help="folder for the synthetic files")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    pages = tuple(p for p in args.pages.split(",") if p)
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    results = Results(machine=machine_facts())
+    with tempfile.TemporaryDirectory(prefix="sendlib-bench-") as scratch:
+        work = Path(scratch)
+        for size in sizes:
+            csv_path = data / f"census-{size}.csv"
+            if not csv_path.exists():
+                write_census(csv_path, size)
+            print(f"[{size:,} rows] loads …", flush=True)
+            results.loads[size] = measure_loads(csv_path, args.runs, work)
+            db = work / f"pages-{size}.duckdb"
+            build_store(csv_path, db)
+            print(f"[{size:,} rows] pages …", flush=True)
+            results.pages[size] = measure_pages(db, pages)
+            if not args.no_browser:
+                print(f"[{size:,} rows] browser …", flush=True)
+                results.browser[size] = measure_browser(db, max(1, args.runs))
+            print(f"[{size:,} rows] meeting pack …", flush=True)
+            results.pack[size] = measure_pack(db)
+    text = render(results)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
