@@ -119,8 +119,10 @@ def store_env(db: Path):
 def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float]]:
     """Each page's script run in AppTest: cold (every cache cleared, store reopened) and warm (run again)."""
     import streamlit as st
+    from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
     from sendlib.auth import OFFICER, Actor
+    set_log_level("error")  # AppTest runs without a server: its "no runtime" warnings are expected noise
     figures: dict[str, dict[str, float]] = {}
     with store_env(db):
         for page in pages:

@@ -338,7 +338,7 @@ def _header_name(header: list[str], mapping: dict[str, int], role: str) -> str:
 
 
 def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Config, period: str | None) -> None:
-    """Temp table src: one row per file row with raw values under role names, plus line_no."""
+    """Temp view src: one row per file row with raw values under role names, plus line_no."""
     if fmt == FORMAT_EES:
         level = _column_sql(mapping, "geographic_level")
         area_code = f"""CASE {level}
@@ -369,10 +369,12 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
                 else _column_sql(mapping, "need"))
     provision_sql = (f"upper({_column_sql(mapping, 'provision')})" if fmt == FORMAT_PUPIL
                      else _column_sql(mapping, "provision"))
-    tx.execute("DROP TABLE IF EXISTS src")
+    tx.execute("DROP VIEW IF EXISTS src")
+    # A view, not a table: the normalising query reads the file's rows once, straight from raw_csv. Rows
+    # written in an open transaction number from a large offset, so line numbers count from the first rowid.
     tx.execute(
-        f"""CREATE TEMP TABLE src AS
-        SELECT CAST(rowid - min(rowid) OVER () + 2 AS BIGINT) AS line_no,
+        f"""CREATE TEMP VIEW src AS
+        SELECT CAST(rowid - (SELECT min(rowid) FROM raw_csv) + 2 AS BIGINT) AS line_no,
                {period_sql} AS period_raw,
                {_column_sql(mapping, 'time_identifier')} AS time_identifier,
                {level} AS level_raw,
@@ -415,15 +417,27 @@ _SYMBOL_LIST = ", ".join(_quote_literal(symbol) for symbol in PUBLISHED_SYMBOLS)
 
 def _normalise(tx: Transaction, config: Config) -> None:
     """Temp table staged: src with codes, canonical geography and parsed counts (problems flagged)."""
+    # A file has a handful of distinct labels and a million rows: key each label once, then join on the text.
+    for kind, column, aliases in (("provision", "provision_raw", "provision_alias"), ("need", "need_raw", "need_alias")):
+        key = LABEL_KEY_SQL.format(col="d.raw")
+        tx.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {kind}_lookup AS
+            SELECT d.raw, a.code, c.key AS part
+            FROM (SELECT DISTINCT {column} AS raw FROM src WHERE {column} IS NOT NULL) d
+            LEFT JOIN {aliases} a ON a.key = {key} LEFT JOIN component_label c ON c.key = {key}""")
+    tx.execute(
+        """CREATE OR REPLACE TEMP TABLE period_lookup AS
+        SELECT raw, regexp_replace(regexp_replace(raw, '^(\\d{4})[/-](\\d{2})$', '\\1\\2'),
+                                   '^(\\d{4})[/-]\\d{2}(\\d{2})$', '\\1\\2') AS period
+        FROM (SELECT DISTINCT period_raw AS raw FROM src WHERE period_raw IS NOT NULL)""")
     tx.execute("DROP TABLE IF EXISTS staged")
     tx.execute(
         f"""CREATE TEMP TABLE staged AS
         WITH parsed AS (
             SELECT s.*,
-                regexp_replace(regexp_replace(period_raw, '^(\\d{{4}})[/-](\\d{{2}})$', '\\1\\2'),
-                               '^(\\d{{4}})[/-]\\d{{2}}(\\d{{2}})$', '\\1\\2') AS period,
-                pa.code AS provision,
-                na.code AS primary_need,
+                pp.period,
+                pl.code AS provision,
+                nl.code AS primary_need,
                 CASE WHEN lower(count_raw) IN ({_SYMBOL_LIST}) THEN lower(count_raw) END AS symbol,
                 CASE WHEN regexp_full_match(count_raw, '\\d{{1,3}}(,\\d{{3}})+|\\d+(\\.0+)?')
                      THEN TRY_CAST(regexp_replace(regexp_replace(count_raw, ',', '', 'g'), '\\.0+$', '') AS BIGINT)
@@ -435,12 +449,11 @@ def _normalise(tx: Transaction, config: Config) -> None:
                 coalesce(s.area_name, ra.area_name,
                          CASE WHEN s.area_code = ? THEN ? END) AS area_name_final,
                 coalesce(s.old_la_code, ra.old_la_code, CASE WHEN s.area_code = ? THEN ? END) AS old_la_final,
-                coalesce(pc.key, '') || '|' || coalesce(nc.key, '') AS part_key
+                coalesce(pl.part, '') || '|' || coalesce(nl.part, '') AS part_key
             FROM src s
-            LEFT JOIN component_label pc ON pc.key = {LABEL_KEY_SQL.format(col='s.provision_raw')}
-            LEFT JOIN component_label nc ON nc.key = {LABEL_KEY_SQL.format(col='s.need_raw')}
-            LEFT JOIN provision_alias pa ON pa.key = {LABEL_KEY_SQL.format(col='s.provision_raw')}
-            LEFT JOIN need_alias na ON na.key = {LABEL_KEY_SQL.format(col='s.need_raw')}
+            LEFT JOIN period_lookup pp ON pp.raw = s.period_raw
+            LEFT JOIN provision_lookup pl ON pl.raw = s.provision_raw
+            LEFT JOIN need_lookup nl ON nl.raw = s.need_raw
             LEFT JOIN ref_area ra ON ra.area_code = s.area_code
         )
         SELECT line_no, period_raw, period, time_identifier, geographic_level, area_code,
@@ -499,10 +512,8 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
                 r[0], col("geographic_level") if fmt == FORMAT_EES else col("area_code")),
         ),
         (
-            "SELECT min(line_no), max(line_no), period, any_value(area_name), phase, provision, primary_need "
-            "FROM staged WHERE provision IS NOT NULL AND primary_need IS NOT NULL "
-            "GROUP BY period, area_key, phase, provision, primary_need, part_key "
-            "HAVING count(DISTINCT coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)) > 1 ORDER BY 1",
+            "SELECT first_line, last_line, period, area_name, phase, provision, primary_need FROM cells "
+            "WHERE conflicting ORDER BY 1",
             lambda r: Problem(
                 f"two rows give different counts for the same figure ({format_period(r[2] or '')}, {r[3]}, "
                 f"phase {r[4]}, {r[5]}, {r[6]}); the other is on line {r[1]}.", r[0]),
@@ -586,26 +597,40 @@ def _aggregate_pupils(tx: Transaction) -> None:
         GROUP BY period, geographic_level, area_code, area_name, old_la_code, area_key, phase, provision,
                  primary_need"""
     )
+    tx.execute("DROP VIEW IF EXISTS src")
     tx.execute("DROP TABLE IF EXISTS raw_csv")
-    tx.execute("DROP TABLE IF EXISTS src")
 
 
 # -- building the rows to store --------------------------------------------------------------------
+def _build_cells(tx: Transaction) -> None:
+    """Temp table cells: one row per figure the file gives (period, area, phase, provision, need, label part).
+
+    A cell repeated with the same labels — under another of the area's codes or names, say — counts once,
+    under the newest code it is given with; ``conflicting`` means two rows disagree (a problem the validation
+    reports). Grouping once here serves both the check and the rows to store.
+    """
+    tx.execute(
+        """CREATE OR REPLACE TEMP TABLE cells AS
+        SELECT min(line_no) AS first_line, max(line_no) AS last_line, period,
+               max(geographic_level) AS geographic_level, max(area_code) AS area_code,
+               any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name, area_key, phase,
+               provision, primary_need, any_value(pupils) AS pupils, any_value(symbol) AS symbol,
+               -- Two different values have different min and max: cheaper than counting distinct values.
+               min(coalesce(CAST(pupils AS VARCHAR), symbol, count_raw))
+                   <> max(coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)) AS conflicting
+        FROM staged WHERE provision IS NOT NULL AND primary_need IS NOT NULL
+        GROUP BY period, area_key, phase, provision, primary_need, part_key""")
+
+
 def _build_detail(tx: Transaction) -> None:
     """Temp table detail: the canonical rows to store (totals dropped; No SEN derived where needed)."""
     tx.execute("DROP TABLE IF EXISTS detail")
     tx.execute(
         f"""CREATE TEMP TABLE detail AS
         WITH per_label AS (
-            -- A cell repeated with the same labels (same count, checked by validation) — under another of the
-            -- area's codes or names, say — counts once, under the newest code it is given with.
-            SELECT period, max(geographic_level) AS geographic_level, max(area_code) AS area_code,
-                   any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name, area_key, phase,
-                   provision, primary_need, any_value(pupils) AS pupils, any_value(symbol) AS symbol
-            FROM staged
+            SELECT * FROM cells
             WHERE provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}')
               AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')
-            GROUP BY period, area_key, phase, provision, primary_need, part_key
         ),
         rows AS (
             -- Different labels for one code (School Action and School Action Plus are both SEN support;
@@ -780,11 +805,14 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     _stage_source(tx, chosen, mapping, config, period)
     _create_lookups(tx)
     _normalise(tx, config)
+    if chosen != FORMAT_PUPIL:
+        _build_cells(tx)
     problems, total = _validate(tx, source.header, mapping, chosen)
     if problems:
         raise IngestRejected(file_name, problems, total)
     if chosen == FORMAT_PUPIL:
         _aggregate_pupils(tx)
+        _build_cells(tx)
     progress(0.65, "Comparing with what is stored")
     _build_detail(tx)
     warnings = []
