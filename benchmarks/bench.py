@@ -144,7 +144,11 @@ def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float
                 at.run()
                 warm_samples.append(time.perf_counter() - started)
             figures[page] = {"cold": cold, "warm": statistics.median(warm_samples)}
-        st.cache_resource.clear()  # close the store before the next size
+        # Close the app's store before the browser measures start their own server on the same file (DuckDB
+        # allows one writing process): clearing the cache alone would leave the connection open.
+        import ui
+        ui.get_store().close()
+        st.cache_resource.clear()
     return figures
 
 
@@ -236,6 +240,9 @@ def render(results: Results) -> str:
     if results.pack:
         lines += ["", "## Meeting pack (deck and PDF, commissioner)", "", "| rows | seconds |", "| ---: | ---: |"]
         lines += [f"| {size:,} | {seconds:.2f} |" for size, seconds in sorted(results.pack.items())]
+    notes = Path(__file__).parent / "NOTES.md"
+    if notes.exists():  # what was profiled and changed, with before/after figures: kept by hand
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
 
 
