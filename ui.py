@@ -8,6 +8,7 @@ version, so a new load is seen at once and an unchanged store is never queried t
 from __future__ import annotations
 
 import importlib
+import logging
 import runpy
 import re
 import os
@@ -33,6 +34,7 @@ from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store, StoreError
 
 
+LOG = logging.getLogger("sendlib.app")
 _frame = threading.local()
 FRAME_SCRIPT = Path(__file__).resolve().parent / "dashboard.py"
 
@@ -96,6 +98,7 @@ def get_store() -> Store:
     try:
         return _open_store(str(config.db_path), config.store.demo_on_first_run)
     except StoreError as exc:
+        LOG.error("The data store could not be opened", exc_info=exc)  # the traceback, for the log only
         st.error(str(exc))
         st.stop()
         raise  # unreachable: st.stop() ends the script run

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from sendlib import auth, pack
+from sendlib.backup import backup, restore
 from sendlib.config import ROLES, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
 from sendlib.export import ExportError
@@ -52,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write a canonical table as CSV to stdout")
     export.add_argument("table", choices=["census"])
+
+    backup_command = commands.add_parser("backup", help="write a consistent copy of everything (Parquet) to a folder")
+    backup_command.add_argument("--out", required=True, type=Path, help="a new or empty folder")
+    restore_command = commands.add_parser("restore", help="rebuild the store from a backup folder")
+    restore_command.add_argument("folder", type=Path)
+    restore_command.add_argument("--force", action="store_true", help="replace a store that already holds data")
 
     pack_command = commands.add_parser("pack", help="write the meeting pack (PowerPoint or PDF)")
     pack_command.add_argument("--out", required=True, type=Path, help="FILE.pptx or FILE.pdf")
@@ -99,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         db_path = Path(args.db) if args.db else config.db_path
+        if args.command == "restore":  # the store must not be held open while it is replaced
+            print(restore(args.folder, db_path, force=args.force))
+            return 0
         store = Store.open(db_path)
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -153,6 +163,9 @@ def _run(args: argparse.Namespace, store: Store, config) -> int:
         return _run_user(args, store)
     if args.command == "pack":
         return _write_pack(args, store, config)
+    if args.command == "backup":
+        print(backup(store, args.out))
+        return 0
     raise AssertionError(f"unhandled command {args.command}")
 
 

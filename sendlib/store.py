@@ -313,6 +313,11 @@ def _translate(exc: Exception, path: str) -> StoreError:
             f"The data store {path} is in use by another program (most likely the running dashboard). "
             "Load the file through the dashboard's Upload page, or stop the dashboard and run the command again."
         )
+    if "not a valid duckdb database file" in text.lower():
+        return StoreError(
+            f"The data store {path} is damaged or is not a DuckDB file; restore it from a backup "
+            "(python -m sendlib restore DIR --force) or move it aside to start afresh."
+        )
     if "serialized in version" in text.lower() or "newer version" in text.lower():
         return StoreError(
             f"The data store {path} was written by a newer DuckDB version than this one; "
@@ -413,6 +418,36 @@ class Store:
     def schema_version(self) -> int:
         """The highest migration applied to this store (0 for none)."""
         return int(self.query_value("SELECT coalesce(max(version), 0) FROM schema_version") or 0)
+
+    def export_to(self, folder: Path) -> None:
+        """Write every table, view and sequence to ``folder`` (Parquet files plus DuckDB's schema.sql and
+        load.sql) as one consistent snapshot: no write of this process can happen while it runs."""
+        quoted = str(folder).replace("'", "''")
+        with _WRITE_LOCK:
+            try:
+                with self._con.cursor() as cur:
+                    cur.execute(f"EXPORT DATABASE '{quoted}' (FORMAT parquet)")
+            except duckdb.Error as exc:
+                raise _translate(exc, self.path) from exc
+
+    @classmethod
+    def import_from(cls, folder: Path, path: Path) -> Store:
+        """A new store at ``path`` (which must not exist) rebuilt from an ``export_to`` folder."""
+        quoted = str(folder).replace("'", "''")
+        try:
+            con = duckdb.connect(str(path))
+            con.execute(f"IMPORT DATABASE '{quoted}'")
+        except duckdb.Error as exc:
+            raise _translate(exc, str(path)) from exc
+        store = cls(con, str(path))
+        store.migrate()  # a backup from an older version is brought up to date
+        return store
+
+    def table_names(self) -> list[str]:
+        """Every base table of the store (not views), sorted."""
+        return [row[0] for row in self.query_rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_schema = 'main' ORDER BY 1")]
 
     def data_version(self) -> str:
         """A token that changes with every committed write: a cache key for query results."""

@@ -1,0 +1,107 @@
+"""Backups and restores round-trip everything; bad or damaged stores are reported in one plain sentence."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sendlib.auth import OFFICER, add_user
+from sendlib.backup import BackupError, backup, restore
+from sendlib.config import Config
+from sendlib.demo import load_demo
+from sendlib.ingest.engagement import load_engagement
+from sendlib.store import Store, StoreError
+from tests.conftest import PROJECT_ROOT, TEST_OFFICER
+
+
+def everything(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted, keyed by table."""
+    store = Store.open(path)
+    try:
+        return {name: store.query_rows(f'SELECT * FROM "{name}" ORDER BY ALL') for name in store.table_names()}
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def populated(tmp_path: Path) -> Path:
+    db = tmp_path / "live" / "send.duckdb"
+    store = Store.open(db)
+    load_demo(store, Config())
+    load_engagement(store, PROJECT_ROOT / "data" / "templates" / "engagement-example.csv", config=Config(),
+                    actor=TEST_OFFICER)
+    add_user(store, "jo@example.invalid", OFFICER, "a long test password", created_by="test")
+    store.close()
+    return db
+
+
+def test_a_backup_restores_every_table_exactly_and_sequences_carry_on(populated: Path, tmp_path: Path) -> None:
+    store = Store.open(populated)
+    message = backup(store, tmp_path / "backup")
+    store.close()
+    assert "kept upload" in message and (tmp_path / "backup" / "database" / "census.parquet").exists()
+    assert (tmp_path / "backup" / "uploads").exists()  # the raw census files kept at load time
+    target = tmp_path / "elsewhere" / "send.duckdb"
+    restore(tmp_path / "backup", target)
+    assert everything(target) == everything(populated)
+    assert (target.parent / "uploads").exists()
+    restored = Store.open(target)
+    try:  # a new id after a restore does not collide with a restored one
+        from sendlib.stakeholders import add_group
+        new_id = add_group(restored, TEST_OFFICER, name="A new group", description="", kind="other",
+                           engagement="engage")
+        assert new_id > max(r[0] for r in restored.query_rows("SELECT group_id FROM stakeholder_groups WHERE group_id <> ?",
+                                                              [new_id]))
+    finally:
+        restored.close()
+
+
+def test_restore_refuses_to_replace_data_without_force_and_keeps_the_old_file(populated: Path, tmp_path: Path) -> None:
+    store = Store.open(populated)
+    backup(store, tmp_path / "backup")
+    store.close()
+    other = tmp_path / "other" / "send.duckdb"
+    occupied = Store.open(other)
+    add_user(occupied, "someone@example.invalid", OFFICER, "a long test password", created_by="test")
+    occupied.close()
+    before = everything(other)
+    with pytest.raises(BackupError, match="already holds data; restoring would replace it. Run again with --force"):
+        restore(tmp_path / "backup", other)
+    assert everything(other) == before
+    message = restore(tmp_path / "backup", other, force=True)
+    assert "is kept as send.duckdb.before-restore-" in message
+    assert everything(other) == everything(populated)
+    kept = next(other.parent.glob("send.duckdb.before-restore-*"))
+    assert everything(kept) == before
+    with pytest.raises(BackupError, match="not a backup made by"):
+        restore(tmp_path, tmp_path / "x.duckdb")
+    with pytest.raises(BackupError, match="is not empty"):
+        backup(Store.open(tmp_path / "y.duckdb"), tmp_path / "backup")
+
+
+def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, timeout=120, env=os.environ)
+
+
+def test_backup_and_restore_from_the_command_line(populated: Path, tmp_path: Path) -> None:
+    made = run_cli("backup", "--out", str(tmp_path / "b"), db=populated)
+    assert made.returncode == 0 and "Backed up" in made.stdout
+    refused = run_cli("restore", str(tmp_path / "b"), db=populated)
+    assert refused.returncode == 1 and "--force" in refused.stderr and "Traceback" not in refused.stderr
+    forced = run_cli("restore", str(tmp_path / "b"), "--force", db=populated)
+    assert forced.returncode == 0 and "Restored" in forced.stdout
+
+
+def test_a_damaged_store_is_reported_in_one_sentence(tmp_path: Path) -> None:
+    damaged = tmp_path / "send.duckdb"
+    damaged.write_bytes(os.urandom(8192))
+    with pytest.raises(StoreError, match="is damaged or is not a DuckDB file; restore it from a backup"):
+        Store.open(damaged)
+    shown = run_cli("history", db=damaged)
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert shown.stderr.count("\n") == 1 and "restore it from a backup" in shown.stderr
