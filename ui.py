@@ -13,8 +13,9 @@ import runpy
 import re
 import os
 import threading
+import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
 from sendlib import pack
+from sendlib.backup import backup
 from sendlib.charts import with_note
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store, StoreError
@@ -86,7 +88,25 @@ def _open_store(path: str, load_demo_data: bool) -> Store:
     store = Store.open(path)
     if load_demo_data and store_is_empty(store):
         load_demo(store, get_config())
+    config = get_config()
+    if config.store.backup_folder:
+        _start_backups(store, Path(config.store.backup_folder), config.store.backup_every_hours)
     return store
+
+
+def _start_backups(store: Store, folder: Path, every_hours: int) -> None:
+    """Back the store up into ``folder`` every ``every_hours`` from this process, which holds the store (a
+    separate backup process could not open it while the dashboard runs). A failure is logged, never fatal."""
+
+    def loop() -> None:
+        while True:
+            try:
+                LOG.info(backup(store, folder / f"send-{datetime.now():%Y-%m-%d-%H%M}"))
+            except Exception:  # noqa: BLE001 — a failed backup must not stop the dashboard; it goes to the log
+                LOG.exception("The scheduled backup failed")
+            time.sleep(every_hours * 3600)
+
+    threading.Thread(target=loop, name="sendlib-backups", daemon=True).start()
 
 
 def get_store() -> Store:

@@ -50,6 +50,9 @@ class StoreConfig:
 
     path: str = _key("data/send.duckdb", "DuckDB file, relative to the project folder (SENDLIB_DB overrides).")
     demo_on_first_run: bool = _key(True, "Load the shipped demo data when the store is empty on first run.")
+    backup_folder: str = _key("", "Folder where the running dashboard writes a backup every backup_every_hours "
+                                  "(empty: no automatic backups).")
+    backup_every_hours: int = _key(24, "Hours between the dashboard's automatic backups.", low=1, high=24 * 31)
 
 
 @dataclass(frozen=True)

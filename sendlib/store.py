@@ -311,7 +311,8 @@ def _translate(exc: Exception, path: str) -> StoreError:
     if "lock" in text.lower() and ("conflicting" in text.lower() or "could not set lock" in text.lower()):
         return StoreLockedError(
             f"The data store {path} is in use by another program (most likely the running dashboard). "
-            "Load the file through the dashboard's Upload page, or stop the dashboard and run the command again."
+            "Load files through the dashboard's Upload page (backups: set store.backup_folder so the dashboard "
+            "makes them), or stop the dashboard and run the command again."
         )
     if "not a valid duckdb database file" in text.lower():
         return StoreError(

@@ -105,3 +105,26 @@ def test_a_damaged_store_is_reported_in_one_sentence(tmp_path: Path) -> None:
     shown = run_cli("history", db=damaged)
     assert shown.returncode == 1 and "Traceback" not in shown.stderr
     assert shown.stderr.count("\n") == 1 and "restore it from a backup" in shown.stderr
+
+
+def test_the_running_dashboard_backs_itself_up_when_configured(populated: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    from streamlit.testing.v1 import AppTest
+    config = tmp_path / "backups.yaml"
+    config.write_text(f"store:\n  backup_folder: {tmp_path / 'nightly'}\n  backup_every_hours: 24\n")
+    monkeypatch.setenv("SENDLIB_CONFIG", str(config))
+    monkeypatch.setenv("SENDLIB_DB", str(populated))
+    AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60).run()
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "nightly").glob("send-*/manifest.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    made = next((tmp_path / "nightly").glob("send-*"))
+    restore(made, tmp_path / "check" / "send.duckdb")
+    assert everything(tmp_path / "check" / "send.duckdb")["census"] == everything_while_open(populated)
+
+
+def everything_while_open(path: Path) -> list[tuple]:
+    """The census rows of a store the app in this process still holds (read through its own connection)."""
+    import ui
+    return ui.get_store().query_rows('SELECT * FROM "census" ORDER BY ALL')
