@@ -274,9 +274,11 @@ def _parse_param(raw: str, kind: str, options: list[Any] | None) -> Any:
     """A value from the address, or None when it is not valid here."""
     if kind == "date":
         try:
-            return date.fromisoformat(raw)
+            chosen = date.fromisoformat(raw)
         except ValueError:
             return None
+        # Every date filter runs from 2000 to today: anything else from a link is ignored, not an error.
+        return chosen if date(2000, 1, 1) <= chosen <= date.today() else None
     if kind == "list":
         chosen = [part for part in raw.split(",") if part]
         by_text = {str(option): option for option in options or []}
@@ -429,4 +431,5 @@ def make_meeting_pack(role: str, progress: Callable[[float, str], None]) -> tupl
     store, config = get_store(), get_config()
     slides = pack.collect_slides(store, config, role, date.today())
     return pack.build_pack(slides, area=config.area.name, role=role, as_of=date.today(),
-                           data_date=pack.data_as_at(store), progress=progress)
+                           data_date=pack.data_as_at(store), threshold=config.suppression.threshold,
+                           progress=progress)

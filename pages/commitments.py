@@ -149,15 +149,18 @@ with override, st.form("override_rag", clear_on_submit=True):
         ui.run_edit(lambda: commitments.override_rag(
             ui.get_store(), actor, reference=override_reference, rag=None if rag.startswith("Clear") else rag,
             reason=reason), "RAG set.")
-with plan, st.form("change_plan", clear_on_submit=True):
+with plan:
+    # Chosen outside the form so that the fields below fill in with the chosen commitment's plan at once.
     plan_reference = st.selectbox("Commitment", references, key="plan_reference")
     current = tracker.set_index("reference").loc[plan_reference] if references else None
-    plan_owner = st.text_input("Owner", value=current["owner"] if current is not None else "", key="plan_owner")
+with plan, st.form("change_plan", clear_on_submit=True):
+    plan_owner = st.text_input("Owner", value=current["owner"] if current is not None else "",
+                               key=f"plan_owner_{plan_reference}")
     cols = st.columns(2)
     plan_start = cols[0].date_input("Start", value=current["start_date"] if current is not None else date.today(),
-                                    format="DD/MM/YYYY", key="plan_start")
+                                    format="DD/MM/YYYY", key=f"plan_start_{plan_reference}")
     plan_due = cols[1].date_input("Due", value=current["due_date"] if current is not None else date.today(),
-                                  format="DD/MM/YYYY", key="plan_due")
+                                  format="DD/MM/YYYY", key=f"plan_due_{plan_reference}")
     plan_reason = st.text_area("Reason for the change", key="plan_reason")
     if st.form_submit_button("Change the plan", type="primary"):
         ui.run_edit(lambda: commitments.change_plan(

@@ -23,12 +23,16 @@ st.markdown(f"Parents told us that *\"all voices need to be captured, not just t
             "with SEND.")
 
 years = ui.query(reach.query_engagement_years)
+# Suppressed views offer one table only (the latest year, everyone heard from): figures hidden in one choice
+# could otherwise be worked out by taking another choice away from it (all years minus one, both minus one).
+periods = [*years, reach.ALL_YEARS] if threshold is None else years[:1]
+audiences = list(reach.AUDIENCE_CHOICES) if threshold is None else list(reach.AUDIENCE_CHOICES)[:1]
 left, right = st.columns(2)
-ui.url_param("gaps_period", options=[*years, reach.ALL_YEARS])
-ui.url_param("gaps_audience", options=list(reach.AUDIENCE_CHOICES))
-period = left.selectbox("Period", [*years, reach.ALL_YEARS], key="gaps_period",
+ui.url_param("gaps_period", options=periods)
+ui.url_param("gaps_audience", options=audiences)
+period = left.selectbox("Period", periods or [reach.ALL_YEARS], key="gaps_period",
                         format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
-audience = right.selectbox("Heard from", list(reach.AUDIENCE_CHOICES), key="gaps_audience", format_func=str.capitalize)
+audience = right.selectbox("Heard from", audiences, key="gaps_audience", format_func=str.capitalize)
 kinds = reach.AUDIENCE_CHOICES[audience]
 start, end = reach.period_dates(period)
 

@@ -20,7 +20,7 @@ st.markdown(f"What children, young people and families in **{ui.escape_markdown(
 items = ui.query(you_said.query_items, date.today())
 st.markdown(ui.escape_markdown(you_said.summarise_items(items)))
 for theme, part in you_said.published_by_theme(items):
-    st.subheader(theme)
+    st.subheader(ui.escape_markdown(theme))
     for row in part.to_dict("records"):
         said, did, footer = you_said.describe_item(row)
         with st.container(border=True):

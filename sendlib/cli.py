@@ -178,7 +178,7 @@ def _write_pack(args: argparse.Namespace, store: Store, config) -> int:
     today = date.today()
     slides = pack.collect_slides(store, config, args.role, today)
     deck, pdf = pack.build_pack(slides, area=config.area.name, role=args.role, as_of=today,
-                                data_date=pack.data_as_at(store))
+                                data_date=pack.data_as_at(store), threshold=config.suppression.threshold)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(deck if suffix == ".pptx" else pdf)
     print(f"Wrote {args.out}: {len(slides) + 1} slides for the {args.role} role.")

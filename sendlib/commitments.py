@@ -99,9 +99,11 @@ def _insert_commitment(tx: Transaction, values: dict, actor: Actor) -> int:
     tx.execute("INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                [commitment_id, values["reference"], values["title"], values["full_text"], values["strategy"],
                 values["section"], values["theme"], values["level"], now, actor.name])
+    # The first plan stands from the start date, or from today for a commitment that starts later, so the
+    # tracker shows it (as not due to start) from the day it is added; a later change supersedes it.
     tx.execute("INSERT INTO commitment_plans VALUES (nextval('commitment_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
-               [commitment_id, values["owner"], values["start_date"], values["due_date"], values["start_date"],
-                "first plan", now, actor.name])
+               [commitment_id, values["owner"], values["start_date"], values["due_date"],
+                min(values["start_date"], date.today()), "first plan", now, actor.name])
     return commitment_id
 
 
@@ -244,10 +246,12 @@ def work_out_rag(*, status: str, percent: float, start: date, due: date, as_of: 
     elapsed = time_elapsed_pct(start, due, as_of)
     if elapsed == 0:
         return GREEN
-    ratio = percent / elapsed
-    if ratio >= green_ratio:
+    # percent / elapsed compared with a ratio, multiplied out and with a hair of tolerance, so a figure exactly
+    # on a line (24% done with 26.67% of the time used, at 0.9) is not lost to floating point.
+    tolerance = 1e-9
+    if percent >= green_ratio * elapsed - tolerance:
         return GREEN
-    if ratio <= red_ratio:
+    if percent <= red_ratio * elapsed + tolerance:
         return RED
     return AMBER
 

@@ -110,7 +110,9 @@ def reach_section(store: Store, config: Config, threshold: int, as_of: date) -> 
     participation = reach.query_participation(store, start, end)
     decimals = config.display.percent_decimals
     everyone = reach.reach_by_level(participation, cohort.frame, config.reach, PARTICIPANT_KINDS, together=True)
-    for row in everyone[everyone["level"].isin(reach.LEVELS)].itertuples():
+    # Reach rates times the cohort give the number heard from: shown only where small numbers may be shown.
+    levels = everyone[everyone["level"].isin(reach.LEVELS)] if threshold == 0 else everyone.iloc[0:0]
+    for row in levels.itertuples():
         value = "—" if pd.isna(row.rate_pct) else f"{row.rate_pct:.{decimals}f}%"
         met = "" if row.met is None else (" (met)" if row.met else " (not met)")
         section.tiles.append(Tile(f"{reach.LEVEL_LABELS[row.level]} reach, {format_period(year)}", value,

@@ -29,6 +29,7 @@ from sendlib.config import Config
 from sendlib.engagement import PARTICIPANT_KINDS
 from sendlib.export import figure_to_image
 from sendlib.store import Store
+from sendlib.suppression import suppression_note
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1600, 900
 SLIDE_SIZE = (Inches(13.333), Inches(7.5))   # 16:9
@@ -122,7 +123,7 @@ def data_as_at(store: Store) -> str:
     return f"{latest:%d %B %Y}" if latest else "no data loaded"
 
 
-def build_pack(slides: list[Slide], *, area: str, role: str, as_of: date, data_date: str,
+def build_pack(slides: list[Slide], *, area: str, role: str, as_of: date, data_date: str, threshold: int = 5,
                progress: Progress | None = None) -> tuple[bytes, bytes]:
     """The deck (PPTX) and the PDF of the same slides; each chart is drawn once, as a PNG."""
     report = progress or (lambda _fraction, _text: None)
@@ -133,7 +134,7 @@ def build_pack(slides: list[Slide], *, area: str, role: str, as_of: date, data_d
     title = f"{area} SEND Commissioning: meeting pack"
     subtitle = (f"{as_of:%d %B %Y} · data as at {data_date} · "
                 + ("figures as they are" if role in PERMISSIONS["see unsuppressed"]
-                   else "small numbers hidden (c = fewer than 6, or hidden so it cannot be worked out)"))
+                   else "small numbers hidden: " + suppression_note(threshold)))
     report(len(slides) / (len(slides) + 2), "Writing the slides")
     deck = _pptx(slides, images, title, subtitle)
     report((len(slides) + 1) / (len(slides) + 2), "Writing the PDF")

@@ -89,11 +89,11 @@ def respond(store: Store, actor: Actor, *, item_id: int, what_we_did: str, state
 
 
 def query_items(store: Store, as_of: date) -> pd.DataFrame:
-    """Every item with its latest response: item_id, said_on, said_by, what_was_said, theme, activity_title,
+    """Every item with its latest response published by ``as_of`` (a draft never hides one): item_id, said_on, said_by, what_was_said, theme, activity_title,
     what_we_did, state, published_on (None: not published by ``as_of``), commitments (reference: title,
     status, one per line). Newest publication first, unpublished last."""
     return store.query_df(
-        """WITH latest AS (SELECT * FROM we_did QUALIFY row_number() OVER
+        """WITH latest AS (SELECT * FROM we_did WHERE published_on <= ? QUALIFY row_number() OVER
                               (PARTITION BY item_id ORDER BY recorded_at DESC, response_id DESC) = 1),
                 status AS (SELECT commitment_id, status FROM commitment_updates QUALIFY row_number() OVER
                               (PARTITION BY commitment_id ORDER BY updated_on DESC, update_id DESC) = 1),
@@ -102,8 +102,7 @@ def query_items(store: Store, as_of: date) -> pd.DataFrame:
                            FROM you_said_links l JOIN commitments c USING (commitment_id)
                            LEFT JOIN status s USING (commitment_id) GROUP BY l.item_id)
            SELECT y.item_id, y.said_on, y.said_by, y.what_was_said, y.theme, a.title AS activity_title,
-                  r.what_we_did, r.state,
-                  CASE WHEN r.published_on <= ? THEN r.published_on END AS published_on,
+                  r.what_we_did, r.state, r.published_on,
                   coalesce(k.commitments, '') AS commitments
            FROM you_said y LEFT JOIN latest r USING (item_id) LEFT JOIN engagement_activities a USING (activity_id)
            LEFT JOIN linked k USING (item_id)

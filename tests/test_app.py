@@ -332,3 +332,25 @@ def test_the_overview_offers_the_meeting_pack_and_builds_it(demo_db: Path) -> No
     at.button(key="make_pack").click().run()
     assert not at.exception and not at.error
     assert {b.label for b in at.get("download_button")} >= {"Download the deck (PowerPoint)", "Download the PDF"}
+
+
+def test_the_forum_gets_one_reach_gaps_table_so_hidden_figures_cannot_be_subtracted_out(demo_db: Path) -> None:
+    forum = run_app("pages/reach_gaps.py", ROLE_ACTORS[FORUM])
+    assert forum.selectbox(key="gaps_period").options == ["Academic year 2025/26"]
+    assert forum.selectbox(key="gaps_audience").options == ["Children, young people and parent carers"]
+    commissioner = run_app("pages/reach_gaps.py", ROLE_ACTORS[COMMISSIONER])
+    assert len(commissioner.selectbox(key="gaps_audience").options) == 3
+    overview = run_app(None, ROLE_ACTORS[FORUM])
+    assert not any("reach," in m.label for m in overview.metric)  # no reach rates (rate × cohort = people)
+
+
+def test_changing_a_plan_saves_the_commitment_chosen(demo_db: Path) -> None:
+    at = run_app("pages/commitments.py", ROLE_ACTORS[OFFICER])
+    at.selectbox(key="plan_reference").set_value("B-W09").run()
+    assert at.text_input(key="plan_owner_B-W09").value == "Workforce Development Lead"
+    at.text_input(key="plan_owner_B-W09").input("Head of Workforce")
+    at.text_area(key="plan_reason").input("New structure")
+    next(b for b in at.button if b.label == "Change the plan").click().run()
+    assert "Plan changed" in at.success[0].value
+    tracker = next(d.value for d in at.dataframe if "Ref" in d.value.columns).set_index("Ref")
+    assert tracker.loc["B-W09", "Owner"] == "Head of Workforce" and tracker.loc["B-C01", "Owner"] == "SEND Participation Officer"

@@ -195,3 +195,24 @@ def test_the_demo_has_every_commitment_of_both_strategies(demo_store: Store) -> 
     assert {f"S-A{n:02d}" for n in range(1, 7)} <= held       # Sunderland's action plan
     text = demo_store.query_value("SELECT full_text FROM commitments WHERE reference = 'B-W06'")
     assert text == "Implement a 'you said, we did' system for publication within the Local Offer."
+
+
+def test_a_commitment_starting_later_shows_as_not_due_and_the_green_line_is_exact(store: Store) -> None:
+    today = date.today()
+    commitments.add_commitment(store, TEST_OFFICER, reference="L", title="Later", full_text="", strategy="S",
+                               section="", theme="", level="meso", owner="O", start_date=today + timedelta(days=30),
+                               due_date=today + timedelta(days=300))
+    tracker = commitments.query_tracker(store, today, 0.9, 0.7).set_index("reference")
+    assert tracker.loc["L", "rag"] == NOT_DUE
+    # 24% done with 26.67% of the time used is exactly 0.9 of it: green, not amber.
+    assert rag(percent=24, start=date(2026, 1, 1), due=date(2026, 4, 1), as_of=date(2026, 1, 25)) == GREEN
+
+
+def test_a_draft_answer_never_hides_the_published_one(store: Store) -> None:
+    item = you_said.add_item(store, TEST_OFFICER, said_on=date(2026, 1, 5), said_by="parent carers",
+                             what_was_said="Tell us what happened", theme="Being heard")
+    you_said.respond(store, TEST_OFFICER, item_id=item, what_we_did="Published answer", state="closed",
+                     published_on=date(2026, 6, 1))
+    you_said.respond(store, TEST_OFFICER, item_id=item, what_we_did="Draft follow-up", state="open", published_on=None)
+    items = you_said.query_items(store, date(2026, 11, 23))
+    assert items.loc[0, "what_we_did"] == "Published answer" and items.loc[0, "published_on"] is not None

@@ -111,9 +111,9 @@ def test_the_demo_file_previews_all_its_activities(store: Store, config: Config)
 
 BAD_LINES = {
     "bad date and count": ("X-1,2026-02-30,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,ten,,,,,",
-                           ["Line 2: '2026-02-30' is not a date", "Line 2, column 'count': The count must be a whole number"]),
+                           ["Line 2: The date cannot be read as a date", "Line 2, column 'count': The count must be a whole number, not this value."]),
     "unknown need": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,primary need,Autism-ish,3,,,,,",
-                     ["Line 2, column 'category': 'Autism-ish' is not a primary need"]),
+                     ["Line 2, column 'category': this value is not a primary need"]),
     "breakdown over total": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,2,,,,,\n"
                              "X-1,,,,,,,,,,,,,,,,,,,parent carers,provision,EHC plan,3,,,,,",
                              ["Line 2: The provision breakdown of parent carers adds up to 3, more than the 2"]),
@@ -137,6 +137,7 @@ def test_a_malformed_file_lists_its_problems_and_writes_nothing(case: str, store
     for text in expected:
         assert text in described
     assert "P1" not in described and "p1" not in described  # a participant reference is never repeated
+    assert "Autism-ish" not in described and "ten" not in described.replace("written", "")  # nor any cell's text
     assert store.query_value("SELECT count(*) FROM engagement_activities") == 0
     assert store.query_rows("SELECT kind, outcome FROM loads") == [("engagement", "rejected")]
 
@@ -150,3 +151,15 @@ def test_a_census_file_or_a_reused_reference_is_refused_plainly(store: Store, co
     again = write_csv("again.csv", EXAMPLE.read_text() + "\n")  # other bytes, same references
     with pytest.raises(IngestRejected, match="'SB-2026-01' is already in the store"):
         load_engagement(store, again, config=config, actor=TEST_OFFICER)
+
+
+def test_a_reference_typed_into_the_wrong_column_is_never_repeated_or_logged(store: Store, config: Config,
+                                                                             write_csv: Callable[..., Path]) -> None:
+    line = ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,8,,,,,,,,,,yes,"
+            "Jamie-Smith-2011,,,,,,,,")
+    path = write_csv("shifted.csv", f"{HEADER}\n{line}\n")
+    with pytest.raises(IngestRejected) as rejected:
+        load_engagement(store, path, config=config, actor=TEST_OFFICER)
+    assert "Line 2, column 'participant': this value is not who took part" in rejected.value.describe()
+    logged = " ".join(str(v) for row in store.query_rows("SELECT * FROM loads") for v in row)
+    assert "Jamie" not in rejected.value.describe() and "Jamie" not in logged

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -115,7 +116,7 @@ def _read_date(text: str) -> date:
             return datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-    raise EngagementError(f"'{value[:20]}' is not a date; write it as 2025-10-14 or 14/10/2025.")
+    raise EngagementError("The date cannot be read as a date; write it as 2025-10-14 or 14/10/2025.")
 
 
 def _lines(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -178,7 +179,7 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
         try:
             return read()
         except EngagementError as exc:
-            problems.append(Problem(str(exc), line=line, column=column))
+            problems.append(Problem(_without_values(str(exc)), line=line, column=column))
             return None
 
     for line, row in lines:
@@ -258,6 +259,12 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
     return activities
 
 
+def _without_values(message: str) -> str:
+    """A problem without the cell's text: a participant reference typed into the wrong column must never be
+    repeated in a message or the load log, so quoted values become 'this value' (the line and column say where)."""
+    return re.sub(r"'[^']*'", "this value", message)
+
+
 def _find_loaded(store: Store, sha256: str) -> int | None:
     return store.query_value("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
                              [KIND, sha256])
@@ -288,6 +295,12 @@ def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Ac
         return EngagementReport(checked.already_loaded_as, name, 0, already_loaded=True)
     years = sorted({academic_year_of(a.activity_date) for a in checked.activities})
     with store.transaction() as tx:
+        # Checked again inside the write: another officer may have loaded the same file or references meanwhile.
+        clash = [a.reference for a in checked.activities if reference_in_use(tx, a.reference)]
+        if clash or tx.fetch_value("SELECT count(*) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
+                                   [KIND, checked.sha256]):
+            raise IngestRejected(name, [Problem("This file, or an activity reference in it, was loaded by someone "
+                                                "else a moment ago; nothing was written. Check the load history.")])
         load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')"))
         for activity in checked.activities:
             insert_activity(tx, activity, actor=actor, load_id=load_id)
