@@ -218,21 +218,21 @@ def test_officer_records_an_update_and_sees_the_rag_change(browser: Browser, tmp
 def test_presentation_mode_from_a_meeting_link(browser: Browser, tmp_path: Path) -> None:
     with public_server(tmp_path) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(f"{url}/reach_gaps?present=1&gaps_audience=parent+carers")
+        page.goto(f"{url}/stakeholders?present=1&grid_as_of=2025-01-01")
         wait_for_app(page)
-        page.get_by_text("Children on SEN support are").first.wait_for(timeout=60_000)
+        summary = page.get_by_text("groups with a target are in their target quadrant").first
+        summary.wait_for(timeout=60_000)
+        assert summary.inner_text().startswith("On 01 January 2025,")  # the date came from the link
         assert not page.locator("[data-testid='stSidebar']").is_visible()       # no menu
-        assert not page.get_by_text("Heard from", exact=True).is_visible()       # no filter controls
+        assert not page.get_by_text("Show the grid as it stood on").is_visible()  # no controls
         assert page.get_by_role("button", name="Leave presentation mode").is_visible()
-        # The filter came from the address: parent carers only (35.7%; everyone together would be 29.3%).
-        assert "but 35.7% of those we heard from" in page.get_by_text("Children on SEN support are").first.inner_text()
         font = page.evaluate("getComputedStyle(document.documentElement).fontSize")
         assert font == "20px"
         chart = page.locator("[data-testid='stPlotlyChart']").first
         assert chart.bounding_box()["width"] <= 1280
         title_size = chart.locator(".gtitle").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert title_size >= 26  # the chart's own text is enlarged too (20 × 1.35)
-        screenshot(page, "presentation-mode-reach-gaps")
+        screenshot(page, "presentation-mode-stakeholders")
         page.get_by_role("button", name="Leave presentation mode").click()
         wait_for_app(page)
         page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=30_000)
