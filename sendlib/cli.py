@@ -31,6 +31,10 @@ CENSUS_EXPORT_COLUMNS = [
 ]
 
 
+# Commands that only read or change what is there: on a missing store they say so rather than create one.
+READS_ONLY = ("history", "undo", "export", "backup", "pack")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sendlib", description="SEND Commissioning Dashboard data tools.")
     parser.add_argument("--db", help="DuckDB store file (default: SENDLIB_DB, else store.path in config.yaml)")
@@ -109,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "restore":  # the store must not be held open while it is replaced
             print(restore(args.folder, db_path, force=args.force))
             return 0
+        if args.command in READS_ONLY and str(db_path) != ":memory:" and not db_path.exists():
+            print(f"error: there is no data store at {db_path} yet; start the dashboard (make run) or run "
+                  "'python -m sendlib init' to create it, or give the right one with --db.", file=sys.stderr)
+            return 1
         store = Store.open(db_path)
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -128,3 +128,10 @@ def everything_while_open(path: Path) -> list[tuple]:
     """The census rows of a store the app in this process still holds (read through its own connection)."""
     import ui
     return ui.get_store().query_rows('SELECT * FROM "census" ORDER BY ALL')
+
+
+def test_a_missing_store_is_named_not_silently_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "send.duckdb"
+    shown = run_cli("history", db=missing)
+    assert shown.returncode == 1 and "there is no data store at" in shown.stderr and "make run" in shown.stderr
+    assert not missing.exists() and "Traceback" not in shown.stderr
