@@ -135,3 +135,23 @@ def test_a_missing_store_is_named_not_silently_created(tmp_path: Path) -> None:
     shown = run_cli("history", db=missing)
     assert shown.returncode == 1 and "there is no data store at" in shown.stderr and "make run" in shown.stderr
     assert not missing.exists() and "Traceback" not in shown.stderr
+
+
+def test_the_app_names_a_damaged_store_in_one_sentence_without_a_traceback(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+    damaged = tmp_path / "damaged.duckdb"
+    damaged.write_bytes(os.urandom(8192))
+    monkeypatch.setenv("SENDLIB_DB", str(damaged))
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "is damaged or is not a DuckDB file; restore it from a backup" in at.error[0].value
+
+
+def test_a_store_from_a_newer_duckdb_says_what_to_do() -> None:
+    from sendlib.store import _translate
+    message = str(_translate(RuntimeError("IO Error: Trying to read a database file with version number 99, but "
+                                          "we can only read version 65. The database file was created with a newer "
+                                          "version of DuckDB."), "data/send.duckdb"))
+    assert message.startswith("The data store data/send.duckdb was written by a newer DuckDB version")
+    assert "install the pinned requirements (make run) or restore a backup" in message

@@ -237,3 +237,38 @@ def test_presentation_mode_from_a_meeting_link(browser: Browser, tmp_path: Path)
         wait_for_app(page)
         page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=30_000)
         page.close()
+
+
+def test_script_typed_into_a_form_shows_as_text_and_never_runs(browser: Browser, tmp_path: Path) -> None:
+    from datetime import date
+    from sendlib import stakeholders, you_said
+    from tests.conftest import TEST_OFFICER
+    db = tmp_path / "hostile.duckdb"
+    store = Store.open(db)
+    load_demo(store, Config())
+    hostile = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
+    group = stakeholders.add_group(store, TEST_OFFICER, name=f"{hostile} group", description=hostile, kind="other",
+                                   engagement="engage", short_name="Hostile")
+    stakeholders.record_assessment(store, TEST_OFFICER, group_id=group, assessed_on=date(2026, 1, 5), influence=3,
+                                   importance=3, assessed_by="test", note=hostile)
+    item = you_said.add_item(store, TEST_OFFICER, said_on=date(2026, 1, 5), said_by="parent carers",
+                             what_was_said=hostile, theme=f"{hostile} theme")
+    you_said.respond(store, TEST_OFFICER, item_id=item, what_we_did=hostile, state="closed", published_on=date(2026, 2, 1))
+    store.close()
+    config = tmp_path / "public.yaml"
+    config.write_text("access:\n  public: true\n")
+    with running_server(db, {"SENDLIB_CONFIG": str(config)}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 2000})
+        page.goto(f"{url}/stakeholders")
+        wait_for_app(page)
+        page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=60_000)  # the grid, with the group in it
+        assert page.evaluate("window.__pwned === undefined")                              # never run
+        page.goto(f"{url}/you_said")
+        wait_for_app(page)
+        said = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="You said:")
+        said.first.wait_for(timeout=60_000)
+        assert "<script>window.__pwned = 1</script>" in " ".join(said.all_inner_texts())    # shown as text
+        assert page.evaluate("window.__pwned === undefined")                              # never run
+        assert not page.locator("[data-testid='stException']").count()
+        screenshot(page, "hostile-text-shown-as-text")
+        page.close()
