@@ -39,11 +39,7 @@ def _clean(value: str | None, field: str, *, required: bool, limit: int = entrie
 
 
 def _choose(value: str, allowed: tuple[str, ...], what: str) -> str:
-    text = (value or "").strip().casefold()
-    for option in allowed:
-        if text == option.casefold():
-            return option
-    raise CommitmentError(f"'{(value or '').strip()[:40]}' is not a {what}; use one of: {', '.join(allowed)}.")
+    return entries.choose(value, allowed, what, error=CommitmentError)
 
 
 def check_dates(start: date, due: date) -> tuple[date, date]:

@@ -151,14 +151,7 @@ _FALSE = {"no", "n", "false", "0", "not met", ""}
 
 
 def _choose(value: str, allowed: Iterable[str], what: str) -> str:
-    """``value`` matched case-insensitively to one of ``allowed``; EngagementError listing them otherwise."""
-    options = tuple(allowed)
-    text = (value or "").strip()
-    for option in options:
-        if text.casefold() == option.casefold():
-            return option
-    shown = f"'{text[:40]}'" if text else "a blank"
-    raise EngagementError(f"{shown} is not a {what}; use one of: {', '.join(options)}.")
+    return entries.choose(value, allowed, what, error=EngagementError)
 
 
 def read_level(value: str) -> str:

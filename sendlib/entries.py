@@ -7,6 +7,7 @@ app shell can show any refusal plainly with one ``except``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 MAX_TEXT = 2000
 
@@ -27,3 +28,15 @@ def clean_text(value: str | None, field: str, *, required: bool, limit: int = MA
     if len(text) > limit:
         raise error(f"{field} is {len(text):,} characters; keep it to {limit:,}.")
     return text
+
+
+def choose(value: str | None, allowed: Iterable[str], what: str, *, error: type[EntryError] = EntryError) -> str:
+    """``value`` matched case-insensitively to one of ``allowed`` (in its canonical spelling); otherwise
+    ``error`` saying what was given and listing the choices."""
+    options = tuple(allowed)
+    text = (value or "").strip()
+    for option in options:
+        if text.casefold() == option.casefold():
+            return option
+    shown = f"'{text[:40]}'" if text else "a blank"
+    raise error(f"{shown} is not a {what}; use one of: {', '.join(options)}.")
