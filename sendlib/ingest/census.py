@@ -279,27 +279,36 @@ def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[int] | None = None) -> int:
-    """Read the file with DuckDB into temp table raw_csv (c0…cN, all text); returns rows read.
+def _read_csv_sql(source: SourceFile, keep: list[int] | None, rejects_table: str) -> str:
+    """DuckDB's reader over the file, every column text (c0…cN), bad lines collected in ``rejects_table``.
 
-    ``keep`` limits the columns stored to those indexes (a pupil-level extract keeps only its SEN columns).
-    Lines DuckDB cannot read (ragged, broken quoting) are collected in reject_errors and reported.
+    ``keep`` limits the columns read to those indexes (a pupil-level extract keeps only its SEN columns).
     """
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.header))) + "}"
     selected = "*" if keep is None else ", ".join(f"c{i}" for i in sorted(set(keep)))
+    return (f"""(SELECT {selected} FROM read_csv({_quote_literal(str(source.csv_path))}, header = true,
+                auto_detect = false, columns = {columns}, delim = ',', quote = '"', escape = '"',
+                store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_table}_scans',
+                max_line_size = 1048576))""")
+
+
+def _unreadable(file_name: str) -> IngestRejected:
+    # DuckDB's reader stops outright on a few layouts it cannot recover from, chiefly mixed line endings.
+    return IngestRejected(file_name, [Problem(
+        "the file cannot be read as CSV: its lines end in different ways (some with Windows CRLF, some with "
+        "LF or CR alone), or its layout is broken. Open it in Excel and save it again as 'CSV UTF-8'.")])
+
+
+def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[int] | None = None) -> int:
+    """Read the file with DuckDB into temp table raw_csv (c0…cN, all text); returns rows read.
+
+    Lines DuckDB cannot read (ragged, broken quoting) are collected in csv_rejects and reported.
+    """
     tx.execute("DROP TABLE IF EXISTS raw_csv")
     try:
-        tx.execute(
-            f"""CREATE TEMP TABLE raw_csv AS SELECT {selected} FROM read_csv(?, header = true, auto_detect = false,
-                columns = {columns}, delim = ',', quote = '"', escape = '"', store_rejects = true,
-                rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans', max_line_size = 1048576)""",
-            [str(source.csv_path)],
-        )
+        tx.execute(f"CREATE TEMP TABLE raw_csv AS {_read_csv_sql(source, keep, 'csv_rejects')}")
     except StoreError as exc:
-        # DuckDB's reader stops outright on a few layouts it cannot recover from, chiefly mixed line endings.
-        raise IngestRejected(file_name, [Problem(
-            "the file cannot be read as CSV: its lines end in different ways (some with Windows CRLF, some with "
-            "LF or CR alone), or its layout is broken. Open it in Excel and save it again as 'CSV UTF-8'.")]) from exc
+        raise _unreadable(file_name) from exc
     # DuckDB reports a short row once per missing value: one problem per line is what a person needs.
     per_line = ("SELECT line, any_value(column_name), any_value(error_type), any_value(error_message) "
                 "FROM csv_rejects GROUP BY line")
@@ -337,8 +346,13 @@ def _header_name(header: list[str], mapping: dict[str, int], role: str) -> str:
     return header[mapping[role]] if role in mapping else role
 
 
-def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Config, period: str | None) -> None:
-    """Temp view src: one row per file row with raw values under role names, plus line_no."""
+def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Config, period: str | None,
+                  rows_from: str = "raw_csv") -> None:
+    """Temp view src: one row per file row with raw values under role names, plus line_no.
+
+    ``rows_from`` is the temp table raw_csv (line numbers from its row ids) or a query reading the file
+    itself (the fast path: no line numbers, which only a rejected file needs).
+    """
     if fmt == FORMAT_EES:
         level = _column_sql(mapping, "geographic_level")
         area_code = f"""CASE {level}
@@ -370,11 +384,13 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
     provision_sql = (f"upper({_column_sql(mapping, 'provision')})" if fmt == FORMAT_PUPIL
                      else _column_sql(mapping, "provision"))
     tx.execute("DROP VIEW IF EXISTS src")
-    # A view, not a table: the normalising query reads the file's rows once, straight from raw_csv. Rows
-    # written in an open transaction number from a large offset, so line numbers count from the first rowid.
+    # A view, not a table: the normalising query reads the file's rows once. Rows written in an open
+    # transaction number from a large offset, so line numbers count from the first rowid.
+    line_no = ("CAST(rowid - (SELECT min(rowid) FROM raw_csv) + 2 AS BIGINT)" if rows_from == "raw_csv"
+               else "CAST(NULL AS BIGINT)")
     tx.execute(
         f"""CREATE TEMP VIEW src AS
-        SELECT CAST(rowid - (SELECT min(rowid) FROM raw_csv) + 2 AS BIGINT) AS line_no,
+        SELECT {line_no} AS line_no,
                {period_sql} AS period_raw,
                {_column_sql(mapping, 'time_identifier')} AS time_identifier,
                {level} AS level_raw,
@@ -385,7 +401,7 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
                {provision_sql} AS provision_raw,
                CASE WHEN {provision_sql} = 'N' THEN 'UNK' ELSE {need_sql} END AS need_raw,
                {count_sql} AS count_raw
-        FROM raw_csv"""
+        FROM {rows_from}"""
     )
 
 
@@ -415,24 +431,34 @@ def _create_lookups(tx: Transaction) -> None:
 _SYMBOL_LIST = ", ".join(_quote_literal(symbol) for symbol in PUBLISHED_SYMBOLS)
 
 
-def _normalise(tx: Transaction, config: Config) -> None:
-    """Temp table staged: src with codes, canonical geography and parsed counts (problems flagged)."""
+def _normalise(tx: Transaction, config: Config, *, materialise: bool = True) -> None:
+    """Temp table (or, on the fast path, view) staged: src with codes, canonical geography and parsed counts.
+
+    A view is read once, by the grouping into cells, so the file's rows are never held twice.
+    """
     # A file has a handful of distinct labels and a million rows: key each label once, then join on the text.
+    tx.execute("""CREATE OR REPLACE TEMP TABLE distinct_labels AS
+        SELECT DISTINCT provision_raw, need_raw, period_raw, time_identifier FROM src""")
     for kind, column, aliases in (("provision", "provision_raw", "provision_alias"), ("need", "need_raw", "need_alias")):
         key = LABEL_KEY_SQL.format(col="d.raw")
         tx.execute(
             f"""CREATE OR REPLACE TEMP TABLE {kind}_lookup AS
             SELECT d.raw, a.code, c.key AS part
-            FROM (SELECT DISTINCT {column} AS raw FROM src WHERE {column} IS NOT NULL) d
+            FROM (SELECT DISTINCT {column} AS raw FROM distinct_labels WHERE {column} IS NOT NULL) d
             LEFT JOIN {aliases} a ON a.key = {key} LEFT JOIN component_label c ON c.key = {key}""")
     tx.execute(
         """CREATE OR REPLACE TEMP TABLE period_lookup AS
         SELECT raw, regexp_replace(regexp_replace(raw, '^(\\d{4})[/-](\\d{2})$', '\\1\\2'),
                                    '^(\\d{4})[/-]\\d{2}(\\d{2})$', '\\1\\2') AS period
-        FROM (SELECT DISTINCT period_raw AS raw FROM src WHERE period_raw IS NOT NULL)""")
+        FROM (SELECT DISTINCT period_raw AS raw FROM distinct_labels WHERE period_raw IS NOT NULL)""")
     tx.execute("DROP TABLE IF EXISTS staged")
+    tx.execute("DROP VIEW IF EXISTS staged")
+    kind = "TABLE" if materialise else "VIEW"
+    # A view cannot hold parameters: the configured area is written into it as literals.
+    area = [_quote_literal(value) if value is not None else "NULL"
+            for value in (config.area.code, config.area.name, config.area.code, config.area.old_la_code)]
     tx.execute(
-        f"""CREATE TEMP TABLE staged AS
+        f"""CREATE TEMP {kind} staged AS
         WITH parsed AS (
             SELECT s.*,
                 pp.period,
@@ -447,8 +473,9 @@ def _normalise(tx: Transaction, config: Config) -> None:
                               WHEN s.area_code LIKE 'E12%' THEN '{REGIONAL}' ELSE '{LOCAL_AUTHORITY}' END)
                     AS geographic_level,
                 coalesce(s.area_name, ra.area_name,
-                         CASE WHEN s.area_code = ? THEN ? END) AS area_name_final,
-                coalesce(s.old_la_code, ra.old_la_code, CASE WHEN s.area_code = ? THEN ? END) AS old_la_final,
+                         CASE WHEN s.area_code = {area[0]} THEN {area[1]} END) AS area_name_final,
+                coalesce(s.old_la_code, ra.old_la_code,
+                         CASE WHEN s.area_code = {area[2]} THEN {area[3]} END) AS old_la_final,
                 coalesce(pl.part, '') || '|' || coalesce(nl.part, '') AS part_key
             FROM src s
             LEFT JOIN period_lookup pp ON pp.raw = s.period_raw
@@ -462,12 +489,24 @@ def _normalise(tx: Transaction, config: Config) -> None:
                     ELSE area_code END AS area_key,
                CASE WHEN lower(phase_raw) IN ('total', 'all schools', 'all') THEN '{TOTAL_PHASE}' ELSE phase_raw END AS phase,
                provision_raw, provision, need_raw, primary_need, count_raw, pupils, symbol, part_key
-        FROM parsed""",
-        [config.area.code, config.area.name, config.area.code, config.area.old_la_code],
+        FROM parsed"""
     )
 
 
 # -- validation ------------------------------------------------------------------------------------
+# Each row-level check as one condition over staged, shared by the full validation (which lists the rows)
+# and the fast path's single count (which only needs to know whether any row fails).
+_BAD_PERIOD = ("period IS NULL OR NOT regexp_full_match(period, '\\d{6}') "
+               "OR TRY_CAST(substr(period, 1, 4) AS INTEGER) NOT BETWEEN 1990 AND 2100 "
+               "OR (TRY_CAST(substr(period, 1, 4) AS INTEGER) + 1) % 100 <> TRY_CAST(substr(period, 5, 2) AS INTEGER)")
+_BAD_COUNT = f"symbol IS NULL AND (pupils IS NULL OR pupils > {MAX_PUPILS_IN_A_CELL})"
+_BAD_AREA = (f"area_code IS NULL OR geographic_level NOT IN "
+             f"('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}')")
+_UNNAMED_AREA = "area_code IS NOT NULL AND area_name IS NULL"
+_ROW_PROBLEM = " OR ".join(f"({condition})" for condition in (
+    _BAD_PERIOD, "provision IS NULL", "primary_need IS NULL", _BAD_COUNT, _BAD_AREA, _UNNAMED_AREA))
+
+
 def _problems_from(tx: Transaction, sql: str, params: list | None, describe: Callable[[tuple], Problem]) -> tuple[list[Problem], int]:
     rows = tx.fetchall(f"SELECT * FROM ({sql}) LIMIT {MAX_PROBLEMS_LISTED + 1}", params)
     if not rows:
@@ -481,10 +520,7 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
     col = lambda role: _header_name(header, mapping, role)  # noqa: E731 - a short local alias reads best
     checks: list[tuple[str, Callable[[tuple], Problem]]] = [
         (
-            "SELECT line_no, period_raw FROM staged WHERE period IS NULL OR NOT regexp_full_match(period, '\\d{6}') "
-            "OR TRY_CAST(substr(period, 1, 4) AS INTEGER) NOT BETWEEN 1990 AND 2100 "
-            "OR (TRY_CAST(substr(period, 1, 4) AS INTEGER) + 1) % 100 <> TRY_CAST(substr(period, 5, 2) AS INTEGER) "
-            "ORDER BY line_no",
+            f"SELECT line_no, period_raw FROM staged WHERE {_BAD_PERIOD} ORDER BY line_no",
             lambda r: Problem(
                 f"'{r[1] or ''}' is not a census period; expected an academic year such as 201920 or 2019/20.",
                 r[0], col("period")),
@@ -500,13 +536,11 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
             lambda r: _unknown_label(r, "primary need", col("need")),
         ),
         (
-            f"SELECT line_no, count_raw, pupils FROM staged WHERE symbol IS NULL AND "
-            f"(pupils IS NULL OR pupils > {MAX_PUPILS_IN_A_CELL}) ORDER BY line_no",
+            f"SELECT line_no, count_raw, pupils FROM staged WHERE {_BAD_COUNT} ORDER BY line_no",
             lambda r: Problem(_count_problem(r[1], r[2]), r[0], col("count")),
         ),
         (
-            "SELECT line_no, area_code FROM staged WHERE area_code IS NULL OR geographic_level NOT IN "
-            f"('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}') ORDER BY line_no",
+            f"SELECT line_no, area_code FROM staged WHERE {_BAD_AREA} ORDER BY line_no",
             lambda r: Problem(
                 "the area is missing or its geographic level is not National, Regional, Local authority or School.",
                 r[0], col("geographic_level") if fmt == FORMAT_EES else col("area_code")),
@@ -537,8 +571,7 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
         )
         del checks[-1]  # many pupils share a cell: identical rows are expected, not duplicates
     checks.append((
-        "SELECT min(line_no), area_code FROM staged WHERE area_code IS NOT NULL AND area_name IS NULL "
-        "GROUP BY area_code ORDER BY 1",
+        f"SELECT min(line_no), area_code FROM staged WHERE {_UNNAMED_AREA} GROUP BY area_code ORDER BY 1",
         lambda r: Problem(f"'{r[1]}' is not an area code in DfE's lists, and the file gives no area name for it; "
                           "add an area_name column (or correct the code).", r[0],
                           col("area_code") if "area_code" in mapping else None),
@@ -602,31 +635,82 @@ def _aggregate_pupils(tx: Transaction) -> None:
 
 
 # -- building the rows to store --------------------------------------------------------------------
-def _build_cells(tx: Transaction) -> None:
+def _build_cells(tx: Transaction, *, with_checks: bool = False) -> None:
     """Temp table cells: one row per figure the file gives (period, area, phase, provision, need, label part).
 
     A cell repeated with the same labels — under another of the area's codes or names, say — counts once,
     under the newest code it is given with; ``conflicting`` means two rows disagree (a problem the validation
     reports). Grouping once here serves both the check and the rows to store.
+
+    ``with_checks`` (the fast path) groups every row, recognised or not, and adds per cell the rows read
+    and the rows failing a check, so that one query answers "is anything wrong?".
     """
+    if with_checks:
+        lines = "CAST(NULL AS BIGINT) AS first_line, CAST(NULL AS BIGINT) AS last_line"
+        checks = f"count(*) AS rows_read, count(*) FILTER (WHERE {_ROW_PROBLEM}) AS problem_rows,"
+        # Every row here has a count or a symbol (a row with neither is a problem row): compare those.
+        conflicting = ("min(pupils) <> max(pupils) OR min(symbol) <> max(symbol) "
+                       "OR (count(pupils) > 0 AND count(symbol) > 0)")
+    else:
+        lines = "min(line_no) AS first_line, max(line_no) AS last_line"
+        checks = ""
+        # Two different values have different min and max: cheaper than counting distinct values.
+        conflicting = ("min(coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)) "
+                       "<> max(coalesce(CAST(pupils AS VARCHAR), symbol, count_raw))")
     tx.execute(
-        """CREATE OR REPLACE TEMP TABLE cells AS
-        SELECT min(line_no) AS first_line, max(line_no) AS last_line, period,
+        f"""CREATE OR REPLACE TEMP TABLE cells AS
+        SELECT {lines}, period,
                max(geographic_level) AS geographic_level, max(area_code) AS area_code,
                any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name, area_key, phase,
-               provision, primary_need, any_value(pupils) AS pupils, any_value(symbol) AS symbol,
-               -- Two different values have different min and max: cheaper than counting distinct values.
-               min(coalesce(CAST(pupils AS VARCHAR), symbol, count_raw))
-                   <> max(coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)) AS conflicting
-        FROM staged WHERE provision IS NOT NULL AND primary_need IS NOT NULL
+               provision, primary_need, any_value(pupils) AS pupils, any_value(symbol) AS symbol, {checks}
+               {conflicting} AS conflicting
+        FROM staged {"" if with_checks else "WHERE provision IS NOT NULL AND primary_need IS NOT NULL"}
         GROUP BY period, area_key, phase, provision, primary_need, part_key""")
 
 
-def _build_detail(tx: Transaction) -> None:
-    """Temp table detail: the canonical rows to store (totals dropped; No SEN derived where needed)."""
+def _stage_fast(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
+                config: Config, period: str | None) -> int | None:
+    """Stage a file with no problems in one pass over it; rows read, or None when anything is wrong.
+
+    The file is read straight into the grouping (no copy of its rows is held), and every check is one
+    count. Only a file that fails needs line numbers, so the caller then stages it again the full way,
+    which finds and describes each problem exactly as it always has.
+    """
+    try:
+        _stage_source(tx, fmt, mapping, config, period, rows_from=_read_csv_sql(source, None, "fast_rejects"))
+        _normalise(tx, config, materialise=False)
+        _build_cells(tx, with_checks=True)
+    except StoreError as exc:
+        raise _unreadable(file_name) from exc
+    rejects, problems, conflicts, rows = tx.fetchall(
+        """SELECT (SELECT count(*) FROM fast_rejects), sum(problem_rows), count(*) FILTER (WHERE conflicting),
+                  sum(rows_read) FROM cells""")[0]
+    identifiers = tx.fetch_value("SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels")
+    mixed = "time_identifier" in mapping and identifiers > 1
+    # The views read the file itself: nothing after this point may read it again by accident.
+    tx.execute("DROP VIEW staged")
+    tx.execute("DROP VIEW src")
+    return None if rejects or problems or conflicts or mixed else int(rows or 0)
+
+
+_CENSUS_COLUMNS = ("period, geographic_level, area_code, old_la_code, area_name, area_key, phase, provision, "
+                   "primary_need, pupils, symbol")
+
+
+def _build_detail(tx: Transaction, load_id: int | None) -> None:
+    """detail: the canonical rows to store (totals dropped; No SEN derived where needed).
+
+    With a ``load_id`` (a load) the rows are written straight into census under it and detail is a view of
+    them, so they are held once. They are not in force until the load's log entry says 'loaded' (see the
+    view census_current), so the warnings still compare against what was stored before. Without a load id
+    (a preview) detail is a temp table.
+    """
     tx.execute("DROP TABLE IF EXISTS detail")
+    tx.execute("DROP VIEW IF EXISTS detail")
+    target = ("CREATE TEMP TABLE detail AS" if load_id is None
+              else f"INSERT INTO census SELECT {int(load_id)}, {_CENSUS_COLUMNS} FROM (")
     tx.execute(
-        f"""CREATE TEMP TABLE detail AS
+        f"""{target}
         WITH per_label AS (
             SELECT * FROM cells
             WHERE provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}')
@@ -658,7 +742,7 @@ def _build_detail(tx: Transaction) -> None:
             SELECT period, area_key, phase, any_value(geographic_level) AS geographic_level,
                    max(area_code) AS area_code, any_value(old_la_code) AS old_la_code,
                    arg_max(area_name, area_code) AS area_name, any_value(pupils) AS pupils
-            FROM staged WHERE provision = '{ALL_PUPILS}' AND primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
+            FROM cells WHERE provision = '{ALL_PUPILS}' AND primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
             GROUP BY period, area_key, phase
         ),
         derived_no_sen AS (
@@ -672,8 +756,10 @@ def _build_detail(tx: Transaction) -> None:
             GROUP BY t.period, t.area_code, t.area_key, t.phase
             HAVING count(k.symbol) = 0 AND any_value(t.pupils) >= sum(k.pupils)
         )
-        SELECT * FROM kept UNION ALL SELECT * FROM derived_no_sen"""
+        SELECT * FROM kept UNION ALL SELECT * FROM derived_no_sen{"" if load_id is None else ")"}"""
     )
+    if load_id is not None:
+        tx.execute(f"CREATE TEMP VIEW detail AS SELECT {_CENSUS_COLUMNS} FROM census WHERE load_id = {int(load_id)}")
 
 
 def _total_warnings(tx: Transaction) -> list[str]:
@@ -690,7 +776,7 @@ def _total_warnings(tx: Transaction) -> list[str]:
         ),
         file_totals AS (
             SELECT period, area_key, any_value(area_name) AS area_name, phase, provision, any_value(pupils) AS pupils
-            FROM staged WHERE primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
+            FROM cells WHERE primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
               AND provision NOT IN ('{UNKNOWN_PROVISION}')
             GROUP BY period, area_key, phase, provision
         )
@@ -698,7 +784,7 @@ def _total_warnings(tx: Transaction) -> list[str]:
         FROM file_totals t JOIN detail_sums d USING (period, area_key, phase, provision)
         WHERE d.symbols = 0 AND d.pupils <> t.pupils
           AND NOT (t.provision = '{ALL_PUPILS}' AND EXISTS (
-              SELECT 1 FROM staged u WHERE u.provision = '{UNKNOWN_PROVISION}' AND u.period = t.period
+              SELECT 1 FROM cells u WHERE u.provision = '{UNKNOWN_PROVISION}' AND u.period = t.period
               AND u.area_key = t.area_key))
         ORDER BY t.period, t.area_name, t.phase, t.provision"""
     )
@@ -716,7 +802,7 @@ def _total_warnings(tx: Transaction) -> list[str]:
 def _removal_warnings(tx: Transaction) -> list[str]:
     """A load replaces everything stored for each (period, area) it holds: say which stored figures would go."""
     rows = tx.fetchall(
-        """SELECT c.period, any_value(c.area_name), count(*), list(DISTINCT c.provision || ' ' || c.primary_need)[:6]
+        """SELECT c.period, any_value(c.area_name), count(*), list(DISTINCT c.provision || ' ' || c.primary_need ORDER BY c.provision || ' ' || c.primary_need)[:6]
            FROM census_current c
            WHERE (c.period, c.area_key) IN (SELECT DISTINCT period, area_key FROM detail)
              AND NOT EXISTS (SELECT 1 FROM detail d WHERE d.period = c.period AND d.area_key = c.area_key
@@ -756,7 +842,7 @@ def _change_warnings(tx: Transaction, threshold_pct: float) -> list[str]:
         )
         SELECT period, area_name, provision, prev_period, prev_pupils, new_pupils FROM previous
         WHERE rn = 1 AND prev_pupils > 0 AND abs(new_pupils - prev_pupils) * 100.0 / prev_pupils > ?
-        ORDER BY area_name, provision LIMIT 21""",
+        ORDER BY area_name, provision, period LIMIT 21""",
         [threshold_pct],
     )
     warnings = [
@@ -786,11 +872,15 @@ class _Staged:
     warnings: list[str]
     periods: list[str]
     areas: list[str]
+    load_id: int | None
 
 
 def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period: str | None,
-           config: Config, progress: ProgressCallback) -> _Staged:
-    """Everything up to the write: staged, validated, normalised into temp table ``detail``."""
+           config: Config, progress: ProgressCallback, *, writing: bool) -> _Staged:
+    """Everything up to the log entry: staged, validated, normalised into ``detail``, warnings worked out.
+
+    ``writing`` (a load, not a preview) writes the rows into census under a new load id (``load_id``).
+    """
     chosen = detect_format(source.header, file_name) if fmt == "auto" else fmt
     if chosen not in FORMATS:
         raise IngestRejected(file_name, [Problem(f"'{fmt}' is not a census format; use one of auto, {', '.join(FORMATS)}.")])
@@ -800,21 +890,27 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
             f"the file has its own period column '{source.header[mapping['period']]}'; leave out --period.")])
     progress(0.15, "Reading the file")
     keep = list(mapping.values()) if chosen == FORMAT_PUPIL else None
-    rows_read = _stage_raw(tx, source, file_name, keep)
-    progress(0.45, "Checking every row")
-    _stage_source(tx, chosen, mapping, config, period)
     _create_lookups(tx)
-    _normalise(tx, config)
-    if chosen != FORMAT_PUPIL:
-        _build_cells(tx)
-    problems, total = _validate(tx, source.header, mapping, chosen)
-    if problems:
-        raise IngestRejected(file_name, problems, total)
-    if chosen == FORMAT_PUPIL:
-        _aggregate_pupils(tx)
-        _build_cells(tx)
+    # Aggregate files take the one-pass path; a pupil-level extract (whose rows are pupils to be counted
+    # and never kept) and any file with a problem go the full way, which names every problem by line.
+    rows_read = _stage_fast(tx, source, file_name, chosen, mapping, config, period) if keep is None else None
+    if rows_read is None:
+        rows_read = _stage_raw(tx, source, file_name, keep)
+        progress(0.45, "Checking every row")
+        _stage_source(tx, chosen, mapping, config, period)
+        _normalise(tx, config)
+        if chosen != FORMAT_PUPIL:
+            _build_cells(tx)
+        problems, total = _validate(tx, source.header, mapping, chosen)
+        if problems:
+            raise IngestRejected(file_name, problems, total)
+        if chosen == FORMAT_PUPIL:
+            _aggregate_pupils(tx)
+            _build_cells(tx)
     progress(0.65, "Comparing with what is stored")
-    _build_detail(tx)
+    # A load id is taken only once the file has passed: a sequence is not rolled back with a rejected load.
+    load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')")) if writing else None
+    _build_detail(tx, load_id)
     warnings = []
     if ignored:
         shown = ", ".join(ignored[:10]) + (f" and {len(ignored) - 10} more" if len(ignored) > 10 else "")
@@ -828,7 +924,7 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     if not periods:
         raise IngestRejected(file_name, [Problem(
             "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.")])
-    return _Staged(chosen, rows_read, warnings, periods, areas)
+    return _Staged(chosen, rows_read, warnings, periods, areas, load_id)
 
 
 def _no_progress(_fraction: float, _text: str) -> None:
@@ -970,14 +1066,9 @@ def load_census(
             return _report_for(store, existing, already_loaded=True)
         try:
             with store.transaction() as tx:
-                staged = _stage(tx, source, name, fmt, period, config, report_progress)
+                staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=True)
                 report_progress(0.8, "Writing")
-                load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')"))
-                tx.execute(
-                    "INSERT INTO census SELECT ?, period, geographic_level, area_code, old_la_code, area_name, "
-                    "area_key, phase, provision, primary_need, pupils, symbol FROM detail",
-                    [load_id],
-                )
+                load_id = int(staged.load_id)
                 rows_stored = int(tx.fetch_value("SELECT count(*) FROM detail"))
                 tx.execute(
                     """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
@@ -1035,7 +1126,7 @@ def preview_census(
     result: dict[str, object] = {}
     try:
         with store.transaction() as tx:
-            staged = _stage(tx, source, name, fmt, period, config, report_progress)
+            staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=False)
             result["totals"] = _file_totals(tx)
             result["changes"] = tx.fetch_df(
                 f"""WITH after AS (
@@ -1047,13 +1138,14 @@ def preview_census(
                     SELECT period, area_key, provision, primary_need, sum(pupils) AS pupils FROM census_current
                     WHERE phase = '{TOTAL_PHASE}' AND (period, area_key) IN (SELECT DISTINCT period, area_key FROM after)
                     GROUP BY ALL
-                )
-                SELECT period, coalesce(a.area_name, (SELECT any_value(area_name) FROM after x
-                                                       WHERE x.area_key = area_key)) AS area_name,
-                       provision, primary_need, b.pupils AS before, a.pupils AS after,
+                ),
+                -- A figure only stored before is named as the file names its area.
+                names AS (SELECT area_key, any_value(area_name) AS area_name FROM after GROUP BY area_key)
+                SELECT period, n.area_name, provision, primary_need, b.pupils AS before, a.pupils AS after,
                        coalesce(a.pupils, 0) - coalesce(b.pupils, 0) AS difference
                 FROM after a FULL OUTER JOIN before b USING (period, area_key, provision, primary_need)
-                ORDER BY period, area_name, provision, primary_need"""
+                JOIN names n USING (area_key)
+                ORDER BY period, n.area_name, area_key, provision, primary_need"""
             )
             raise _RollBack
     except _RollBack:
