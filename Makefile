@@ -1,5 +1,6 @@
 # Two commands (README): `make run` starts the dashboard on the embedded store; `make test` runs every test.
-# Both set everything up themselves: virtual environment, pinned packages, demo data, Chromium for tests.
+# Both set everything up themselves: virtual environment, pinned packages, demo data, Chromium and axe-core
+# (npm, for the accessibility tests) for tests.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +13,7 @@ run: $(VENV)/.installed
 	$(BIN)/python -m sendlib init --demo
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
-test: $(VENV)/.installed-dev chromium
+test: $(VENV)/.installed-dev chromium node_modules/.installed
 	$(BIN)/python -m pytest
 
 # The benchmark (README, Performance): 10k, 100k and 1M rows; writes benchmarks/RESULTS.md.
@@ -35,5 +36,10 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# axe-core, pinned in package-lock.json: the accessibility tests inject it into each page in Chromium.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts node_modules

@@ -36,6 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/reach_gaps.py", "Reach gaps", ":material/hearing:", "reach_gaps", (OFFICER, COMMISSIONER, FORUM)),
     PageSpec("pages/commitments.py", "Commitments", ":material/checklist:", "commitments", (OFFICER, COMMISSIONER)),
     PageSpec("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", (OFFICER, COMMISSIONER, FORUM)),
+    PageSpec("pages/easy_read.py", "Easy read", ":material/menu_book:", "easy_read", (OFFICER, COMMISSIONER, FORUM)),
     PageSpec("pages/upload.py", "Upload data", ":material/upload_file:", "upload", (OFFICER,)),
 )
 

@@ -7,6 +7,7 @@ version, so a new load is seen at once and an unchanged store is never queried t
 
 from __future__ import annotations
 
+import html
 import importlib
 import logging
 import runpy
@@ -29,7 +30,7 @@ from sendlib.entries import EntryError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
-from sendlib import pack
+from sendlib import easy_read, pack
 from sendlib.backup import backup
 from sendlib.charts import with_note
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
@@ -152,7 +153,8 @@ def show_chart(
     the chart as PNG and SVG (title, source line and any suppression ``note`` inside the image) and the table
     as CSV and Excel (made when clicked; formulas neutralised)."""
     shown = scaled_for_projector(figure) if presenting() else figure
-    st.plotly_chart(shown, key=key, config={"displaylogo": False, "responsive": True})
+    # The summary is also the chart's accessible name (role="img" with aria-label), so a screen reader announces it.
+    st.plotly_chart(shown, key=key, config={"displaylogo": False, "responsive": True}, alt=summary)
     st.markdown(escape_markdown(summary))  # summaries quote names from uploaded files: text, never markup
     if table is not None:
         # Counts with thousands separators, as in the charts, unless the page formats a column itself.
@@ -413,15 +415,40 @@ def run_edit(edit: Callable[[], Any], success: str) -> None:
     st.rerun()
 
 
+_EASY_READ_CSS = """
+<style>
+.easy-read { font-size: 1.45rem; line-height: 1.6; }
+.easy-read ul { list-style: none; padding-left: 0; margin: 0 0 0.5rem 0; }
+.easy-read li { display: flex; gap: 1rem; align-items: flex-start; margin: 0 0 0.9rem 0; }
+.easy-read .picture { font-size: 2.2rem; line-height: 1; flex: 0 0 2.6rem; text-align: center; }
+</style>
+"""
+
+
+def show_easy_read(parts: list[easy_read.Part]) -> None:
+    """Easy read parts: a heading each, then one point per line in large text with its picture beside it.
+
+    The pictures are decorative (hidden from screen readers); the words are escaped text.
+    """
+    st.html(_EASY_READ_CSS)
+    for part in parts:
+        st.header(part.title, anchor=False)
+        items = "".join(f'<li><span class="picture" aria-hidden="true">{point.icon}</span>'
+                        f"<span>{html.escape(point.text)}</span></li>" for point in part.points)
+        st.html(f'<div class="easy-read"><ul>{items}</ul></div>')
+        if part.more:
+            page_link(part.more, label="See the full figures")
+
+
 def source_caption(source: str) -> None:
     """The line saying where the figures came from (it names uploaded files: shown as text)."""
     st.caption(escape_markdown(source))
 
 
-def page_link(page: str) -> None:
+def page_link(page: str, label: str = "Open the page for the detail") -> None:
     """A link to a page when the current role may open it (pages it may not open are not linked)."""
     try:
-        st.page_link(page, label="Open the page for the detail", icon=":material/arrow_forward:")
+        st.page_link(page, label=label, icon=":material/arrow_forward:")
     except StreamlitAPIException:  # the page is not in this role's navigation
         pass
 

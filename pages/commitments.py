@@ -82,7 +82,8 @@ st.download_button("Download the list (CSV)", commitments.export_csv(shown), fil
 
 if not shown.empty:
     ui.show_chart(commitments.build_timeline_chart(shown, as_of=as_of, source=source),
-                  summary=commitments.summarise_rag(shown, as_of), key="commitments_timeline")
+                  summary=commitments.summarise_rag(shown, as_of), table=commitments.build_tracker_table(shown),
+                  key="commitments_timeline")
 series = commitments.burn_up(tracker, updates, as_of)
 if not series.empty:
     last = series.iloc[-1]

@@ -21,6 +21,7 @@ st.markdown(f"Parents told us that *\"all voices need to be captured, not just t
             f"people with SEND in **{ui.escape_markdown(config.area.name)}**. A group is *under-reached* when its share "
             f"of the people we heard from is less than {config.reach.gap_ratio:.0%} of its share of all children "
             "with SEND.")
+ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
 years = ui.query(reach.query_engagement_years)
 # Suppressed views offer one table only (the latest year, everyone heard from): figures hidden in one choice

@@ -16,6 +16,7 @@ actor = ui.current_actor()
 st.title("You said, we did")
 st.markdown(f"What children, young people and families in **{ui.escape_markdown(config.area.name)}** told us, and "
             "what we did about it. The newest are first. Where we are still working on something, it says so.")
+ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
 items = ui.query(you_said.query_items, date.today())
 st.markdown(ui.escape_markdown(you_said.summarise_items(items)))

@@ -1,7 +1,7 @@
-"""Shared look for every Plotly figure: palette, fonts, layout and the source line.
+"""Shared look for every Plotly figure: fonts, layout and the source line.
 
-One palette for the whole product (Okabe–Ito, colour-blind safe). Figures are plain Plotly objects:
-pages render them, tests read their traces, exports write them to images.
+Colours come from ``sendlib.palette`` (one colour-blind-safe palette for the whole product). Figures are
+plain Plotly objects: pages render them, tests read their traces, exports write them to images.
 """
 
 from __future__ import annotations
@@ -10,14 +10,8 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from sendlib.codes import EHC_PLAN, NO_SEN, SEN_SUPPORT
+from sendlib.palette import BACKGROUND, NOTE_TEXT, TEXT
 
-# Okabe & Ito (2008), ordered for contrast on white; all meet 3:1 against white except yellow (unused
-# for marks that carry meaning alone).
-OKABE_ITO: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
-PROVISION_COLOURS: dict[str, str] = {SEN_SUPPORT: "#0072B2", EHC_PLAN: "#D55E00", NO_SEN: "#6B6B6B"}
-COMPARATOR_GREY = "#595959"
-TEXT_COLOUR = "#1F1F1F"
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 
 
@@ -27,17 +21,17 @@ def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None =
     (wrapped at ``source_chars``, narrower for charts whose long axis labels leave less room)."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.985, "yref": "container", "yanchor": "top",
-               "font": {"size": 20, "color": TEXT_COLOUR}},
-        font={"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOUR},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+               "font": {"size": 20, "color": TEXT}},
+        font={"family": FONT_FAMILY, "size": 14, "color": TEXT},
+        paper_bgcolor=BACKGROUND,
+        plot_bgcolor=BACKGROUND,
         height=height,
         margin={"l": 10, "r": 20, "t": 110, "b": 40},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         hoverlabel={"font": {"size": 14}},
     )
     # Plotly's default axis text is a light grey; the product's text colour keeps ticks readable (contrast).
-    axis_text = {"tickfont": {"color": TEXT_COLOUR}, "title_font": {"color": TEXT_COLOUR}}
+    axis_text = {"tickfont": {"color": TEXT}, "title_font": {"color": TEXT}}
     fig.update_xaxes(**axis_text)
     fig.update_yaxes(**axis_text)
     if source:
@@ -58,7 +52,7 @@ def add_source_line(fig: go.Figure, source: str, chars: int = SOURCE_LINE_CHARS)
     bottom = axis_title_space + 12 + 16 * len(lines)
     fig.add_annotation(
         text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-axis_title_space,
-        xanchor="left", yanchor="top", align="left", showarrow=False, font={"size": 12, "color": "#404040"},
+        xanchor="left", yanchor="top", align="left", showarrow=False, font={"size": 12, "color": NOTE_TEXT},
         name="source",
     )
     fig.update_layout(margin={"b": bottom})
@@ -74,7 +68,7 @@ def with_note(fig: go.Figure, note: str | None) -> go.Figure:
     lines = textwrap.wrap(note, SOURCE_LINE_CHARS)
     copy.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                         yshift=-(copy.layout.margin.b or 40), align="left", showarrow=False,
-                        font={"size": 12, "color": "#404040"}, name="note")
+                        font={"size": 12, "color": NOTE_TEXT}, name="note")
     copy.update_layout(margin={"b": (copy.layout.margin.b or 40) + 18 * len(lines) + 6},
                        height=(copy.layout.height or 520) + 18 * len(lines) + 6)
     return copy

@@ -18,7 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sendlib.auth import Actor, require
-from sendlib.charts import TEXT_COLOUR, base_layout
+from sendlib.charts import base_layout
+from sendlib.palette import (GREY, GRID, RAG_AMBER, RAG_COMPLETE, RAG_GREEN, RAG_NEUTRAL, RAG_RED, REFERENCE_LINE,
+                             TEXT, TIMELINE_BAR)
 from sendlib.export import table_to_csv
 from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib import entries
@@ -185,12 +187,12 @@ COMPLETE, NOT_DUE, DROPPED = "Complete", "Not due to start", "Dropped"
 RAGS: tuple[str, ...] = (RED, AMBER, GREEN, COMPLETE, NOT_DUE, DROPPED)
 # Every rating has a colour, a marker shape and a symbol for text, so it never rests on colour alone.
 RAG_STYLE: dict[str, tuple[str, str, str]] = {
-    RED: ("#C0392B", "triangle-up", "▲"),
-    AMBER: ("#B36B00", "diamond", "◆"),
-    GREEN: ("#1E7B45", "circle", "●"),
-    COMPLETE: ("#0B5394", "square", "■"),
-    NOT_DUE: ("#6B6B6B", "circle-open", "○"),
-    DROPPED: ("#6B6B6B", "x", "✕"),
+    RED: (RAG_RED, "triangle-up", "▲"),
+    AMBER: (RAG_AMBER, "diamond", "◆"),
+    GREEN: (RAG_GREEN, "circle", "●"),
+    COMPLETE: (RAG_COMPLETE, "square", "■"),
+    NOT_DUE: (RAG_NEUTRAL, "circle-open", "○"),
+    DROPPED: (RAG_NEUTRAL, "x", "✕"),
 }
 RAG_MEANINGS: dict[str, str] = {
     RED: "overdue, or progress at or below the red threshold of the time used",
@@ -480,10 +482,12 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
     spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=spans, base=starts, orientation="h", name="Start to due",
-                         marker={"color": "#E3E3E3", "line": {"color": "#8C8C8C", "width": 1}}, hoverinfo="skip"))
+                         marker={"color": TIMELINE_BAR, "line": {"color": REFERENCE_LINE, "width": 1}}, hoverinfo="skip"))
     fig.add_trace(go.Bar(
         y=labels, x=spans * frame["percent"] / 100, base=starts, orientation="h", name="Progress (shaded)",
-        marker={"color": [RAG_STYLE[r][0] for r in frame["rag"]]}, opacity=0.85,
+        # Hatched as well as coloured: the progress part of a bar reads apart from its span in greyscale.
+        marker={"color": [RAG_STYLE[r][0] for r in frame["rag"]], "pattern": {"shape": "/", "solidity": 0.5}},
+        opacity=0.85,
         customdata=list(zip(frame["percent"], frame["rag_label"], frame["owner"].map(html.escape))),
         hovertemplate="%{y}<br>%{customdata[0]:.0f}% complete · %{customdata[1]} · %{customdata[2]}<extra></extra>"))
     for rag in RAGS:
@@ -495,11 +499,11 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
             y=[labels[i] for i in part.index], x=pd.to_datetime(part["due_date"]), mode="markers", name=rag,
             marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 2, "color": colour}},
             hovertemplate="%{y}: due %{x|%d %b %Y}<extra>" + rag + "</extra>"))
-    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT_COLOUR, "width": 2, "dash": "dash"},
+    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT, "width": 2, "dash": "dash"},
                   annotation_text=f"Today, {as_of:%d %b %Y}" if as_of == date.today() else f"As at {as_of:%d %b %Y}",
                   annotation_position="top")
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(type="date", title_text=None, gridcolor="#E5E5E5")
+    fig.update_xaxes(type="date", title_text=None, gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", title_text=None)
     return base_layout(fig, title="Commitments from start to due date, progress shaded", source=source,
                        height=height or 180 + 26 * len(frame), source_chars=110)
@@ -508,14 +512,14 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
 def build_burn_up_chart(series: pd.DataFrame, *, source: str, height: int) -> go.Figure:
     """Commitments complete month by month, against how many were due by then and how many there are."""
     fig = go.Figure()
-    lines = (("complete", "Complete", "#0B5394", "circle", "solid"), ("due", "Due by then", "#C0392B", "square", "dash"),
-             ("total", "All commitments", "#595959", None, "dot"))
+    lines = (("complete", "Complete", RAG_COMPLETE, "circle", "solid"), ("due", "Due by then", RAG_RED, "square", "dash"),
+             ("total", "All commitments", GREY, None, "dot"))
     for column, name, colour, symbol, dash in lines:
         fig.add_trace(go.Scatter(x=series["month_end"], y=series[column], name=name, line={"color": colour, "width": 3,
                                  "dash": dash, "shape": "hv"}, mode="lines+markers" if symbol else "lines",
                                  marker={"symbol": symbol or "circle", "size": 8},
                                  hovertemplate="%{x|%b %Y}: %{y} " + name.lower() + "<extra></extra>"))
-    fig.update_yaxes(title_text="Commitments", rangemode="tozero", gridcolor="#E5E5E5")
+    fig.update_yaxes(title_text="Commitments", rangemode="tozero", gridcolor=GRID)
     fig.update_xaxes(title_text=None)
     return base_layout(fig, title="Burn-up: commitments complete against commitments due", height=height, source=source)
 
@@ -526,14 +530,14 @@ def build_progress_chart(updates: pd.DataFrame, row: dict, *, as_of: date, sourc
                   & (pd.to_datetime(updates["updated_on"]).dt.date <= as_of)].sort_values("updated_on")
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=[row["start_date"], row["due_date"]], y=[0, 100], name="Pace to finish on time",
-                             mode="lines", line={"color": "#595959", "dash": "dot", "width": 2}))
+                             mode="lines", line={"color": GREY, "dash": "dot", "width": 2}))
     fig.add_trace(go.Scatter(
         x=own["updated_on"], y=own["percent"], name="Recorded progress", mode="lines+markers",
-        line={"color": "#0B5394", "width": 3, "shape": "hv"}, marker={"size": 10},
+        line={"color": RAG_COMPLETE, "width": 3, "shape": "hv"}, marker={"size": 10},
         customdata=list(zip(own["status"], own["commentary"].map(html.escape))),
         hovertemplate="%{x|%d %b %Y}: %{y:.0f}% (%{customdata[0]})<br>%{customdata[1]}<extra></extra>"))
-    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT_COLOUR, "width": 1, "dash": "dash"})
-    fig.update_yaxes(title_text="% complete", range=[0, 105], ticksuffix="%", gridcolor="#E5E5E5")
+    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT, "width": 1, "dash": "dash"})
+    fig.update_yaxes(title_text="% complete", range=[0, 105], ticksuffix="%", gridcolor=GRID)
     fig.update_xaxes(title_text=None)
     return base_layout(fig, title=f"{html.escape(row['reference'])}: progress over time", height=height, source=source)
 

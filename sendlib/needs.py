@@ -14,7 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sendlib.charts import COMPARATOR_GREY, OKABE_ITO, PROVISION_COLOURS, base_layout
+from sendlib.charts import base_layout
+from sendlib.palette import BACKGROUND, BLACK, BLUE, GREEN, GREY, GRID, PROVISION, PROVISION_PATTERN, PURPLE
 from sendlib.codes import (
     EHC_PLAN,
     LOCAL_AUTHORITY,
@@ -236,7 +237,7 @@ def build_need_chart(breakdown: pd.DataFrame, *, area_name: str, period: str, so
                 y=part["need"],
                 orientation="h",
                 name=provision,
-                marker={"color": PROVISION_COLOURS[provision]},
+                marker={"color": PROVISION[provision], "pattern": {"shape": PROVISION_PATTERN[provision]}},
                 text=[SUPPRESSED if h else f"{int(p):,} ({float(s):.{decimals}f}%)"
                       for p, s, h in zip(part["pupils"], part["share_pct"], hidden)],
                 textposition="outside",
@@ -250,7 +251,7 @@ def build_need_chart(breakdown: pd.DataFrame, *, area_name: str, period: str, so
             col=column,
         )
         top = float(part["pupils"].astype("Float64").max()) if part["pupils"].notna().any() else 1.0
-        fig.update_xaxes(range=[0, top * 1.45], showgrid=True, gridcolor="#E5E5E5", title_text="Pupils",
+        fig.update_xaxes(range=[0, top * 1.45], showgrid=True, gridcolor=GRID, title_text="Pupils",
                          row=1, col=column)
         fig.update_yaxes(tickfont={"size": 14}, row=1, col=column)
     fig.update_layout(showlegend=False, bargap=0.25)
@@ -327,7 +328,7 @@ def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str
         count_column = "sen_support" if provision == SEN_SUPPORT else "ehc_plan"
         fig.add_trace(go.Bar(
             y=known["area_name"].map(html.escape), x=known[column].astype(float), orientation="h", name=provision,
-            marker={"color": PROVISION_COLOURS[provision]},
+            marker={"color": PROVISION[provision], "pattern": {"shape": PROVISION_PATTERN[provision]}},
             customdata=known[count_column],
             hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})<extra></extra>"
             .replace("%%", "%"),
@@ -340,7 +341,7 @@ def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str
     ))
     top = float(known["prevalence_pct"].max()) if not known.empty else 1.0
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_xaxes(title_text="% of all pupils", range=[0, top * 1.45], ticksuffix="%", gridcolor="#E5E5E5")
+    fig.update_xaxes(title_text="% of all pupils", range=[0, top * 1.45], ticksuffix="%", gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     return base_layout(fig, title=f"Share of all pupils with SEND, {format_period(period)}", height=height,
                        source=source)
@@ -386,11 +387,11 @@ def build_trend_chart(trend: pd.DataFrame, *, area_name: str, source: str, heigh
         part = trend[trend["provision"] == provision]
         fig.add_trace(go.Scatter(
             x=[format_period(p) for p in part["period"]], y=part["pupils"], name=provision, mode="lines+markers+text",
-            line={"color": PROVISION_COLOURS[provision], "width": 3}, marker={"symbol": symbol, "size": 10},
+            line={"color": PROVISION[provision], "width": 3}, marker={"symbol": symbol, "size": 10},
             text=[f"{v:,}" for v in part["pupils"]], textposition="top center",
             hovertemplate=f"{provision}, %{{x}}: %{{y:,}}<extra></extra>",
         ))
-    fig.update_yaxes(title_text="Pupils", rangemode="tozero", gridcolor="#E5E5E5")
+    fig.update_yaxes(title_text="Pupils", rangemode="tozero", gridcolor=GRID)
     fig.update_xaxes(title_text="Census", type="category")
     return base_layout(fig, title=f"SEN support and EHC plans in {area_name} over time", height=height, source=source)
 
@@ -435,7 +436,7 @@ def build_share_comparison_chart(shares: pd.DataFrame, local_key: str, *, period
     order = (local.groupby("need")["pupils"].sum().sort_values().index.tolist()
              if not local.empty else sorted(shares["need"].unique()))
     area_keys = [local_key] + [k for k in shares["area_key"].unique() if k != local_key]
-    palette = [OKABE_ITO[0], COMPARATOR_GREY, OKABE_ITO[2], OKABE_ITO[3], OKABE_ITO[4]]
+    palette = [BLUE, GREY, GREEN, PURPLE, BLACK]
     symbols = ["circle", "diamond", "square", "triangle-up", "x"]
     for index, key in enumerate(area_keys):
         area = shares[shares["area_key"] == key]
@@ -447,14 +448,14 @@ def build_share_comparison_chart(shares: pd.DataFrame, local_key: str, *, period
                 x=part["share_pct"], y=part["need"], mode="markers", name=html.escape(str(area["area_name"].iloc[0])),
                 legendgroup=key, showlegend=column == 1,
                 marker={"color": palette[index % len(palette)], "size": 13 if key == local_key else 11,
-                        "symbol": symbols[index % len(symbols)], "line": {"width": 1, "color": "white"}},
+                        "symbol": symbols[index % len(symbols)], "line": {"width": 1, "color": BACKGROUND}},
                 customdata=list(zip(part["need_name"], part["pupils"])),
                 hovertemplate="%{fullData.name}<br><b>%{customdata[0]}</b><br>"
                 + f"%{{x:.{decimals}f}}% of {provision} (%{{customdata[1]:,}})<extra></extra>",
             ), row=1, col=column)
     for column in (1, 2):
-        fig.update_yaxes(categoryorder="array", categoryarray=order, gridcolor="#EEEEEE", row=1, col=column)
-        fig.update_xaxes(ticksuffix="%", rangemode="tozero", gridcolor="#E5E5E5", row=1, col=column)
+        fig.update_yaxes(categoryorder="array", categoryarray=order, gridcolor=GRID, row=1, col=column)
+        fig.update_xaxes(ticksuffix="%", rangemode="tozero", gridcolor=GRID, row=1, col=column)
     return base_layout(fig, title=f"Primary needs compared, {format_period(period)}", height=height, source=source)
 
 

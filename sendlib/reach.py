@@ -29,7 +29,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from sendlib.charts import OKABE_ITO, TEXT_COLOUR, base_layout
+from sendlib.charts import base_layout
+from sendlib.palette import BLUE, GREEN, GRID, NOTE_TEXT, REFERENCE_LINE, TEXT, VERMILLION
 from sendlib.codes import EHC_PLAN, SEN_SUPPORT, academic_year_dates, TOTAL_PHASE, format_period, need_name, need_short
 from sendlib.config import Config, ReachConfig
 from sendlib.engagement import (
@@ -50,7 +51,7 @@ AUDIENCE_CHOICES: dict[str, tuple[str, ...]] = {
     PARENT_CARERS: (PARENT_CARERS,),
 }
 COHORT_DIMENSIONS: tuple[str, ...] = (PROVISION, NEED)
-KIND_COLOURS: dict[str, str] = {CYP: OKABE_ITO[0], PARENT_CARERS: OKABE_ITO[1]}
+KIND_COLOURS: dict[str, str] = {CYP: BLUE, PARENT_CARERS: VERMILLION}
 KIND_SYMBOLS: dict[str, str] = {CYP: "circle", PARENT_CARERS: "square"}
 
 
@@ -436,7 +437,7 @@ def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height
         levels = [LEVEL_LABELS[level] for level in part["level"]]
         fig.add_trace(go.Bar(
             y=levels, x=part["rate_pct"].fillna(0), orientation="h", name=kind.capitalize(), offsetgroup=kind,
-            marker={"color": KIND_COLOURS.get(kind, OKABE_ITO[2]), "pattern": {"shape": patterns.get(kind, "")}},
+            marker={"color": KIND_COLOURS.get(kind, GREEN), "pattern": {"shape": patterns.get(kind, "")}},
             customdata=list(zip(part["people"], part["basis"], part["target_pct"])),
             hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]:,} %{customdata[1]}); target %{customdata[2]:.1f}%"
                           "<extra>" + kind + "</extra>"))
@@ -447,11 +448,11 @@ def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height
     targets = shown.drop_duplicates("level")
     fig.add_trace(go.Scatter(
         y=[LEVEL_LABELS[level] for level in targets["level"]], x=targets["target_pct"], mode="markers",
-        name="Target", marker={"symbol": "line-ns", "size": 40, "line": {"width": 4, "color": TEXT_COLOUR}},
+        name="Target", marker={"symbol": "line-ns", "size": 40, "line": {"width": 4, "color": TEXT}},
         hovertemplate="Target for %{y}: %{x:.1f}%<extra></extra>"))
     fig.update_layout(barmode="group", scattermode="group", bargap=0.3)
     fig.update_xaxes(title_text="% of the cohort heard from", ticksuffix="%", range=[0, widest * 1.2 or 1],
-                     gridcolor="#E5E5E5")
+                     gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", title_text=None)
     return base_layout(fig, title=title, height=height, source=source)
 
@@ -480,13 +481,13 @@ def build_hart_chart(hart: pd.DataFrame, *, title: str, source: str, height: int
     fig = go.Figure(go.Bar(
         y=[f"{rung}. {name}" for rung, name in zip(hart["rung"], hart["name"])], x=hart["activities"],
         orientation="h", text=[f"{n}" for n in hart["activities"]], textposition="outside", cliponaxis=False,
-        marker={"color": ["#8C8C8C" if not p else OKABE_ITO[2] for p in hart["participation"]],
+        marker={"color": [REFERENCE_LINE if not p else GREEN for p in hart["participation"]],
                 "pattern": {"shape": ["x" if not p else "" for p in hart["participation"]]}},
         customdata=[("participation" if p else "non-participation") for p in hart["participation"]],
         hovertemplate="%{y}: %{x} activities (%{customdata})<extra></extra>", showlegend=False))
     fig.add_annotation(xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom", showarrow=False,
-                       text="Grey, hatched: rungs 1–3, not participation", font={"size": 13, "color": "#404040"})
-    fig.update_xaxes(title_text="Activities", rangemode="tozero", gridcolor="#E5E5E5", dtick=1 if hart["activities"].max() < 10 else None)
+                       text="Grey, hatched: rungs 1–3, not participation", font={"size": 13, "color": NOTE_TEXT})
+    fig.update_xaxes(title_text="Activities", rangemode="tozero", gridcolor=GRID, dtick=1 if hart["activities"].max() < 10 else None)
     fig.update_yaxes(title_text=None)
     return base_layout(fig, title=title, height=height, source=source, source_chars=95)
 
@@ -494,13 +495,13 @@ def build_hart_chart(hart: pd.DataFrame, *, title: str, source: str, height: int
 def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, height: int, decimals: int) -> go.Figure:
     """Share of activities meeting each of Lundy's elements, all four, feedback given, and Hart rung 4+."""
     fig = go.Figure(go.Bar(
-        y=quality["measure"], x=quality["share_pct"].fillna(0), orientation="h", marker={"color": OKABE_ITO[0]},
+        y=quality["measure"], x=quality["share_pct"].fillna(0), orientation="h", marker={"color": BLUE},
         text=[f"{share:.{decimals}f}% ({meeting} of {total})" if total else "no activities"
               for share, meeting, total in zip(quality["share_pct"], quality["activities_meeting"], quality["activities"])],
         textposition="outside", cliponaxis=False, showlegend=False,
         hovertemplate="%{y}: %{x:.1f}% of activities<extra></extra>"))
     fig.update_xaxes(title_text="% of activities", range=[0, 130], ticksuffix="%", tickvals=[0, 25, 50, 75, 100],
-                     gridcolor="#E5E5E5")
+                     gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", title_text=None)
     return base_layout(fig, title=title, height=height, source=source)
 
@@ -508,16 +509,16 @@ def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, heigh
 def build_quarter_chart(quarters: pd.DataFrame, *, title: str, source: str, height: int) -> go.Figure:
     """Quality measures by quarter as lines, each with its own marker shape and a label at its end."""
     fig = go.Figure()
-    lines = (("lundy_all_pct", "All four Lundy elements", OKABE_ITO[0], "circle", "solid"),
-             ("feedback_pct", "Feedback given", OKABE_ITO[1], "square", "dash"),
-             ("hart_participation_pct", "Hart rung 4 or higher", OKABE_ITO[2], "diamond", "dot"))
+    lines = (("lundy_all_pct", "All four Lundy elements", BLUE, "circle", "solid"),
+             ("feedback_pct", "Feedback given", VERMILLION, "square", "dash"),
+             ("hart_participation_pct", "Hart rung 4 or higher", GREEN, "diamond", "dot"))
     for column, name, colour, symbol, dash in lines:
         fig.add_trace(go.Scatter(
             x=quarters["quarter"], y=quarters[column], name=name, mode="lines+markers",
             line={"color": colour, "width": 3, "dash": dash}, marker={"symbol": symbol, "size": 11},
             customdata=quarters["activities"],
             hovertemplate="%{x}: %{y:.0f}% of %{customdata} activities<extra>" + name + "</extra>"))
-    fig.update_yaxes(title_text="% of the quarter's activities", range=[0, 105], ticksuffix="%", gridcolor="#E5E5E5")
+    fig.update_yaxes(title_text="% of the quarter's activities", range=[0, 105], ticksuffix="%", gridcolor=GRID)
     fig.update_xaxes(title_text=None, type="category")
     return base_layout(fig, title=title, height=height, source=source)
 
@@ -663,14 +664,14 @@ def build_gap_chart(chart: pd.DataFrame, *, title: str, source: str, decimals: i
     labels = [f"{g} (under-reached)" if u else g for g, u in zip(chart["group"], chart["under_reached"])]
     for label, cohort_share, people_share in zip(labels, chart["share_of_cohort_pct"], chart["share_of_participants_pct"]):
         fig.add_trace(go.Scatter(x=[cohort_share, people_share], y=[label, label], mode="lines",
-                                 line={"color": "#8C8C8C", "width": 3}, showlegend=False, hoverinfo="skip"))
+                                 line={"color": REFERENCE_LINE, "width": 3}, showlegend=False, hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=chart["share_of_cohort_pct"], y=labels, mode="markers", name="Share of children with SEND",
-        marker={"symbol": "circle-open", "size": 16, "color": TEXT_COLOUR, "line": {"width": 3}},
+        marker={"symbol": "circle-open", "size": 16, "color": TEXT, "line": {"width": 3}},
         hovertemplate="%{y}: %{x:.1f}% of children with SEND<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=chart["share_of_participants_pct"], y=labels, mode="markers", name="Share of those we heard from",
-        marker={"symbol": "diamond", "size": 16, "color": OKABE_ITO[0]},
+        marker={"symbol": "diamond", "size": 16, "color": BLUE},
         hovertemplate="%{y}: %{x:.1f}% of those we heard from<extra></extra>"))
     widest = max([1.0, *chart["share_of_cohort_pct"], *chart["share_of_participants_pct"]])
     fig.add_trace(go.Scatter(
@@ -678,7 +679,7 @@ def build_gap_chart(chart: pd.DataFrame, *, title: str, source: str, decimals: i
         hoverinfo="skip", text=[f"{c:.{decimals}f}% → {p:.{decimals}f}%" for c, p in
                                 zip(chart["share_of_cohort_pct"], chart["share_of_participants_pct"])]))
     fig.update_xaxes(title_text="% of children with SEND (circle) and of those we heard from (diamond)",
-                     ticksuffix="%", range=[0, widest * 1.32], gridcolor="#E5E5E5")
+                     ticksuffix="%", range=[0, widest * 1.32], gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", title_text=None)
     full_source = f"{source} {note}" if note else source
     return base_layout(fig, title=title, height=200 + 44 * len(chart), source=full_source, source_chars=95)

@@ -19,7 +19,9 @@ import plotly.graph_objects as go
 
 from sendlib import entries
 from sendlib.auth import Actor, require
-from sendlib.charts import OKABE_ITO, TEXT_COLOUR, base_layout
+from sendlib.charts import base_layout
+from sendlib.palette import (BLACK, BLUE, GREEN, GREY, MARKER_OUTLINE, NOTE_TEXT, PURPLE, QUADRANT_ENGAGE,
+                             QUADRANT_LOW, QUADRANT_SOME, REFERENCE_LINE, TEXT, VERMILLION)
 from sendlib.config import StakeholderConfig
 from sendlib.entries import MAX_TEXT, EntryError
 from sendlib.store import Store
@@ -29,12 +31,12 @@ KINDS: tuple[str, ...] = ("children and young people", "parent carers", "practit
 ENGAGEMENT: tuple[str, ...] = ("engage", "keep informed")
 # Colour and marker shape both carry the kind, so the grid reads in greyscale too.
 KIND_STYLE: dict[str, tuple[str, str]] = {
-    "children and young people": (OKABE_ITO[0], "circle"),
-    "parent carers": (OKABE_ITO[1], "square"),
-    "practitioners": (OKABE_ITO[2], "diamond"),
-    "providers": (OKABE_ITO[3], "triangle-up"),
-    "commissioners": (OKABE_ITO[6], "star"),
-    "other": ("#595959", "x"),
+    "children and young people": (BLUE, "circle"),
+    "parent carers": (VERMILLION, "square"),
+    "practitioners": (GREEN, "diamond"),
+    "providers": (PURPLE, "triangle-up"),
+    "commissioners": (BLACK, "star"),
+    "other": (GREY, "x"),
 }
 MAX_NAME = 120
 MAX_SHORT_NAME = 40
@@ -268,15 +270,15 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
     by kind, labelled) and an arrow to its target (hollow marker)."""
     fig = go.Figure()
     mid = grid.midpoint
-    quadrants = ((mid, 10, mid, 10, grid.high_high, "#E8F1FA"), (0, mid, mid, 10, grid.high_influence, "#F4F4F4"),
-                 (mid, 10, 0, mid, grid.high_importance, "#F4F4F4"), (0, mid, 0, mid, grid.low_low, "#FFFFFF"))
+    quadrants = ((mid, 10, mid, 10, grid.high_high, QUADRANT_ENGAGE), (0, mid, mid, 10, grid.high_influence, QUADRANT_SOME),
+                 (mid, 10, 0, mid, grid.high_importance, QUADRANT_SOME), (0, mid, 0, mid, grid.low_low, QUADRANT_LOW))
     for x0, x1, y0, y1, label, colour in quadrants:
         fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, fillcolor=colour, line={"width": 0}, layer="below")
         fig.add_annotation(x=x1 - 0.1 if x0 >= mid else x0 + 0.1, y=y1 - 0.15, text=f"<b>{label}</b>",
                            showarrow=False, xanchor="right" if x0 >= mid else "left", yanchor="top",
-                           font={"size": 15, "color": "#404040"})
-    fig.add_shape(type="line", x0=mid, x1=mid, y0=0, y1=10, line={"color": "#8C8C8C", "width": 1, "dash": "dot"})
-    fig.add_shape(type="line", x0=0, x1=10, y0=mid, y1=mid, line={"color": "#8C8C8C", "width": 1, "dash": "dot"})
+                           font={"size": 15, "color": NOTE_TEXT})
+    fig.add_shape(type="line", x0=mid, x1=mid, y0=0, y1=10, line={"color": REFERENCE_LINE, "width": 1, "dash": "dot"})
+    fig.add_shape(type="line", x0=0, x1=10, y0=mid, y1=mid, line={"color": REFERENCE_LINE, "width": 1, "dash": "dot"})
     for group_id, trail in trails.groupby("group_id"):
         colour, _ = KIND_STYLE.get(trail["kind"].iloc[0], KIND_STYLE["other"])
         fig.add_trace(go.Scatter(
@@ -293,10 +295,10 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
         colour, symbol = KIND_STYLE.get(kind, KIND_STYLE["other"])
         fig.add_trace(go.Scatter(
             x=part["importance"], y=part["influence"], mode="markers+text", name=kind.capitalize(),
-            marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1.5, "color": "white"}},
+            marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1.5, "color": MARKER_OUTLINE}},
             text=[_wrap(name) for name in part["short_name"]],
             textposition=[label_at[group_id] for group_id in part["group_id"]],
-            textfont={"size": 13, "color": TEXT_COLOUR},
+            textfont={"size": 13, "color": TEXT},
             customdata=list(zip(part["name"].map(_plain), pd.to_datetime(part["assessed_on"]).dt.strftime("%d %b %Y"),
                                 part["note"].map(_plain), part["quadrant"], part["target_quadrant"].fillna("no target"))),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: influence %{y}, importance %{x}"
@@ -313,7 +315,7 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
     if not targets.empty:
         fig.add_trace(go.Scatter(
             x=targets["target_importance"], y=targets["target_influence"], mode="markers", name="Target",
-            marker={"size": 18, "color": TEXT_COLOUR, "symbol": "circle-open-dot", "line": {"width": 2}},
+            marker={"size": 18, "color": TEXT, "symbol": "circle-open-dot", "line": {"width": 2}},
             customdata=list(zip(targets["name"].map(_plain), pd.to_datetime(targets["target_date"]).dt.strftime("%b %Y"),
                                 targets["reason"].map(_plain))),
             hovertemplate="<b>Target for %{customdata[0]}</b> by %{customdata[1]}<br>%{customdata[2]}<extra></extra>",

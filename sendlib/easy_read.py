@@ -1,0 +1,190 @@
+"""Easy read: what the figures say, in short sentences and everyday words, made from the data each time.
+
+Sunderland's first strategic objective is easy-read versions of key documents. This module writes them
+from the store, so they are never out of date: how many children and young people have SEND here and
+their main needs; who we hear from and who we do not; what we promised and what we did.
+
+Rules the words follow (``tests/test_easy_read.py`` checks them with textstat): one idea per point, at
+most two short sentences, everyday words for every need and label, numbers rounded ("about 6,800"),
+Flesch reading ease of 70 or more and no more than 15 words a sentence on average. Counts follow the
+public rules: the forum sees no small numbers (rounding and group names only) and no commitment figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sendlib import commitments, needs, reach, you_said
+from sendlib.auth import COMMISSIONER, OFFICER
+from sendlib.codes import EHC_PLAN, SEN_SUPPORT
+from sendlib.config import Config
+from sendlib.store import Store
+
+# Everyday words for each DfE primary need (by code and by the short label the strategies use), as they
+# read after "children with" and "the most common need is".
+NEED_WORDS: dict[str, str] = {
+    "ASD": "autism",
+    "SLCN": "speech and language needs",
+    "SEMH": "feelings and mental health needs",
+    "MLD": "learning needs",
+    "SLD": "severe learning needs",
+    "PMLD": "complex needs",
+    "SPLD": "reading, writing or maths needs",
+    "PD": "a physical disability",
+    "HI": "hearing loss",
+    "VI": "sight loss",
+    "MSI": "hearing and sight loss",
+    "OTH": "other needs",
+    "NSA": "needs not yet checked",
+    "UNK": "needs we do not know",
+}
+# Everyday words for the two kinds of help, as "children who …".
+PROVISION_WORDS: dict[str, str] = {SEN_SUPPORT: "get extra help at school", EHC_PLAN: "have an EHC plan"}
+MOST_NEEDS_LISTED = 3
+
+# Simple pictures beside each point (decorative: the words carry the meaning).
+CHILDREN, SCHOOL, PLAN, NEED, EAR, TICK, WARNING, PROMISE, DONE, WORKING, TALK = (
+    "👧", "🏫", "📄", "🧩", "👂", "✅", "❗", "🤝", "🏁", "🔧", "💬")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One idea: a picture and one or two short sentences."""
+
+    icon: str
+    text: str
+
+
+@dataclass
+class Part:
+    """A heading and its points; ``more`` names the page with the full figures (a ``pages/…`` path)."""
+
+    title: str
+    points: list[Point] = field(default_factory=list)
+    more: str | None = None
+
+
+def about(count: int) -> str:
+    """A count as easy read gives it: exact up to 100, then "about" and rounded to two figures."""
+    if count <= 100:
+        return f"{count:,}"
+    step = 10 ** (len(str(count)) - 2)
+    return f"about {round(count / step) * step:,}"
+
+
+def need_words(label: str) -> str:
+    """Everyday words for a need, from its code, its short label or "CODE: name" (the label itself if unknown)."""
+    code = label.split(":")[0].strip().upper()
+    return NEED_WORDS.get(code, label.lower())
+
+
+def census_part(store: Store, config: Config) -> Part:
+    """How many children and young people have SEND here, the help they get, and their main needs."""
+    part = Part("Children and young people with SEND", more="pages/primary_needs.py")
+    local = needs.local_area_key(config)
+    periods = needs.query_periods(store, local)
+    if not periods:
+        part.points.append(Point(CHILDREN, "We do not have the numbers yet."))
+        return part
+    breakdown = needs.query_need_breakdown(store, local, periods[0])
+    totals = needs.provision_totals(breakdown)
+    year = periods[0][:4]
+    part.points += [
+        Point(CHILDREN, f"In {config.area.name}, {about(totals[SEN_SUPPORT] + totals[EHC_PLAN])} children and "
+                        "young people have SEND."),
+        Point(CHILDREN, "SEND means they need extra help to learn."),
+        Point(SCHOOL, f"{about(totals[SEN_SUPPORT]).capitalize()} get extra help at school. This is called SEN support."),
+        Point(PLAN, f"{about(totals[EHC_PLAN]).capitalize()} have a plan for their health, care and learning. "
+                    "This is called an EHC plan."),
+        Point(CHILDREN, f"These numbers are from the school year {year} to {int(year) + 1}."),
+    ]
+    by_need = (breakdown[breakdown["provision"].isin([SEN_SUPPORT, EHC_PLAN])]
+               .groupby("need")["pupils"].sum().sort_values(ascending=False))
+    ranked = [need_words(str(code)) for code in by_need.index[:MOST_NEEDS_LISTED]]
+    openings = ("The most common need is {}.", "Next is {}.", "Then {}.")
+    part.points += [Point(NEED, opening.format(words)) for opening, words in zip(openings, ranked)]
+    return part
+
+
+def _group_words(dimension: str, group: str) -> str:
+    if dimension == "provision":
+        return f"families of children who {PROVISION_WORDS.get(group, group.lower())}"
+    return f"children with {need_words(group)}"
+
+
+def reach_part(store: Store, config: Config, threshold: int | None) -> Part:
+    """Who we hear from and who we do not, in the latest year of engagement (all children and families)."""
+    part = Part("Who we are hearing from", more="pages/reach_gaps.py")
+    years = reach.query_engagement_years(store)
+    cohort = reach.query_cohort(store, config)
+    if not years or cohort.period is None:
+        part.points.append(Point(EAR, "We have no records yet of who we heard from."))
+        return part
+    start, end = reach.period_dates(years[0])
+    participation = reach.query_participation(store, start, end)
+    everyone = next(iter(reach.AUDIENCE_CHOICES.values()))
+    part.points.append(Point(EAR, f"We asked children, young people and parents what they think. "
+                                  f"This is from {years[0][:4]} to {int(years[0][:4]) + 1}."))
+    heard_well: list[str] = []
+    not_heard: list[str] = []
+    for dimension in reach.COHORT_DIMENSIONS:
+        view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=everyone,
+                                    when=reach.period_words(years[0]), gap_ratio=config.reach.gap_ratio,
+                                    decimals=0, threshold=threshold)
+        if view.chart.empty:
+            continue
+        ranked = view.chart.assign(ratio=view.chart["share_of_participants_pct"] / view.chart["share_of_cohort_pct"])
+        under = ranked[ranked["under_reached"]].sort_values("ratio")
+        over = ranked[~ranked["under_reached"]].sort_values("ratio", ascending=False)
+        not_heard += [_group_words(dimension, g) for g in under["group"].head(MOST_NEEDS_LISTED)]
+        heard_well += [_group_words(dimension, g) for g in over["group"].head(2)]
+    part.points += [Point(TICK, f"We hear a lot from {who}.") for who in heard_well]
+    part.points += [Point(WARNING, f"We do not hear enough from {who}.") for who in not_heard]
+    if not_heard:
+        part.points.append(Point(TALK, "We want to hear from them more."))
+    return part
+
+
+def promises_part(store: Store, config: Config, role: str, as_of: date) -> Part:
+    """What we promised and what we did: commitments (for roles that may see them) and "You said, we did"."""
+    may_see_commitments = role in (OFFICER, COMMISSIONER)
+    part = Part("What we promised and what we did", more="pages/you_said.py")
+    if may_see_commitments:
+        tracker = commitments.query_tracker(store, as_of, config.commitments.green_ratio, config.commitments.red_ratio)
+        if not tracker.empty:
+            counts = dict(zip(*commitments.status_counts(tracker).T.values))
+            done = counts.get("complete", 0)
+            active = len(tracker) - done - counts.get("dropped", 0)
+            part.points += [Point(PROMISE, f"We made {len(tracker)} promises in our plans."),
+                            Point(DONE, f"We have done {done} of them."),
+                            Point(WORKING, f"We are still working on {active}.")]
+    items = you_said.query_items(store, as_of)
+    if items.empty:
+        part.points.append(Point(TALK, "We have not yet told you what we did about what you said."))
+        return part
+    working = int((items["state"] == "open").sum())
+    themes = items["theme"].value_counts()
+    part.points += [Point(TALK, f"You told us {len(items)} things. We told you what we did about each one.")]
+    if working:
+        part.points.append(Point(WORKING, f"We are still working on {working} of them."))
+    if len(themes):
+        part.points.append(Point(TALK, f"Most were about {str(themes.index[0]).lower()}."))
+    return part
+
+
+def build_easy_read(store: Store, config: Config, role: str, threshold: int | None,
+                    as_of: date | None = None) -> list[Part]:
+    """The Easy read page's three parts for ``role`` (``threshold``: small-number suppression, None for none)."""
+    today = as_of or date.today()
+    return [census_part(store, config), reach_part(store, config, threshold),
+            promises_part(store, config, role, today)]
+
+
+def all_text(parts: list[Part]) -> str:
+    """Every sentence of the parts, headings included, as one text (for reading-ease checks)."""
+    lines: list[str] = []
+    for part in parts:
+        lines.append(part.title + ".")
+        lines += [point.text for point in part.points]
+    return "\n".join(lines)
