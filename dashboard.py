@@ -66,6 +66,7 @@ else:
     navigation = st.navigation(pages)
     ui.sidebar_identity(actor)
 
+ui.apply_accessible_styles()
 ui.apply_presentation_mode()
 if actor is not None:
     ui.presentation_controls()

@@ -43,16 +43,18 @@ NEED_WORDS: dict[str, str] = {
 PROVISION_WORDS: dict[str, str] = {SEN_SUPPORT: "get extra help at school", EHC_PLAN: "have an EHC plan"}
 MOST_NEEDS_LISTED = 3
 
-# Simple pictures beside each point (decorative: the words carry the meaning).
-CHILDREN, SCHOOL, PLAN, NEED, EAR, TICK, WARNING, PROMISE, DONE, WORKING, TALK = (
-    "👧", "🏫", "📄", "🧩", "👂", "✅", "❗", "🤝", "🏁", "🔧", "💬")
+# Simple pictures beside each point, named as Material Symbols (the icon font Streamlit ships, so they draw
+# the same on every machine). Decorative: the words carry the meaning.
+CHILDREN, SCHOOL, PLAN, NEED, EAR, TICK, WARNING, PROMISE, DONE, WORKING, TALK, DATE = (
+    "family_restroom", "school", "description", "extension", "hearing", "check_circle", "priority_high",
+    "handshake", "task_alt", "construction", "chat", "calendar_month")
 
 
 @dataclass(frozen=True)
 class Point:
     """One idea: a picture and one or two short sentences."""
 
-    icon: str
+    icon: str   # a Material Symbols name
     text: str
 
 
@@ -97,7 +99,7 @@ def census_part(store: Store, config: Config) -> Part:
         Point(SCHOOL, f"{about(totals[SEN_SUPPORT]).capitalize()} get extra help at school. This is called SEN support."),
         Point(PLAN, f"{about(totals[EHC_PLAN]).capitalize()} have a plan for their health, care and learning. "
                     "This is called an EHC plan."),
-        Point(CHILDREN, f"These numbers are from the school year {year} to {int(year) + 1}."),
+        Point(DATE, f"These numbers are from the school year {year} to {int(year) + 1}."),
     ]
     by_need = (breakdown[breakdown["provision"].isin([SEN_SUPPORT, EHC_PLAN])]
                .groupby("need")["pupils"].sum().sort_values(ascending=False))

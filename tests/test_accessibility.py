@@ -1,0 +1,238 @@
+"""WCAG 2.2 AA in a real browser: axe-core on every page as every role, normal and presentation mode; and a
+keyboard-only journey from the first Tab to a submitted upload, with visible focus all the way.
+
+axe-core is the npm package (pinned in package-lock.json, installed by `make test`), injected by Playwright
+into the real page in Chromium. Violations of serious or critical impact fail the test; every finding,
+whatever its impact, is written to test-artifacts/accessibility-report.md for people to read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from dashboard import PAGES
+from sendlib.auth import COMMISSIONER, FORUM, OFFICER, add_user
+from sendlib.config import Config
+from sendlib.demo import load_demo
+from sendlib.store import Store
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, running_server, screenshot, wait_for_app
+from tests.conftest import PROJECT_ROOT
+from tests.test_browser import PASSWORD, signed_in_page
+
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules axe-core can check automatically.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = ("serious", "critical")
+REPORT = ARTIFACTS / "accessibility-report.md"
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("a11y") / "demo.duckdb"
+    store = Store.open(db)
+    load_demo(store, Config())
+    for role in (OFFICER, COMMISSIONER, FORUM):
+        add_user(store, f"{role}@example.invalid", role, PASSWORD, created_by="accessibility test")
+    store.close()
+    with running_server(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `make test` (it runs `npm ci`).")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def axe_findings(page: Page) -> list[dict]:
+    """Run axe-core in the page as it stands; every violation, with its impact and the elements at fault."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
+        }""",
+        WCAG_TAGS,
+    )
+    return result
+
+
+def _open(page: Page, url_path: str) -> None:
+    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{url_path}']")
+    if link.count():
+        link.first.click()
+    wait_for_app(page)
+    page.wait_for_timeout(300)  # charts draw just after the script run ends
+
+
+def _wait_for_charts(page: Page) -> None:
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    for index in range(charts.count()):
+        charts.nth(index).locator(".main-svg").first.wait_for(timeout=60_000)
+
+
+def _write_report(findings: dict[str, list[dict]]) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    lines = ["# Accessibility report (axe-core, WCAG 2.2 A and AA rules)", "",
+             f"Written by tests/test_accessibility.py; {len(findings)} page views checked.", ""]
+    for view, violations in findings.items():
+        lines.append(f"## {view}")
+        if not violations:
+            lines += ["", "No violations.", ""]
+            continue
+        lines.append("")
+        for v in violations:
+            lines.append(f"- **{v['impact']}** `{v['id']}`: {v['help']} ({v['helpUrl']})")
+            lines += [f"  - `{n['target']}`" for n in v["nodes"]]
+        lines.append("")
+    REPORT.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_every_page_as_every_role_in_both_modes_has_no_serious_violations(server_url: str, browser: Browser) -> None:
+    findings: dict[str, list[dict]] = {}
+    for role in (OFFICER, COMMISSIONER, FORUM):
+        page = signed_in_page(browser, server_url, role)
+        for spec in (s for s in PAGES if role in s.roles):
+            _open(page, spec.url_path)
+            _wait_for_charts(page)
+            findings[f"{spec.title}, {role}"] = axe_findings(page)
+            page.get_by_role("button", name="Presentation mode").click()
+            page.get_by_role("button", name="Leave presentation mode").wait_for(timeout=60_000)
+            wait_for_app(page)
+            _wait_for_charts(page)
+            findings[f"{spec.title}, {role}, presentation mode"] = axe_findings(page)
+            page.get_by_role("button", name="Leave presentation mode").click()
+            page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=30_000)
+            wait_for_app(page)
+        page.close()
+    _write_report(findings)
+    blocking = {view: [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}"
+                       for v in violations if v["impact"] in BLOCKING]
+                for view, violations in findings.items()}
+    blocking = {view: found for view, found in blocking.items() if found}
+    assert len(findings) == 2 * sum(len(s.roles) for s in PAGES)
+    assert not blocking, json.dumps(blocking, indent=1)
+
+
+def test_axe_finds_a_planted_violation(server_url: str, browser: Browser) -> None:
+    # The check has teeth: an image with no text alternative and grey-on-white text are serious violations.
+    page = signed_in_page(browser, server_url, FORUM)
+    page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        main.insertAdjacentHTML('afterbegin',
+            '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="20" height="20">' +
+            '<p style="color:#BBBBBB;background:#FFFFFF">Faint text nobody can read</p>');
+    }""")
+    found = {v["id"]: v["impact"] for v in axe_findings(page)}
+    assert found.get("image-alt") in BLOCKING and found.get("color-contrast") in BLOCKING
+    page.close()
+
+
+# -- keyboard only -----------------------------------------------------------------------------------------
+FOCUS_INFO = """() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    // A visually hidden control (the file input) shows its focus on the nearest visible box around it.
+    let shown = e;
+    while (shown.parentElement && (shown.getBoundingClientRect().width < 2 || shown.getBoundingClientRect().height < 2))
+        shown = shown.parentElement;
+    const style = getComputedStyle(shown);
+    return {tag: e.tagName, text: (e.innerText || e.value || '').trim().slice(0, 80),
+            label: e.getAttribute('aria-label') || '', role: e.getAttribute('role') || '',
+            inNav: !!e.closest("[data-testid='stSidebarNav']"),
+            inExpander: !!e.closest("[data-testid='stExpander']"),
+            inUploader: !!e.closest("[data-testid='stFileUploader']"),
+            inFilter: !!e.closest("[data-testid='stSelectbox'], [data-testid='stMultiSelect'], [data-testid='stDateInput']"),
+            outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+            shadow: style.boxShadow !== 'none'};
+}"""
+
+
+def _focus(page: Page) -> dict | None:
+    return page.evaluate(FOCUS_INFO)
+
+
+def tab_to(page: Page, wanted, what: str, limit: int = 120) -> dict:
+    """Press Tab until the focused element matches ``wanted``; every stop on the way must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = _focus(page)
+        if focus is None:
+            continue
+        assert focus["outline"] or focus["shadow"], f"focus is not visible on {focus} (on the way to {what})"
+        if wanted(focus):
+            return focus
+    raise AssertionError(f"{limit} presses of Tab never reached {what}; last: {_focus(page)}")
+
+
+def test_keyboard_only_from_sign_in_to_a_chart_table_and_a_loaded_file(server_url: str, browser: Browser,
+                                                                         tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server_url)
+    wait_for_app(page)
+    # Sign in: the first Tab reaches the e-mail box.
+    tab_to(page, lambda f: f["tag"] == "INPUT" and "E-mail" in (f["label"] or page.evaluate(
+        "document.activeElement.closest('[data-testid=stTextInput]')?.innerText || ''")), "the e-mail box")
+    page.keyboard.type(f"{OFFICER}@example.invalid")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_text(f"Role: {OFFICER}").wait_for(timeout=60_000)
+    wait_for_app(page)
+
+    # The navigation, then a page's filters, then a chart's table, all from the keyboard.
+    tab_to(page, lambda f: f["inNav"] and "Primary needs" in f["text"], "the Primary needs link")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Primary needs").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    tab_to(page, lambda f: f["inFilter"], "a filter on Primary needs")
+    tab_to(page, lambda f: f["inExpander"] and "table" in f["text"].lower(), "a chart's table")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.closest('details')?.open === true", timeout=30_000)
+    page.evaluate("document.activeElement.closest('details').setAttribute('data-opened-by-keyboard', '1')")
+    page.locator("details[data-opened-by-keyboard] [data-testid='stDataFrame']").wait_for(state="visible",
+                                                                                          timeout=30_000)
+    screenshot(page, "keyboard-chart-table")
+
+    # As an officer: Upload data, choose a file with the upload button, check it and load it.
+    tab_to(page, lambda f: f["inNav"] and "Upload data" in f["text"], "the Upload data link", limit=400)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Upload data").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    upload = tmp_path / "keyboard-upload.csv"
+    upload.write_text("period,provision,primary_need,pupils\n2022/23,SEN support,SLCN,1300\n2022/23,EHC plan,ASD,600\n")
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["inUploader"], "the file upload button")
+    chooser = None
+    for _ in range(3):  # a press that lands while the page is still settling opens nothing: press again
+        try:
+            with page.expect_file_chooser(timeout=10_000) as opened:
+                page.keyboard.press("Enter")
+            chooser = opened.value
+            break
+        except PlaywrightTimeoutError:
+            continue
+    assert chooser is not None, "Enter on the upload button never opened the file chooser"
+    chooser.set_files(str(upload))
+    page.get_by_text("keyboard-upload.csv").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Check the file", "Check the file")
+    page.keyboard.press("Enter")
+    page.get_by_text("Check before loading: keyboard-upload.csv").wait_for(timeout=60_000)
+    wait_for_app(page)
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Load this file", "Load this file")
+    page.keyboard.press("Enter")
+    page.get_by_text("Loaded keyboard-upload.csv as load").wait_for(timeout=60_000)
+    screenshot(page, "keyboard-upload-loaded")
+    page.close()
