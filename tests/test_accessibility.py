@@ -83,6 +83,20 @@ def _wait_for_charts(page: Page) -> None:
         charts.nth(index).locator(".main-svg").first.wait_for(timeout=60_000)
 
 
+CHART_NAMES = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].map(chart => {
+    const label = chart.getAttribute('aria-label') || '';
+    const container = chart.closest("[data-testid='stElementContainer']");
+    let next = container ? container.nextElementSibling : null;
+    return {role: chart.getAttribute('role'), label: label,
+            shownUnder: !!next && next.innerText.trim() === label.trim()};
+})"""
+
+
+def unnamed_charts(page: Page) -> list[dict]:
+    """Charts whose text alternative is missing, or is not the sentence shown right under them."""
+    return [c for c in page.evaluate(CHART_NAMES) if c["role"] != "figure" or not c["label"].strip() or not c["shownUnder"]]
+
+
 def _write_report(findings: dict[str, list[dict]]) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     lines = ["# Accessibility report (axe-core, WCAG 2.2 A and AA rules)", "",
@@ -108,6 +122,8 @@ def test_every_page_as_every_role_in_both_modes_has_no_serious_violations(server
             _open(page, spec.url_path)
             _wait_for_charts(page)
             findings[f"{spec.title}, {role}"] = axe_findings(page)
+            # A screen reader announces each chart by its one-sentence summary, the same words shown under it.
+            assert not unnamed_charts(page), (spec.title, role, unnamed_charts(page))
             page.get_by_role("button", name="Presentation mode").click()
             page.get_by_role("button", name="Leave presentation mode").wait_for(timeout=60_000)
             wait_for_app(page)
