@@ -37,7 +37,10 @@ NEED_WORDS: dict[str, str] = {
     "MSI": "hearing and sight loss",
     "OTH": "other needs",
     "NSA": "needs not yet checked",
+    "DS": "Down syndrome",
     "UNK": "needs we do not know",
+    "UNKNOWN": "needs we do not know",    # the census label "Unknown: not recorded or missing"
+    "NOT KNOWN": "needs we do not know",  # an engagement record with no need given
 }
 # Everyday words for the two kinds of help, as "children who …".
 PROVISION_WORDS: dict[str, str] = {SEN_SUPPORT: "get extra help at school", EHC_PLAN: "have an EHC plan"}
@@ -81,7 +84,14 @@ def need_words(label: str) -> str:
     return NEED_WORDS.get(code, label.lower())
 
 
-def census_part(store: Store, config: Config) -> Part:
+def _count_words(count: int | str, threshold: int | None) -> str | None:
+    """``about(count)``, or None for a count the public rules hide (a "c", or 1 up to the threshold)."""
+    if isinstance(count, str) or (threshold and 0 < count <= threshold):
+        return None
+    return about(int(count))
+
+
+def census_part(store: Store, config: Config, threshold: int | None) -> Part:
     """How many children and young people have SEND here, the help they get, and their main needs."""
     part = Part("Children and young people with SEND", more="pages/primary_needs.py")
     local = needs.local_area_key(config)
@@ -89,20 +99,24 @@ def census_part(store: Store, config: Config) -> Part:
     if not periods:
         part.points.append(Point(CHILDREN, "We do not have the numbers yet."))
         return part
-    breakdown = needs.query_need_breakdown(store, local, periods[0])
+    # The same suppression as the Primary needs page: a hidden total is "a small number", never a figure,
+    # and the grand total is given only when neither part of it is hidden (else one gives the other away).
+    breakdown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, periods[0]), threshold or 0)
     totals = needs.provision_totals(breakdown)
+    support, plans = (_count_words(totals[p], threshold) for p in (SEN_SUPPORT, EHC_PLAN))
+    everyone = about(int(totals[SEN_SUPPORT]) + int(totals[EHC_PLAN])) if support and plans else "some"
     year = periods[0][:4]
     part.points += [
-        Point(CHILDREN, f"In {config.area.name}, {about(totals[SEN_SUPPORT] + totals[EHC_PLAN])} children and "
-                        "young people have SEND."),
+        Point(CHILDREN, f"In {config.area.name}, {everyone} children and young people have SEND."),
         Point(CHILDREN, "SEND means they need extra help to learn."),
-        Point(SCHOOL, f"{about(totals[SEN_SUPPORT]).capitalize()} get extra help at school. This is called SEN support."),
-        Point(PLAN, f"{about(totals[EHC_PLAN]).capitalize()} have a plan for their health, care and learning. "
+        Point(SCHOOL, f"{(support or 'a small number').capitalize()} get extra help at school. "
+                      "This is called SEN support."),
+        Point(PLAN, f"{(plans or 'a small number').capitalize()} have a plan for their health, care and learning. "
                     "This is called an EHC plan."),
         Point(DATE, f"These numbers are from the school year {year} to {int(year) + 1}."),
     ]
-    by_need = (breakdown[breakdown["provision"].isin([SEN_SUPPORT, EHC_PLAN])]
-               .groupby("need")["pupils"].sum().sort_values(ascending=False))
+    shown = breakdown[~breakdown["hidden"]]
+    by_need = shown.groupby("primary_need")["pupils"].sum().sort_values(ascending=False)
     ranked = [need_words(str(code)) for code in by_need.index[:MOST_NEEDS_LISTED]]
     openings = ("The most common need is {}.", "Next is {}.", "Then {}.")
     part.points += [Point(NEED, opening.format(words)) for opening, words in zip(openings, ranked)]
@@ -133,14 +147,17 @@ def reach_part(store: Store, config: Config, threshold: int | None) -> Part:
     for dimension in reach.COHORT_DIMENSIONS:
         view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=everyone,
                                     when=reach.period_words(years[0]), gap_ratio=config.reach.gap_ratio,
-                                    decimals=0, threshold=threshold)
-        if view.chart.empty:
+                                    decimals=1, threshold=threshold)
+        groups = view.chart
+        if groups.empty:
             continue
-        ranked = view.chart.assign(ratio=view.chart["share_of_participants_pct"] / view.chart["share_of_cohort_pct"])
-        under = ranked[ranked["under_reached"]].sort_values("ratio")
-        over = ranked[~ranked["under_reached"]].sort_values("ratio", ascending=False)
-        not_heard += [_group_words(dimension, g) for g in under["group"].head(MOST_NEEDS_LISTED)]
-        heard_well += [_group_words(dimension, g) for g in over["group"].head(2)]
+        # Under-reached groups come largest gap (in people) first, as on the Reach gaps page.
+        not_heard += [_group_words(dimension, g) for g in groups.loc[groups["under_reached"], "group"].head(MOST_NEEDS_LISTED)]
+        # "A lot" means more than their share of children with SEND; the most over-represented first.
+        over = groups[(groups["share_of_cohort_pct"] > 0)
+                      & (groups["share_of_participants_pct"] > groups["share_of_cohort_pct"])]
+        over = over.assign(ratio=over["share_of_participants_pct"] / over["share_of_cohort_pct"])
+        heard_well += [_group_words(dimension, g) for g in over.sort_values("ratio", ascending=False)["group"].head(2)]
     part.points += [Point(TICK, f"We hear a lot from {who}.") for who in heard_well]
     part.points += [Point(WARNING, f"We do not hear enough from {who}.") for who in not_heard]
     if not_heard:
@@ -162,16 +179,17 @@ def promises_part(store: Store, config: Config, role: str, as_of: date) -> Part:
                             Point(DONE, f"We have done {done} of them."),
                             Point(WORKING, f"We are still working on {active}.")]
     items = you_said.query_items(store, as_of)
-    if items.empty:
+    published = items[items["published_on"].notna()] if not items.empty else items
+    if published.empty:
         part.points.append(Point(TALK, "We have not yet told you what we did about what you said."))
         return part
-    working = int((items["state"] == "open").sum())
-    themes = items["theme"].value_counts()
-    part.points += [Point(TALK, f"You told us {len(items)} things. We told you what we did about each one.")]
+    working = int((published["state"] == "open").sum())
+    things = "1 thing" if len(published) == 1 else f"{len(published)} things"
+    part.points.append(Point(TALK, f"You told us {things}. We told you what we did about each one."))
     if working:
         part.points.append(Point(WORKING, f"We are still working on {working} of them."))
-    if len(themes):
-        part.points.append(Point(TALK, f"Most were about {str(themes.index[0]).lower()}."))
+    themes = published["theme"].value_counts()
+    part.points.append(Point(TALK, f"Most were about {str(themes.index[0]).lower()}."))
     return part
 
 
@@ -179,7 +197,7 @@ def build_easy_read(store: Store, config: Config, role: str, threshold: int | No
                     as_of: date | None = None) -> list[Part]:
     """The Easy read page's three parts for ``role`` (``threshold``: small-number suppression, None for none)."""
     today = as_of or date.today()
-    return [census_part(store, config), reach_part(store, config, threshold),
+    return [census_part(store, config, threshold), reach_part(store, config, threshold),
             promises_part(store, config, role, today)]
 
 

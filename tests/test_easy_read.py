@@ -94,3 +94,32 @@ def test_forum_navigation_and_links_reach_easy_read(demo_db: Path) -> None:
     for page in ("pages/reach_gaps.py", "pages/you_said.py"):
         links = run_app(page, ROLE_ACTORS[FORUM]).get("page_link")
         assert any(link.proto.label == "Read this in easy read" for link in links), page
+
+
+def test_hidden_counts_are_a_small_number_never_a_figure(demo_store: Store, config) -> None:
+    # A threshold above every count here hides them all, as the forum's rules would for a tiny area.
+    text = easy_read.all_text(easy_read.build_easy_read(demo_store, config, FORUM, 100_000, AS_OF))
+    assert "In Sunderland, some children and young people have SEND." in text
+    assert "A small number get extra help at school." in text and "A small number have a plan" in text
+    assert not re.search(r"\d,\d{3}", text.split("Who we are hearing from")[0])  # no count over 999 shown
+    assert "The most common need" not in text                                 # rankings of hidden cells
+
+
+def test_only_published_answers_count(demo_store: Store, config) -> None:
+    from sendlib import you_said
+    before = easy_read.all_text(easy_read.build_easy_read(demo_store, config, FORUM, 5, AS_OF))
+    for n in range(3):
+        you_said.add_item(demo_store, TEST_OFFICER, said_on=date(2026, 10, 1), said_by="parent carers",
+                          what_was_said=f"Not yet answered {n}", theme="Unpublished theme")
+    after = easy_read.all_text(easy_read.build_easy_read(demo_store, config, FORUM, 5, AS_OF))
+    assert after == before and "unpublished theme" not in after
+
+
+def test_one_item_is_one_thing(store: Store, config) -> None:
+    from sendlib import you_said
+    item = you_said.add_item(store, TEST_OFFICER, said_on=date(2026, 10, 1), said_by="children and young people",
+                             what_was_said="Buses are late", theme="Transport")
+    you_said.respond(store, TEST_OFFICER, item_id=item, what_we_did="We spoke to the bus firm", state="closed",
+                     published_on=date(2026, 10, 20), today=AS_OF)
+    text = easy_read.all_text(easy_read.build_easy_read(store, config, FORUM, 5, AS_OF))
+    assert "You told us 1 thing." in text and "Most were about transport." in text

@@ -82,3 +82,42 @@ def test_a_file_with_a_problem_is_described_by_line_after_the_one_pass(store: St
     with pytest.raises(census_module.IngestRejected, match="Line 3, column 'pupils': 'ten' is not a number"):
         load_census(store, path, config=config, actor=TEST_OFFICER)
     assert store.query_value("SELECT count(*) FROM census") == 0
+
+
+BAD = {
+    "count not a number": T + "202425,SEN support,ASD,10\n202425,EHC plan,ASD,ten\n",
+    "unknown need": T + "202425,SEN support,Autsim,10\n",
+    "bad period": T + "2024-2026,SEN support,ASD,10\n",
+    "two counts for one figure": T + "202425,SEN support,ASD,10\n202425,SEN support,ASD,11\n",
+    "too few values": T + "202425,SEN support,ASD\n",
+    "mixed census dates": "time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,"
+                          "sen_primary_need,pupil_count\n202425,Academic year,National,E92000001,England,SEN support,"
+                          "ASD,10\n202425,January,National,E92000001,England,EHC plan,ASD,5\n",
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_any_problem_sends_the_file_the_full_way(name: str, store: Store, config, write_csv,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: list[bool] = []
+    one_pass = census_module._stage_fast
+
+    def watched(*args, **kwargs):
+        rows = one_pass(*args, **kwargs)
+        taken.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(census_module, "_stage_fast", watched)
+    with pytest.raises(census_module.IngestRejected):
+        load_census(store, write_csv("bad.csv", BAD[name]), config=config, actor=TEST_OFFICER)
+    assert taken == [False]
+    assert store.query_value("SELECT count(*) FROM census") == 0
+
+
+def test_a_rejected_file_uses_no_load_id(store: Store, config, write_csv) -> None:
+    totals_only = write_csv("totals.csv", T + "202425,SEN support,Total,100\n")
+    with pytest.raises(census_module.IngestRejected, match="holds only totals"):
+        load_census(store, totals_only, config=config, actor=TEST_OFFICER)
+    load_census(store, write_csv("good.csv", T + "202425,SEN support,ASD,10\n"), config=config, actor=TEST_OFFICER)
+    ids = [row[0] for row in store.query_rows("SELECT load_id FROM loads ORDER BY load_id")]
+    assert ids == [1, 2]  # the rejection's log entry and the load: no id spent on the rejected attempt itself

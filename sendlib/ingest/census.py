@@ -670,17 +670,21 @@ def _build_cells(tx: Transaction, *, with_checks: bool = False) -> None:
 
 def _stage_fast(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
                 config: Config, period: str | None) -> int | None:
-    """Stage a file with no problems in one pass over it; rows read, or None when anything is wrong.
+    """Stage a file with no problems without copying its rows; rows read, or None when anything is wrong.
 
-    The file is read straight into the grouping (no copy of its rows is held), and every check is one
-    count. Only a file that fails needs line numbers, so the caller then stages it again the full way,
-    which finds and describes each problem exactly as it always has.
+    The file is read twice, never held: once for its distinct labels (to look each up once), once straight
+    into the grouping by cell, where every check is one count. Only a file that fails needs line numbers,
+    so the caller then stages it again the full way, which finds and describes each problem exactly as it
+    always has.
     """
     try:
         _stage_source(tx, fmt, mapping, config, period, rows_from=_read_csv_sql(source, None, "fast_rejects"))
         _normalise(tx, config, materialise=False)
         _build_cells(tx, with_checks=True)
     except StoreError as exc:
+        # Only the reader's own failures are the file's fault; anything else (memory, disk) is not a bad file.
+        if "CSV" not in str(exc):
+            raise
         raise _unreadable(file_name) from exc
     rejects, problems, conflicts, rows = tx.fetchall(
         """SELECT (SELECT count(*) FROM fast_rejects), sum(problem_rows), count(*) FILTER (WHERE conflicting),
@@ -691,6 +695,11 @@ def _stage_fast(tx: Transaction, source: SourceFile, file_name: str, fmt: str, m
     tx.execute("DROP VIEW staged")
     tx.execute("DROP VIEW src")
     return None if rejects or problems or conflicts or mixed else int(rows or 0)
+
+
+# The cells a census keeps: SEN support, EHC plan and No SEN by need (No SEN's total stands for its need).
+_KEPT_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') "
+              f"AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')")
 
 
 _CENSUS_COLUMNS = ("period, geographic_level, area_code, old_la_code, area_name, area_key, phase, provision, "
@@ -711,11 +720,7 @@ def _build_detail(tx: Transaction, load_id: int | None) -> None:
               else f"INSERT INTO census SELECT {int(load_id)}, {_CENSUS_COLUMNS} FROM (")
     tx.execute(
         f"""{target}
-        WITH per_label AS (
-            SELECT * FROM cells
-            WHERE provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}')
-              AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')
-        ),
+        WITH per_label AS (SELECT * FROM cells WHERE {_KEPT_CELL}),
         rows AS (
             -- Different labels for one code (School Action and School Action Plus are both SEN support;
             -- Missing and Not reported are both UNK) add up; one unknown part makes the sum unknown.
@@ -908,6 +913,9 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
             _aggregate_pupils(tx)
             _build_cells(tx)
     progress(0.65, "Comparing with what is stored")
+    if not tx.fetch_value(f"SELECT count(*) FROM cells WHERE {_KEPT_CELL}"):
+        raise IngestRejected(file_name, [Problem(
+            "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.")])
     # A load id is taken only once the file has passed: a sequence is not rolled back with a rejected load.
     load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')")) if writing else None
     _build_detail(tx, load_id)
@@ -921,9 +929,6 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     periods = [r[0] for r in tx.fetchall("SELECT DISTINCT period FROM detail ORDER BY 1")]
     areas = [r[0] for r in tx.fetchall(
         "SELECT area_name FROM detail GROUP BY area_name ORDER BY min(geographic_level) DESC, area_name")]
-    if not periods:
-        raise IngestRejected(file_name, [Problem(
-            "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.")])
     return _Staged(chosen, rows_read, warnings, periods, areas, load_id)
 
 
