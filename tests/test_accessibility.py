@@ -9,21 +9,18 @@ whatever its impact, is written to test-artifacts/accessibility-report.md for pe
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard import PAGES
-from sendlib.auth import COMMISSIONER, FORUM, OFFICER, add_user
-from sendlib.config import Config
-from sendlib.demo import load_demo
-from sendlib.store import Store
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, running_server, screenshot, wait_for_app
+from sendlib.auth import COMMISSIONER, FORUM, OFFICER
+from tests.browser import ARTIFACTS, screenshot, wait_for_app
 from tests.conftest import PROJECT_ROOT
-from tests.test_browser import PASSWORD, signed_in_page
+# The demo server (officer, commissioner and forum accounts) and Chromium, shared with the other browser tests.
+from tests.test_browser import PASSWORD, browser, server_url, signed_in_page  # noqa: F401 - fixtures
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules axe-core can check automatically.
@@ -32,37 +29,22 @@ BLOCKING = ("serious", "critical")
 REPORT = ARTIFACTS / "accessibility-report.md"
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("a11y") / "demo.duckdb"
-    store = Store.open(db)
-    load_demo(store, Config())
-    for role in (OFFICER, COMMISSIONER, FORUM):
-        add_user(store, f"{role}@example.invalid", role, PASSWORD, created_by="accessibility test")
-    store.close()
-    with running_server(db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not AXE.exists():
-        pytest.fail(f"axe-core is not installed at {AXE}: run `make test` (it runs `npm ci`).")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 def axe_findings(page: Page) -> list[dict]:
     """Run axe-core in the page as it stands; every violation, with its impact and the elements at fault."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `make test` (it runs `npm ci`).")
+    # Streamlit fades the elements of a page while a rerun is under way (data-stale): check the page at rest.
+    page.wait_for_function(
+        """() => document.querySelector("[data-testid='stApp']")?.dataset.testScriptState === 'notRunning'
+                 && !document.querySelector('[data-stale="true"]')""", timeout=60_000)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async (tags) => {
             const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-                nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
+                nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                                      summary: n.failureSummary}))}));
         }""",
         WCAG_TAGS,
     )
@@ -109,7 +91,7 @@ def _write_report(findings: dict[str, list[dict]]) -> None:
         lines.append("")
         for v in violations:
             lines.append(f"- **{v['impact']}** `{v['id']}`: {v['help']} ({v['helpUrl']})")
-            lines += [f"  - `{n['target']}`" for n in v["nodes"]]
+            lines += [f"  - `{n['target']}`: `{n['html']}` — {' '.join(n['summary'].split())}" for n in v["nodes"]]
         lines.append("")
     REPORT.write_text("\n".join(lines), encoding="utf-8")
 
@@ -134,7 +116,7 @@ def test_every_page_as_every_role_in_both_modes_has_no_serious_violations(server
             wait_for_app(page)
         page.close()
     _write_report(findings)
-    blocking = {view: [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}"
+    blocking = {view: [f"{v['impact']} {v['id']}: {v['help']} at {[(n['html'], n['summary']) for n in v['nodes']]}"
                        for v in violations if v["impact"] in BLOCKING]
                 for view, violations in findings.items()}
     blocking = {view: found for view, found in blocking.items() if found}

@@ -45,19 +45,28 @@ def _stored(store: Store) -> list[tuple]:
     return store.query_rows("SELECT * EXCLUDE (load_id) FROM census ORDER BY ALL")
 
 
-def test_one_pass_and_full_load_store_the_same(tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast, full = Store.open(str(tmp_path / "fast.duckdb")), Store.open(str(tmp_path / "full.duckdb"))
-    files = _files(tmp_path)
-    taken: list[bool] = []
-    one_pass = census_module._stage_fast
+def _watch_one_pass(monkeypatch: pytest.MonkeyPatch, taken: list[bool] | None = None,
+                    one_pass=None) -> list[bool]:
+    """Record, for each census staged from now on, whether the one-pass path took it (True) or declined."""
+    taken = [] if taken is None else taken
+    one_pass = one_pass or census_module._stage_fast
 
     def watched(*args, **kwargs):
         rows = one_pass(*args, **kwargs)
         taken.append(rows is not None)
         return rows
 
+    monkeypatch.setattr(census_module, "_stage_fast", watched)
+    return taken
+
+
+def test_one_pass_and_full_load_store_the_same(tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, full = Store.open(str(tmp_path / "fast.duckdb")), Store.open(str(tmp_path / "full.duckdb"))
+    files = _files(tmp_path)
+    one_pass = census_module._stage_fast
+    taken: list[bool] = []
     for path in files:
-        monkeypatch.setattr(census_module, "_stage_fast", watched)
+        taken = _watch_one_pass(monkeypatch, taken, one_pass)
         fast_preview = preview_census(fast, path, config=config)
         fast_report = load_census(fast, path, config=config, actor=TEST_OFFICER)
         monkeypatch.setattr(census_module, "_stage_fast", lambda *args, **kwargs: None)
@@ -99,15 +108,7 @@ BAD = {
 @pytest.mark.parametrize("name", list(BAD))
 def test_any_problem_sends_the_file_the_full_way(name: str, store: Store, config, write_csv,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    taken: list[bool] = []
-    one_pass = census_module._stage_fast
-
-    def watched(*args, **kwargs):
-        rows = one_pass(*args, **kwargs)
-        taken.append(rows is not None)
-        return rows
-
-    monkeypatch.setattr(census_module, "_stage_fast", watched)
+    taken = _watch_one_pass(monkeypatch)
     with pytest.raises(census_module.IngestRejected):
         load_census(store, write_csv("bad.csv", BAD[name]), config=config, actor=TEST_OFFICER)
     assert taken == [False]
