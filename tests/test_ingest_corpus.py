@@ -729,14 +729,17 @@ def test_a_short_row_is_one_problem(store: Store, write_csv: Callable[..., Path]
     assert [str(p) for p in exc.value.problems] == ["Line 3: this row has too few values: the header has 4 columns."]
 
 
-@pytest.mark.xfail(reason="BUG: line_no is the row's position among rows read (rowid + 2), but DuckDB skips blank "
-                          "lines, so every problem after a blank line is reported one line too early (Line 3 for a "
-                          "row on line 4)",
-                   strict=True, raises=AssertionError)
 def test_line_numbers_count_blank_lines(store: Store, write_csv: Callable[..., Path]) -> None:
     with pytest.raises(IngestRejected) as exc:
         load(store, write_csv("gap.csv", T + ROW + "\n" + "2024/25,EHC plan,ASD,-5\n"))
     assert "Line 4, column 'pupils': '-5' is negative" in str(exc.value)
+
+
+def test_line_numbers_count_a_value_that_runs_over_two_lines(store: Store, write_csv: Callable[..., Path]) -> None:
+    quoted = 'period,provision,primary_need,pupils,area_name\n2024/25,SEN support,ASD,10,"Sunder\nland"\n'
+    with pytest.raises(IngestRejected) as exc:
+        load(store, write_csv("quoted.csv", quoted + "\n2024/25,EHC plan,ASD,ten,Sunderland\n"))
+    assert "Line 5, column 'pupils': 'ten' is not a number" in str(exc.value)
 
 
 @pytest.mark.parametrize("count", ["١٢", "²"])

@@ -16,6 +16,7 @@ One path for every census file (demo data, command line, Upload page):
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -319,6 +320,38 @@ def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[i
     return int(tx.fetch_value("SELECT count(*) FROM raw_csv"))
 
 
+def _data_row_lines(source: SourceFile) -> list[int]:
+    """The physical line each data row starts on, in the order DuckDB reads them.
+
+    DuckDB skips blank lines and lets a quoted value run over several lines, so a row's position among
+    the rows read is not its line in the file. Python's csv reader counts physical lines as it goes.
+    """
+    starts: list[int] = []
+    with open(source.csv_path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)  # the header
+        previous = reader.line_num
+        for record in reader:
+            if record:  # a blank line reads as [] here, and not at all in DuckDB
+                starts.append(previous + 1)
+            previous = reader.line_num
+    return starts
+
+
+def _stage_line_numbers(tx: Transaction, source: SourceFile, rows_read: int) -> bool:
+    """Temp table row_line (row_index → line_no) when rows and lines differ; False when they match.
+
+    Only a file that is being described problem by problem comes here, so the extra read costs nothing
+    on a clean load.
+    """
+    starts = _data_row_lines(source)
+    if len(starts) != rows_read or all(line == index + 2 for index, line in enumerate(starts)):
+        return False  # nothing to correct (or a layout the two readers see differently: keep DuckDB's count)
+    tx.execute("CREATE OR REPLACE TEMP TABLE row_line (row_index BIGINT, line_no BIGINT)")
+    tx.insert_frame("row_line", pd.DataFrame({"row_index": range(len(starts)), "line_no": starts}))
+    return True
+
+
 def _describe_reject(row: tuple, header: list[str]) -> Problem:
     line, column_name, error_type, error_message = row
     expected = len(header)
@@ -347,11 +380,12 @@ def _header_name(header: list[str], mapping: dict[str, int], role: str) -> str:
 
 
 def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Config, period: str | None,
-                  rows_from: str = "raw_csv") -> None:
+                  rows_from: str = "raw_csv", line_map: bool = False) -> None:
     """Temp view src: one row per file row with raw values under role names, plus line_no.
 
     ``rows_from`` is the temp table raw_csv (line numbers from its row ids) or a query reading the file
-    itself (the fast path: no line numbers, which only a rejected file needs).
+    itself (the fast path: no line numbers, which only a rejected file needs). ``line_map``: take each row's
+    line from temp table row_line (see ``_stage_line_numbers``).
     """
     if fmt == FORMAT_EES:
         level = _column_sql(mapping, "geographic_level")
@@ -386,8 +420,15 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
     tx.execute("DROP VIEW IF EXISTS src")
     # A view, not a table: the normalising query reads the file's rows once. Rows written in an open
     # transaction number from a large offset, so line numbers count from the first rowid.
-    line_no = ("CAST(rowid - (SELECT min(rowid) FROM raw_csv) + 2 AS BIGINT)" if rows_from == "raw_csv"
-               else "CAST(NULL AS BIGINT)")
+    position = "rowid - (SELECT min(rowid) FROM raw_csv)"
+    if rows_from != "raw_csv":
+        line_no = "CAST(NULL AS BIGINT)"
+    elif line_map:  # a join, not a subquery per row: a rejected national file still takes seconds
+        rows_from = (f"(SELECT r.*, l.line_no AS mapped_line FROM (SELECT *, {position} AS row_index FROM raw_csv) r "
+                     "JOIN row_line l USING (row_index))")
+        line_no = "mapped_line"
+    else:
+        line_no = f"CAST({position} + 2 AS BIGINT)"
     tx.execute(
         f"""CREATE TEMP VIEW src AS
         SELECT {line_no} AS line_no,
@@ -902,7 +943,7 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     if rows_read is None:
         rows_read = _stage_raw(tx, source, file_name, keep)
         progress(0.45, "Checking every row")
-        _stage_source(tx, chosen, mapping, config, period)
+        _stage_source(tx, chosen, mapping, config, period, line_map=_stage_line_numbers(tx, source, rows_read))
         _normalise(tx, config)
         if chosen != FORMAT_PUPIL:
             _build_cells(tx)
