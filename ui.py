@@ -153,7 +153,7 @@ def show_chart(
     the chart as PNG and SVG (title, source line and any suppression ``note`` inside the image) and the table
     as CSV and Excel (made when clicked; formulas neutralised)."""
     shown = scaled_for_projector(figure) if presenting() else figure
-    # The summary is also the chart's accessible name (role="img" with aria-label), so a screen reader announces it.
+    # The summary is also the chart's accessible name (role="figure" with aria-label): a screen reader announces it.
     st.plotly_chart(shown, key=key, config={"displaylogo": False, "responsive": True}, alt=summary)
     st.markdown(escape_markdown(summary))  # summaries quote names from uploaded files: text, never markup
     if table is not None:
@@ -332,6 +332,14 @@ def oidc_configured() -> bool:
         return "auth" in st.secrets
     except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
         return False
+
+
+def suppression_threshold(actor: Actor | None, config: Config) -> int | None:
+    """The small-number threshold for ``actor``'s views: None (figures as they are) for roles that may see
+    unsuppressed figures or when suppression is switched off; else the configured threshold."""
+    if actor is not None and actor.may("see unsuppressed"):
+        return None
+    return config.suppression.threshold or None
 
 
 def current_actor() -> Actor | None:

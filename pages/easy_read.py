@@ -13,7 +13,7 @@ ui.page_guard()
 config = ui.get_config()
 actor = ui.current_actor()
 # The forum and the public see no small numbers and no commitment figures; easy read follows the same rules.
-threshold = None if actor is not None and actor.may("see unsuppressed") else (config.suppression.threshold or None)
+threshold = ui.suppression_threshold(actor, config)
 role = actor.role if actor is not None else "public"
 
 st.title("Easy read")

@@ -12,7 +12,7 @@ ui.page_guard()
 config = ui.get_config()
 actor = ui.current_actor()
 # Forum and public views hide small numbers; officers and commissioners see the figures as they are.
-threshold = None if actor is not None and actor.may("see unsuppressed") else (config.suppression.threshold or None)
+threshold = ui.suppression_threshold(actor, config)
 decimals = config.display.percent_decimals
 
 st.title("Reach gaps: who we are not hearing from")
