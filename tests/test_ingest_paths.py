@@ -1,8 +1,9 @@
-"""The one-pass load and the full, line-by-line load store exactly the same rows and say the same things.
+"""The three ways a census file is staged store exactly the same rows and say the same things.
 
-A file with no problems is checked and grouped in one pass over it (``_stage_fast``); a file with any problem
-is staged again the full way, which names each problem by line. Both must give the same census for a clean
-file, or a person's figures would depend on whether the file had a typo elsewhere.
+A clean file is written straight into the census (``_stage_direct``); a clean file that gives a figure more
+than once (a synonym, parts of one code, an area under its other code) is grouped by cell first
+(``_stage_fast``); a file with any problem is staged the full way, which names each problem by line. All three
+must give the same census for a clean file, or a person's figures would depend on how the file was read.
 """
 
 from __future__ import annotations
@@ -45,44 +46,56 @@ def _stored(store: Store) -> list[tuple]:
     return store.query_rows("SELECT * EXCLUDE (load_id) FROM census ORDER BY ALL")
 
 
-def _watch_one_pass(monkeypatch: pytest.MonkeyPatch, taken: list[bool] | None = None,
-                    one_pass=None) -> list[bool]:
-    """Record, for each census staged from now on, whether the one-pass path took it (True) or declined."""
-    taken = [] if taken is None else taken
-    one_pass = one_pass or census_module._stage_fast
-
-    def watched(*args, **kwargs):
-        rows = one_pass(*args, **kwargs)
-        taken.append(rows is not None)
-        return rows
-
-    monkeypatch.setattr(census_module, "_stage_fast", watched)
-    return taken
+WAYS = ("direct", "grouped", "full")
+STAGE_DIRECT = census_module._stage_direct  # the real one, whatever a test has patched in since
 
 
-def test_one_pass_and_full_load_store_the_same(tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast, full = Store.open(str(tmp_path / "fast.duckdb")), Store.open(str(tmp_path / "full.duckdb"))
+def _take_way(monkeypatch: pytest.MonkeyPatch, way: str, outcomes: list | None = None) -> list:
+    """Send every census staged from now on ``way``, recording what the direct path said of each (its outcome).
+
+    direct: as the product does (written straight in, grouped when a figure repeats, full way on a problem);
+    grouped: as if every file repeated a figure; full: as if every file had a problem.
+    """
+    outcomes = [] if outcomes is None else outcomes
+
+    def staged(*args, **kwargs):
+        if way == "direct":
+            outcome = STAGE_DIRECT(*args, **kwargs)
+        else:
+            outcome = census_module.REPEATED_CELLS if way == "grouped" else None
+        outcomes.append(outcome)
+        return outcome
+
+    monkeypatch.setattr(census_module, "_stage_direct", staged)
+    return outcomes
+
+
+def test_direct_grouped_and_full_loads_store_the_same(tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
+    stores = {way: Store.open(str(tmp_path / f"{way}.duckdb")) for way in WAYS}
     files = _files(tmp_path)
-    one_pass = census_module._stage_fast
-    taken: list[bool] = []
+    direct_outcomes: list = []
     for path in files:
-        taken = _watch_one_pass(monkeypatch, taken, one_pass)
-        fast_preview = preview_census(fast, path, config=config)
-        fast_report = load_census(fast, path, config=config, actor=TEST_OFFICER)
-        monkeypatch.setattr(census_module, "_stage_fast", lambda *args, **kwargs: None)
-        full_preview = preview_census(full, path, config=config)
-        full_report = load_census(full, path, config=config, actor=TEST_OFFICER)
-        assert _stored(fast) == _stored(full), path.name
-        assert (fast_report.rows_read, fast_report.rows_stored, fast_report.warnings, fast_report.periods,
-                fast_report.areas) == (full_report.rows_read, full_report.rows_stored, full_report.warnings,
-                                       full_report.periods, full_report.areas), path.name
-        assert fast_report.totals.equals(full_report.totals), path.name
-        assert fast_preview.changes.equals(full_preview.changes), path.name
-    # Every one of these files is clean, so every one took the one pass (twice: preview and load).
-    assert taken == [True] * (2 * len(files))
-    assert any("derived" in str(p) for p in files) and _stored(fast)
-    fast.close()
-    full.close()
+        results = {}
+        for way in WAYS:
+            outcomes = _take_way(monkeypatch, way, direct_outcomes if way == "direct" else None)
+            preview = preview_census(stores[way], path, config=config)
+            report = load_census(stores[way], path, config=config, actor=TEST_OFFICER)
+            results[way] = (_stored(stores[way]), report.rows_read, report.rows_stored, report.warnings,
+                            report.periods, report.areas, report.totals, preview.changes, preview.warnings)
+            assert outcomes, path.name
+        for way in ("grouped", "full"):
+            direct, other = results["direct"], results[way]
+            assert direct[:6] == other[:6], (path.name, way)
+            assert direct[6].equals(other[6]) and direct[7].equals(other[7]), (path.name, way)
+            assert direct[8] == other[8], (path.name, way)
+    # Each file twice (preview and load): every clean file is written directly but the one repeating a figure.
+    repeated = [p.name for p, outcome in zip([f for f in files for _ in (0, 1)], direct_outcomes)
+                if outcome == census_module.REPEATED_CELLS]
+    assert repeated == ["parts-and-repeats.csv"] * 2
+    assert all(isinstance(outcome, int) or outcome == census_module.REPEATED_CELLS for outcome in direct_outcomes)
+    assert any("derived" in str(p) for p in files) and _stored(stores["direct"])
+    for store in stores.values():
+        store.close()
 
 
 def test_a_file_with_a_problem_is_described_by_line_after_the_one_pass(store: Store, config, write_csv) -> None:
@@ -108,10 +121,11 @@ BAD = {
 @pytest.mark.parametrize("name", list(BAD))
 def test_any_problem_sends_the_file_the_full_way(name: str, store: Store, config, write_csv,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    taken = _watch_one_pass(monkeypatch)
+    outcomes = _take_way(monkeypatch, "direct")
     with pytest.raises(census_module.IngestRejected):
         load_census(store, write_csv("bad.csv", BAD[name]), config=config, actor=TEST_OFFICER)
-    assert taken == [False]
+    # Two counts for one figure is only known once cells are grouped; every other problem the direct path sees.
+    assert outcomes == [census_module.REPEATED_CELLS if name == "two counts for one figure" else None]
     assert store.query_value("SELECT count(*) FROM census") == 0
 
 

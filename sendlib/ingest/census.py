@@ -738,6 +738,95 @@ def _stage_fast(tx: Transaction, source: SourceFile, file_name: str, fmt: str, m
     return None if rejects or problems or conflicts or mixed else int(rows or 0)
 
 
+# What _stage_direct returns when a clean file repeats a figure (under a synonym, a part of a code or an
+# area's other code): only the grouping path (_stage_fast) can add or compare those rows.
+REPEATED_CELLS = "repeated cells"
+# A preview writes its rows under this id inside a transaction that is always rolled back.
+PREVIEW_LOAD_ID = 0
+# A figure as the census keys it: two rows with the same key are one figure given twice.
+_CELL_HASH = "hash(period, area_key, phase, provision, primary_need)"
+# Rows that are neither a total nor No SEN's total: stored as the file gives them.
+_PLAIN_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') AND primary_need <> '{TOTAL_NEED}'")
+
+
+def _labels_have_problems(tx: Transaction, mapping: dict[str, int]) -> bool:
+    """Whether any distinct label, period or census date (temp tables from ``_normalise``) is unknown or mixed."""
+    mixed = ("(SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels) > 1"
+             if "time_identifier" in mapping else "false")
+    return bool(tx.fetch_value(
+        f"""SELECT EXISTS (SELECT 1 FROM provision_lookup WHERE code IS NULL)
+                OR EXISTS (SELECT 1 FROM need_lookup WHERE code IS NULL)
+                OR EXISTS (SELECT 1 FROM distinct_labels
+                           WHERE provision_raw IS NULL OR need_raw IS NULL OR period_raw IS NULL)
+                OR EXISTS (SELECT 1 FROM (SELECT period FROM period_lookup) WHERE {_BAD_PERIOD})
+                OR {mixed}"""))
+
+
+def _stage_direct(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
+                  config: Config, period: str | None, load_id: int) -> int | str | None:
+    """Write a clean file's rows straight into census under ``load_id``, reading it twice and holding it never.
+
+    The first read finds the distinct labels (each looked up once); if any is unknown, nothing is written.
+    The second read is the write itself, like DuckDB's own ``CREATE TABLE … AS SELECT * FROM read_csv``,
+    with no grouping: one scan of the rows just written then counts the rows failing a check, and proves
+    that no figure is given twice by counting distinct hashes of the cell keys (equal keys have equal
+    hashes, so as many distinct hashes as rows means no two rows share a cell). Totals are then moved into
+    the temp table cells, which the warnings read, and No SEN is completed as ``_build_detail`` does.
+
+    Returns the rows read; ``REPEATED_CELLS`` (rows removed again) when a figure is given more than once,
+    which only the grouping path can resolve; None (nothing left written) when anything is wrong, for the
+    full path to describe by line. The rows are not in force until the load's log entry says 'loaded'.
+    """
+    try:
+        _stage_source(tx, fmt, mapping, config, period, rows_from=_read_csv_sql(source, None, "direct_rejects"))
+        _normalise(tx, config, materialise=False)
+        if _labels_have_problems(tx, mapping):
+            tx.execute("DROP VIEW staged")
+            tx.execute("DROP VIEW src")
+            return None
+        # Blank geography is written as '' (never a value of a file's: _column_sql makes blanks NULL), so that
+        # a bad row is counted below rather than stopping the write on a NOT NULL column.
+        tx.execute(
+            f"""INSERT INTO census SELECT {int(load_id)}, period, coalesce(geographic_level, ''),
+                   coalesce(area_code, ''), old_la_code, coalesce(area_name, ''), coalesce(area_key, ''), phase,
+                   provision, primary_need, pupils, symbol
+            FROM staged""")
+    except StoreError as exc:
+        if "CSV" not in str(exc):  # only the reader's own failures are the file's fault
+            raise
+        raise _unreadable(file_name) from exc
+    tx.execute("DROP VIEW staged")
+    tx.execute("DROP VIEW src")
+    written = f"census WHERE load_id = {int(load_id)}"
+    row_problem = " OR ".join(f"({condition})" for condition in (
+        _BAD_COUNT, "area_code = '' OR geographic_level NOT IN "
+        f"('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}')", "area_name = ''"))
+    rejects, problems, rows, cells, plain = tx.fetchall(
+        f"""SELECT (SELECT count(*) FROM direct_rejects), count(*) FILTER (WHERE {row_problem}), count(*),
+                   count(DISTINCT {_CELL_HASH}), count(*) FILTER (WHERE {_KEPT_CELL}) FROM {written}""")[0]
+    if rejects or problems or cells != rows:
+        tx.execute(f"DELETE FROM {written}")
+        return None if rejects or problems else REPEATED_CELLS
+    if not plain:
+        raise _only_totals(file_name)
+    tx.execute(f"CREATE OR REPLACE TEMP TABLE cells AS SELECT * EXCLUDE (load_id) FROM {written} "
+               f"AND NOT ({_PLAIN_CELL})")
+    tx.execute(f"DELETE FROM {written} AND NOT ({_PLAIN_CELL})")
+    # No SEN's total stands for its need (UNK) unless the file breaks No SEN down; then derive No SEN where
+    # the file gives all pupils but no No SEN row: the same rules as _build_detail.
+    tx.execute(
+        f"""INSERT INTO census SELECT {int(load_id)}, period, geographic_level, area_code, old_la_code, area_name,
+               area_key, phase, provision, 'UNK', pupils, symbol
+        FROM cells t WHERE t.provision = '{NO_SEN}' AND t.primary_need = '{TOTAL_NEED}' AND NOT EXISTS (
+            SELECT 1 FROM {written} AND provision = '{NO_SEN}' AND period = t.period AND area_key = t.area_key
+            AND phase = t.phase)""")
+    tx.execute(
+        f"""INSERT INTO census SELECT {int(load_id)}, * FROM (
+            WITH kept AS (SELECT {_CENSUS_COLUMNS} FROM {written}), {_DERIVED_NO_SEN_CTES}
+            SELECT * FROM derived_no_sen)""")
+    return int(rows)
+
+
 # The cells a census keeps: SEN support, EHC plan and No SEN by need (No SEN's total stands for its need).
 _KEPT_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') "
               f"AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')")
@@ -745,6 +834,28 @@ _KEPT_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') "
 
 _CENSUS_COLUMNS = ("period, geographic_level, area_code, old_la_code, area_name, area_key, phase, provision, "
                    "primary_need, pupils, symbol")
+
+
+# Files that give all pupils as a total (in cells) but no 'No SEN' row: derive No SEN, for prevalence, from
+# the rows kept (relation kept, census columns).
+_DERIVED_NO_SEN_CTES = f"""all_pupil_totals AS (  -- a total repeated in the file counts once
+    SELECT period, area_key, phase, any_value(geographic_level) AS geographic_level,
+           max(area_code) AS area_code, any_value(old_la_code) AS old_la_code,
+           arg_max(area_name, area_code) AS area_name, any_value(pupils) AS pupils
+    FROM cells WHERE provision = '{ALL_PUPILS}' AND primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
+    GROUP BY period, area_key, phase
+),
+derived_no_sen AS (
+    SELECT t.period, any_value(t.geographic_level), t.area_code, any_value(t.old_la_code),
+           any_value(t.area_name), t.area_key, t.phase, '{NO_SEN}', 'UNK',
+           any_value(t.pupils) - sum(k.pupils), CAST(NULL AS VARCHAR)
+    FROM all_pupil_totals t
+    JOIN kept k ON k.period = t.period AND k.area_key = t.area_key AND k.phase = t.phase
+    WHERE NOT EXISTS (SELECT 1 FROM kept n WHERE n.provision = '{NO_SEN}' AND n.period = t.period
+                      AND n.area_key = t.area_key AND n.phase = t.phase)
+    GROUP BY t.period, t.area_code, t.area_key, t.phase
+    HAVING count(k.symbol) = 0 AND any_value(t.pupils) >= sum(k.pupils)
+)"""
 
 
 def _build_detail(tx: Transaction, load_id: int | None) -> None:
@@ -783,29 +894,11 @@ def _build_detail(tx: Transaction, load_id: int | None) -> None:
                 SELECT 1 FROM rows d WHERE NOT d.from_total AND d.provision = '{NO_SEN}'
                 AND d.period = r.period AND d.area_key = r.area_key AND d.phase = r.phase))
         ),
-        -- Files that give all pupils as a total but no 'No SEN' row: derive it, for prevalence.
-        all_pupil_totals AS (  -- a total repeated in the file counts once
-            SELECT period, area_key, phase, any_value(geographic_level) AS geographic_level,
-                   max(area_code) AS area_code, any_value(old_la_code) AS old_la_code,
-                   arg_max(area_name, area_code) AS area_name, any_value(pupils) AS pupils
-            FROM cells WHERE provision = '{ALL_PUPILS}' AND primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
-            GROUP BY period, area_key, phase
-        ),
-        derived_no_sen AS (
-            SELECT t.period, any_value(t.geographic_level), t.area_code, any_value(t.old_la_code),
-                   any_value(t.area_name), t.area_key, t.phase, '{NO_SEN}', 'UNK',
-                   any_value(t.pupils) - sum(k.pupils), CAST(NULL AS VARCHAR)
-            FROM all_pupil_totals t
-            JOIN kept k ON k.period = t.period AND k.area_key = t.area_key AND k.phase = t.phase
-            WHERE NOT EXISTS (SELECT 1 FROM kept n WHERE n.provision = '{NO_SEN}' AND n.period = t.period
-                              AND n.area_key = t.area_key AND n.phase = t.phase)
-            GROUP BY t.period, t.area_code, t.area_key, t.phase
-            HAVING count(k.symbol) = 0 AND any_value(t.pupils) >= sum(k.pupils)
-        )
+        {_DERIVED_NO_SEN_CTES}
         SELECT * FROM kept UNION ALL SELECT * FROM derived_no_sen{"" if load_id is None else ")"}"""
     )
     if load_id is not None:
-        tx.execute(f"CREATE TEMP VIEW detail AS SELECT {_CENSUS_COLUMNS} FROM census WHERE load_id = {int(load_id)}")
+        _view_detail(tx, load_id)
 
 
 def _total_warnings(tx: Transaction) -> list[str]:
@@ -921,6 +1014,23 @@ class _Staged:
     load_id: int | None
 
 
+def _next_load_id(tx: Transaction) -> int:
+    """The id the next ``nextval('load_id_seq')`` will give, without taking it (a rejected file takes none)."""
+    return int(tx.fetch_value("SELECT coalesce(last_value, start_value - increment_by) + increment_by "
+                              "FROM duckdb_sequences() WHERE sequence_name = 'load_id_seq'"))
+
+
+def _view_detail(tx: Transaction, load_id: int) -> None:
+    """Temp view detail: the rows written under ``load_id`` (the rows to store), in census columns."""
+    tx.execute("DROP TABLE IF EXISTS detail")
+    tx.execute(f"CREATE OR REPLACE TEMP VIEW detail AS SELECT {_CENSUS_COLUMNS} FROM census WHERE load_id = {int(load_id)}")
+
+
+def _only_totals(file_name: str) -> IngestRejected:
+    return IngestRejected(file_name, [Problem(
+        "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.")])
+
+
 def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period: str | None,
            config: Config, progress: ProgressCallback, *, writing: bool) -> _Staged:
     """Everything up to the log entry: staged, validated, normalised into ``detail``, warnings worked out.
@@ -937,9 +1047,19 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     progress(0.15, "Reading the file")
     keep = list(mapping.values()) if chosen == FORMAT_PUPIL else None
     _create_lookups(tx)
-    # Aggregate files take the one-pass path; a pupil-level extract (whose rows are pupils to be counted
-    # and never kept) and any file with a problem go the full way, which names every problem by line.
-    rows_read = _stage_fast(tx, source, file_name, chosen, mapping, config, period) if keep is None else None
+    # Aggregate files are written straight into census; one that repeats a figure is grouped first; a
+    # pupil-level extract (whose rows are pupils to be counted and never kept) and any file with a problem go
+    # the full way, which names every problem by line.
+    rows_read: int | None = None
+    written_directly = False
+    direct_id = _next_load_id(tx) if writing else PREVIEW_LOAD_ID
+    if keep is None:
+        outcome = _stage_direct(tx, source, file_name, chosen, mapping, config, period, direct_id)
+        if outcome == REPEATED_CELLS:
+            rows_read = _stage_fast(tx, source, file_name, chosen, mapping, config, period)
+        elif outcome is not None:
+            rows_read, written_directly = int(outcome), True
+            _view_detail(tx, direct_id)
     if rows_read is None:
         rows_read = _stage_raw(tx, source, file_name, keep)
         progress(0.45, "Checking every row")
@@ -954,12 +1074,15 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
             _aggregate_pupils(tx)
             _build_cells(tx)
     progress(0.65, "Comparing with what is stored")
-    if not tx.fetch_value(f"SELECT count(*) FROM cells WHERE {_KEPT_CELL}"):
-        raise IngestRejected(file_name, [Problem(
-            "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.")])
+    if not written_directly and not tx.fetch_value(f"SELECT count(*) FROM cells WHERE {_KEPT_CELL}"):
+        raise _only_totals(file_name)
     # A load id is taken only once the file has passed: a sequence is not rolled back with a rejected load.
     load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')")) if writing else None
-    _build_detail(tx, load_id)
+    if written_directly:
+        if writing and load_id != direct_id:  # only one writer (the write lock): the id cannot move
+            raise StoreError(f"Load id {load_id} was taken while the file was written as {direct_id}; try again.")
+    else:
+        _build_detail(tx, load_id)
     warnings = []
     if ignored:
         shown = ", ".join(ignored[:10]) + (f" and {len(ignored) - 10} more" if len(ignored) > 10 else "")

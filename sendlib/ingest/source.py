@@ -82,7 +82,8 @@ def open_source(path: Path, max_bytes: int, display_name: str | None = None) -> 
                     "it is not a CSV text file. Save it from Excel as 'CSV UTF-8' and try again."
                 )
             digest.update(chunk)
-            if is_utf8:
+            # Plain ASCII (most census files) is valid UTF-8: skip decoding it unless a character is half read.
+            if is_utf8 and not (chunk.isascii() and not utf8.getstate()[0]):
                 try:
                     utf8.decode(chunk)
                 except UnicodeDecodeError:
