@@ -46,20 +46,23 @@ def _stored(store: Store) -> list[tuple]:
     return store.query_rows("SELECT * EXCLUDE (load_id) FROM census ORDER BY ALL")
 
 
-WAYS = ("direct", "grouped", "full")
-STAGE_DIRECT = census_module._stage_direct  # the real one, whatever a test has patched in since
+WAYS = ("direct", "sampled", "grouped", "full")
+STAGE_DIRECT = census_module._stage_direct  # the real ones, whatever a test has patched in since
+SAMPLE_FROM_BYTES = census_module.SAMPLE_FROM_BYTES
 
 
 def _take_way(monkeypatch: pytest.MonkeyPatch, way: str, outcomes: list | None = None) -> list:
     """Send every census staged from now on ``way``, recording what the direct path said of each (its outcome).
 
     direct: as the product does (written straight in, grouped when a figure repeats, full way on a problem);
+    sampled: the same, taking labels from a sample of the file first as it does for a large file;
     grouped: as if every file repeated a figure; full: as if every file had a problem.
     """
     outcomes = [] if outcomes is None else outcomes
+    monkeypatch.setattr(census_module, "SAMPLE_FROM_BYTES", 1 if way == "sampled" else SAMPLE_FROM_BYTES)
 
     def staged(*args, **kwargs):
-        if way == "direct":
+        if way in ("direct", "sampled"):
             outcome = STAGE_DIRECT(*args, **kwargs)
         else:
             outcome = census_module.REPEATED_CELLS if way == "grouped" else None
@@ -83,7 +86,7 @@ def test_direct_grouped_and_full_loads_store_the_same(tmp_path: Path, config, mo
             results[way] = (_stored(stores[way]), report.rows_read, report.rows_stored, report.warnings,
                             report.periods, report.areas, report.totals, preview.changes, preview.warnings)
             assert outcomes, path.name
-        for way in ("grouped", "full"):
+        for way in WAYS[1:]:
             direct, other = results["direct"], results[way]
             assert direct[:6] == other[:6], (path.name, way)
             assert direct[6].equals(other[6]) and direct[7].equals(other[7]), (path.name, way)
@@ -136,3 +139,63 @@ def test_a_rejected_file_uses_no_load_id(store: Store, config, write_csv) -> Non
     load_census(store, write_csv("good.csv", T + "202425,SEN support,ASD,10\n"), config=config, actor=TEST_OFFICER)
     ids = [row[0] for row in store.query_rows("SELECT load_id FROM loads ORDER BY load_id")]
     assert ids == [1, 2]  # the rejection's log entry and the load: no id spent on the rejected attempt itself
+
+
+def _tiny_sample(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Sample a file as if it were large, from two windows (head and end) of 100 bytes; returns, for each
+    attempt of the direct write, where its labels came from."""
+    monkeypatch.setattr(census_module, "SAMPLE_FROM_BYTES", 1)
+    monkeypatch.setattr(census_module, "SAMPLE_WINDOWS", 2)
+    monkeypatch.setattr(census_module, "SAMPLE_WINDOW_BYTES", 100)
+    attempts: list[str] = []
+    real = census_module._write_direct
+
+    def attempt(*args, **kwargs):
+        labels_from = args[7]
+        attempts.append("sample" if labels_from == "sample_rows" else "every row")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(census_module, "_write_direct", attempt)
+    return attempts
+
+
+def test_a_label_the_sample_missed_is_looked_up_from_every_row(store: Store, config, write_csv,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts = _tiny_sample(monkeypatch)
+    text = T + "\n".join([f"202425,SEN support,{n},{i + 10}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]
+                         + ["202425,SEN support,Physical disability,7", "202324,EHC plan,Hearing impairment,3"]
+                         + [f"202425,EHC plan,{n},{i + 1}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]) + "\n"
+    path = write_csv("middle.csv", text)
+    assert len(text.encode()) > 300  # the two windows leave the middle rows out of the sample
+    report = load_census(store, path, config=config, actor=TEST_OFFICER)
+    assert attempts == ["sample", "every row"]
+    assert report.rows_stored == 10 and report.periods == ["202324", "202425"]
+    assert store.query_rows("SELECT period, provision, primary_need, pupils FROM census WHERE primary_need IN "
+                            "('PD', 'HI') ORDER BY 1") == [("202324", "EHC plan", "HI", 3),
+                                                           ("202425", "SEN support", "PD", 7)]
+
+
+@pytest.mark.parametrize(("middle", "message"), [
+    ("202425,SEN support,Autsim,10", "'Autsim' is not a primary need we recognise"),
+    ("202425,SEN support,PD,ten", "Line 6, column 'pupils': 'ten' is not a number"),
+])
+def test_a_problem_the_sample_missed_is_still_found_by_line(middle: str, message: str, store: Store, config,
+                                                             write_csv, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tiny_sample(monkeypatch)
+    text = T + "\n".join([f"202425,SEN support,{n},{i + 10}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]
+                         + [middle] + [f"202425,EHC plan,{n},{i + 1}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]) + "\n"
+    with pytest.raises(census_module.IngestRejected, match=message):
+        load_census(store, write_csv("middle.csv", text), config=config, actor=TEST_OFFICER)
+    assert store.query_value("SELECT count(*) FROM census") == 0
+
+
+def test_a_census_date_the_sample_missed_is_still_a_mixed_file(store: Store, config, write_csv,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _tiny_sample(monkeypatch)
+    head = ("time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,sen_primary_need,"
+            "pupil_count\n")
+    rows = [f"202425,Academic year,National,E92000001,England,SEN support,{n},{i + 10}"
+            for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH", "PD", "HI"))]
+    rows.insert(3, "202425,January,National,E92000001,England,EHC plan,ASD,5")
+    with pytest.raises(census_module.IngestRejected, match="mixes census dates"):
+        load_census(store, write_csv("dates.csv", head + "\n".join(rows) + "\n"), config=config, actor=TEST_OFFICER)

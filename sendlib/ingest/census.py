@@ -5,9 +5,12 @@ One path for every census file (demo data, command line, Upload page):
 1. ``open_source`` checks size, binary signatures and encoding, and reads the header.
 2. The format is detected from the header (or given): ``ees`` (DfE open data, both layouts) or
    ``template`` (the local template). Columns are matched by name, in any order, any case.
-3. DuckDB's own CSV reader stages the file inside one transaction (bad lines are collected, not fatal),
-   and set-based SQL normalises labels through the alias maps and checks every row. There is no Python
-   loop per row, so a national file loads in about the time DuckDB needs to read it.
+3. Inside one transaction, DuckDB's own CSV reader writes a clean file's rows straight into the census
+   (``_stage_direct``): labels are looked up once each through the alias maps, every row is checked by
+   set-based SQL, and no figure may be given twice. A clean file that repeats a figure (synonyms, parts
+   of one code) is grouped by cell first (``_stage_fast``); a file with any problem is staged line by line
+   (the full path) so that every problem is named. There is no Python loop per row, so a national file
+   loads in about the time DuckDB needs to read it (README, Performance).
 4. Any problem rejects the whole file: the transaction is rolled back, the attempt is recorded in the
    load log, and ``IngestRejected`` lists the problems (first 50, then a count) with line and column.
 5. Otherwise the rows are written under a new load id. For each (period, area) the newest load is the
@@ -17,6 +20,7 @@ One path for every census file (demo data, command line, Upload page):
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -743,6 +747,12 @@ def _stage_fast(tx: Transaction, source: SourceFile, file_name: str, fmt: str, m
 REPEATED_CELLS = "repeated cells"
 # A preview writes its rows under this id inside a transaction that is always rolled back.
 PREVIEW_LOAD_ID = 0
+# What one attempt of the direct write says when the labels it looked up did not cover every row.
+_UNMATCHED = "unmatched labels"
+# Files this large take their labels from a sample first (reading every row for them costs a fifth of a load).
+SAMPLE_FROM_BYTES = 4 * 1_048_576
+SAMPLE_WINDOWS = 32
+SAMPLE_WINDOW_BYTES = 32 * 1024
 # A figure as the census keys it: two rows with the same key are one figure given twice.
 _CELL_HASH = "hash(period, area_key, phase, provision, primary_need)"
 # Rows that are neither a total nor No SEN's total: stored as the file gives them.
@@ -762,14 +772,37 @@ def _labels_have_problems(tx: Transaction, mapping: dict[str, int]) -> bool:
                 OR {mixed}"""))
 
 
+def _sample_rows(source: SourceFile) -> pd.DataFrame | None:
+    """Rows from windows spread evenly over a large file, head to end (columns c0…cN), or None for a small one.
+
+    A window starts and ends mid-line, so its first and last lines are dropped, and one that starts inside a
+    quoted value may read oddly: the sample only suggests labels (see ``_stage_direct``), it never decides.
+    """
+    size = source.csv_path.stat().st_size
+    if size < SAMPLE_FROM_BYTES:
+        return None
+    width = len(source.header)
+    records: list[list[str]] = []
+    starts = sorted({max(0, size - SAMPLE_WINDOW_BYTES) * window // (SAMPLE_WINDOWS - 1)
+                     for window in range(SAMPLE_WINDOWS)})
+    with open(source.csv_path, "rb") as handle:
+        for start in starts:
+            handle.seek(start)
+            lines = handle.read(SAMPLE_WINDOW_BYTES).split(b"\n")[1:-1]  # at the head, [0] is the header
+            text = b"\n".join(lines).decode("utf-8", errors="replace")
+            records += [record for record in csv.reader(io.StringIO(text)) if len(record) == width]
+    return pd.DataFrame(records, columns=[f"c{i}" for i in range(width)], dtype=object) if records else None
+
+
 def _stage_direct(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
                   config: Config, period: str | None, load_id: int) -> int | str | None:
-    """Write a clean file's rows straight into census under ``load_id``, reading it twice and holding it never.
+    """Write a clean file's rows straight into census under ``load_id``, holding them nowhere else.
 
-    The first read finds the distinct labels (each looked up once); if any is unknown, nothing is written.
-    The second read is the write itself, like DuckDB's own ``CREATE TABLE … AS SELECT * FROM read_csv``,
-    with no grouping: one scan of the rows just written then counts the rows failing a check, and proves
-    that no figure is given twice by counting distinct hashes of the cell keys (equal keys have equal
+    Labels, periods and the census date are looked up once each, from a sample of a large file's rows (a few
+    hundred kilobytes from across it) or, when the sample missed any, from every row. The write reads the
+    file once, like DuckDB's own ``CREATE TABLE … AS SELECT * FROM read_csv``, with no grouping: one scan of
+    the rows just written then counts rows the sample's labels did not cover and rows failing a check, and
+    proves that no figure is given twice by counting distinct hashes of the cell keys (equal keys have equal
     hashes, so as many distinct hashes as rows means no two rows share a cell). Totals are then moved into
     the temp table cells, which the warnings read, and No SEN is completed as ``_build_detail`` does.
 
@@ -777,19 +810,44 @@ def _stage_direct(tx: Transaction, source: SourceFile, file_name: str, fmt: str,
     which only the grouping path can resolve; None (nothing left written) when anything is wrong, for the
     full path to describe by line. The rows are not in force until the load's log entry says 'loaded'.
     """
+    file_rows = _read_csv_sql(source, None, "direct_rejects")
+    sample = _sample_rows(source)
+    if sample is not None:
+        tx.execute("DROP TABLE IF EXISTS sample_rows")
+        tx.execute(f"CREATE TEMP TABLE sample_rows ({', '.join(f'{c} VARCHAR' for c in sample.columns)})")
+        tx.insert_frame("sample_rows", sample)
+    for labels_from in (["sample_rows"] if sample is not None else []) + [file_rows]:
+        outcome = _write_direct(tx, file_name, fmt, mapping, config, period, load_id, labels_from, file_rows)
+        if outcome != _UNMATCHED:
+            return outcome
+    raise AssertionError("labels read from every row cover every row")  # pragma: no cover
+
+
+def _write_direct(tx: Transaction, file_name: str, fmt: str, mapping: dict[str, int], config: Config,
+                  period: str | None, load_id: int, labels_from: str, file_rows: str) -> int | str | None:
+    """One attempt of ``_stage_direct`` with labels looked up from ``labels_from``; ``_UNMATCHED`` (nothing left
+    written) when some row's label, period or census date is not among them."""
+    sampled = labels_from != file_rows
     try:
-        _stage_source(tx, fmt, mapping, config, period, rows_from=_read_csv_sql(source, None, "direct_rejects"))
+        _stage_source(tx, fmt, mapping, config, period, rows_from=labels_from)
         _normalise(tx, config, materialise=False)
         if _labels_have_problems(tx, mapping):
             tx.execute("DROP VIEW staged")
             tx.execute("DROP VIEW src")
-            return None
+            return _UNMATCHED if sampled else None
+        census_date = tx.fetch_value("SELECT any_value(time_identifier) FROM distinct_labels")
+        # staged reads src by name: from here on it reads the file itself.
+        _stage_source(tx, fmt, mapping, config, period, rows_from=file_rows)
         # Blank geography is written as '' (never a value of a file's: _column_sql makes blanks NULL), so that
-        # a bad row is counted below rather than stopping the write on a NOT NULL column.
+        # a bad row is counted below rather than stopping the write on a NOT NULL column; a label the lookups
+        # lack is written as '' too. A row of another census date than the labels' is a bad row (mixed dates).
+        date_literal = "NULL" if census_date is None else _quote_literal(census_date)
+        other_date = f"time_identifier IS DISTINCT FROM {date_literal}" if "time_identifier" in mapping else "false"
         tx.execute(
-            f"""INSERT INTO census SELECT {int(load_id)}, period, coalesce(geographic_level, ''),
+            f"""INSERT INTO census SELECT {int(load_id)}, coalesce(period, ''),
+                   CASE WHEN {other_date} THEN '' ELSE coalesce(geographic_level, '') END,
                    coalesce(area_code, ''), old_la_code, coalesce(area_name, ''), coalesce(area_key, ''), phase,
-                   provision, primary_need, pupils, symbol
+                   coalesce(provision, ''), coalesce(primary_need, ''), pupils, symbol
             FROM staged""")
     except StoreError as exc:
         if "CSV" not in str(exc):  # only the reader's own failures are the file's fault
@@ -801,12 +859,16 @@ def _stage_direct(tx: Transaction, source: SourceFile, file_name: str, fmt: str,
     row_problem = " OR ".join(f"({condition})" for condition in (
         _BAD_COUNT, "area_code = '' OR geographic_level NOT IN "
         f"('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}')", "area_name = ''"))
-    rejects, problems, rows, cells, plain = tx.fetchall(
-        f"""SELECT (SELECT count(*) FROM direct_rejects), count(*) FILTER (WHERE {row_problem}), count(*),
+    rejects, unmatched, problems, rows, cells, plain = tx.fetchall(
+        f"""SELECT (SELECT count(*) FROM direct_rejects),
+                   count(*) FILTER (WHERE period = '' OR provision = '' OR primary_need = ''),
+                   count(*) FILTER (WHERE {row_problem}), count(*),
                    count(DISTINCT {_CELL_HASH}), count(*) FILTER (WHERE {_KEPT_CELL}) FROM {written}""")[0]
-    if rejects or problems or cells != rows:
+    if rejects or unmatched or problems or cells != rows:
         tx.execute(f"DELETE FROM {written}")
-        return None if rejects or problems else REPEATED_CELLS
+        if rejects or problems:
+            return None
+        return _UNMATCHED if unmatched else REPEATED_CELLS
     if not plain:
         raise _only_totals(file_name)
     tx.execute(f"CREATE OR REPLACE TEMP TABLE cells AS SELECT * EXCLUDE (load_id) FROM {written} "
