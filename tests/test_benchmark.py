@@ -23,3 +23,17 @@ def test_the_benchmark_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> N
     for page in ("overview", "primary_needs", "participation", "commitments", "upload"):
         assert f"| {page} |" in text
     assert (tmp_path / "data" / "census-600.csv").read_text().startswith("time_period,time_identifier,geographic_level")
+
+
+def test_the_load_profiler_times_every_statement_of_a_real_load(tmp_path: Path, capsys) -> None:
+    from benchmarks.profile_load import main, profile_load
+    from benchmarks.synth import write_census
+    path = tmp_path / "census.csv"
+    write_census(path, 2_000)
+    seconds, timings = profile_load(path)
+    steps = [what for _, _, what in timings]
+    assert any(step.startswith("INSERT INTO census") for step in steps)  # the rows were written, and timed
+    assert "open_source" in steps and sum(spent for spent, _, _ in timings) <= seconds  # disjoint steps of the load
+    assert [spent for spent, _, _ in timings] == sorted((spent for spent, _, _ in timings), reverse=True)
+    assert main([str(path), "--top", "3"]) == 0
+    assert "the whole load" in capsys.readouterr().out
