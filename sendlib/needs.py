@@ -64,15 +64,28 @@ def query_need_breakdown(store: Store, area_key: str, period: str, phase: str = 
     Columns: primary_need (code), need (short label), need_name, provision, pupils, share_pct (of the
     provision's total). Sorted by provision, then pupils descending. Needs with no count are left out.
     """
-    df = store.query_df(
-        """SELECT primary_need, provision, sum(pupils) AS pupils
-           FROM census_current
-           WHERE area_key = ? AND period = ? AND phase = ? AND provision IN (?, ?) AND pupils IS NOT NULL
-           GROUP BY primary_need, provision""",
-        [area_key, period, phase, SEN_SUPPORT, EHC_PLAN],
+    counts = _query_need_counts(store, [area_key], period, phase)
+    return _breakdown_from_counts(counts.drop(columns=["area_key", "area_name"]))
+
+
+def _query_need_counts(store: Store, area_keys: list[str], period: str, phase: str) -> pd.DataFrame:
+    """One query for every area: area_key, area_name, primary_need, provision, pupils (SEND provisions only)."""
+    placeholders = ", ".join("?" for _ in area_keys)
+    return store.query_df(
+        f"""SELECT area_key, any_value(area_name) AS area_name, primary_need, provision, sum(pupils) AS pupils
+            FROM census_current
+            WHERE area_key IN ({placeholders}) AND period = ? AND phase = ? AND provision IN (?, ?)
+              AND pupils IS NOT NULL
+            GROUP BY area_key, primary_need, provision""",
+        [*area_keys, period, phase, SEN_SUPPORT, EHC_PLAN],
     )
-    if df.empty:
+
+
+def _breakdown_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """``query_need_breakdown``'s frame from one area's counts (primary_need, provision, pupils)."""
+    if counts.empty:
         return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    df = counts.copy()
     df["pupils"] = df["pupils"].astype("int64")
     df = df[df["pupils"] > 0].copy()
     df["share_pct"] = 100 * df["pupils"] / df.groupby("provision")["pupils"].transform("sum")
@@ -414,14 +427,14 @@ def summarise_trend(trend: pd.DataFrame, *, area_name: str) -> str:
 def query_share_comparison(store: Store, period: str, area_keys: list[str]) -> pd.DataFrame:
     """Each need's share of SEN support and of EHC plans in each area: area_key, area_name, provision,
     primary_need, need, pupils, share_pct. Rows follow ``area_keys`` order."""
+    counts = _query_need_counts(store, area_keys, period, TOTAL_PHASE) if area_keys else pd.DataFrame()
     frames = []
     for key in area_keys:
-        part = query_need_breakdown(store, key, period)
+        area = counts[counts["area_key"] == key]
+        part = _breakdown_from_counts(area[["primary_need", "provision", "pupils"]])
         if part.empty:
             continue
-        name = store.query_value(
-            "SELECT any_value(area_name) FROM census_current WHERE area_key = ? AND period = ?", [key, period])
-        frames.append(part.assign(area_key=key, area_name=name))
+        frames.append(part.assign(area_key=key, area_name=area["area_name"].iloc[0]))
     if not frames:
         return pd.DataFrame(columns=["area_key", "area_name", *BREAKDOWN_COLUMNS])
     return pd.concat(frames, ignore_index=True)
