@@ -1,6 +1,6 @@
 """The benchmark: loads, pages and the meeting pack as the data grows, against the physical limits.
 
-    make bench                                  # 10k, 100k and 1M rows, 3 runs each (about 10 minutes)
+    make bench                                  # 10k, 100k and 1M rows, 3 runs each (about 3 minutes)
     .venv/bin/python benchmarks/bench.py --sizes 10000,100000 --runs 3 --out benchmarks/RESULTS.md
 
 Everything is measured in the same run, so ratios compare like with like on this machine:
@@ -8,7 +8,7 @@ Everything is measured in the same run, so ratios compare like with like on this
 1. **Load**: the project's full census load (detect, decode, validate, normalise, commit) against DuckDB's
    bare ``CREATE TABLE … AS SELECT * FROM read_csv(…)`` and against pandas (``read_csv`` then insert) on
    the same file; wall time and peak RSS, each run in a process of its own; the median of ``--runs``.
-2. **Pages**: every page's script in Streamlit's AppTest, cold (caches cleared) and warm (run again), with
+2. **Pages**: every page's script in Streamlit's AppTest, cold (query cache cleared) and warm (run again), with
    the store holding each size; and, in Chromium, the time from opening the overview and primary-needs
    pages to their first rendered figure, against a bare one-chart Streamlit page on the same machine.
 3. **Meeting pack**: building the deck and the PDF.
