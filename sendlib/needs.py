@@ -469,7 +469,9 @@ def build_share_comparison_chart(shares: pd.DataFrame, local_key: str, *, period
     for column in (1, 2):
         fig.update_yaxes(categoryorder="array", categoryarray=order, gridcolor=GRID, row=1, col=column)
         fig.update_xaxes(ticksuffix="%", rangemode="tozero", gridcolor=GRID, row=1, col=column)
-    return base_layout(fig, title=f"Primary needs compared, {format_period(period)}", height=height, source=source)
+    base_layout(fig, title=f"Primary needs compared, {format_period(period)}", height=height, source=source)
+    # The two subplot titles sit where the shared legend would: lift the legend above them.
+    return fig.update_layout(legend={"y": 1.09})
 
 
 def summarise_share_comparison(shares: pd.DataFrame, local_key: str, *, decimals: int = 1) -> str:

@@ -117,6 +117,12 @@ def test_share_comparison_sets_sunderland_beside_england(demo_store: Store) -> N
     fig = needs.build_share_comparison_chart(shares, SUNDERLAND, period="201920", source="s", height=500)
     assert {trace.name for trace in fig.data} == {"Sunderland", "England"}
     assert "ASD" in needs.summarise_share_comparison(shares, SUNDERLAND)
+    # One query serves every area: each area's shares of a provision add up to 100%, named as stored.
+    sums = shares.groupby(["area_name", "provision"])["share_pct"].sum()
+    assert sums.round(6).eq(100).all() and len(sums) == 4
+    # The shared legend sits above both subplot titles, not on top of them.
+    titles = [a for a in fig.layout.annotations if str(a.text).startswith("Share of")]
+    assert len(titles) == 2 and fig.layout.legend.y > max(a.y for a in titles) + 0.04
 
 
 def test_source_line_names_the_files_and_period(demo_store: Store) -> None:
