@@ -27,6 +27,10 @@ HAND_WRITTEN = {
     # An all-pupils total and no 'No SEN' row: No SEN is derived; a total that disagrees is a warning.
     "derived-no-sen": T + "202425,All pupils,Total,1000\n202425,SEN support,ASD,80\n202425,EHC plan,ASD,20\n"
                       "202425,SEN support,Total,81\n202425,EHC plan,SLCN,c\n",
+    # One area under two names (different figures): every way names it the same in warnings and preview.
+    "one-area-two-names": "period,provision,primary_need,pupils,area_code,area_name\n"
+                          "202425,SEN support,ASD,10,E08000024,Sunderland\n202425,EHC plan,ASD,4,E08000024,City of Sunderland\n"
+                          "202425,SEN support,Total,11,E08000024,City of Sunderland\n",
 }
 
 
@@ -199,3 +203,19 @@ def test_a_census_date_the_sample_missed_is_still_a_mixed_file(store: Store, con
     rows.insert(3, "202425,January,National,E92000001,England,EHC plan,ASD,5")
     with pytest.raises(census_module.IngestRejected, match="mixes census dates"):
         load_census(store, write_csv("dates.csv", head + "\n".join(rows) + "\n"), config=config, actor=TEST_OFFICER)
+
+
+def test_a_lone_carriage_return_in_the_sample_is_read_by_duckdb_alone(store: Store, config, write_csv,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    _tiny_sample(monkeypatch)
+    monkeypatch.setattr(census_module, "SAMPLE_WINDOW_BYTES", 40)
+    text = T + "202425,SEN support,ASD,10\r202425,EHC plan,ASD,5\n202425,EHC plan,SLCN,5\n"
+    with pytest.raises(census_module.IngestRejected):  # a plain rejection, not a crash in the sample's reader
+        load_census(store, write_csv("cr.csv", text), config=config, actor=TEST_OFFICER)
+
+
+def test_a_value_over_pythons_csv_limit_does_not_stop_the_line_by_line_check(store: Store, config, write_csv) -> None:
+    note = "z" * 140_000  # Python's csv reader refuses values over 131,072 characters; DuckDB reads 1 MB lines
+    path = write_csv("long.csv", "period,provision,primary_need,pupils,note\n202425,SEN support,ASD,ten," + note + "\n")
+    with pytest.raises(census_module.IngestRejected, match="Line 2, column 'pupils': 'ten' is not a number"):
+        load_census(store, path, config=config, actor=TEST_OFFICER)

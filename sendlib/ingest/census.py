@@ -333,12 +333,17 @@ def _data_row_lines(source: SourceFile) -> list[int]:
     starts: list[int] = []
     with open(source.csv_path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
-        next(reader, None)  # the header
-        previous = reader.line_num
-        for record in reader:
-            if record:  # a blank line reads as [] here, and not at all in DuckDB
-                starts.append(previous + 1)
+        try:
+            next(reader, None)  # the header
             previous = reader.line_num
+            for record in reader:
+                if record:  # a blank line reads as [] here, and not at all in DuckDB
+                    starts.append(previous + 1)
+                previous = reader.line_num
+        except csv.Error:
+            # A value over Python's csv field limit, or a stray carriage return: the two readers cannot be
+            # lined up, so the caller keeps DuckDB's own numbering.
+            return []
     return starts
 
 
@@ -790,8 +795,19 @@ def _sample_rows(source: SourceFile) -> pd.DataFrame | None:
             handle.seek(start)
             lines = handle.read(SAMPLE_WINDOW_BYTES).split(b"\n")[1:-1]  # at the head, [0] is the header
             text = b"\n".join(lines).decode("utf-8", errors="replace")
-            records += [record for record in csv.reader(io.StringIO(text)) if len(record) == width]
+            records += _readable_records(text, width)
     return pd.DataFrame(records, columns=[f"c{i}" for i in range(width)], dtype=object) if records else None
+
+
+def _readable_records(text: str, width: int) -> list[list[str]]:
+    """The records of ``text`` with ``width`` values; a line Python's csv reader refuses (a lone carriage
+    return, a value over its field limit) ends the window's sample, since the sample only suggests labels."""
+    records: list[list[str]] = []
+    try:
+        records += [record for record in csv.reader(io.StringIO(text)) if len(record) == width]
+    except csv.Error:
+        pass
+    return records
 
 
 def _stage_direct(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
@@ -976,7 +992,7 @@ def _total_warnings(tx: Transaction) -> list[str]:
             SELECT period, area_key, phase, '{ALL_PUPILS}', sum(pupils), count(symbol) FROM detail GROUP BY ALL
         ),
         file_totals AS (
-            SELECT period, area_key, any_value(area_name) AS area_name, phase, provision, any_value(pupils) AS pupils
+            SELECT period, area_key, min(area_name) AS area_name, phase, provision, any_value(pupils) AS pupils
             FROM cells WHERE primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
               AND provision NOT IN ('{UNKNOWN_PROVISION}')
             GROUP BY period, area_key, phase, provision
@@ -1003,7 +1019,7 @@ def _total_warnings(tx: Transaction) -> list[str]:
 def _removal_warnings(tx: Transaction) -> list[str]:
     """A load replaces everything stored for each (period, area) it holds: say which stored figures would go."""
     rows = tx.fetchall(
-        """SELECT c.period, any_value(c.area_name), count(*), list(DISTINCT c.provision || ' ' || c.primary_need ORDER BY c.provision || ' ' || c.primary_need)[:6]
+        """SELECT c.period, min(c.area_name), count(*), list(DISTINCT c.provision || ' ' || c.primary_need ORDER BY c.provision || ' ' || c.primary_need)[:6]
            FROM census_current c
            WHERE (c.period, c.area_key) IN (SELECT DISTINCT period, area_key FROM detail)
              AND NOT EXISTS (SELECT 1 FROM detail d WHERE d.period = c.period AND d.area_key = c.area_key
@@ -1025,7 +1041,7 @@ def _change_warnings(tx: Transaction, threshold_pct: float) -> list[str]:
     """Provision totals moving more than ``threshold_pct`` % from the previous period in the store."""
     rows = tx.fetchall(
         f"""WITH new_totals AS (
-            SELECT period, area_key, any_value(area_name) AS area_name, provision, sum(pupils) AS pupils
+            SELECT period, area_key, min(area_name) AS area_name, provision, sum(pupils) AS pupils
             FROM detail WHERE phase = '{TOTAL_PHASE}' AND provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}')
             GROUP BY period, area_key, provision
         ),
@@ -1361,7 +1377,7 @@ def preview_census(
             result["totals"] = _file_totals(tx)
             result["changes"] = tx.fetch_df(
                 f"""WITH after AS (
-                    SELECT period, area_key, any_value(area_name) AS area_name, provision, primary_need,
+                    SELECT period, area_key, min(area_name) AS area_name, provision, primary_need,
                            sum(pupils) AS pupils
                     FROM detail WHERE phase = '{TOTAL_PHASE}' GROUP BY period, area_key, provision, primary_need
                 ),
@@ -1371,7 +1387,7 @@ def preview_census(
                     GROUP BY ALL
                 ),
                 -- A figure only stored before is named as the file names its area.
-                names AS (SELECT area_key, any_value(area_name) AS area_name FROM after GROUP BY area_key)
+                names AS (SELECT area_key, min(area_name) AS area_name FROM after GROUP BY area_key)
                 SELECT period, n.area_name, provision, primary_need, b.pupils AS before, a.pupils AS after,
                        coalesce(a.pupils, 0) - coalesce(b.pupils, 0) AS difference
                 FROM after a FULL OUTER JOIN before b USING (period, area_key, provision, primary_need)
