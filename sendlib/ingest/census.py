@@ -304,6 +304,13 @@ def _unreadable(file_name: str) -> IngestRejected:
         "LF or CR alone), or its layout is broken. Open it in Excel and save it again as 'CSV UTF-8'.")])
 
 
+def _raise_if_unreadable(exc: StoreError, file_name: str) -> None:
+    """Raise ``_unreadable`` when a statement reading the file failed in DuckDB's CSV reader; anything else
+    (memory, disk) is not a bad file, and the caller re-raises it as the store error it is."""
+    if "CSV" in str(exc):
+        raise _unreadable(file_name) from exc
+
+
 def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[int] | None = None) -> int:
     """Read the file with DuckDB into temp table raw_csv (c0…cN, all text); returns rows read.
 
@@ -732,15 +739,12 @@ def _stage_fast(tx: Transaction, source: SourceFile, file_name: str, fmt: str, m
         _normalise(tx, config, materialise=False)
         _build_cells(tx, with_checks=True)
     except StoreError as exc:
-        # Only the reader's own failures are the file's fault; anything else (memory, disk) is not a bad file.
-        if "CSV" not in str(exc):
-            raise
-        raise _unreadable(file_name) from exc
+        _raise_if_unreadable(exc, file_name)
+        raise
     rejects, problems, conflicts, rows = tx.fetchall(
         """SELECT (SELECT count(*) FROM fast_rejects), sum(problem_rows), count(*) FILTER (WHERE conflicting),
                   sum(rows_read) FROM cells""")[0]
-    identifiers = tx.fetch_value("SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels")
-    mixed = "time_identifier" in mapping and identifiers > 1
+    mixed = bool(tx.fetch_value(f"SELECT {_mixed_dates_sql(mapping)}"))
     # The views read the file itself: nothing after this point may read it again by accident.
     tx.execute("DROP VIEW staged")
     tx.execute("DROP VIEW src")
@@ -764,10 +768,15 @@ _CELL_HASH = "hash(period, area_key, phase, provision, primary_need)"
 _PLAIN_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') AND primary_need <> '{TOTAL_NEED}'")
 
 
+def _mixed_dates_sql(mapping: dict[str, int]) -> str:
+    """SQL that is true when temp table distinct_labels holds more than one census date (time_identifier)."""
+    return ("(SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels) > 1"
+            if "time_identifier" in mapping else "false")
+
+
 def _labels_have_problems(tx: Transaction, mapping: dict[str, int]) -> bool:
     """Whether any distinct label, period or census date (temp tables from ``_normalise``) is unknown or mixed."""
-    mixed = ("(SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels) > 1"
-             if "time_identifier" in mapping else "false")
+    mixed = _mixed_dates_sql(mapping)
     return bool(tx.fetch_value(
         f"""SELECT EXISTS (SELECT 1 FROM provision_lookup WHERE code IS NULL)
                 OR EXISTS (SELECT 1 FROM need_lookup WHERE code IS NULL)
@@ -866,9 +875,8 @@ def _write_direct(tx: Transaction, file_name: str, fmt: str, mapping: dict[str, 
                    coalesce(provision, ''), coalesce(primary_need, ''), pupils, symbol
             FROM staged""")
     except StoreError as exc:
-        if "CSV" not in str(exc):  # only the reader's own failures are the file's fault
-            raise
-        raise _unreadable(file_name) from exc
+        _raise_if_unreadable(exc, file_name)
+        raise
     tx.execute("DROP VIEW staged")
     tx.execute("DROP VIEW src")
     written = f"census WHERE load_id = {int(load_id)}"
@@ -1130,8 +1138,9 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     # the full way, which names every problem by line.
     rows_read: int | None = None
     written_directly = False
-    direct_id = _next_load_id(tx) if writing else PREVIEW_LOAD_ID
+    direct_id = PREVIEW_LOAD_ID
     if keep is None:
+        direct_id = _next_load_id(tx) if writing else PREVIEW_LOAD_ID
         outcome = _stage_direct(tx, source, file_name, chosen, mapping, config, period, direct_id)
         if outcome == REPEATED_CELLS:
             rows_read = _stage_fast(tx, source, file_name, chosen, mapping, config, period)
