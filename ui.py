@@ -7,7 +7,6 @@ version, so a new load is seen at once and an unchanged store is never queried t
 
 from __future__ import annotations
 
-import html
 import importlib
 import logging
 import runpy
@@ -30,7 +29,7 @@ from sendlib.entries import EntryError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
-from sendlib import easy_read, pack, palette
+from sendlib import easy_read, pack, palette, text
 from sendlib.backup import backup
 from sendlib.charts import with_note
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
@@ -120,7 +119,7 @@ def get_store() -> Store:
         return _open_store(str(config.db_path), config.store.demo_on_first_run)
     except StoreError as exc:
         LOG.error("The data store could not be opened", exc_info=exc)  # the traceback, for the log only
-        st.error(str(exc))
+        st.error(text.markdown(str(exc)))
         st.stop()
         raise  # unreachable: st.stop() ends the script run
 
@@ -155,7 +154,7 @@ def show_chart(
     shown = scaled_for_projector(figure) if presenting() else figure
     # The summary is also the chart's accessible name (role="figure" with aria-label): a screen reader announces it.
     st.plotly_chart(shown, key=key, config={"displaylogo": False, "responsive": True}, alt=summary)
-    st.markdown(escape_markdown(summary))  # summaries quote names from uploaded files: text, never markup
+    st.markdown(text.markdown(summary))  # summaries quote names from uploaded files: text, never markup
     if table is not None:
         # Counts with thousands separators, as in the charts, unless the page formats a column itself.
         formats = {column: st.column_config.NumberColumn(format="localized")
@@ -371,7 +370,7 @@ def require_permission(action: str) -> Actor:
 def sign_in_page() -> None:
     """The sign-in page: the council's identity provider when configured, else local accounts."""
     config = get_config()
-    st.title(f"{config.area.name} SEND Commissioning Dashboard")
+    st.title(f"{text.markdown(config.area.name)} SEND Commissioning Dashboard")
     if oidc_configured():
         st.markdown("Sign in with your council account to continue.")
         if st.button("Sign in", type="primary", key="oidc_sign_in"):
@@ -410,20 +409,12 @@ def sidebar_identity(actor: Actor) -> None:
         if actor == ANONYMOUS_FORUM:
             st.caption("Public view: small numbers are hidden. Officers and commissioners: use Sign in.")
             return
-        st.markdown(f"Signed in as **{escape_markdown(actor.name)}**  \nRole: **{actor.role}**")
+        st.markdown(f"Signed in as **{text.markdown(actor.name)}**  \nRole: **{actor.role}**")
         if st.button("Sign out", key="sign_out"):
             if oidc_configured():
                 st.logout()
             st.session_state.pop("actor", None)
             st.rerun()
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:])")
-
-
-def escape_markdown(text: str) -> str:
-    """File-supplied text shown as text: Markdown and HTML characters escaped, never interpreted."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def label_columns(table: pd.DataFrame) -> pd.DataFrame:
@@ -440,7 +431,7 @@ def run_edit(edit: Callable[[], Any], success: str) -> None:
     try:
         edit()
     except (EntryError, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(text.markdown(str(exc)))
         return
     st.session_state.edit_message = success
     st.rerun()
@@ -464,8 +455,8 @@ def show_easy_read(parts: list[easy_read.Part]) -> None:
     """
     for part in parts:
         st.header(part.title, anchor=False)
-        items = "".join(f'<li><span class="picture" aria-hidden="true">{html.escape(point.icon)}</span>'
-                        f'<span class="words">{html.escape(point.text)}</span></li>' for point in part.points)
+        items = "".join(f'<li><span class="picture" aria-hidden="true">{text.html(point.icon)}</span>'
+                        f'<span class="words">{text.html(point.text)}</span></li>' for point in part.points)
         st.html(f'{_EASY_READ_CSS}<div class="easy-read"><ul>{items}</ul></div>')
         if part.more:
             page_link(part.more, label="See the full figures")
@@ -473,7 +464,7 @@ def show_easy_read(parts: list[easy_read.Part]) -> None:
 
 def source_caption(source: str) -> None:
     """The line saying where the figures came from (it names uploaded files: shown as text)."""
-    st.caption(escape_markdown(source))
+    st.caption(text.markdown(source))
 
 
 def page_link(page: str, label: str = "Open the page for the detail") -> None:

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 import ui
+from sendlib import text
 from sendlib import commitments
 from sendlib.engagement import LEVELS
 
@@ -34,7 +35,7 @@ if tracker.empty:
 counts = commitments.rag_counts(tracker)
 for column, row in zip(st.columns(len(counts)), counts.itertuples()):
     column.metric(row.label, row.commitments)
-st.markdown(ui.escape_markdown(commitments.summarise_rag(tracker, as_of)))
+st.markdown(text.markdown(commitments.summarise_rag(tracker, as_of)))
 with st.expander("What each rating means, and the commitments by status"):
     st.dataframe([{"RAG": commitments.rag_label(rag), "Means": meaning}
                   for rag, meaning in commitments.RAG_MEANINGS.items()], hide_index=True, width="stretch")
@@ -47,13 +48,13 @@ if late.empty:
 for row in late.to_dict("records"):
     with st.container(border=True):
         overdue = f" · **{row['days_overdue']} days overdue**" if row["days_overdue"] else ""
-        st.markdown(f"**{row['rag_label']}** · {ui.escape_markdown(row['reference'])}: "
-                    f"**{ui.escape_markdown(row['title'])}**  \nOwner: {ui.escape_markdown(row['owner'])} · due "
+        st.markdown(f"**{row['rag_label']}** · {text.markdown(row['reference'])}: "
+                    f"**{text.markdown(row['title'])}**  \nOwner: {text.markdown(row['owner'])} · due "
                     f"{row['due_date']:%d %b %Y}{overdue} · {row['percent']:.0f}% complete")
         latest = f"Latest ({row['updated_on']:%d %b %Y}): {row['commentary']}" if row["commentary"] else "No update yet."
         if row["override_reason"]:
             latest += f" RAG set by an officer: {row['override_reason']}"
-        st.caption(ui.escape_markdown(latest))
+        st.caption(text.markdown(latest))
 
 st.subheader("The tracker")
 filters = st.columns(5)

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 import ui
+from sendlib import text
 from sendlib import easy_read
 
 ui.page_guard()
@@ -18,6 +19,6 @@ role = actor.role if actor is not None else "public"
 
 st.title("Easy read")
 st.markdown("This page tells you about children and young people with SEND in "
-            f"{ui.escape_markdown(config.area.name)}. It uses short sentences. It is made from the latest figures.")
+            f"{text.markdown(config.area.name)}. It uses short sentences. It is made from the latest figures.")
 # Today is part of the cache key, so the words move on with the date as well as with the data.
 ui.show_easy_read(ui.query(easy_read.build_easy_read, config, role, threshold, date.today()))

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 import ui
+from sendlib import text
 from sendlib.export import ExportError
 from sendlib.overview import build_overview
 
@@ -15,7 +16,7 @@ config = ui.get_config()
 actor = ui.current_actor()
 role = actor.role if actor else "forum"
 
-st.title(f"{config.area.name} SEND: overview")
+st.title(f"{text.markdown(config.area.name)} SEND: overview")
 st.caption(f"As at {date.today():%d %B %Y}. Each part links to its page for the detail.")
 
 for section in ui.query(build_overview, config, role, date.today()):
@@ -28,7 +29,7 @@ for section in ui.query(build_overview, config, role, date.today()):
                 column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help,
                               delta_arrow="auto" if tile.arrow else "off")
             if section.lines:
-                st.markdown("\n".join(f"- {ui.escape_markdown(line)}" for line in section.lines))
+                st.markdown("\n".join(f"- {text.markdown(line)}" for line in section.lines))
         ui.page_link(section.page)
 
 st.subheader("Meeting pack")
@@ -41,7 +42,7 @@ if st.button("Make the meeting pack", type="primary", key="make_pack", icon=":ma
         deck, pdf = ui.make_meeting_pack(role, lambda fraction, text: progress.progress(fraction, text=text))
         st.session_state.meeting_pack = (date.today(), role, deck, pdf)
     except ExportError as exc:
-        st.error(str(exc))
+        st.error(text.markdown(str(exc)))
     progress.empty()
 if (made := st.session_state.get("meeting_pack")) and made[1] == role:
     left, right = st.columns(2)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from sendlib import text
 from sendlib import engagement, reach
 from sendlib.codes import NEEDS, format_period
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from sendlib import text
 from sendlib import needs
 from sendlib.codes import EHC_PLAN, NEEDS, SEN_SUPPORT, format_period
 
@@ -20,11 +21,11 @@ area_keys = [local_key, *needs.comparator_keys(config)]
 
 st.title("Primary needs")
 st.markdown(f"Children and young people with special educational needs and disabilities (SEND) in "
-            f"**{config.area.name}**, by their primary need, on SEN support or with an EHC plan.")
+            f"**{text.markdown(config.area.name)}**, by their primary need, on SEN support or with an EHC plan.")
 
 periods = ui.query(needs.query_periods, local_key)
 if not periods:
-    st.info(f"No census figures are loaded for {config.area.name} yet. An officer can load a census file "
+    st.info(f"No census figures are loaded for {text.markdown(config.area.name)} yet. An officer can load a census file "
             "with `python -m sendlib ingest census FILE` (see the README).")
     st.stop()
 
@@ -86,7 +87,7 @@ if prevalence["prevalence_pct"].notna().any():
 shares = needs.suppress_share_comparison(ui.query(needs.query_share_comparison, period, area_keys), threshold)
 if shares["area_key"].nunique() > 1:
     others = [name for name in shares["area_name"].unique() if name != config.area.name]
-    st.subheader(f"Compared with {ui.escape_markdown(' and '.join(others))}")
+    st.subheader(f"Compared with {text.markdown(' and '.join(others))}")
     ui.show_chart(
         needs.build_share_comparison_chart(shares, local_key, period=period, source=source, height=height,
                                            decimals=decimals),

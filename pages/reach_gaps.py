@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from sendlib import text
 from sendlib import commitments, reach
 from sendlib.codes import format_period
 
@@ -18,7 +19,7 @@ decimals = config.display.percent_decimals
 st.title("Reach gaps: who we are not hearing from")
 st.markdown(f"Parents told us that *\"all voices need to be captured, not just those who shout loudest\"*. This page "
             f"compares the children, young people and families we heard from with all the children and young "
-            f"people with SEND in **{ui.escape_markdown(config.area.name)}**. A group is *under-reached* when its share "
+            f"people with SEND in **{text.markdown(config.area.name)}**. A group is *under-reached* when its share "
             f"of the people we heard from is less than {config.reach.gap_ratio:.0%} of its share of all children "
             "with SEND.")
 ui.page_link("pages/easy_read.py", label="Read this in easy read")
@@ -51,7 +52,7 @@ for dimension in reach.COHORT_DIMENSIONS:
                                 gap_ratio=config.reach.gap_ratio, decimals=decimals, threshold=threshold, plans=plans)
     st.subheader(headings[dimension])
     if view.sentences:
-        st.markdown("\n".join(f"- {ui.escape_markdown(sentence)}" for sentence in view.sentences))
+        st.markdown("\n".join(f"- {text.markdown(sentence)}" for sentence in view.sentences))
     ui.show_chart(reach.build_gap_chart(view.chart, title=f"{headings[dimension]}: share of children with SEND and "
                                                          "of those we heard from",
                                         source=source, decimals=decimals, note=view.note),

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui
+from sendlib import text
 from sendlib.codes import format_period
 from sendlib.config import PROJECT_ROOT
 from sendlib.ingest import IngestRejected, load_census, preview_census
@@ -28,9 +29,9 @@ if "upload_round" not in st.session_state:
 
 def show_rejection(rejection: IngestRejected) -> None:
     """Every problem found, under one sentence saying nothing was written."""
-    st.error(f"**{ui.escape_markdown(rejection.file_name)} cannot be loaded.** {rejection.total} problem"
+    st.error(f"**{text.markdown(rejection.file_name)} cannot be loaded.** {rejection.total} problem"
              f"{'s' if rejection.total != 1 else ''} found; nothing was written. Correct the file and try again.")
-    st.markdown("\n".join(f"- {ui.escape_markdown(str(problem))}" for problem in rejection.problems)
+    st.markdown("\n".join(f"- {text.markdown(str(problem))}" for problem in rejection.problems)
                 + (f"\n- … and {rejection.total - len(rejection.problems)} more."
                    if rejection.total > len(rejection.problems) else ""))
 
@@ -92,18 +93,18 @@ def census_section() -> None:
     pending = st.session_state.get("census_preview")
     if pending:
         preview, data, chosen_format, chosen_period = pending
-        st.subheader(f"Check before loading: {ui.escape_markdown(preview.file_name)}")
+        st.subheader(f"Check before loading: {text.markdown(preview.file_name)}")
         st.markdown(
             f"**Format:** {FORMAT_NAMES[preview.format]}  \n"
             f"**Rows read:** {preview.rows_read:,}  \n"
             f"**Census:** {', '.join(format_period(p) for p in preview.periods)}  \n"
-            f"**Areas:** {len(preview.areas):,} ({ui.escape_markdown(', '.join(preview.areas[:8]))}"
+            f"**Areas:** {len(preview.areas):,} ({text.markdown(', '.join(preview.areas[:8]))}"
             f"{' …' if len(preview.areas) > 8 else ''})"
         )
         if preview.already_loaded_as is not None:
             st.info(f"This exact file is already loaded (load {preview.already_loaded_as}); loading it again changes nothing.")
         for warning in preview.warnings:
-            st.warning(ui.escape_markdown(warning))
+            st.warning(text.markdown(warning))
         st.markdown("**Totals in the file**")
         st.dataframe(ui.label_columns(preview.totals), hide_index=True, width="stretch")
         st.markdown("**What changes against what is stored now** (all phases together; blank *before* means new)")
@@ -143,11 +144,11 @@ def engagement_section() -> None:
     if not pending:
         return
     checked, data = pending
-    st.subheader(f"Check before loading: {ui.escape_markdown(checked.file_name)}")
+    st.subheader(f"Check before loading: {text.markdown(checked.file_name)}")
     if checked.already_loaded_as is not None:
         st.info(f"This exact file is already loaded (load {checked.already_loaded_as}); loading it again changes nothing.")
     else:
-        st.markdown(ui.escape_markdown(checked.describe()))
+        st.markdown(text.markdown(checked.describe()))
         st.dataframe(checked.table(), hide_index=True, width="stretch")
     confirm, cancel = st.columns([1, 4])
     if confirm.button("Load this file", type="primary", key="confirm_engagement"):
@@ -165,7 +166,7 @@ else:
     engagement_section()
 
 if message := st.session_state.pop("upload_message", None):
-    st.success(ui.escape_markdown(message))
+    st.success(text.markdown(message))
 
 st.subheader("Past loads")
 history = ui.query(query_load_history)
@@ -188,4 +189,4 @@ else:
                         st.session_state.upload_message = undo_load(store, int(choice), actor)
                         st.rerun()
                     except UndoError as exc:
-                        st.error(str(exc))
+                        st.error(text.markdown(str(exc)))

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 import ui
+from sendlib import text
 from sendlib import you_said
 
 ui.page_guard()
@@ -14,14 +15,14 @@ config = ui.get_config()
 actor = ui.current_actor()
 
 st.title("You said, we did")
-st.markdown(f"What children, young people and families in **{ui.escape_markdown(config.area.name)}** told us, and "
+st.markdown(f"What children, young people and families in **{text.markdown(config.area.name)}** told us, and "
             "what we did about it. The newest are first. Where we are still working on something, it says so.")
 ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
 items = ui.query(you_said.query_items, date.today())
-st.markdown(ui.escape_markdown(you_said.summarise_items(items)))
+st.markdown(text.markdown(you_said.summarise_items(items)))
 for theme, part in you_said.published_by_theme(items):
-    st.subheader(ui.escape_markdown(theme))
+    st.subheader(text.markdown(theme))
     for row in part.to_dict("records"):
         said, did, footer = you_said.describe_item(row)
         with st.container(border=True):
@@ -29,9 +30,9 @@ for theme, part in you_said.published_by_theme(items):
                 st.markdown(":orange-badge[:material/pending: We are working on it]")
             else:
                 st.markdown(":green-badge[:material/check_circle: Done]")
-            st.markdown(f"**{ui.escape_markdown(said)}**")
-            st.markdown(ui.escape_markdown(did))
-            st.caption(ui.escape_markdown(footer))
+            st.markdown(f"**{text.markdown(said)}**")
+            st.markdown(text.markdown(did))
+            st.caption(text.markdown(footer))
 
 if actor is None or not actor.may("edit"):
     st.stop()

@@ -6,10 +6,9 @@ plain Plotly objects: pages render them, tests read their traces, exports write 
 
 from __future__ import annotations
 
-import textwrap
-
 import plotly.graph_objects as go
 
+from sendlib import text
 from sendlib.palette import BACKGROUND, NOTE_TEXT, TEXT
 
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
@@ -18,9 +17,12 @@ FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None = None,
                 source_chars: int | None = None) -> go.Figure:
     """Apply the product's layout: title, readable fonts, white background, source line at the foot
-    (wrapped at ``source_chars``, narrower for charts whose long axis labels leave less room)."""
+    (wrapped at ``source_chars``, narrower for charts whose long axis labels leave less room).
+
+    ``title`` and ``source`` are plain text (they quote area and file names): they are escaped here, so
+    Plotly shows them as typed and never reads them as markup."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "y": 0.985, "yref": "container", "yanchor": "top",
+        title={"text": text.plotly(title), "x": 0, "xanchor": "left", "y": 0.985, "yref": "container", "yanchor": "top",
                "font": {"size": 20, "color": TEXT}},
         font={"family": FONT_FAMILY, "size": 14, "color": TEXT},
         paper_bgcolor=BACKGROUND,
@@ -43,11 +45,10 @@ SOURCE_LINE_CHARS = 130
 
 
 def add_source_line(fig: go.Figure, source: str, chars: int = SOURCE_LINE_CHARS) -> go.Figure:
-    """Write ``source`` small under the plot, wrapped to fit, so it travels with every export.
-
-    The bottom margin grows with the number of wrapped lines so the text is never clipped.
+    """Write ``source`` (plain text, escaped here) small under the plot, wrapped to fit, so it travels with every
+    export. The bottom margin grows with the number of wrapped lines so the text is never clipped.
     """
-    lines = textwrap.wrap(source, chars) or [""]
+    lines = text.plotly_lines(source, chars).split("<br>")
     axis_title_space = 62  # tick labels and the axis title sit in the first ~60px under the plot
     bottom = axis_title_space + 12 + 16 * len(lines)
     fig.add_annotation(
@@ -65,7 +66,7 @@ def with_note(fig: go.Figure, note: str | None) -> go.Figure:
     copy = go.Figure(fig)
     if not note:
         return copy
-    lines = textwrap.wrap(note, SOURCE_LINE_CHARS)
+    lines = text.plotly_lines(note, SOURCE_LINE_CHARS).split("<br>")
     copy.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                         yshift=-(copy.layout.margin.b or 40), align="left", showarrow=False,
                         font={"size": 12, "color": NOTE_TEXT}, name="note")

@@ -10,7 +10,6 @@ how the Reach gaps page says what is planned about a gap.
 from __future__ import annotations
 
 import csv
-import html
 import io
 from datetime import date, datetime
 
@@ -23,7 +22,7 @@ from sendlib.palette import (GREY, GRID, RAG_AMBER, RAG_COMPLETE, RAG_GREEN, RAG
                              TEXT, TIMELINE_BAR)
 from sendlib.export import table_to_csv
 from sendlib.engagement import CATEGORIES, LEVELS, read_category
-from sendlib import entries
+from sendlib import entries, text
 from sendlib.entries import EntryError
 from sendlib.store import Store, Transaction
 
@@ -477,7 +476,7 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
     its RAG shape at the due date, and today marked with a labelled line."""
     frame = tracker.sort_values(["due_date", "reference"]).reset_index(drop=True)
     # Escaped: Plotly would read '<b>' typed in a title as markup.
-    labels = [html.escape(f"{r} · {_short(t)}") for r, t in zip(frame["reference"], frame["title"])]
+    labels = [text.plotly(f"{r} · {_short(t)}") for r, t in zip(frame["reference"], frame["title"])]
     starts = pd.to_datetime(frame["start_date"])
     spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000
     fig = go.Figure()
@@ -488,7 +487,7 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
         # Hatched as well as coloured: the progress part of a bar reads apart from its span in greyscale.
         marker={"color": [RAG_STYLE[r][0] for r in frame["rag"]], "pattern": {"shape": "/", "solidity": 0.5}},
         opacity=0.85,
-        customdata=list(zip(frame["percent"], frame["rag_label"], frame["owner"].map(html.escape))),
+        customdata=list(zip(frame["percent"], frame["rag_label"], frame["owner"].map(text.plotly))),
         hovertemplate="%{y}<br>%{customdata[0]:.0f}% complete · %{customdata[1]} · %{customdata[2]}<extra></extra>"))
     for rag in RAGS:
         part = frame[frame["rag"] == rag]
@@ -534,12 +533,12 @@ def build_progress_chart(updates: pd.DataFrame, row: dict, *, as_of: date, sourc
     fig.add_trace(go.Scatter(
         x=own["updated_on"], y=own["percent"], name="Recorded progress", mode="lines+markers",
         line={"color": RAG_COMPLETE, "width": 3, "shape": "hv"}, marker={"size": 10},
-        customdata=list(zip(own["status"], own["commentary"].map(html.escape))),
+        customdata=list(zip(own["status"], own["commentary"].map(text.plotly))),
         hovertemplate="%{x|%d %b %Y}: %{y:.0f}% (%{customdata[0]})<br>%{customdata[1]}<extra></extra>"))
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT, "width": 1, "dash": "dash"})
     fig.update_yaxes(title_text="% complete", range=[0, 105], ticksuffix="%", gridcolor=GRID)
     fig.update_xaxes(title_text=None)
-    return base_layout(fig, title=f"{html.escape(row['reference'])}: progress over time", height=height, source=source)
+    return base_layout(fig, title=f"{row['reference']}: progress over time", height=height, source=source)
 
 
 TRACKER_COLUMNS: dict[str, str] = {

@@ -8,12 +8,12 @@ an area's history.
 
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sendlib import text
 from sendlib.charts import base_layout
 from sendlib.palette import BACKGROUND, BLACK, BLUE, GREEN, GREY, GRID, PROVISION, PROVISION_PATTERN, PURPLE
 from sendlib.codes import (
@@ -340,14 +340,14 @@ def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str
     for provision, column in ((SEN_SUPPORT, "sen_support_pct"), (EHC_PLAN, "ehc_plan_pct")):
         count_column = "sen_support" if provision == SEN_SUPPORT else "ehc_plan"
         fig.add_trace(go.Bar(
-            y=known["area_name"].map(html.escape), x=known[column].astype(float), orientation="h", name=provision,
+            y=known["area_name"].map(text.plotly), x=known[column].astype(float), orientation="h", name=provision,
             marker={"color": PROVISION[provision], "pattern": {"shape": PROVISION_PATTERN[provision]}},
             customdata=known[count_column],
             hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})<extra></extra>"
             .replace("%%", "%"),
         ))
     fig.add_trace(go.Scatter(
-        y=known["area_name"].map(html.escape), x=known["prevalence_pct"].astype(float), mode="text",
+        y=known["area_name"].map(text.plotly), x=known["prevalence_pct"].astype(float), mode="text",
         name="All with SEND",
         text=[f"  {v:.{decimals}f}% with SEND" for v in known["prevalence_pct"].astype(float)],
         textposition="middle right", showlegend=False, hoverinfo="skip",
@@ -458,7 +458,7 @@ def build_share_comparison_chart(shares: pd.DataFrame, local_key: str, *, period
         for column, provision in enumerate(SEN_PROVISIONS, start=1):
             part = area[area["provision"] == provision]
             fig.add_trace(go.Scatter(
-                x=part["share_pct"], y=part["need"], mode="markers", name=html.escape(str(area["area_name"].iloc[0])),
+                x=part["share_pct"], y=part["need"], mode="markers", name=text.plotly(area["area_name"].iloc[0]),
                 legendgroup=key, showlegend=column == 1,
                 marker={"color": palette[index % len(palette)], "size": 13 if key == local_key else 11,
                         "symbol": symbols[index % len(symbols)], "line": {"width": 1, "color": BACKGROUND}},

@@ -10,14 +10,13 @@ Quadrants follow Mendelow: a score *exactly on the mid-line counts as high* (so 
 
 from __future__ import annotations
 
-import html
 import math
 from datetime import date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from sendlib import entries
+from sendlib import entries, text
 from sendlib.auth import Actor, require
 from sendlib.charts import base_layout
 from sendlib.palette import (BLACK, BLUE, GREEN, GREY, MARKER_OUTLINE, NOTE_TEXT, PURPLE, QUADRANT_ENGAGE,
@@ -284,8 +283,8 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
         fig.add_trace(go.Scatter(
             x=trail["importance"], y=trail["influence"], mode="lines+markers", opacity=0.35, showlegend=False,
             line={"color": colour, "width": 2, "dash": "dot"}, marker={"size": 7, "color": colour},
-            customdata=list(zip(trail["name"].map(_plain), pd.to_datetime(trail["assessed_on"]).dt.strftime("%d %b %Y"),
-                                trail["note"].map(_plain))),
+            customdata=list(zip(trail["name"].map(text.plotly), pd.to_datetime(trail["assessed_on"]).dt.strftime("%d %b %Y"),
+                                trail["note"].map(text.plotly))),
             hovertemplate="%{customdata[0]}<br>%{customdata[1]}: influence %{y}, importance %{x}<br>%{customdata[2]}"
                           "<extra>earlier assessment</extra>",
             name=f"trail {group_id}",
@@ -299,8 +298,8 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
             text=[_wrap(name) for name in part["short_name"]],
             textposition=[label_at[group_id] for group_id in part["group_id"]],
             textfont={"size": 13, "color": TEXT},
-            customdata=list(zip(part["name"].map(_plain), pd.to_datetime(part["assessed_on"]).dt.strftime("%d %b %Y"),
-                                part["note"].map(_plain), part["quadrant"], part["target_quadrant"].fillna("no target"))),
+            customdata=list(zip(part["name"].map(text.plotly), pd.to_datetime(part["assessed_on"]).dt.strftime("%d %b %Y"),
+                                part["note"].map(text.plotly), part["quadrant"], part["target_quadrant"].fillna("no target"))),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: influence %{y}, importance %{x}"
                           "<br>%{customdata[3]} → %{customdata[4]}<br>%{customdata[2]}<extra></extra>",
         ))
@@ -316,8 +315,8 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
         fig.add_trace(go.Scatter(
             x=targets["target_importance"], y=targets["target_influence"], mode="markers", name="Target",
             marker={"size": 18, "color": TEXT, "symbol": "circle-open-dot", "line": {"width": 2}},
-            customdata=list(zip(targets["name"].map(_plain), pd.to_datetime(targets["target_date"]).dt.strftime("%b %Y"),
-                                targets["reason"].map(_plain))),
+            customdata=list(zip(targets["name"].map(text.plotly), pd.to_datetime(targets["target_date"]).dt.strftime("%b %Y"),
+                                targets["reason"].map(text.plotly))),
             hovertemplate="<b>Target for %{customdata[0]}</b> by %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
         ))
     fig.update_xaxes(range=[-0.3, 10.3], title_text=f"{grid.x_axis} →", dtick=1, showgrid=False, zeroline=False)
@@ -342,11 +341,6 @@ def _label_positions(grid_df: pd.DataFrame, near: float = 1.6) -> dict[int, str]
     return where
 
 
-def _plain(text: object) -> str:
-    """Text for a figure, HTML-escaped: Plotly shows '<script>' typed in a name as those characters."""
-    return html.escape("" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text))
-
-
 def _wrap(name: str, width: int = 24) -> str:
     """Break a long group name over lines at word boundaries (Plotly needs <br>); escaped, never markup."""
     words, lines, line = name.split(), [], ""
@@ -357,7 +351,7 @@ def _wrap(name: str, width: int = 24) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(_plain(part) for part in lines)
+    return "<br>".join(text.plotly(part) for part in lines)
 
 
 def source_line(store: Store, as_of: date) -> str:
