@@ -386,7 +386,7 @@ def sign_in_page() -> None:
             st.session_state.actor = sign_in(get_store(), email, password, config.access)
             st.rerun()
         except AuthError as exc:
-            st.error(str(exc))
+            st.error(text.markdown(str(exc)))
 
 
 def refusal_page(title: str, roles: tuple[str, ...]) -> Callable[[], None]:

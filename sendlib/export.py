@@ -16,6 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from sendlib import text
+
 _EXPORT_LOCK = threading.Lock()
 _server_started = False
 pio.defaults.mathjax = None  # the default would fetch MathJax from the internet; no chart here needs it
@@ -48,18 +50,11 @@ def figure_to_image(fig: go.Figure, *, fmt: str = "png", width: int = 1400, heig
 
 
 # -- tables ---------------------------------------------------------------------------------------------------
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which any text cell starting with = + - @ (or a tab or carriage return) is prefixed with an
-    apostrophe, so a spreadsheet shows it as text instead of running it as a formula. Numbers are untouched
-    (a negative number is a number, not a formula)."""
-    def safe(value: object) -> object:
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
-    return frame.apply(lambda column: column.map(safe)
+    """A copy in which every text cell is ``text.spreadsheet``'d: one starting with = + - @ (or a tab or carriage
+    return) is prefixed with an apostrophe, so a spreadsheet shows it as text instead of running it as a
+    formula. Numbers are untouched (a negative number is a number, not a formula)."""
+    return frame.apply(lambda column: column.map(text.spreadsheet)
                        if column.dtype == object or pd.api.types.is_string_dtype(column) else column)
 
 

@@ -17,10 +17,12 @@ as markup. One function per rendering context:
   ``&``, ``<`` and ``>`` are escaped: Plotly does not decode ``&quot;`` (it would show those six
   characters), and it does not auto-link bare addresses (checked in Chromium), so nothing else is needed.
 - ``html``: text inside the product's own HTML (st.html).
+- ``spreadsheet``: a cell of a CSV or Excel download, which a spreadsheet would run as a formula (say
+  ``=HYPERLINK(...)``) if it started with ``=``, ``+``, ``-`` or ``@``.
 
 The meeting pack needs nothing: python-pptx writes runs of plain text, and the PDF is drawn with
 reportlab's canvas (drawString / textLine), which does not parse markup (a reportlab ``Paragraph`` would:
-escape with ``html`` before using one). Spreadsheet downloads neutralise formulas (``sendlib.export``).
+escape with ``html`` before using one).
 """
 
 from __future__ import annotations
@@ -67,3 +69,14 @@ def plotly_lines(value: object, width: int) -> str:
 def html(value: object) -> str:
     """``value`` for the product's own HTML (st.html): every character that could start markup escaped."""
     return _html.escape(_as_text(value), quote=True)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet(value: object) -> object:
+    """A spreadsheet cell's value: text that a spreadsheet would run as a formula gets a leading apostrophe
+    (shown as text); anything else, numbers included, is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

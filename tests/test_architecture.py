@@ -56,3 +56,16 @@ def test_no_sql_in_pages() -> None:
                if isinstance(node, ast.Constant) and isinstance(node.value, str))
     ]
     assert offenders == []
+
+
+def test_one_escaping_helper() -> None:
+    """Stored text is escaped by sendlib/text.py alone (issue 17): no other module uses the html module's
+    escaping or its own, and nothing renders raw HTML through Markdown."""
+    files = [*SENDLIB.rglob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py"), PROJECT_ROOT / "dashboard.py",
+             PROJECT_ROOT / "ui.py"]
+    importers = {str(path.relative_to(PROJECT_ROOT)) for path in files if "html" in _imported_modules(path)}
+    assert importers == {"sendlib/text.py"}
+    own_escapers = [str(path.relative_to(PROJECT_ROOT)) for path in files if path.name != "text.py"
+                    and re.search(r"def \w*(escape|_plain)\w*\(", path.read_text())]
+    assert own_escapers == []
+    assert not [path.name for path in files if "unsafe_allow_html" in path.read_text()]
