@@ -187,3 +187,46 @@ def test_table_downloads_hold_text_not_links_or_formulas() -> None:
                                                        "www.evil.example"]
     assert all(cell.data_type == "s" for cell in sheet["A"])
     assert "'=HYPERLINK" in table_to_csv(frame).decode("utf-8-sig")
+
+
+# -- the Upload page, where file names first appear -------------------------------------------------------------
+GOOD_CENSUS = b"period,provision,primary_need,pupils\n2024/25,SEN support,SLCN,1500\n2024/25,EHCP,ASD,700\n"
+BAD_CENSUS = b"period,provision,primary_need,pupils\n202425,SEN suport,SLCN,15\n"
+
+
+def _assert_page_is_text(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    markdown, figures, _ = rendered_strings(at)
+    assert not {source: markdown_problems(source) for source in markdown if markdown_problems(source)}
+    assert not [problem for figure in figures for problem in figure_problems(figure)]
+
+
+def test_a_hostile_file_name_is_text_through_check_load_and_undo(hostile_db: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "upload.duckdb"
+    db.write_bytes(hostile_db.read_bytes())
+    monkeypatch.setenv("SENDLIB_DB", str(db))
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["actor"] = ROLES[OFFICER]
+    at.run().switch_page("pages/upload.py").run()
+    at.file_uploader[0].set_value((HOSTILE_FILE_NAME, BAD_CENSUS, "text/csv"))
+    at.button(key="check_file").click().run()
+    assert "Click here for the full data" in at.error[0].value  # refused, naming the file as text
+    _assert_page_is_text(at)
+    at.file_uploader[0].set_value((HOSTILE_FILE_NAME, GOOD_CENSUS, "text/csv"))
+    at.button(key="check_file").click().run()
+    assert "Click here for the full data" in at.subheader[0].value  # "Check before loading: …"
+    _assert_page_is_text(at)
+    at.button(key="confirm_load").click().run()
+    assert "Click here for the full data" in at.success[0].value
+    _assert_page_is_text(at)
+    store = Store.open(db)  # the app's own connection is in this process too
+    try:
+        newest = store.query_value("SELECT max(load_id) FROM loads WHERE outcome = 'loaded'")
+    finally:
+        store.close()
+    at.selectbox(key="undo_choice").set_value(newest)
+    at.checkbox(key="undo_sure").check()
+    at.button(key="undo_button").click().run()
+    assert "Click here for the full data" in at.success[0].value  # "Undid load N (…)"
+    _assert_page_is_text(at)
