@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from sendlib import text
 from sendlib import engagement, reach
 from sendlib.codes import NEEDS, format_period
 

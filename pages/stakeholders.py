@@ -7,7 +7,6 @@ from datetime import date
 import streamlit as st
 
 import ui
-from sendlib import text
 from sendlib import stakeholders
 
 ui.page_guard()
