@@ -16,7 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from sendlib.auth import OFFICER, Actor, add_user
 from sendlib.backup import backup
 from sendlib.config import Config
 from sendlib.ingest import IngestRejected, load_census, preview_census
@@ -342,3 +344,36 @@ def test_a_backup_holds_only_the_kept_files_of_this_stores_loads_and_nothing_fro
     assert files_holding(tmp_path / "backup", MARKER) == []
     assert json.loads((tmp_path / "backup" / "manifest.json").read_text())["uploads"] == [loaded]
     assert "1 kept upload" in message
+
+
+# -- the Upload page -------------------------------------------------------------------------------
+def open_upload_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("SENDLIB_DB", str(db))
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["actor"] = Actor("jo.officer@example.invalid", OFFICER)
+    return at.run().switch_page("pages/upload.py").run()
+
+
+def test_the_upload_page_refuses_personal_columns_and_leaves_no_copy_of_any_upload(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "send.duckdb"
+    store = Store.open(db)
+    add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", created_by="test")
+    store.close()
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    at = open_upload_page(db, monkeypatch)
+    names = template_with({"child_name": "Testperson", "date_of_birth": "01/09/2015"}).encode()
+    at.file_uploader[0].set_value(("with-names.csv", names, "text/csv"))
+    at.button(key="check_file").click().run()
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "'child_name'" in shown and "'date_of_birth'" in shown and "pupil-level" in shown
+    assert "Testperson" not in shown and "Load this file" not in [b.label for b in at.button]
+
+    at.file_uploader[0].set_value(("excel.csv", cp1252_upload(), "text/csv"))
+    at.button(key="check_file").click().run()
+    at.button(key="confirm_load").click().run()
+    assert not at.exception and "Loaded excel.csv" in at.success[0].value
+    assert files_holding(system_temp, MARKER) == [] and list(work_dir_for(db).iterdir()) == []
+    assert files_holding(tmp_path, b"Testperson") == [] and files_holding(tmp_path, MARKER) == []
