@@ -335,7 +335,7 @@ def _translate(exc: Exception, path: str) -> StoreError:
 
 
 UPLOADS_FOLDER = "uploads"
-KEPT_PENDING_PREFIX = "kept-"  # a kept copy waiting in work_dir for its load's commit: kept-<sha256>.csv
+KEPT_PENDING_PREFIX = "kept-"  # a kept copy waiting in work_dir for its load's commit: kept-<sha256>-….csv
 PRIVATE_FOLDER_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
@@ -400,7 +400,7 @@ class Store:
         committed = self.committed_census_hashes()
         if work.is_dir():
             for pending in work.glob(f"{KEPT_PENDING_PREFIX}*.csv"):
-                sha256 = pending.name[len(KEPT_PENDING_PREFIX):-len(".csv")]
+                sha256 = pending.name[len(KEPT_PENDING_PREFIX):len(KEPT_PENDING_PREFIX) + 64]
                 if sha256 in committed and not (uploads / f"{sha256}.csv").exists():
                     uploads.mkdir(parents=True, exist_ok=True)
                     os.replace(pending, uploads / f"{sha256}.csv")

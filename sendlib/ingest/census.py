@@ -74,7 +74,7 @@ FORMAT_NAMES = {
     FORMAT_TEMPLATE: "local census template",
     FORMAT_PUPIL: "pupil-level school census extract",
 }
-# Aggregate formats are kept by hash so nothing an officer uploaded is lost; a pupil-level extract never is.
+# Aggregate formats are kept by hash (their recognised columns) so no figure uploaded is lost; an extract never is.
 RETAINED_FORMATS = (FORMAT_EES, FORMAT_TEMPLATE)
 PUPIL_PROVISION_CODES = {"E": EHC_PLAN, "K": SEN_SUPPORT, "N": NO_SEN}
 
@@ -1241,8 +1241,8 @@ def _format_for_log(source: SourceFile, fmt: str, name: str) -> str:
 
 
 def _keep_raw_file(tx: Transaction, store: Store, source: SourceFile, kept_columns: list[int] | None) -> Path | None:
-    """Inside the load's transaction, write the copy to keep into the private work folder (kept-<sha256>.csv,
-    mode 0600); ``_publish_kept_copy`` moves it to uploads/ once the load has committed. Returns its path
+    """Inside the load's transaction, write the copy to keep into the private work folder
+    (kept-<sha256>-<unique>.csv, mode 0600: two loads of one file never share it); ``_publish_kept_copy`` moves it to uploads/ once the load has committed. Returns its path
     (None when there is nothing to write: an in-memory store, or a copy already kept).
 
     The copy is the file as uploaded when every column is recognised; otherwise only the recognised columns
@@ -1251,7 +1251,10 @@ def _keep_raw_file(tx: Transaction, store: Store, source: SourceFile, kept_colum
     folder = store.uploads_dir
     if folder is None or (folder / f"{source.sha256}.csv").exists():
         return None
-    pending = store.work_dir / f"{KEPT_PENDING_PREFIX}{source.sha256}.csv"
+    handle, name = tempfile.mkstemp(prefix=f"{KEPT_PENDING_PREFIX}{source.sha256}-", suffix=".csv",
+                                    dir=store.work_dir)
+    os.close(handle)
+    pending = Path(name)
     if kept_columns is None:
         shutil.copyfile(source.original_path, pending)
     else:
