@@ -2,9 +2,10 @@
 
 ``backup`` writes a folder holding the whole store as Parquet (DuckDB's EXPORT DATABASE: every table —
 census history, the load log, engagement, commitments, accounts — plus views and sequences), the copy kept
-of each of the store's census loads (never the private work folder), and a manifest with each table's row count. ``restore`` rebuilds a store from such a folder,
-checks every count against the manifest, and only then puts it in place; it refuses to replace a store
-that holds data unless told to (``force``), and keeps the replaced file beside it.
+of each of the store's census loads (never the private work folder), and a manifest with each table's row
+count. ``restore`` rebuilds a store from such a folder, checks every count against the manifest, and only
+then puts it in place; it refuses to replace a store that holds data unless told to (``force``), and keeps
+the replaced file beside it.
 """
 
 from __future__ import annotations

@@ -310,6 +310,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 # One writer at a time in this process: DuckDB raises a conflict when two transactions update one
 # row, and loads are rare enough that serialising them costs nothing.
 _WRITE_LOCK = threading.RLock()
+# Store files this process holds open read-write, and how many times: a second open of one file in the same
+# process (DuckDB shares the database) must not wipe the work folder under a check the first is running.
+_OPEN_FOR_WRITING: dict[str, int] = {}
 
 
 def _translate(exc: Exception, path: str) -> StoreError:
@@ -360,6 +363,7 @@ class Store:
         self._con = connection
         self.path = path
         self._memory_work_dir: Path | None = None
+        self._open_key: str | None = None  # set while this Store counts in _OPEN_FOR_WRITING
 
     @property
     def uploads_dir(self) -> Path | None:
@@ -402,7 +406,7 @@ class Store:
             for pending in work.glob(f"{KEPT_PENDING_PREFIX}*.csv"):
                 sha256 = pending.name[len(KEPT_PENDING_PREFIX):len(KEPT_PENDING_PREFIX) + 64]
                 if sha256 in committed and not (uploads / f"{sha256}.csv").exists():
-                    uploads.mkdir(parents=True, exist_ok=True)
+                    uploads.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
                     os.replace(pending, uploads / f"{sha256}.csv")
         _empty_private_folder(work)
         if uploads.is_dir():
@@ -424,21 +428,35 @@ class Store:
         if not read_only:
             store.migrate()
             if location != ":memory:":
-                try:
-                    store._tidy_files()
-                    # DuckDB spills big intermediate tables (a pupil extract's rows among them) to disk: into
-                    # the private folder, so that a crash leaves them where the next start wipes them.
-                    spill = str(work_dir_for(location) / "duckdb-spill").replace("'", "''")
-                    con.execute(f"SET temp_directory = '{spill}'")
-                except (OSError, duckdb.Error) as exc:
-                    con.close()
-                    raise StoreError(f"The folders beside the data store {location} cannot be tidied ({exc}); "
-                                     "check that this user owns them and may write there.") from exc
+                store._claim_files()
         return store
+
+    def _claim_files(self) -> None:
+        """Count this Store among the process's writers of its file; the first one tidies the folders beside
+        it (``_tidy_files``). DuckDB's spill files go to the private folder too. StoreError when it cannot."""
+        key = str(Path(self.path).resolve())
+        try:
+            with _WRITE_LOCK:
+                if not _OPEN_FOR_WRITING.get(key):
+                    self._tidy_files()
+                _OPEN_FOR_WRITING[key] = _OPEN_FOR_WRITING.get(key, 0) + 1
+                self._open_key = key
+            # DuckDB spills big intermediate tables (a pupil extract's rows among them) to disk: into the
+            # private folder, so that a crash leaves them where the next start wipes them.
+            spill = str(work_dir_for(self.path) / "duckdb-spill").replace("'", "''")
+            self._con.execute(f"SET temp_directory = '{spill}'")
+        except (OSError, duckdb.Error) as exc:
+            self.close()
+            raise StoreError(f"The folders beside the data store {self.path} cannot be tidied ({exc}); "
+                             "check that this user owns them and may write there.") from exc
 
     def close(self) -> None:
         """Close the underlying connection (and with it every cursor); an in-memory store's work folder goes."""
         self._con.close()
+        if self._open_key is not None:
+            with _WRITE_LOCK:
+                _OPEN_FOR_WRITING[self._open_key] -= 1
+            self._open_key = None
         if self._memory_work_dir is not None:
             shutil.rmtree(self._memory_work_dir, ignore_errors=True)
             self._memory_work_dir = None

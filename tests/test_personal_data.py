@@ -377,3 +377,15 @@ def test_the_upload_page_refuses_personal_columns_and_leaves_no_copy_of_any_uplo
     assert not at.exception and "Loaded excel.csv" in at.success[0].value
     assert files_holding(system_temp, MARKER) == [] and list(work_dir_for(db).iterdir()) == []
     assert files_holding(tmp_path, b"Testperson") == [] and files_holding(tmp_path, MARKER) == []
+
+
+def test_a_second_open_of_a_store_in_the_same_process_leaves_the_first_ones_work_alone(tmp_path: Path) -> None:
+    db = tmp_path / "send.duckdb"
+    first = Store.open(db)
+    (first.work_dir / "upload-being-checked.csv").write_bytes(MARKER)  # a check the first is running
+    second = Store.open(db)  # the same database in this process (DuckDB shares it), e.g. a test's snapshot
+    second.close()
+    assert files_holding(first.work_dir, MARKER) != []
+    first.close()
+    Store.open(db).close()  # the process's first open again: a start, which wipes it
+    assert files_holding(work_dir_for(db), MARKER) == []

@@ -1242,8 +1242,9 @@ def _format_for_log(source: SourceFile, fmt: str, name: str) -> str:
 
 def _keep_raw_file(tx: Transaction, store: Store, source: SourceFile, kept_columns: list[int] | None) -> Path | None:
     """Inside the load's transaction, write the copy to keep into the private work folder
-    (kept-<sha256>-<unique>.csv, mode 0600: two loads of one file never share it); ``_publish_kept_copy`` moves it to uploads/ once the load has committed. Returns its path
-    (None when there is nothing to write: an in-memory store, or a copy already kept).
+    (kept-<sha256>-<unique>.csv, mode 0600: two loads of one file never share it); ``_publish_kept_copy``
+    moves it to uploads/ once the load has committed. Returns its path (None when there is nothing to write:
+    an in-memory store, or a copy already kept).
 
     The copy is the file as uploaded when every column is recognised; otherwise only the recognised columns
     (``kept_columns``), as UTF-8 CSV, so that nothing the product does not use is kept or backed up.
