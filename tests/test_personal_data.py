@@ -172,6 +172,7 @@ PERSONAL = [
     pytest.param({"Phone": "0191 000 0000"}, id="phone"),
     pytest.param({"child": "A"}, id="child"),
     pytest.param({"name": "A"}, id="name"),
+    pytest.param({"Parent Name": "A"}, id="parent-name"),
 ]
 
 

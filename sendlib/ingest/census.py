@@ -220,7 +220,7 @@ _PERSONAL_WORDS = {"upn", "uln", "dob", "child", "childs", "surname", "surnames"
                    "postcode", "address", "email", "phone", "telephone", "mobile", "nhs"}
 _PERSONAL_JOINED = ("firstname", "lastname", "surname", "forename", "givenname", "familyname", "middlename",
                     "fullname", "preferredname", "legalname", "childname", "pupilname", "studentname",
-                    "learnername", "dateofbirth", "birthdate", "postcode", "postalcode", "address", "email",
+                    "learnername", "parentname", "carername", "guardianname", "personname", "dateofbirth", "birthdate", "postcode", "postalcode", "address", "email",
                     "phonenumber", "telephone", "nhsnumber", "nhsno")
 _PERSONAL_BARE = {"name", "names"}
 _ORGANISATION_WORDS = {"school", "establishment", "setting", "provider", "la", "region", "lad", "area"}
