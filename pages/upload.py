@@ -50,7 +50,7 @@ def end_upload(preview_key: str, data: bytes | None = None, file_name: str = "",
     """Load the previewed bytes with ``load`` (when given) and keep its summary, or the reason it was refused,
     to show after the rerun; then clear the preview and the file box."""
     if load is not None and data is not None:
-        with uploaded_file(data, file_name) as path:
+        with uploaded_file(store, data, file_name) as path:
             try:
                 st.session_state.upload_message = load(path)
             except IngestRejected as rejection:
@@ -79,7 +79,7 @@ def census_section() -> None:
     if checked and uploaded is not None:
         st.session_state.pop("census_preview", None)
         progress = st.progress(0.0, text="Checking the file")
-        with uploaded_file(uploaded.getvalue(), uploaded.name) as path:
+        with uploaded_file(store, uploaded.getvalue(), uploaded.name) as path:
             try:
                 preview = preview_census(store, path, config=config, file_name=uploaded.name, fmt=chosen_format,
                                          period=period.strip() or None, progress=lambda f, t: progress.progress(f, text=t))
@@ -134,7 +134,7 @@ def engagement_section() -> None:
         if chosen is None:
             st.warning("Choose a file first.")
         else:
-            with uploaded_file(chosen.getvalue(), chosen.name) as path:
+            with uploaded_file(store, chosen.getvalue(), chosen.name) as path:
                 try:
                     checked = preview_engagement(store, path, config=config, file_name=chosen.name)
                     st.session_state.engagement_preview = (checked, chosen.getvalue())

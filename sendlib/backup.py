@@ -1,10 +1,11 @@
 """Backups: everything in an open format, and a store rebuilt from it.
 
 ``backup`` writes a folder holding the whole store as Parquet (DuckDB's EXPORT DATABASE: every table —
-census history, the load log, engagement, commitments, accounts — plus views and sequences), the kept raw
-uploads, and a manifest with each table's row count. ``restore`` rebuilds a store from such a folder,
-checks every count against the manifest, and only then puts it in place; it refuses to replace a store
-that holds data unless told to (``force``), and keeps the replaced file beside it.
+census history, the load log, engagement, commitments, accounts — plus views and sequences), the copy kept
+of each of the store's census loads (never the private work folder), and a manifest with each table's row
+count. ``restore`` rebuilds a store from such a folder, checks every count against the manifest, and only
+then puts it in place; it refuses to replace a store that holds data unless told to (``force``), and keeps
+the replaced file beside it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from sendlib.ingest.census import uploads_dir
 from sendlib.store import Store, StoreError
 
 MANIFEST = "manifest.json"
@@ -46,16 +46,29 @@ def backup(store: Store, out: Path) -> str:
     out.mkdir(parents=True, exist_ok=True)
     store.export_to(out / DATABASE)
     counts = table_counts(store)
-    kept = uploads_dir(store)
-    copied = []
-    if kept is not None and kept.exists():
-        shutil.copytree(kept, out / UPLOADS)
-        copied = sorted(p.name for p in (out / UPLOADS).iterdir())
+    copied = _copy_kept_uploads(store, out / UPLOADS)
     manifest = {"made_at": datetime.now().isoformat(timespec="seconds"), "store": store.path,
                 "schema_version": store.schema_version(), "tables": counts, "uploads": copied}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return (f"Backed up {sum(counts.values()):,} rows in {len(counts)} tables and {len(copied)} kept upload(s) "
             f"to {out}.")
+
+
+def _copy_kept_uploads(store: Store, folder: Path) -> list[str]:
+    """Copy the kept file of each of this store's committed census loads into ``folder``; their names.
+
+    Only ``uploads/<sha256>.csv`` files of loads in the store are copied: never a temporary file, a file
+    another store beside it kept, or anything in the store's private work folder (uploads being checked).
+    """
+    kept = store.uploads_dir
+    if kept is None or not kept.is_dir():
+        return []
+    names = sorted(f"{sha256}.csv" for sha256 in store.committed_census_hashes() if (kept / f"{sha256}.csv").is_file())
+    if names:
+        folder.mkdir()
+        for name in names:
+            shutil.copy2(kept / name, folder / name)
+    return names
 
 
 def restore(source: Path, db_path: Path, *, force: bool = False) -> str:

@@ -8,10 +8,17 @@ Contract:
   rolled back whole on any error, so readers never see half a load.
 - Every duckdb error leaves this module as ``StoreError`` with a plain-English message; a file held by
   another process becomes ``StoreLockedError`` saying what to do.
+- Files beside the store: ``uploads/`` holds the kept copy of each census load (``<sha256>.csv``), and
+  ``.<store file>.work/`` (``work_dir``, owner-only) is the only place an upload's bytes are written while
+  a file is checked or loaded. Opening the store read-write finishes or drops what a crash left there:
+  the private folder is emptied, and a kept file with no committed load of this store is removed.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -303,6 +310,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 # One writer at a time in this process: DuckDB raises a conflict when two transactions update one
 # row, and loads are rare enough that serialising them costs nothing.
 _WRITE_LOCK = threading.RLock()
+# Store files this process holds open read-write, and how many times: a second open of one file in the same
+# process (DuckDB shares the database) must not wipe the work folder under a check the first is running.
+_OPEN_FOR_WRITING: dict[str, int] = {}
 
 
 def _translate(exc: Exception, path: str) -> StoreError:
@@ -327,12 +337,82 @@ def _translate(exc: Exception, path: str) -> StoreError:
     return StoreError(f"Data store error: {text.splitlines()[0] if text else type(exc).__name__}")
 
 
+UPLOADS_FOLDER = "uploads"
+KEPT_PENDING_PREFIX = "kept-"  # a kept copy waiting in work_dir for its load's commit: kept-<sha256>-….csv
+PRIVATE_FOLDER_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def work_dir_for(path: Path | str) -> Path:
+    """The private work folder of the store file ``path``: ``.<file name>.work`` beside it (one per store)."""
+    location = Path(path)
+    return location.with_name(f".{location.name}.work")
+
+
+def _empty_private_folder(folder: Path) -> None:
+    """Remove ``folder`` and all in it, then make it again, empty and owner-only."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+    folder.chmod(PRIVATE_FOLDER_MODE)  # mkdir's mode is filtered by the umask
+
+
 class Store:
     """A DuckDB file (or ``:memory:``) with the project schema applied."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, path: str) -> None:
         self._con = connection
         self.path = path
+        self._memory_work_dir: Path | None = None
+        self._open_key: str | None = None  # set while this Store counts in _OPEN_FOR_WRITING
+
+    @property
+    def uploads_dir(self) -> Path | None:
+        """Where the kept copies of census loads live: ``uploads/`` beside the store (None in memory)."""
+        return None if self.path == ":memory:" else Path(self.path).parent / UPLOADS_FOLDER
+
+    @property
+    def work_dir(self) -> Path:
+        """The owner-only folder for an upload's bytes while it is checked or loaded (created if missing).
+
+        Beside a store file it is emptied whenever the store is opened read-write, so nothing a crash left
+        there outlives the next start; an in-memory store (tests) gets a private temporary folder that
+        ``close`` removes.
+        """
+        if self.path == ":memory:":
+            if self._memory_work_dir is None:
+                self._memory_work_dir = Path(tempfile.mkdtemp(prefix="sendlib-work-"))  # mode 0700
+            return self._memory_work_dir
+        folder = work_dir_for(self.path)
+        if not folder.is_dir():
+            folder.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+            folder.chmod(PRIVATE_FOLDER_MODE)
+        return folder
+
+    def committed_census_hashes(self) -> set[str]:
+        """The SHA-256 of every census file with a committed load (in force or undone): the kept files."""
+        return {row[0] for row in self.query_rows(
+            "SELECT DISTINCT sha256 FROM loads WHERE kind = 'census' AND outcome IN ('loaded', 'undone')")}
+
+    def _tidy_files(self) -> None:
+        """At start-up (read-write, so no other process is using the store): finish or drop what a crash left.
+
+        A kept copy still waiting in the work folder for a load that did commit is put in place; then the
+        work folder is emptied (uploads being checked, UTF-8 copies, copies of loads that never committed),
+        and ``uploads/`` loses its temporary files and any kept file with no committed load.
+        """
+        work, uploads = work_dir_for(self.path), self.uploads_dir
+        committed = self.committed_census_hashes()
+        if work.is_dir():
+            for pending in work.glob(f"{KEPT_PENDING_PREFIX}*.csv"):
+                sha256 = pending.name[len(KEPT_PENDING_PREFIX):len(KEPT_PENDING_PREFIX) + 64]
+                if sha256 in committed and not (uploads / f"{sha256}.csv").exists():
+                    uploads.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+                    os.replace(pending, uploads / f"{sha256}.csv")
+        _empty_private_folder(work)
+        if uploads.is_dir():
+            for path in uploads.iterdir():
+                if path.is_file() and (path.name.startswith(".") or path.stem not in committed):
+                    path.unlink(missing_ok=True)
 
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
@@ -347,11 +427,39 @@ class Store:
         store = cls(con, location)
         if not read_only:
             store.migrate()
+            if location != ":memory:":
+                store._claim_files()
         return store
 
+    def _claim_files(self) -> None:
+        """Count this Store among the process's writers of its file; the first one tidies the folders beside
+        it (``_tidy_files``). DuckDB's spill files go to the private folder too. StoreError when it cannot."""
+        key = str(Path(self.path).resolve())
+        try:
+            with _WRITE_LOCK:
+                if not _OPEN_FOR_WRITING.get(key):
+                    self._tidy_files()
+                _OPEN_FOR_WRITING[key] = _OPEN_FOR_WRITING.get(key, 0) + 1
+                self._open_key = key
+            # DuckDB spills big intermediate tables (a pupil extract's rows among them) to disk: into the
+            # private folder, so that a crash leaves them where the next start wipes them.
+            spill = str(work_dir_for(self.path) / "duckdb-spill").replace("'", "''")
+            self._con.execute(f"SET temp_directory = '{spill}'")
+        except (OSError, duckdb.Error) as exc:
+            self.close()
+            raise StoreError(f"The folders beside the data store {self.path} cannot be tidied ({exc}); "
+                             "check that this user owns them and may write there.") from exc
+
     def close(self) -> None:
-        """Close the underlying connection (and with it every cursor)."""
+        """Close the underlying connection (and with it every cursor); an in-memory store's work folder goes."""
         self._con.close()
+        if self._open_key is not None:
+            with _WRITE_LOCK:
+                _OPEN_FOR_WRITING[self._open_key] -= 1
+            self._open_key = None
+        if self._memory_work_dir is not None:
+            shutil.rmtree(self._memory_work_dir, ignore_errors=True)
+            self._memory_work_dir = None
 
     # -- reading ---------------------------------------------------------------------------------
     def query_df(self, sql: str, params: Params = None) -> pd.DataFrame:

@@ -226,11 +226,22 @@ def test_every_geography_of_every_file_is_kept_side_by_side(store: Store) -> Non
     assert duplicate_cells(store) == []
 
 
-def test_aggregate_files_are_kept_as_uploaded_under_their_hash(store: Store, tmp_path: Path) -> None:
+def without_columns(path: Path, unused: set[str]) -> bytes:
+    """The CSV file at ``path`` without the ``unused`` columns, as the load keeps it."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    keep = [i for i, name in enumerate(rows[0]) if name not in unused]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([[row[i] for i in keep] for row in rows])
+    return out.getvalue().encode("utf-8")
+
+
+def test_aggregate_files_are_kept_under_their_hash_without_unused_columns(store: Store, tmp_path: Path) -> None:
     for path in (OLD_LAYOUT, FORMAT_2026, TEMPLATE):
         load(store, path)
     kept = {p.name: p.read_bytes() for p in (tmp_path / "uploads").iterdir()}
-    assert kept == {f"{sha256(p.read_bytes())}.csv": p.read_bytes() for p in (OLD_LAYOUT, FORMAT_2026, TEMPLATE)}
+    # every column recognised: byte for byte as uploaded; the older layout's unused columns are left out
+    assert kept == {f"{sha256(p.read_bytes())}.csv": p.read_bytes() for p in (FORMAT_2026, TEMPLATE)} | {
+        f"{sha256(OLD_LAYOUT.read_bytes())}.csv": without_columns(OLD_LAYOUT, {"pupils_age_5", "pupils_boys"})}
     assert store.query_rows("SELECT file_name, sha256, format FROM loads ORDER BY load_id") == [
         (p.name, sha256(p.read_bytes()), "ees" if p.name.startswith("ees") else "template")
         for p in (OLD_LAYOUT, FORMAT_2026, TEMPLATE)]

@@ -63,7 +63,7 @@ from sendlib.ingest.labels import (
     suggest,
 )
 from sendlib.ingest.source import SourceError, SourceFile, open_source
-from sendlib.store import Store, StoreError, Transaction
+from sendlib.store import KEPT_PENDING_PREFIX, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, Store, StoreError, Transaction
 
 FORMAT_EES = "ees"
 FORMAT_TEMPLATE = "template"
@@ -74,7 +74,7 @@ FORMAT_NAMES = {
     FORMAT_TEMPLATE: "local census template",
     FORMAT_PUPIL: "pupil-level school census extract",
 }
-# Aggregate formats are kept by hash so nothing an officer uploaded is lost; a pupil-level extract never is.
+# Aggregate formats are kept by hash (their recognised columns) so no figure uploaded is lost; an extract never is.
 RETAINED_FORMATS = (FORMAT_EES, FORMAT_TEMPLATE)
 PUPIL_PROVISION_CODES = {"E": EHC_PLAN, "K": SEN_SUPPORT, "N": NO_SEN}
 
@@ -213,6 +213,19 @@ _PUPIL_REQUIRED = ("provision",)
 _PUPIL_IDENTIFIERS = {"upn", "surname", "forename", "dob", "legalsurname", "legalforename", "preferredsurname",
                       "formerupn", "uln", "middlenames", "dateofbirth", "postcode", "address"}
 
+# An aggregate file must not carry personal data: an unused column is refused when its header, split into
+# words (snake_case, spaces, camelCase) and joined again, looks like a person's name, birth date, identifier,
+# address or contact details. A column describing a school or area (school_postcode, la_name) is not.
+_PERSONAL_WORDS = {"upn", "uln", "dob", "child", "childs", "surname", "surnames", "forename", "forenames",
+                   "postcode", "address", "email", "phone", "telephone", "mobile", "nhs"}
+_PERSONAL_JOINED = ("firstname", "lastname", "surname", "forename", "givenname", "familyname", "middlename",
+                    "fullname", "preferredname", "legalname", "childname", "pupilname", "studentname",
+                    "learnername", "parentname", "carername", "guardianname", "personname", "dateofbirth", "birthdate", "postcode", "postalcode", "address", "email",
+                    "phonenumber", "telephone", "nhsnumber", "nhsno")
+_PERSONAL_BARE = {"name", "names"}
+_ORGANISATION_WORDS = {"school", "establishment", "setting", "provider", "la", "region", "lad", "area"}
+_HEADER_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
 _COLUMN_SPECS = {
     FORMAT_EES: (_EES_COLUMNS, _EES_REQUIRED),
     FORMAT_TEMPLATE: (_TEMPLATE_COLUMNS, _TEMPLATE_REQUIRED),
@@ -220,10 +233,35 @@ _COLUMN_SPECS = {
 }
 
 
+def looks_personal(column: str) -> bool:
+    """True when a column's header names personal data: a name, date of birth, UPN/ULN, postcode, address,
+    NHS number, e-mail or phone (compared as words, whatever the case and separators)."""
+    words = [word.lower() for word in _HEADER_WORD.findall(column)]
+    if not words or words[0] in _ORGANISATION_WORDS:
+        return False
+    joined = "".join(words)
+    return (joined in _PERSONAL_BARE or bool(set(words) & _PERSONAL_WORDS)
+            or any(part in joined for part in _PERSONAL_JOINED))
+
+
+def _personal_columns_problem(columns: list[str]) -> Problem:
+    named = ", ".join(f"'{column}'" for column in columns)
+    return Problem(
+        f"the column{'s' if len(columns) > 1 else ''} {named} look{'' if len(columns) > 1 else 's'} like personal "
+        "data (names, dates of birth, pupil numbers, addresses or contact details), which an aggregate census "
+        "file must not carry and the dashboard will not keep. Remove "
+        f"{'them' if len(columns) > 1 else 'it'} and load the file again; or, if it is a pupil-level school "
+        "census extract, load it as one (format 'pupil-level school census extract' on the Upload page, or "
+        "--format pupil, with its census period): an extract is counted on the way in and never kept.",
+        line=1)
+
+
 def detect_format(header: list[str], file_name: str) -> str:
-    """``ees`` when the header has DfE open-data columns, ``template`` for the local template."""
+    """``ees`` when the header has DfE open-data columns, ``template`` for the local template, ``pupil`` for a
+    pupil-level extract (SENprovision, or pupil identifiers in a header with no aggregate columns)."""
     names = {column.strip().lower() for column in header}
-    if "senprovision" in names or names & _PUPIL_IDENTIFIERS:
+    aggregate = bool({"geographic_level", "time_period", "provision", "primary_need", "pupils"} & names)
+    if "senprovision" in names or (names & _PUPIL_IDENTIFIERS and not aggregate):
         return FORMAT_PUPIL
     if "geographic_level" in names or "time_period" in names:
         return FORMAT_EES
@@ -276,6 +314,9 @@ def _map_columns(header: list[str], fmt: str, file_name: str, has_period: bool) 
         header[i] for i in range(len(header))
         if i not in used and fmt != FORMAT_PUPIL and not (fmt == FORMAT_EES and lowered[i] in _EES_KNOWN_EXTRA)
     ]
+    personal = [column for column in ignored if looks_personal(column)]
+    if personal:
+        raise IngestRejected(file_name, [_personal_columns_problem(personal)])
     return mapping, ignored
 
 
@@ -1098,6 +1139,7 @@ class _Staged:
     periods: list[str]
     areas: list[str]
     load_id: int | None
+    kept_columns: list[int] | None = None   # the recognised columns, when some are not: all a kept copy holds
 
 
 def _next_load_id(tx: Transaction) -> int:
@@ -1180,7 +1222,8 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     periods = [r[0] for r in tx.fetchall("SELECT DISTINCT period FROM detail ORDER BY 1")]
     areas = [r[0] for r in tx.fetchall(
         "SELECT area_name FROM detail GROUP BY area_name ORDER BY min(geographic_level) DESC, area_name")]
-    return _Staged(chosen, rows_read, warnings, periods, areas, load_id)
+    kept_columns = [i for i, column in enumerate(source.header) if column not in ignored] if ignored else None
+    return _Staged(chosen, rows_read, warnings, periods, areas, load_id, kept_columns)
 
 
 def _no_progress(_fraction: float, _text: str) -> None:
@@ -1197,34 +1240,51 @@ def _format_for_log(source: SourceFile, fmt: str, name: str) -> str:
         return "unknown"
 
 
-def uploads_dir(store: Store) -> Path | None:
-    """Where kept raw uploads live: ``uploads/`` beside the store file (None for an in-memory store)."""
-    return None if store.path == ":memory:" else Path(store.path).parent / "uploads"
+def _keep_raw_file(tx: Transaction, store: Store, source: SourceFile, kept_columns: list[int] | None) -> Path | None:
+    """Inside the load's transaction, write the copy to keep into the private work folder
+    (kept-<sha256>-<unique>.csv, mode 0600: two loads of one file never share it); ``_publish_kept_copy``
+    moves it to uploads/ once the load has committed. Returns its path (None when there is nothing to write:
+    an in-memory store, or a copy already kept).
+
+    The copy is the file as uploaded when every column is recognised; otherwise only the recognised columns
+    (``kept_columns``), as UTF-8 CSV, so that nothing the product does not use is kept or backed up.
+    """
+    folder = store.uploads_dir
+    if folder is None or (folder / f"{source.sha256}.csv").exists():
+        return None
+    handle, name = tempfile.mkstemp(prefix=f"{KEPT_PENDING_PREFIX}{source.sha256}-", suffix=".csv",
+                                    dir=store.work_dir)
+    os.close(handle)
+    pending = Path(name)
+    if kept_columns is None:
+        shutil.copyfile(source.original_path, pending)
+    else:
+        columns = ", ".join(f'c{i} AS "{source.header[i].replace(chr(34), chr(34) * 2)}"' for i in kept_columns)
+        tx.execute(f"COPY (SELECT {columns} FROM {_read_csv_sql(source, kept_columns, 'kept_copy_rejects')}) "
+                   f"TO {_quote_literal(str(pending))} (FORMAT csv, HEADER true)")
+    pending.chmod(PRIVATE_FILE_MODE)
+    return pending
 
 
-def _keep_raw_file(store: Store, source: SourceFile) -> None:
-    """Copy the file as uploaded to uploads/<sha256>.csv (atomically; an existing copy is left alone)."""
-    folder = uploads_dir(store)
-    if folder is None:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{source.sha256}.csv"
-    if target.exists():
-        return
-    partial = folder / f".{source.sha256}.partial"
-    shutil.copyfile(source.original_path, partial)
-    os.replace(partial, target)
+def _publish_kept_copy(store: Store, pending: Path, sha256: str) -> None:
+    """Move a committed load's kept copy from the work folder to uploads/<sha256>.csv (owner-only).
+
+    A crash before this runs leaves the copy in the work folder, and the next start puts it in place."""
+    folder = store.uploads_dir
+    folder.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+    os.replace(pending, folder / f"{sha256}.csv")
 
 
 @contextmanager
-def uploaded_file(data: bytes, file_name: str) -> Iterator[Path]:
-    """Write uploaded bytes to a private temporary file for the load path; removed afterwards whatever happens.
+def uploaded_file(store: Store, data: bytes, file_name: str) -> Iterator[Path]:
+    """Write uploaded bytes to a temporary file (mode 0600) in the store's private work folder for the load
+    path; removed afterwards whatever happens, and by the next start after a crash.
 
     The file name is used only for its extension: the temporary file's name never carries what the
     officer's file was called.
     """
     suffix = Path(file_name).suffix[:10] if Path(file_name).suffix.isascii() else ".csv"
-    handle, name = tempfile.mkstemp(prefix="sendlib-upload-", suffix=suffix)
+    handle, name = tempfile.mkstemp(prefix="upload-", suffix=suffix, dir=store.work_dir)
     path = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -1277,11 +1337,13 @@ def record_rejection(store: Store, file_name: str, size: int, sha256: str, user:
         pass  # failing to log a rejection must not hide the rejection itself
 
 
-def open_checked_source(path: Path, name: str, period: str | None, config: Config) -> tuple[str | None, SourceFile]:
-    """The given period, checked, and the file opened for reading; IngestRejected for either problem."""
+def open_checked_source(path: Path, name: str, period: str | None, config: Config, *,
+                        work_dir: Path) -> tuple[str | None, SourceFile]:
+    """The given period, checked, and the file opened for reading (any UTF-8 copy made in ``work_dir``, the
+    store's private folder); IngestRejected for either problem."""
     period = _normalise_given_period(period, name)
     try:
-        return period, open_source(path, config.upload.max_file_mb * 1_048_576, name)
+        return period, open_source(path, config.upload.max_file_mb * 1_048_576, name, work_dir=work_dir)
     except SourceError as exc:
         raise IngestRejected(name, [Problem(str(exc))]) from exc
 
@@ -1310,11 +1372,12 @@ def load_census(
     report_progress = progress or _no_progress
     report_progress(0.05, "Opening the file")
     try:
-        period, source = open_checked_source(path, name, period, config)
+        period, source = open_checked_source(path, name, period, config, work_dir=store.work_dir)
     except IngestRejected as rejection:
         size = path.stat().st_size if path.exists() else 0
         record_rejection(store, name, size, "", user, fmt, rejection.describe())
         raise
+    pending: Path | None = None
     try:
         existing = _find_loaded(store, source.sha256, period)
         if existing is not None:
@@ -1336,16 +1399,20 @@ def load_census(
                 )
                 totals = _file_totals(tx)
                 if staged.fmt in RETAINED_FORMATS:
-                    _keep_raw_file(store, source)
+                    pending = _keep_raw_file(tx, store, source, staged.kept_columns)
         except IngestRejected as rejection:
             record_rejection(store, name, source.size, source.sha256, user, _format_for_log(source, fmt, name),
                               rejection.describe())
             raise
+        if pending is not None:  # committed: the kept copy takes its place beside the store
+            _publish_kept_copy(store, pending, source.sha256)
         report_progress(1.0, "Loaded")
         return LoadReport(load_id, name, staged.fmt, staged.rows_read, rows_stored, staged.periods, staged.areas,
                           staged.warnings, totals)
     finally:
         source.cleanup()
+        if pending is not None:
+            pending.unlink(missing_ok=True)  # a load that did not commit keeps nothing
 
 
 def _report_for(store: Store, load_id: int, *, already_loaded: bool) -> LoadReport:
@@ -1378,7 +1445,7 @@ def preview_census(
     path = Path(path)
     name = file_name or path.name
     report_progress = progress or _no_progress
-    period, source = open_checked_source(path, name, period, config)
+    period, source = open_checked_source(path, name, period, config, work_dir=store.work_dir)
     result: dict[str, object] = {}
     try:
         with store.transaction() as tx:

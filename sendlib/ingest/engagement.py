@@ -139,7 +139,7 @@ def read_engagement_file(store: Store, path: Path, *, config: Config, file_name:
     """Check an engagement file completely; returns its activities, or raises IngestRejected listing every
     problem by line and column. Writes nothing."""
     name = file_name or path.name
-    _, source = open_checked_source(path, name, None, config)
+    _, source = open_checked_source(path, name, None, config, work_dir=store.work_dir)
     try:
         header = [column.lower() for column in source.header]
         missing = [column for column in REQUIRED_COLUMNS if column not in header]

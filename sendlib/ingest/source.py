@@ -1,7 +1,8 @@
 """Reading an uploaded file safely: size, what kind of file it really is, its encoding, its header.
 
 DuckDB's CSV reader accepts only UTF-8, and officers' files come from Excel as Windows-1252 too, so a
-file that is not valid UTF-8 is transcoded once into a UTF-8 temporary file (PLATFORM-NOTES). The file
+file that is not valid UTF-8 is transcoded once into a UTF-8 temporary file (PLATFORM-NOTES), in the
+store's private work folder: never the system's temp folder, where a crash would leave it. The file
 is read in chunks: hashing, NUL-byte and UTF-8 checks never hold the whole file in memory.
 """
 
@@ -52,8 +53,10 @@ class SourceFile:
         self._temporary.clear()
 
 
-def open_source(path: Path, max_bytes: int, display_name: str | None = None) -> SourceFile:
+def open_source(path: Path, max_bytes: int, display_name: str | None = None, *, work_dir: Path) -> SourceFile:
     """Check ``path`` is a plausible CSV within ``max_bytes`` and return it ready for DuckDB.
+
+    A UTF-8 copy, when one is needed, is written (owner-only) in ``work_dir``, the store's private folder.
 
     Raises SourceError for an empty, oversized, binary or undecodable file, or a missing header.
     """
@@ -95,7 +98,7 @@ def open_source(path: Path, max_bytes: int, display_name: str | None = None) -> 
                 is_utf8 = False
     source = SourceFile(path, path, size, digest.hexdigest(), "utf-8", [])
     if not is_utf8:
-        source.csv_path = _transcode_cp1252(path, name)
+        source.csv_path = _transcode_cp1252(path, name, work_dir)
         source._temporary.append(source.csv_path)
         source.encoding = "cp1252"
     try:
@@ -117,9 +120,9 @@ def _reject_binary_signature(head: bytes, name: str) -> None:
             )
 
 
-def _transcode_cp1252(path: Path, name: str) -> Path:
-    """Copy a Windows-1252 file to a UTF-8 temporary file, chunk by chunk."""
-    handle, tmp = tempfile.mkstemp(prefix="sendlib-", suffix=".csv")
+def _transcode_cp1252(path: Path, name: str, work_dir: Path) -> Path:
+    """Copy a Windows-1252 file to a UTF-8 temporary file (mode 0600) in ``work_dir``, chunk by chunk."""
+    handle, tmp = tempfile.mkstemp(prefix="utf8-", suffix=".csv", dir=work_dir)
     decoder = codecs.getincrementaldecoder("cp1252")(errors="strict")
     try:
         with os.fdopen(handle, "wb") as out, open(path, "rb") as fh:
