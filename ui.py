@@ -352,7 +352,7 @@ def current_actor() -> Actor | None:
             return Actor(email, role_for_identity(email, config.access))
     elif (signed_in := st.session_state.get("actor")) is not None:
         state = account_state(get_store(), signed_in.name)
-        signed_in_at = st.session_state.get("signed_in_at")
+        signed_in_at = st.session_state.get("signed_in_at")  # set with "actor" by the sign-in form
         # The account was removed, or its password reset, while this tab was open: the session ends.
         if state is None or (signed_in_at is not None and state.password_set_at > signed_in_at):
             st.session_state.pop("actor", None)
