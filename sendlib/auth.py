@@ -198,6 +198,9 @@ def reset_password(store: Store, email: str, *, by: Actor) -> str:
     choose a new password at their next sign-in, and sessions already signed in with the old one end."""
     require(by, "manage users")
     address = normalise_email(email)
+    if address == by.name:  # the reset would end this very session before its one-time password was read
+        raise AuthError("That is your own account: a reset would sign you out before you saw the one-time password. "
+                        "Ask another officer to reset it.")
     password = _one_time_password()
     password_hash = _hasher.hash(password)
     with store.transaction() as tx:

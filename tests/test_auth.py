@@ -194,6 +194,13 @@ def test_a_reset_gives_a_one_time_password_that_must_be_replaced(store: Store) -
     assert one_time.encode() not in Path(store.path).read_bytes()
 
 
+def test_an_officer_cannot_reset_their_own_password(store: Store) -> None:
+    auth.add_user(store, "jo@example.org", OFFICER, PASSWORD, by=TEST_OFFICER)
+    with pytest.raises(AuthError, match="That is your own account"):
+        auth.reset_password(store, "Jo@example.org", by=Actor("jo@example.org", OFFICER))
+    assert auth.sign_in(store, "jo@example.org", PASSWORD, AccessConfig(), client=HERE).role == OFFICER
+
+
 def test_an_invited_account_must_choose_its_password(store: Store) -> None:
     email, one_time = auth.invite_user(store, "New.Person@Example.org", FORUM, by=TEST_OFFICER)
     assert email == "new.person@example.org"
