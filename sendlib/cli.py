@@ -23,7 +23,7 @@ from sendlib.ingest import IngestRejected, load_census
 from sendlib.ingest.census import FORMATS
 from sendlib.ingest.engagement import load_engagement
 from sendlib.loads import UndoError, query_load_history, undo_load
-from sendlib.store import Store, StoreError
+from sendlib.store import Store, StoreError, StoreLockedError
 
 CENSUS_EXPORT_COLUMNS = [
     "period", "geographic_level", "area_code", "old_la_code", "area_name",
@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         store = Store.open(db_path)
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if args.command == "user" and isinstance(exc, StoreLockedError):
+            print("While the dashboard runs, officers manage accounts on its Accounts page.", file=sys.stderr)
         return 1
     try:
         return _run(args, store, config)

@@ -298,6 +298,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    # Issue 17, sign-in: attempts per client and bounded, one-time passwords, the account audit log.
     (
         8,
         "sign-in attempts per account and client (kept only for the failure window); one-time passwords; "

@@ -184,6 +184,15 @@ def test_user_commands_write_the_account_audit_log(tmp_path: Path) -> None:
         assert secret not in log.stdout
 
 
+def test_user_commands_on_a_store_the_dashboard_holds_point_to_the_accounts_page(tmp_path: Path) -> None:
+    db = tmp_path / "held.duckdb"
+    run_cli("init", db=db)
+    with held_by_another_process(db):
+        result = run_cli("user", "remove", "someone@example.org", db=db)
+    assert result.returncode == 1 and "in use by another program" in result.stderr
+    assert "officers manage accounts on its Accounts page" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_user_add_without_a_terminal_needs_password_stdin(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "sendlib", "--db", str(tmp_path / "u.duckdb"), "user", "add",
                              "a@example.org", "--role", "forum"], stdin=subprocess.DEVNULL,
