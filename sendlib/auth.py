@@ -124,7 +124,7 @@ def _create_account(store: Store, email: str, role: str, password: str, *, by: A
     _check_password(password)
     password_hash = _hasher.hash(password)  # slow: outside the write lock
     moment = datetime.now()
-    with store.transaction() as tx:
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         if tx.fetch_value("SELECT count(*) FROM users WHERE email = ?", [address]):
             raise AuthError(f"There is already an account for {address}.")
         tx.execute("INSERT INTO users (email, role, password_hash, created_at, created_by, must_change_password, "
@@ -170,7 +170,7 @@ def remove_user(store: Store, email: str, *, by: Actor) -> None:
     """Delete a local account (sessions open with it end on their next page run); never the last officer."""
     require(by, "manage users")
     address = normalise_email(email)
-    with store.transaction() as tx:
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         role = _existing(tx, address)
         if role == OFFICER:
             _keep_an_officer(tx, address)
@@ -183,7 +183,7 @@ def set_role(store: Store, email: str, role: str, *, by: Actor) -> None:
     require(by, "manage users")
     address = normalise_email(email)
     check_role(role)
-    with store.transaction() as tx:
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         before = _existing(tx, address)
         if before == role:
             raise AuthError(f"{address} is already {role}; nothing was changed.")
@@ -203,7 +203,7 @@ def reset_password(store: Store, email: str, *, by: Actor) -> str:
                         "Ask another officer to reset it.")
     password = _one_time_password()
     password_hash = _hasher.hash(password)
-    with store.transaction() as tx:
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         _existing(tx, address)
         tx.execute("UPDATE users SET password_hash = ?, must_change_password = true, password_set_at = ? "
                    "WHERE email = ?", [password_hash, datetime.now(), address])
@@ -215,7 +215,7 @@ def set_own_password(store: Store, actor: Actor, new_password: str) -> None:
     """The signed-in holder of a local account chooses their password (after a reset, they must)."""
     _check_password(new_password)
     password_hash = _hasher.hash(new_password)
-    with store.transaction() as tx:
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         _existing(tx, actor.name)
         tx.execute("UPDATE users SET password_hash = ?, must_change_password = false, password_set_at = ? "
                    "WHERE email = ?", [password_hash, datetime.now(), actor.name])
