@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", (OFFICER, COMMISSIONER, FORUM)),
     PageSpec("pages/easy_read.py", "Easy read", ":material/menu_book:", "easy_read", (OFFICER, COMMISSIONER, FORUM)),
     PageSpec("pages/upload.py", "Upload data", ":material/upload_file:", "upload", (OFFICER,)),
+    PageSpec("pages/accounts.py", "Accounts", ":material/manage_accounts:", "accounts", (OFFICER,)),
 )
 
 st.set_page_config(
@@ -54,6 +55,10 @@ actor = ui.current_actor()
 if actor is None:
     navigation = st.navigation([st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:",
                                         url_path="sign_in", default=True)], position="hidden")
+elif ui.must_choose_password(actor):  # signed in with a one-time password: nothing else until they choose one
+    navigation = st.navigation([st.Page(ui.choose_password_page, title="Choose a new password", icon=":material/key:",
+                                        url_path="choose_password", default=True)], position="hidden")
+    ui.sidebar_identity(actor)
 else:
     allowed = [spec for spec in PAGES if actor.role in spec.roles]
     pages = [st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=index == 0)

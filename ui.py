@@ -24,7 +24,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException, StreamlitSecretNotFoundError
 
-from sendlib.auth import FORUM, Actor, AuthError, PermissionDenied, current_role, role_for_identity, sign_in
+from sendlib.auth import (FORUM, Actor, AuthError, PermissionDenied, account_state, role_for_identity, set_own_password,
+                          sign_in)
 from sendlib.entries import EntryError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
@@ -349,12 +350,36 @@ def current_actor() -> Actor | None:
             email = str(st.user.get("email") or "")
             return Actor(email, role_for_identity(email, config.access))
     elif (signed_in := st.session_state.get("actor")) is not None:
-        role = current_role(get_store(), signed_in.name)
-        if role is None:  # the account was removed while this tab was open
+        state = account_state(get_store(), signed_in.name)
+        signed_in_at = st.session_state.get("signed_in_at")  # set with "actor" by the sign-in form
+        # The account was removed, or its password reset, while this tab was open: the session ends.
+        if state is None or (signed_in_at is not None and state.password_set_at > signed_in_at):
             st.session_state.pop("actor", None)
             return ANONYMOUS_FORUM if config.access.public else None
-        return Actor(signed_in.name, role)
+        return Actor(signed_in.name, state.role)
     return ANONYMOUS_FORUM if config.access.public else None
+
+
+def must_choose_password(actor: Actor) -> bool:
+    """True when ``actor`` signed in with a one-time password (a reset or a new account) and must choose their own
+    before anything else."""
+    if oidc_configured() or actor == ANONYMOUS_FORUM:
+        return False
+    state = account_state(get_store(), actor.name)
+    return state is not None and state.must_change_password
+
+
+def client_address() -> str:
+    """The visitor's network address, for slowing password guessing per client: the connection's own address,
+    or behind a reverse proxy the last address in ``access.client_address_header`` (the one the proxy added;
+    earlier ones are whatever the visitor sent)."""
+    header = get_config().access.client_address_header
+    if header:
+        forwarded = st.context.headers.get(header)
+        if isinstance(forwarded, str) and (last := forwarded.split(",")[-1].strip()):
+            return last
+    address = st.context.ip_address  # None (or, in AppTest, no real value) when there is no connection
+    return address if isinstance(address, str) and address else "unknown"
 
 
 def require_permission(action: str) -> Actor:
@@ -383,10 +408,35 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            st.session_state.actor = sign_in(get_store(), email, password, config.access)
+            st.session_state.actor = sign_in(get_store(), email, password, config.access, client=client_address())
+            st.session_state.signed_in_at = datetime.now()
             st.rerun()
         except AuthError as exc:
             st.error(text.markdown(str(exc)))
+
+
+def choose_password_page() -> None:
+    """After signing in with a one-time password: choose your own before anything else is shown."""
+    actor = current_actor()
+    st.title("Choose a new password")
+    st.markdown("You signed in with a one-time password. Choose your own password (at least 10 characters) to "
+                "continue; the one-time password stops working.")
+    with st.form("choose_password"):
+        first = st.text_input("New password", type="password", key="new_password", autocomplete="new-password")
+        second = st.text_input("New password again", type="password", key="new_password_again",
+                               autocomplete="new-password")
+        submitted = st.form_submit_button("Set my password", type="primary")
+    if submitted and actor is not None:
+        if first != second:
+            st.error("The two passwords differ; type the same password twice.")
+            return
+        try:
+            set_own_password(get_store(), actor, first)
+        except AuthError as exc:
+            st.error(text.markdown(str(exc)))
+            return
+        st.session_state.signed_in_at = datetime.now()  # this session chose the new password: it stays signed in
+        st.rerun()
 
 
 def refusal_page(title: str, roles: tuple[str, ...]) -> Callable[[], None]:
@@ -430,7 +480,7 @@ def run_edit(edit: Callable[[], Any], success: str) -> None:
     on refusal show the reason plainly and change nothing."""
     try:
         edit()
-    except (EntryError, PermissionDenied) as exc:
+    except (EntryError, AuthError, PermissionDenied) as exc:
         st.error(text.markdown(str(exc)))
         return
     st.session_state.edit_message = success

@@ -99,7 +99,7 @@ def build_store(csv_path: Path, db: Path) -> None:
     store = Store.open(db)
     load_demo(store, Config())
     load_census(store, csv_path, config=Config(), actor=Actor("benchmark", OFFICER))
-    add_user(store, "bench@example.invalid", OFFICER, "benchmark password", created_by="benchmark")
+    add_user(store, "bench@example.invalid", OFFICER, "benchmark password", by=Actor("benchmark", OFFICER))
     store.close()
 
 

@@ -1,8 +1,10 @@
 """Who may do what: roles, local accounts (argon2-hashed), sign-in throttling, and the write check.
 
-Three roles (DESIGN.md §1): ``officer`` loads and edits; ``commissioner`` sees every view unsuppressed and
-exports; ``forum`` sees the views meant for families, always with small-number suppression. Every write
-function in sendlib calls ``require(actor, action)`` itself, so hiding a button is never the only guard.
+Three roles (DESIGN.md §1): ``officer`` loads and edits, and manages local accounts; ``commissioner`` sees every
+view unsuppressed and exports; ``forum`` sees the views meant for families, always with small-number
+suppression. Every write function in sendlib calls ``require(actor, action)`` itself, so hiding a button is
+never the only guard. Every change to an account is written to ``account_changes`` in the same transaction
+(never a password or a hash). Sign-in guessing is slowed per account and client (``sign_in``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from sendlib.config import ROLES, AccessConfig
-from sendlib.store import Store
+from sendlib.store import Store, Transaction
 
 OFFICER, COMMISSIONER, FORUM = ROLES
 
@@ -88,81 +90,233 @@ def check_role(role: str) -> str:
     return role
 
 
-def add_user(store: Store, email: str, role: str, password: str, *, created_by: str) -> str:
-    """Create a local account; the password is stored only as an argon2id hash. Returns the e-mail."""
-    address = normalise_email(email)
-    check_role(role)
+@dataclass(frozen=True)
+class AccountState:
+    """What the app needs to know about a local account on every page run (never the hash)."""
+
+    role: str
+    must_change_password: bool  # set by a reset: the one-time password only lets its holder choose a new one
+    password_set_at: datetime
+
+
+def _record_change(tx: Transaction, by: Actor, account: str, action: str, detail: str = "") -> None:
+    """One row of the account audit log, in the change's own transaction (never a password or hash)."""
+    tx.execute("INSERT INTO account_changes VALUES (nextval('account_change_seq'), ?, ?, ?, ?, ?)",
+               [datetime.now(), by.name, account, action, detail])
+
+
+def _check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
-    with store.transaction() as tx:
+    return password
+
+
+def _one_time_password() -> str:
+    """A random password for one use: the holder must choose their own as soon as they sign in with it."""
+    return secrets.token_urlsafe(12)
+
+
+def _create_account(store: Store, email: str, role: str, password: str, *, by: Actor, must_change: bool,
+                    detail: str) -> str:
+    require(by, "manage users")
+    address = normalise_email(email)
+    check_role(role)
+    _check_password(password)
+    password_hash = _hasher.hash(password)  # slow: outside the write lock
+    moment = datetime.now()
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         if tx.fetch_value("SELECT count(*) FROM users WHERE email = ?", [address]):
             raise AuthError(f"There is already an account for {address}.")
-        tx.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?)",
-                   [address, role, _hasher.hash(password), datetime.now(), created_by])
+        tx.execute("INSERT INTO users (email, role, password_hash, created_at, created_by, must_change_password, "
+                   "password_set_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [address, role, password_hash, moment, by.name, must_change, moment])
+        _record_change(tx, by, address, "added", f"as {role}{detail}")
     return address
 
 
-def remove_user(store: Store, email: str) -> None:
-    """Delete a local account."""
+def add_user(store: Store, email: str, role: str, password: str, *, by: Actor) -> str:
+    """Create a local account with the password its holder chose (the command line asks for it); stored only as
+    an argon2id hash. ``by`` must be allowed to manage users; the change is in the audit log. Returns the e-mail."""
+    return _create_account(store, email, role, password, by=by, must_change=False, detail="")
+
+
+def invite_user(store: Store, email: str, role: str, *, by: Actor) -> tuple[str, str]:
+    """Create a local account with a one-time password (the app's way: the officer never chooses anyone's
+    password). Returns (e-mail, one-time password): show the password once; it is never stored or shown again,
+    and its holder must choose a new one at their first sign-in."""
+    password = _one_time_password()
+    address = _create_account(store, email, role, password, by=by, must_change=True,
+                              detail=", with a one-time password")
+    return address, password
+
+
+def _existing(tx: Transaction, address: str) -> str:
+    """The role of the account ``address``; AuthError when there is none."""
+    role = tx.fetch_value("SELECT role FROM users WHERE email = ?", [address])
+    if role is None:
+        raise AuthError(f"There is no account for {address}.")
+    return role
+
+
+def _keep_an_officer(tx: Transaction, address: str) -> None:
+    """Refuse a change that would leave no officer account: nobody could then manage accounts in the app."""
+    others = tx.fetch_value("SELECT count(*) FROM users WHERE role = ? AND email <> ?", [OFFICER, address])
+    if not others:
+        raise AuthError(f"{address} is the only officer account: add another officer first, so that someone can "
+                        "still manage accounts.")
+
+
+def remove_user(store: Store, email: str, *, by: Actor) -> None:
+    """Delete a local account (sessions open with it end on their next page run); never the last officer."""
+    require(by, "manage users")
     address = normalise_email(email)
-    with store.transaction() as tx:
-        if not tx.fetch_value("SELECT count(*) FROM users WHERE email = ?", [address]):
-            raise AuthError(f"There is no account for {address}.")
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
+        role = _existing(tx, address)
+        if role == OFFICER:
+            _keep_an_officer(tx, address)
         tx.execute("DELETE FROM users WHERE email = ?", [address])
+        _record_change(tx, by, address, "removed", f"was {role}")
 
 
-def set_role(store: Store, email: str, role: str) -> None:
-    """Change a local account's role."""
+def set_role(store: Store, email: str, role: str, *, by: Actor) -> None:
+    """Change a local account's role (open sessions follow on their next page run); never the last officer's."""
+    require(by, "manage users")
     address = normalise_email(email)
     check_role(role)
-    with store.transaction() as tx:
-        if not tx.fetch_value("SELECT count(*) FROM users WHERE email = ?", [address]):
-            raise AuthError(f"There is no account for {address}.")
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
+        before = _existing(tx, address)
+        if before == role:
+            raise AuthError(f"{address} is already {role}; nothing was changed.")
+        if before == OFFICER:
+            _keep_an_officer(tx, address)
         tx.execute("UPDATE users SET role = ? WHERE email = ?", [role, address])
+        _record_change(tx, by, address, "role changed", f"from {before} to {role}")
+
+
+def reset_password(store: Store, email: str, *, by: Actor) -> str:
+    """Replace an account's password with a one-time password, returned to be shown once. Its holder must
+    choose a new password at their next sign-in, and sessions already signed in with the old one end."""
+    require(by, "manage users")
+    address = normalise_email(email)
+    if address == by.name:  # the reset would end this very session before its one-time password was read
+        raise AuthError("That is your own account: a reset would sign you out before you saw the one-time password. "
+                        "Ask another officer to reset it.")
+    password = _one_time_password()
+    password_hash = _hasher.hash(password)
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
+        _existing(tx, address)
+        tx.execute("UPDATE users SET password_hash = ?, must_change_password = true, password_set_at = ? "
+                   "WHERE email = ?", [password_hash, datetime.now(), address])
+        _record_change(tx, by, address, "password reset", "one-time password issued")
+    return password
+
+
+def set_own_password(store: Store, actor: Actor, new_password: str) -> None:
+    """The signed-in holder of a local account chooses their password (after a reset, they must)."""
+    _check_password(new_password)
+    password_hash = _hasher.hash(new_password)
+    with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
+        _existing(tx, actor.name)
+        tx.execute("UPDATE users SET password_hash = ?, must_change_password = false, password_set_at = ? "
+                   "WHERE email = ?", [password_hash, datetime.now(), actor.name])
+        _record_change(tx, actor, actor.name, "password set", "by the account's holder")
 
 
 def list_users(store: Store) -> pd.DataFrame:
-    """Every local account: email, role, created_at, created_by. Never the hash."""
-    return store.query_df("SELECT email, role, created_at, created_by FROM users ORDER BY email")
+    """Every local account: email, role, created_at, created_by, must_change_password. Never the hash."""
+    return store.query_df("SELECT email, role, created_at, created_by, must_change_password FROM users "
+                          "ORDER BY email")
 
 
-def sign_in(store: Store, email: str, password: str, access: AccessConfig, now: datetime | None = None) -> Actor:
+def query_account_changes(store: Store, limit: int = 200) -> pd.DataFrame:
+    """The account audit log, newest first: changed_at, changed_by, account, action, detail."""
+    return store.query_df("SELECT changed_at, changed_by, account, action, detail FROM account_changes "
+                          "ORDER BY change_id DESC LIMIT ?", [limit])
+
+
+# -- signing in ------------------------------------------------------------------------------------
+SIGN_IN_REFUSED = "The e-mail address or password is not right."
+
+
+def wait_after(failures: int, access: AccessConfig) -> timedelta:
+    """How long after its latest failure a client must wait before its next guess at an account is checked,
+    given its ``failures`` in the window: none for the first ``max_failed_sign_ins``, then
+    ``first_wait_seconds`` doubling with each further failure, never more than ``longest_wait_seconds``."""
+    beyond = failures - access.max_failed_sign_ins
+    if beyond < 0:
+        return timedelta(0)
+    seconds = access.first_wait_seconds * 2 ** min(beyond, 32)  # 2**32 × 1 s is past any cap: no huge ints
+    return timedelta(seconds=min(seconds, access.longest_wait_seconds))
+
+
+def _admit_attempt(store: Store, address: str, client: str, moment: datetime, access: AccessConfig) -> int:
+    """Decide whether this guess may be checked and, if so, record it as failed before it is checked.
+
+    Counting and recording happen in one transaction, and transactions are serialised by the store's
+    process-wide write lock (one process writes a DuckDB file): however many sign-ins arrive at once, each sees
+    every attempt admitted before it, including those whose slow hash check is still running. The same write
+    deletes attempts older than the window, so the table holds only the window's attempts. Returns the attempt's
+    id; raises AuthError, recording nothing, when the client must wait first.
+    """
+    window_start = moment - timedelta(minutes=access.failure_window_minutes)
+    with store.transaction(counts_as_change=False) as tx:  # sign-ins change no figure: keep caches
+        tx.execute("DELETE FROM sign_in_attempts WHERE attempted_at <= ?", [window_start])
+        failures, latest = tx.fetchall(
+            "SELECT count(*), max(attempted_at) FROM sign_in_attempts WHERE email = ? AND client = ? "
+            "AND NOT succeeded AND attempted_at > coalesce((SELECT max(attempted_at) FROM sign_in_attempts "
+            "WHERE email = ? AND client = ? AND succeeded), TIMESTAMP '1900-01-01')",
+            [address, client, address, client])[0]
+        wait = wait_after(failures, access)
+        ready_at = latest + wait if failures and wait else None
+        if ready_at is None or moment >= ready_at:
+            return tx.fetch_value("INSERT INTO sign_in_attempts VALUES (nextval('sign_in_attempt_seq'), ?, ?, ?, "
+                                  "false) RETURNING attempt_id", [address, client, moment])
+    seconds = max(1, int((ready_at - moment).total_seconds() + 0.999))
+    raise AuthError(f"Too many wrong passwords for this account from this device. Wait {_spell_wait(seconds)} "
+                    "and try again, or ask an officer to reset your password.")
+
+
+def _spell_wait(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{(seconds + 59) // 60} minutes"
+
+
+def sign_in(store: Store, email: str, password: str, access: AccessConfig, *, client: str,
+            now: datetime | None = None) -> Actor:
     """Check a local account's password; returns the Actor or raises AuthError.
 
-    After ``access.max_failed_sign_ins`` failures within ``access.lockout_minutes`` the account refuses
-    every attempt, right or wrong, until the window has passed: guessing is slowed to a crawl. Unknown
-    addresses are answered exactly like wrong passwords, so the form does not reveal who has an account.
+    Guessing is slowed per account *and per client* (the visitor's address), so a stranger's wrong guesses
+    from one place never lock the holder out from another: each client may try ``max_failed_sign_ins`` wrong
+    passwords within ``failure_window_minutes``; after that each further guess is checked only once
+    ``wait_after`` has passed since its last failure (the wait doubles with each failure, up to a cap). A
+    right password resets that client's count. Guesses arriving at once are counted before any is checked,
+    so concurrency never buys extra guesses. Unknown addresses are answered exactly like wrong passwords (and
+    throttled the same way), so the form does not reveal who has an account.
     """
     moment = now or datetime.now()
     try:
         address = normalise_email(email)
     except AuthError:
-        raise AuthError("The e-mail address or password is not right.") from None
-    window_start = moment - timedelta(minutes=access.lockout_minutes)
-    failures = store.query_value(
-        "SELECT count(*) FROM sign_in_attempts WHERE email = ? AND NOT succeeded AND attempted_at > ? AND attempted_at > coalesce("
-        "(SELECT max(attempted_at) FROM sign_in_attempts WHERE email = ? AND succeeded), TIMESTAMP '1900-01-01')",
-        [address, window_start, address],
-    )
-    if failures >= access.max_failed_sign_ins:
-        raise AuthError(f"Too many failed sign-ins for this account. Wait {access.lockout_minutes} minutes and try "
-                        "again, or ask an officer to check your account.")
+        raise AuthError(SIGN_IN_REFUSED) from None
+    attempt_id = _admit_attempt(store, address, client.strip()[:100] or "unknown", moment, access)
     row = store.query_rows("SELECT role, password_hash FROM users WHERE email = ?", [address])
     try:
         ok = _hasher.verify(row[0][1] if row else _DUMMY_HASH, password) and bool(row)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
-    with store.transaction(counts_as_change=False) as tx:  # sign-ins change no figure: keep caches
-        tx.execute("INSERT INTO sign_in_attempts VALUES (?, ?, ?)", [address, moment, ok])
     if not ok:
-        raise AuthError("The e-mail address or password is not right.")
+        raise AuthError(SIGN_IN_REFUSED)
+    with store.transaction(counts_as_change=False) as tx:
+        tx.execute("UPDATE sign_in_attempts SET succeeded = true WHERE attempt_id = ?", [attempt_id])
     return Actor(address, row[0][0])
 
 
-def current_role(store: Store, email: str) -> str | None:
-    """The role a local account has now (None when the account was removed): checked on every page run,
-    so removing an account or changing its role takes effect in sessions already open."""
-    return store.query_value("SELECT role FROM users WHERE email = ?", [email])
+def account_state(store: Store, email: str) -> AccountState | None:
+    """A local account's role and password state now (None when the account was removed): checked on every page
+    run, so removing an account, changing its role or resetting its password reaches sessions already open."""
+    rows = store.query_rows("SELECT role, must_change_password, password_set_at FROM users WHERE email = ?", [email])
+    return AccountState(*rows[0]) if rows else None
 
 
 def role_for_identity(email: str | None, access: AccessConfig) -> str:
@@ -180,6 +334,9 @@ DEMO_ACCOUNTS = (("officer@demo.invalid", OFFICER), ("commissioner@demo.invalid"
                  ("forum@demo.invalid", FORUM))
 
 
+DEMO_SET_UP = Actor("demo set-up", OFFICER)
+
+
 def create_demo_accounts(store: Store) -> list[tuple[str, str, str]]:
     """Create the demo accounts that do not exist yet, each with a fresh random password.
 
@@ -192,6 +349,6 @@ def create_demo_accounts(store: Store) -> list[tuple[str, str, str]]:
         if email in existing:
             continue
         password = secrets.token_urlsafe(12)
-        add_user(store, email, role, password, created_by="demo set-up")
+        add_user(store, email, role, password, by=DEMO_SET_UP)
         created.append((email, role, password))
     return created

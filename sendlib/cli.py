@@ -23,7 +23,7 @@ from sendlib.ingest import IngestRejected, load_census
 from sendlib.ingest.census import FORMATS
 from sendlib.ingest.engagement import load_engagement
 from sendlib.loads import UndoError, query_load_history, undo_load
-from sendlib.store import Store, StoreError
+from sendlib.store import Store, StoreError, StoreLockedError
 
 CENSUS_EXPORT_COLUMNS = [
     "period", "geographic_level", "area_code", "old_la_code", "area_name",
@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     set_role = user_commands.add_parser("set-role", help="change an account's role")
     set_role.add_argument("email")
     set_role.add_argument("role", choices=ROLES)
+    reset = user_commands.add_parser("reset-password",
+                                     help="give an account a one-time password (printed once; a new one must be "
+                                          "chosen at the next sign-in)")
+    reset.add_argument("email")
+    log = user_commands.add_parser("log", help="the account audit log, newest first (who changed which account)")
+    log.add_argument("--limit", type=int, default=50, help="how many changes to show (default 50)")
     return parser
 
 
@@ -120,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         store = Store.open(db_path)
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if args.command == "user" and isinstance(exc, StoreLockedError):
+            print("While the dashboard runs, officers manage accounts on its Accounts page.", file=sys.stderr)
         return 1
     try:
         return _run(args, store, config)
@@ -194,19 +202,27 @@ def _write_pack(args: argparse.Namespace, store: Store, config) -> int:
 
 
 def _run_user(args: argparse.Namespace, store: Store) -> int:
+    """The ``user`` commands: each change is checked and written to the account audit log as the command line."""
     if args.user_command == "add":
-        email = auth.add_user(store, args.email, args.role, _read_password(args.password_stdin),
-                              created_by=_actor().name)
+        email = auth.add_user(store, args.email, args.role, _read_password(args.password_stdin), by=_actor())
         print(f"Added {email} as {args.role}.")
     elif args.user_command == "list":
         for row in auth.list_users(store).itertuples():
-            print(f"{row.email}\t{row.role}\tadded {row.created_at:%Y-%m-%d} by {row.created_by}")
+            note = "\tmust choose a new password" if row.must_change_password else ""
+            print(f"{row.email}\t{row.role}\tadded {row.created_at:%Y-%m-%d} by {row.created_by}{note}")
     elif args.user_command == "remove":
-        auth.remove_user(store, args.email)
+        auth.remove_user(store, args.email, by=_actor())
         print(f"Removed {args.email.strip().lower()}.")
     elif args.user_command == "set-role":
-        auth.set_role(store, args.email, args.role)
+        auth.set_role(store, args.email, args.role, by=_actor())
         print(f"{args.email.strip().lower()} is now {args.role}.")
+    elif args.user_command == "reset-password":
+        password = auth.reset_password(store, args.email, by=_actor())
+        print(f"One-time password for {args.email.strip().lower()} (shown once, not stored): {password}\n"
+              "They must choose a new password when they sign in with it.")
+    elif args.user_command == "log":
+        for row in auth.query_account_changes(store, max(1, args.limit)).itertuples():
+            print(f"{row.changed_at:%Y-%m-%d %H:%M}\t{row.changed_by}\t{row.action}\t{row.account}\t{row.detail}")
     return 0
 
 

@@ -81,10 +81,16 @@ class AccessConfig:
     default_role: str = _key("forum", "Role for a signed-in (OpenID Connect) user not named in the role maps.")
     roles_by_email: dict = _key({}, "OpenID Connect: e-mail address → role (officer, commissioner, forum).")
     roles_by_domain: dict = _key({}, "OpenID Connect: e-mail domain → role, for anyone not in roles_by_email.")
-    max_failed_sign_ins: int = _key(5, "Failed local sign-ins allowed per account within lockout_minutes.",
-                                    low=1, high=100)
-    lockout_minutes: int = _key(15, "How long further sign-ins to an account wait after too many failures.",
-                                low=1, high=1440)
+    max_failed_sign_ins: int = _key(5, "Wrong passwords one client may try for an account within "
+                                       "failure_window_minutes before each further try must wait.", low=1, high=100)
+    failure_window_minutes: int = _key(15, "How long a failed local sign-in counts against its account and client "
+                                           "(older attempts are deleted).", low=1, high=1440)
+    first_wait_seconds: int = _key(30, "Wait before the first try beyond max_failed_sign_ins; each further failure "
+                                       "doubles it.", low=1, high=3600)
+    longest_wait_seconds: int = _key(900, "The longest wait between tries, however many failures.", low=1,
+                                     high=24 * 3600)
+    client_address_header: str = _key("", "Behind a reverse proxy: the header holding the visitor's address "
+                                          "(e.g. X-Forwarded-For); empty: the connection's address.")
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,9 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{chosen}: not valid YAML ({exc})") from exc
     config = _build(Config, raw, "")
     _check_roles(config.access)
+    if config.access.longest_wait_seconds < config.access.first_wait_seconds:
+        raise ConfigError("access.longest_wait_seconds must be at least access.first_wait_seconds "
+                          f"(got {config.access.longest_wait_seconds} and {config.access.first_wait_seconds})")
     if config.commitments.red_ratio >= config.commitments.green_ratio:
         raise ConfigError("commitments.red_ratio must be below commitments.green_ratio "
                           f"(got {config.commitments.red_ratio:g} and {config.commitments.green_ratio:g})")

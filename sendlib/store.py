@@ -305,6 +305,37 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    # Issue 17, sign-in: attempts per client and bounded, one-time passwords, the account audit log.
+    (
+        8,
+        "sign-in attempts per account and client (kept only for the failure window); one-time passwords; "
+        "the account audit log",
+        """
+        -- Attempts are only kept for access.failure_window_minutes: the old table (no client) is not worth keeping.
+        DROP TABLE sign_in_attempts;
+        CREATE SEQUENCE sign_in_attempt_seq START 1;
+        CREATE TABLE sign_in_attempts (
+            attempt_id   BIGINT NOT NULL,
+            email        VARCHAR NOT NULL,         -- as typed (normalised): also addresses with no account
+            client       VARCHAR NOT NULL,         -- the visitor's network address, as the app sees it
+            attempted_at TIMESTAMP NOT NULL,
+            succeeded    BOOLEAN NOT NULL          -- false until the password is found right
+        );
+        ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT false;
+        ALTER TABLE users ADD COLUMN password_set_at TIMESTAMP;
+        UPDATE users SET password_set_at = created_at;
+        -- Who changed which account, when and how; never a password or a hash.
+        CREATE SEQUENCE account_change_seq START 1;
+        CREATE TABLE account_changes (
+            change_id  BIGINT NOT NULL,
+            changed_at TIMESTAMP NOT NULL,
+            changed_by VARCHAR NOT NULL,
+            account    VARCHAR NOT NULL,
+            action     VARCHAR NOT NULL,           -- added | role changed | password reset | password set | removed
+            detail     VARCHAR NOT NULL
+        );
+        """,
+    ),
 ]
 
 # One writer at a time in this process: DuckDB raises a conflict when two transactions update one

@@ -12,11 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from sendlib.auth import COMMISSIONER, FORUM, OFFICER, Actor, add_user, set_role
+from sendlib.auth import COMMISSIONER, FORUM, OFFICER, Actor, add_user, query_account_changes, set_role
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, TEST_OFFICER
 
 PAGES = sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))
 
@@ -27,7 +27,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     store = Store.open(path)
     load_demo(store, Config())
     for actor in ROLE_ACTORS.values():  # the accounts the sessions below are signed in with
-        add_user(store, actor.name, actor.role, "a test password", created_by="test")
+        add_user(store, actor.name, actor.role, "a test password", by=TEST_OFFICER)
     store.close()
     monkeypatch.setenv("SENDLIB_DB", str(path))
     return path
@@ -48,7 +48,7 @@ def run_app(page: str | None = None, actor: Actor | None = ROLE_ACTORS[OFFICER])
 
 
 # Pages only some roles may open (every other page is for every role): file → (url path, roles).
-RESTRICTED = {"pages/upload.py": ("upload", {OFFICER}),
+RESTRICTED = {"pages/upload.py": ("upload", {OFFICER}), "pages/accounts.py": ("accounts", {OFFICER}),
               "pages/participation.py": ("participation", {OFFICER, COMMISSIONER}),
               "pages/commitments.py": ("commitments", {OFFICER, COMMISSIONER})}
 
@@ -126,7 +126,7 @@ def test_empty_store_says_what_to_load(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("SENDLIB_CONFIG", str(config_path))
     monkeypatch.setenv("SENDLIB_DB", str(tmp_path / "empty.duckdb"))
     store = Store.open(tmp_path / "empty.duckdb")  # no census at all, one officer account
-    add_user(store, ROLE_ACTORS[OFFICER].name, OFFICER, "a test password", created_by="test")
+    add_user(store, ROLE_ACTORS[OFFICER].name, OFFICER, "a test password", by=TEST_OFFICER)
     store.close()
     at = run_app()  # the overview says what is missing, part by part
     assert not at.exception
@@ -229,7 +229,8 @@ def test_forum_sees_the_grid_read_only(demo_db: Path) -> None:
 def test_a_role_change_or_removal_reaches_open_sessions(demo_db: Path) -> None:
     at = run_app(None, ROLE_ACTORS[OFFICER])
     store = Store.open(demo_db)
-    set_role(store, ROLE_ACTORS[OFFICER].name, FORUM)
+    add_user(store, "another.officer@example.invalid", OFFICER, "a test password", by=TEST_OFFICER)
+    set_role(store, ROLE_ACTORS[OFFICER].name, FORUM, by=TEST_OFFICER)
     store.close()
     at.run()
     assert "Role: **forum**" in " ".join(m.value for m in at.sidebar.markdown)
@@ -354,3 +355,80 @@ def test_changing_a_plan_saves_the_commitment_chosen(demo_db: Path) -> None:
     assert "Plan changed" in at.success[0].value
     tracker = next(d.value for d in at.dataframe if "Ref" in d.value.columns).set_index("Ref")
     assert tracker.loc["B-W09", "Owner"] == "Head of Workforce" and tracker.loc["B-C01", "Owner"] == "SEND Participation Officer"
+
+
+def sign_in_with_the_form(at: AppTest, email: str, password: str) -> AppTest:
+    """Fill in and send the local sign-in form, as a person would."""
+    at.text_input(key="sign_in_email").input(email)
+    at.text_input(key="sign_in_password").input(password)
+    return at.button(key="FormSubmitter:sign_in-Sign in").click().run()
+
+
+def test_an_officer_adds_an_account_whose_holder_must_choose_a_password(demo_db: Path) -> None:
+    at = run_app("pages/accounts.py", ROLE_ACTORS[OFFICER])
+    assert not at.exception
+    listed = at.dataframe[0].value
+    assert set(listed["E-mail address"]) == {actor.name for actor in ROLE_ACTORS.values()}
+    at.text_input(key="account_email").input("New.Person@example.invalid")
+    at.selectbox(key="account_role").set_value(COMMISSIONER)
+    at.button(key="FormSubmitter:add_account-Add the account").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "One-time password for **new.person@example.invalid**, shown only now" in at.success[0].value
+    one_time = at.code[0].value
+    log = at.dataframe[-1].value
+    assert (log.iloc[0]["Who"], log.iloc[0]["Change"], log.iloc[0]["Account"]) == (
+        ROLE_ACTORS[OFFICER].name, "added", "new.person@example.invalid")
+    at.run()  # shown once: the next run no longer shows it
+    assert not at.code
+    # The new holder signs in with it and must choose a password before seeing anything else.
+    holder = run_app(None, actor=None)
+    sign_in_with_the_form(holder, "new.person@example.invalid", one_time)
+    assert not holder.exception and [t.value for t in holder.title] == ["Choose a new password"]
+    open_url_path(holder, "overview").run()
+    assert [t.value for t in holder.title] == ["Choose a new password"] and not holder.metric
+    holder.text_input(key="new_password").input("my own long password")
+    holder.text_input(key="new_password_again").input("my own long password")
+    holder.button(key="FormSubmitter:choose_password-Set my password").click().run()
+    assert not holder.exception and not holder.error
+    assert "Role: **commissioner**" in " ".join(m.value for m in holder.sidebar.markdown)
+    assert "Choose a new password" not in [t.value for t in holder.title] and holder.metric  # the overview, at last
+
+
+def test_an_officer_resets_a_password_and_the_old_session_ends(demo_db: Path) -> None:
+    commissioner = run_app(None, actor=None)
+    sign_in_with_the_form(commissioner, ROLE_ACTORS[COMMISSIONER].name, "a test password")
+    assert "Role: **commissioner**" in " ".join(m.value for m in commissioner.sidebar.markdown)
+    at = run_app("pages/accounts.py", ROLE_ACTORS[OFFICER])
+    at.selectbox(key="reset_email").set_value(ROLE_ACTORS[COMMISSIONER].name)
+    at.button(key="FormSubmitter:reset_password-Reset the password").click().run()
+    assert not at.exception and not at.error
+    assert len(at.code[0].value) >= 10
+    assert at.dataframe[-1].value.iloc[0]["Change"] == "password reset"
+    commissioner.run()  # the session signed in with the old password is signed out
+    assert [t.label for t in commissioner.text_input] == ["E-mail address", "Password"]
+
+
+def test_an_officer_changes_a_role_and_removes_an_account_but_never_the_last_officer(demo_db: Path) -> None:
+    at = run_app("pages/accounts.py", ROLE_ACTORS[OFFICER])
+    at.selectbox(key="role_email").set_value(ROLE_ACTORS[OFFICER].name)
+    at.selectbox(key="role_choice").set_value(FORUM)
+    at.button(key="FormSubmitter:change_role-Change the role").click().run()
+    assert "is the only officer account: add another officer first" in at.error[0].value
+    at.selectbox(key="role_email").set_value(ROLE_ACTORS[FORUM].name)
+    at.selectbox(key="role_choice").set_value(COMMISSIONER)
+    at.button(key="FormSubmitter:change_role-Change the role").click().run()
+    assert not at.exception and "forum@example.invalid is now commissioner" in at.success[0].value.replace("\\", "")
+    at.selectbox(key="remove_email").set_value(ROLE_ACTORS[FORUM].name)
+    at.button(key="FormSubmitter:remove_account-Remove the account").click().run()
+    assert "Tick the box to confirm" in at.error[0].value
+    at.checkbox(key="remove_confirmed").check()
+    at.button(key="FormSubmitter:remove_account-Remove the account").click().run()
+    assert not at.exception and not at.error
+    assert ROLE_ACTORS[FORUM].name not in set(at.dataframe[0].value["E-mail address"])
+    store = Store.open(demo_db)
+    try:
+        log = query_account_changes(store)
+    finally:
+        store.close()
+    assert log["action"].tolist()[:2] == ["removed", "role changed"]
+    assert set(log["changed_by"].head(2)) == {ROLE_ACTORS[OFFICER].name}

@@ -34,7 +34,7 @@ def populated(tmp_path: Path) -> Path:
     load_demo(store, Config())
     load_engagement(store, PROJECT_ROOT / "data" / "templates" / "engagement-example.csv", config=Config(),
                     actor=TEST_OFFICER)
-    add_user(store, "jo@example.invalid", OFFICER, "a long test password", created_by="test")
+    add_user(store, "jo@example.invalid", OFFICER, "a long test password", by=TEST_OFFICER)
     store.close()
     return db
 
@@ -66,7 +66,7 @@ def test_restore_refuses_to_replace_data_without_force_and_keeps_the_old_file(po
     store.close()
     other = tmp_path / "other" / "send.duckdb"
     occupied = Store.open(other)
-    add_user(occupied, "someone@example.invalid", OFFICER, "a long test password", created_by="test")
+    add_user(occupied, "someone@example.invalid", OFFICER, "a long test password", by=TEST_OFFICER)
     occupied.close()
     before = everything(other)
     with pytest.raises(BackupError, match="already holds data; restoring would replace it. Run again with --force"):

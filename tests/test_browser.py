@@ -14,6 +14,7 @@ from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server, screenshot, wait_for_app
+from tests.conftest import TEST_OFFICER
 
 
 PASSWORD = "correct horse battery"
@@ -43,7 +44,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = Store.open(db)
     load_demo(store, Config())
     for role in ("officer", "commissioner", "forum"):
-        add_user(store, f"{role}@example.invalid", role, PASSWORD, created_by="browser test")
+        add_user(store, f"{role}@example.invalid", role, PASSWORD, by=TEST_OFFICER)
     store.close()
     with running_server(db) as url:
         yield url
@@ -186,7 +187,7 @@ def test_officer_records_an_update_and_sees_the_rag_change(browser: Browser, tmp
     db = tmp_path / "commitments.duckdb"
     store = Store.open(db)
     load_demo(store, Config())
-    add_user(store, "officer@example.invalid", "officer", PASSWORD, created_by="browser test")
+    add_user(store, "officer@example.invalid", "officer", PASSWORD, by=TEST_OFFICER)
     # Halfway through its time with nothing done: red whatever today's date is.
     add_commitment(store, TEST_OFFICER, reference="T-1", title="Lagging commitment", full_text="", strategy="Test",
                    section="", theme="Test", level="meso", owner="Test Owner",

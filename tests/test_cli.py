@@ -136,20 +136,61 @@ def test_bad_format_option_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
 
 
+def add_account(db: Path, email: str, role: str, password: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), "user", "add", email, "--role", role,
+                           "--password-stdin"], input=f"{password}\n", capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, timeout=120)
+
+
 def test_user_management_never_prints_or_stores_the_password(tmp_path: Path) -> None:
     db = tmp_path / "users.duckdb"
-    added = subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), "user", "add", "Jo@Example.org",
-                            "--role", "officer", "--password-stdin"], input="sup3r secret words\n",
-                           capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    added = add_account(db, "Jo@Example.org", "officer", "sup3r secret words")
     assert added.returncode == 0 and "Added jo@example.org as officer" in added.stdout
     listing = run_cli("user", "list", db=db)
     assert listing.stdout.startswith("jo@example.org\tofficer")
     assert "argon2" not in listing.stdout and "sup3r" not in listing.stdout
+    refused = run_cli("user", "set-role", "jo@example.org", "forum", db=db)  # the only officer
+    assert refused.returncode == 1 and "only officer account: add another officer first" in refused.stderr
+    assert add_account(db, "sam@example.org", "officer", "another secret").returncode == 0
     assert run_cli("user", "set-role", "jo@example.org", "forum", db=db).returncode == 0
-    assert "\tforum\t" in run_cli("user", "list", db=db).stdout
+    assert "jo@example.org\tforum\t" in run_cli("user", "list", db=db).stdout
     assert run_cli("user", "remove", "jo@example.org", db=db).returncode == 0
-    assert run_cli("user", "list", db=db).stdout == ""
+    assert run_cli("user", "list", db=db).stdout.startswith("sam@example.org\tofficer")
     assert b"sup3r secret words" not in db.read_bytes()
+
+
+def test_user_commands_write_the_account_audit_log(tmp_path: Path) -> None:
+    db = tmp_path / "audit.duckdb"
+    assert add_account(db, "jo@example.org", "officer", "sup3r secret words").returncode == 0
+    assert add_account(db, "sam@example.org", "forum", "another secret").returncode == 0
+    assert run_cli("user", "set-role", "sam@example.org", "commissioner", db=db).returncode == 0
+    reset = run_cli("user", "reset-password", "sam@example.org", db=db)
+    assert reset.returncode == 0 and "One-time password for sam@example.org (shown once, not stored)" in reset.stdout
+    one_time = reset.stdout.split(": ", 1)[1].split()[0]
+    assert "must choose a new password" in run_cli("user", "list", db=db).stdout
+    assert run_cli("user", "remove", "sam@example.org", db=db).returncode == 0
+    log = run_cli("user", "log", db=db)
+    assert log.returncode == 0
+    rows = [line.split("\t") for line in log.stdout.splitlines()]
+    assert [(row[2], row[3], row[4]) for row in rows] == [
+        ("removed", "sam@example.org", "was commissioner"),
+        ("password reset", "sam@example.org", "one-time password issued"),
+        ("role changed", "sam@example.org", "from forum to commissioner"),
+        ("added", "sam@example.org", "as forum"),
+        ("added", "jo@example.org", "as officer"),
+    ]
+    assert all(row[1].endswith("(command line)") for row in rows)  # who: the system user, as the command line
+    for secret in ("sup3r secret words", "another secret", one_time, "$argon2"):
+        assert secret not in log.stdout
+
+
+def test_user_commands_on_a_store_the_dashboard_holds_point_to_the_accounts_page(tmp_path: Path) -> None:
+    db = tmp_path / "held.duckdb"
+    run_cli("init", db=db)
+    with held_by_another_process(db):
+        result = run_cli("user", "remove", "someone@example.org", db=db)
+    assert result.returncode == 1 and "in use by another program" in result.stderr
+    assert "officers manage accounts on its Accounts page" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_user_add_without_a_terminal_needs_password_stdin(tmp_path: Path) -> None:

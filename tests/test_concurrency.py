@@ -16,6 +16,7 @@ from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server
+from tests.conftest import TEST_OFFICER
 
 PASSWORD = "correct horse battery"
 READERS = 8
@@ -115,7 +116,7 @@ def test_many_people_at_once_see_no_errors_and_no_half_loads(tmp_path: Path) -> 
     for email, role in ([(f"reader{n}@example.invalid", COMMISSIONER) for n in range(READERS)]
                         + [("up1@example.invalid", OFFICER), ("up2@example.invalid", OFFICER),
                            ("updater@example.invalid", OFFICER)]):
-        add_user(store, email, role, PASSWORD, created_by="test")
+        add_user(store, email, role, PASSWORD, by=TEST_OFFICER)
     updates_before = store.query_value("SELECT count(*) FROM commitment_updates")
     store.close()
     file_a, file_b = tmp_path / "census-a.csv", tmp_path / "census-b.csv"

@@ -123,7 +123,7 @@ def test_you_said_items_and_answers(store: Store, said: str, theme: str, did: st
 @given(email=NASTY)
 def test_user_accounts_refuse_anything_but_an_address(store: Store, email: str) -> None:
     try:
-        add_user(store, email, OFFICER, "a long enough password", created_by="test")
+        add_user(store, email, OFFICER, "a long enough password", by=TEST_OFFICER)
     except AuthError as refused:
         assert str(refused)
         return

@@ -11,7 +11,7 @@ from sendlib.auth import OFFICER, Actor, add_user
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
-from tests.conftest import PROJECT_ROOT, census_snapshot
+from tests.conftest import PROJECT_ROOT, TEST_OFFICER, census_snapshot
 
 GOOD = b"period,provision,primary_need,pupils\n2024/25,SEN support,SLCN,1500\n2024/25,EHCP,ASD,700\n"
 BAD = b"period,provision,primary_need,pupils\n202425,SEN suport,SLCN,15\n"
@@ -22,7 +22,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "upload.duckdb"
     store = Store.open(path)
     load_demo(store, Config())
-    add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", created_by="test")
+    add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", by=TEST_OFFICER)
     store.close()
     monkeypatch.setenv("SENDLIB_DB", str(path))
     return path
