@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -70,3 +71,10 @@ def held_by_another_process(path: Path) -> Iterator[None]:
 def census_snapshot(store: Store) -> list[tuple]:
     """Everything in force in the census, sorted: compare before/after to prove nothing changed."""
     return store.query_rows("SELECT * EXCLUDE (load_id) FROM census_current ORDER BY ALL")
+
+
+def as_read(markdown: str) -> str:
+    """Markdown made by ``sendlib.text.markdown`` as a reader sees it: escapes resolved, word joiners dropped."""
+    from sendlib.text import WORD_JOINER
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")

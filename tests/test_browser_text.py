@@ -19,6 +19,7 @@ from sendlib.config import Config
 from sendlib.store import Store
 from tests.browser import running_server, screenshot, wait_for_app
 from tests.hostile_text import plant_hostile_text
+from tests.conftest import TEST_OFFICER
 from tests.test_browser import PASSWORD, browser, signed_in_page  # noqa: F401 (browser: a fixture)
 
 # Each page's address and (part of) its title, the first thing its run draws.
@@ -44,7 +45,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = Store.open(db)
     plant_hostile_text(store, Config(), work)
     for role in ("officer", "forum"):
-        add_user(store, f"{role}@example.invalid", role, PASSWORD, created_by="browser test")
+        add_user(store, f"{role}@example.invalid", role, PASSWORD, by=TEST_OFFICER)
     store.close()
     with running_server(db) as url:
         yield url

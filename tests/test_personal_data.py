@@ -359,7 +359,7 @@ def test_the_upload_page_refuses_personal_columns_and_leaves_no_copy_of_any_uplo
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "send.duckdb"
     store = Store.open(db)
-    add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", created_by="test")
+    add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", by=TEST_OFFICER)
     store.close()
     system_temp = tmp_path / "system-temp"
     system_temp.mkdir()

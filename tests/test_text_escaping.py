@@ -21,11 +21,11 @@ from sendlib.charts import base_layout
 from sendlib.config import Config
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, TEST_OFFICER
 from tests.hostile_text import HOSTILE_FILE_NAME, PAYLOAD, figure_problems, markdown_problems, plant_hostile_text
 
 PAGES = sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))
-FORUM_CANNOT_OPEN = {"pages/upload.py", "pages/participation.py", "pages/commitments.py"}  # refused: tests/test_app.py
+FORUM_CANNOT_OPEN = {"pages/upload.py", "pages/participation.py", "pages/commitments.py", "pages/accounts.py"}  # refused: tests/test_app.py
 ROLES = {FORUM: Actor("forum@example.invalid", FORUM), OFFICER: Actor("officer@example.invalid", OFFICER)}
 
 
@@ -35,7 +35,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = Store.open(work / "hostile.duckdb")
     plant_hostile_text(store, Config(), work)
     for actor in ROLES.values():
-        add_user(store, actor.name, actor.role, "a test password", created_by="test")
+        add_user(store, actor.name, actor.role, "a test password", by=TEST_OFFICER)
     store.close()
     return work / "hostile.duckdb"
 
