@@ -62,7 +62,7 @@ from sendlib.ingest.labels import (
     UNKNOWN_PROVISION,
     suggest,
 )
-from sendlib.ingest.source import SourceError, SourceFile, open_source
+from sendlib.ingest.source import SourceError, SourceFile, data_records, open_source
 from sendlib.store import Store, StoreError, Transaction
 
 FORMAT_EES = "ees"
@@ -79,6 +79,7 @@ RETAINED_FORMATS = (FORMAT_EES, FORMAT_TEMPLATE)
 PUPIL_PROVISION_CODES = {"E": EHC_PLAN, "K": SEN_SUPPORT, "N": NO_SEN}
 
 MAX_PROBLEMS_LISTED = 50
+MAX_LINE_BYTES = 1_048_576  # DuckDB's max_line_size: a longer line is no census row
 MAX_PUPILS_IN_A_CELL = 20_000_000  # more than every pupil in England: a count this big is a mistake
 ProgressCallback = Callable[[float, str], None]
 
@@ -294,7 +295,7 @@ def _read_csv_sql(source: SourceFile, keep: list[int] | None, rejects_table: str
     return (f"""(SELECT {selected} FROM read_csv({_quote_literal(str(source.csv_path))}, header = true,
                 auto_detect = false, columns = {columns}, delim = ',', quote = '"', escape = '"',
                 store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_table}_scans',
-                max_line_size = 1048576))""")
+                max_line_size = {MAX_LINE_BYTES}))""")
 
 
 def _unreadable(file_name: str) -> IngestRejected:
@@ -329,6 +330,45 @@ def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[i
         total = tx.fetch_value(f"SELECT count(*) FROM ({per_line})")
         raise IngestRejected(file_name, [_describe_reject(row, source.header) for row in rejects], total)
     return int(tx.fetch_value("SELECT count(*) FROM raw_csv"))
+
+
+def _check_every_row_read(tx: Transaction, source: SourceFile, file_name: str, rows_read: int) -> None:
+    """Refuse the file when the CSV reader read fewer (or more) rows than the file has data lines.
+
+    ``source.data_rows`` was counted without any CSV reader (``RecordCounter``). DuckDB's reader skips a
+    line of about 32 MB without a word, so its own count cannot be trusted to be every row of the file.
+    """
+    if rows_read == source.data_rows:
+        return
+    raise IngestRejected(file_name, [_unread_line(tx, source, rows_read)])
+
+
+def _unread_line(tx: Transaction, source: SourceFile, rows_read: int) -> Problem:
+    """Which line the reader did not read: the first one too long for it, else the first whose opening value
+    is not the reader's next row's (the file's records and the reader's rows side by side)."""
+    records = list(data_records(source.csv_path))
+    for record in records:
+        if record.size > MAX_LINE_BYTES:
+            return Problem("this line is longer than 1 MB; it is not a census row (the CSV reader skipped it).",
+                           line=record.line)
+    read = [row[0] for row in tx.fetchall(f"SELECT c0 FROM {_read_csv_sql(source, [0], 'count_rejects')}")]
+    line = (records[-1].line + 1) if records else 2
+    for index, record in enumerate(records):
+        if index >= len(read) or read[index] != _first_value(record.head):
+            line = record.line
+            break
+    return Problem(f"this line was not read: the file has {source.data_rows:,} data rows but only {rows_read:,} "
+                   "could be read. Check it for a stray quote mark or a very long value, then save the file "
+                   "again as 'CSV UTF-8'.", line=line)
+
+
+def _first_value(head: bytes) -> str | None:
+    """The first value of a record's first line as DuckDB reads it (a blank value is NULL)."""
+    try:
+        value = next(csv.reader([head.decode("utf-8", errors="replace")]), [""])[0]
+    except (csv.Error, IndexError):
+        return None
+    return value or None
 
 
 def _data_row_lines(source: SourceFile) -> list[int]:
@@ -1147,8 +1187,11 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
         elif outcome is not None:
             rows_read, written_directly = int(outcome), True
             _view_detail(tx, direct_id)
-    if rows_read is None:
+    if rows_read is not None:
+        _check_every_row_read(tx, source, file_name, rows_read)
+    else:
         rows_read = _stage_raw(tx, source, file_name, keep)
+        _check_every_row_read(tx, source, file_name, rows_read)
         progress(0.45, "Checking every row")
         _stage_source(tx, chosen, mapping, config, period, line_map=_stage_line_numbers(tx, source, rows_read))
         _normalise(tx, config)
