@@ -325,6 +325,7 @@ ROW = "2024/25,SEN support,ASD,10\n"
 EES = ("time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,sen_primary_need,"
        "pupil_count\n")
 EES_ROW = "201819,Academic year,National,E92000001,England,SEN support,ASD,10\n"
+AREA_T = "period,provision,primary_need,pupils,area_code,area_name\n"
 
 
 def _pupil_variant(edit: Callable[[list[list[str]]], None]) -> bytes:
@@ -467,6 +468,14 @@ HOSTILE = [
     bad("unknown-geographic-level", (EES + EES_ROW.replace("National", "Planet")).encode(),
         "Line 2, column 'geographic_level': the area is missing or its geographic level is not National, "
         "Regional, Local authority or School."),
+    bad("phantom-area-code", (AREA_T + "2024/25,SEN support,ASD,10,E08999999,Sunderland\n").encode(),
+        "Line 2, column 'area_code': 'E08999999' is not an area code in DfE's lists"),
+    bad("sql-as-an-area-code", (AREA_T + "2024/25,SEN support,ASD,10,'; drop table census;--,Sunderland\n").encode(),
+        "Line 2, column 'area_code': ''; DROP TABLE CENSUS;--' is not an area code in DfE's lists"),
+    bad("area-name-contradicts-its-code", (AREA_T + "2024/25,SEN support,ASD,10,E08000024,Sunderland\n"
+                                           "2024/25,EHC plan,ASD,4,E08000024,Barnsley\n").encode(),
+        "Line 3, column 'area_name': 'Barnsley' is not the name of E08000024, which DfE's lists call Sunderland",
+        total=1),
     # Rows DuckDB cannot read
     bad("ragged-too-many-values", (T + ROW + "2024/25,EHC plan,ASD,5,6\n").encode(),
         "Line 3: this row has more values than the 4 columns in the header.", total=1),
