@@ -285,3 +285,21 @@ def test_dfe_spellings_of_other_years_are_the_same_area(code: str, name: str, st
     load_census(store, write_csv("spelt.csv", AREA + f"202425,SEN support,ASD,10,{code},\"{name}\"\n"),
                 config=config, actor=TEST_OFFICER)
     assert store.query_value("SELECT area_name FROM census") == name
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ((AREA + "202425,SEN support,ASD,10,E08999999,Sunderland\n").encode(),
+     "Line 2, column 'area_code': 'E08999999' is not an area code in DfE's lists"),
+    ((AREA + "202425,SEN support,ASD,10,E08000024,Barnsley\n").encode(),
+     "Line 2, column 'area_name': 'Barnsley' is not the name of E08000024"),
+    ((AREA + f"202425,SEN support,ASD,10,E08000024,{NAME}\n").encode() + b"202425,EHC plan,ASD,4,E08000024,Sunderland\xff\n",
+     "is UTF-8 text with bytes that are not UTF-8 in it (the first on line 3"),
+], ids=["phantom-code", "contradicting-name", "mixed-encodings"])
+def test_the_cli_refuses_phantom_areas_and_mixed_encodings(data: bytes, message: str, tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    result = run_cli("ingest", "census", str(path), db=db)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert message in result.stderr
+    assert run_cli("export", "census", db=db).stdout.strip().count("\n") == 0  # the header alone
