@@ -51,3 +51,21 @@ def known_areas() -> dict[str, Area]:
 def lookup_area(code: str) -> Area | None:
     """The DfE area for ``code``, or None when DfE does not list it."""
     return known_areas().get(code.strip().upper())
+
+
+@lru_cache(maxsize=1)
+def area_spellings() -> dict[str, frozenset[str]]:
+    """Every name DfE's two lists give each code (they spell some LAs differently), keyed also by old LA code.
+
+    Names of one LA across code changes share its old code (Barnsley E08000016 and E08000038: 370).
+    """
+    names: dict[str, set[str]] = {code: {area.name} for code, area in known_areas().items()}
+    with open(REFERENCE_DIR / "dfe-region-la-hierarchy.csv", encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for code, name in ((row["new_la_code"], row["la_name"]), (row["region_code"], row["region_name"])):
+                if code in names:
+                    names[code].add(name)
+    for area in known_areas().values():
+        if area.old_la_code:
+            names.setdefault(area.old_la_code, set()).update(names[area.code])
+    return {code: frozenset(spellings) for code, spellings in names.items()}

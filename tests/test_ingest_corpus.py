@@ -336,6 +336,7 @@ ROW = "2024/25,SEN support,ASD,10\n"
 EES = ("time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,sen_primary_need,"
        "pupil_count\n")
 EES_ROW = "201819,Academic year,National,E92000001,England,SEN support,ASD,10\n"
+AREA_T = "period,provision,primary_need,pupils,area_code,area_name\n"
 
 
 def _pupil_variant(edit: Callable[[list[list[str]]], None]) -> bytes:
@@ -359,6 +360,8 @@ _OVER_ONE_MB = (T + ROW * 40_000).encode()
 _NUL = (T + "2024/25,SEN\x00support,ASD,10\n").encode()
 _UNDECODABLE = T.encode() + b"2024/25,SEN supp\x81rt,ASD,10\n"
 _EXTRACT = PUPIL_EXTRACT.read_bytes()
+# One Windows-1252 é in a file whose en dash is UTF-8: read either way, part of it would be garbled.
+_MIXED_ENCODINGS = (T + ROW).encode() + b"2024/25,EHC plan,ASD,4 \xe9\n" + "2024/25,EHC plan,MLD,1 \u2013\n".encode()
 
 
 @dataclass(frozen=True)
@@ -403,6 +406,12 @@ HOSTILE = [
     bad("header-without-commas", b"period;provision;primary_need;pupils\n2024/25;SEN support;ASD;10\n",
         "does not look like a CSV file: line 1 has no commas."),
     bad("a-letter-not-a-table", b"Dear colleague\nPlease find the census attached.\n", "line 1 has no commas"),
+    bad("mostly-utf8-one-byte-not", _MIXED_ENCODINGS,
+        "is UTF-8 text with bytes that are not UTF-8 in it (the first on line 3, byte "
+        f"{_MIXED_ENCODINGS.index(0xE9) + 1} of the file: 0xE9)"),
+    bad("value-of-32-mb-skipped-by-the-reader",
+        (T + ROW + "2024/25,EHC plan,ASD," + "9" * (32 * 1024 * 1024 + 10) + "\n" + "2024/25,EHC plan,MLD,4\n").encode(),
+        "Line 3: this line is longer than 1 MB; it is not a census row (the CSV reader skipped it).", total=1),
     bad("line-over-1mb", (T + "2024/25,SEN support,ASD," + "1" * 1_100_000 + "\n").encode(),
         "Line 2: this line is longer than 1 MB; it is not a census row."),
     # The header
@@ -470,6 +479,14 @@ HOSTILE = [
     bad("unknown-geographic-level", (EES + EES_ROW.replace("National", "Planet")).encode(),
         "Line 2, column 'geographic_level': the area is missing or its geographic level is not National, "
         "Regional, Local authority or School."),
+    bad("phantom-area-code", (AREA_T + "2024/25,SEN support,ASD,10,E08999999,Sunderland\n").encode(),
+        "Line 2, column 'area_code': 'E08999999' is not an area code in DfE's lists"),
+    bad("sql-as-an-area-code", (AREA_T + "2024/25,SEN support,ASD,10,'; drop table census;--,Sunderland\n").encode(),
+        "Line 2, column 'area_code': ''; DROP TABLE CENSUS;--' is not an area code in DfE's lists"),
+    bad("area-name-contradicts-its-code", (AREA_T + "2024/25,SEN support,ASD,10,E08000024,Sunderland\n"
+                                           "2024/25,EHC plan,ASD,4,E08000024,Barnsley\n").encode(),
+        "Line 3, column 'area_name': 'Barnsley' is not the name of E08000024, which DfE's lists call Sunderland",
+        total=1),
     # Rows DuckDB cannot read
     bad("ragged-too-many-values", (T + ROW + "2024/25,EHC plan,ASD,5,6\n").encode(),
         "Line 3: this row has more values than the 4 columns in the header.", total=1),

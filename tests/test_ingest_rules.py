@@ -1,4 +1,5 @@
-"""Load rules settled in review: parts of a code add up, a replaced slice says what it loses, unknown areas."""
+"""Load rules settled in review: parts of a code add up, a replaced slice says what it loses, unknown areas
+(refused, named or not: issue 17)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,14 @@ def test_a_load_that_drops_stored_figures_says_so_before_and_when_loading(demo_s
     assert any("24 figures stored now" in w for w in report.warnings)
 
 
-def test_an_unknown_area_code_needs_a_name(store: Store, config, write_csv) -> None:
+@pytest.mark.parametrize("text", [
+    "period,provision,primary_need,pupils,area_code\n202425,SEN support,ASD,10,E08009999\n",
+    # A name does not make a code real (issue 17): it would load as a phantom area.
+    "period,provision,primary_need,pupils,area_code,area_name\n202425,SEN support,ASD,10,E08009999,Somewhere\n",
+])
+def test_an_unknown_area_code_is_refused_with_or_without_a_name(text: str, store: Store, config, write_csv) -> None:
     before = census_snapshot(store)
-    path = write_csv("unknown.csv", "period,provision,primary_need,pupils,area_code\n202425,SEN support,ASD,10,E08009999\n")
-    with pytest.raises(IngestRejected, match="'E08009999' is not an area code in DfE's lists"):
+    path = write_csv("unknown.csv", text)
+    with pytest.raises(IngestRejected, match="Line 2, column 'area_code': 'E08009999' is not an area code in DfE's lists"):
         load_census(store, path, config=config, actor=TEST_OFFICER)
     assert census_snapshot(store) == before

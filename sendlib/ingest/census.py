@@ -49,7 +49,7 @@ from sendlib.codes import (
     is_valid_period,
 )
 from sendlib.config import Config
-from sendlib.geography import known_areas
+from sendlib.geography import Area, area_spellings, known_areas
 from sendlib.ingest.labels import (
     ALL_PUPILS,
     ANY_SEN,
@@ -62,7 +62,7 @@ from sendlib.ingest.labels import (
     UNKNOWN_PROVISION,
     suggest,
 )
-from sendlib.ingest.source import SourceError, SourceFile, open_source
+from sendlib.ingest.source import SourceError, SourceFile, count_data_rows, data_records, open_source
 from sendlib.store import KEPT_PENDING_PREFIX, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, Store, StoreError, Transaction
 
 FORMAT_EES = "ees"
@@ -79,6 +79,7 @@ RETAINED_FORMATS = (FORMAT_EES, FORMAT_TEMPLATE)
 PUPIL_PROVISION_CODES = {"E": EHC_PLAN, "K": SEN_SUPPORT, "N": NO_SEN}
 
 MAX_PROBLEMS_LISTED = 50
+MAX_LINE_BYTES = 1_048_576  # DuckDB's max_line_size: a longer line is no census row
 MAX_PUPILS_IN_A_CELL = 20_000_000  # more than every pupil in England: a count this big is a mistake
 ProgressCallback = Callable[[float, str], None]
 
@@ -335,7 +336,7 @@ def _read_csv_sql(source: SourceFile, keep: list[int] | None, rejects_table: str
     return (f"""(SELECT {selected} FROM read_csv({_quote_literal(str(source.csv_path))}, header = true,
                 auto_detect = false, columns = {columns}, delim = ',', quote = '"', escape = '"',
                 store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_table}_scans',
-                max_line_size = 1048576))""")
+                max_line_size = {MAX_LINE_BYTES}))""")
 
 
 def _unreadable(file_name: str) -> IngestRejected:
@@ -370,6 +371,51 @@ def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[i
         total = tx.fetch_value(f"SELECT count(*) FROM ({per_line})")
         raise IngestRejected(file_name, [_describe_reject(row, source.header) for row in rejects], total)
     return int(tx.fetch_value("SELECT count(*) FROM raw_csv"))
+
+
+def _check_every_row_read(tx: Transaction, source: SourceFile, file_name: str, rows_read: int) -> None:
+    """Refuse the file when the CSV reader read fewer (or more) rows than the file has data lines.
+
+    DuckDB's reader skips a line of about 32 MB without a word, so its own count cannot be trusted to be
+    every row of the file. As many rows as lines after the header (counted in the hashing pass) is every
+    line read; otherwise the file's records are counted exactly, without any CSV reader (one more pass,
+    for a file with blank lines or values over two lines, or one that lost a row).
+    """
+    if rows_read == source.lines_after_header:
+        return
+    data_rows = count_data_rows(source.csv_path)
+    if rows_read != data_rows:
+        raise IngestRejected(file_name, [_unread_line(tx, source, rows_read, data_rows)])
+
+
+def _unread_line(tx: Transaction, source: SourceFile, rows_read: int, data_rows: int) -> Problem:
+    """Which line the reader did not read: the first one too long for it, else the first whose opening value
+    is not the reader's next row's (the file's records and the reader's rows side by side)."""
+    last_line = 1
+    for record in data_records(source.csv_path):  # streamed: a failing national file is never held
+        if record.size > MAX_LINE_BYTES:
+            return Problem("this line is longer than 1 MB; it is not a census row (the CSV reader skipped it).",
+                           line=record.line)
+        last_line = record.line
+    read = iter(row[0] for row in tx.fetchall(f"SELECT c0 FROM {_read_csv_sql(source, [0], 'count_rejects')}"))
+    line = last_line + 1  # every record matched a row: the reader's extra rows (or the count's) come after
+    missing = object()
+    for record in data_records(source.csv_path):
+        if next(read, missing) != _first_value(record.head):
+            line = record.line
+            break
+    return Problem(f"this line was not read: the file has {data_rows:,} data rows but only {rows_read:,} "
+                   "could be read. Check it for a stray quote mark or a very long value, then save the file "
+                   "again as 'CSV UTF-8'.", line=line)
+
+
+def _first_value(head: bytes) -> str | None:
+    """The first value of a record's first line as DuckDB reads it (a blank value is NULL)."""
+    try:
+        value = next(csv.reader([head.decode("utf-8", errors="replace")]), [""])[0]
+    except (csv.Error, IndexError):
+        return None
+    return value or None
 
 
 def _data_row_lines(source: SourceFile) -> list[int]:
@@ -515,15 +561,35 @@ def _create_lookups(tx: Transaction) -> None:
     tx.execute("CREATE OR REPLACE TEMP TABLE component_label (key VARCHAR PRIMARY KEY)")
     tx.execute("INSERT INTO component_label VALUES " + ", ".join("(?)" for _ in COMPONENT_LABELS),
                [label_key(label) for label in COMPONENT_LABELS])
-    areas = list(known_areas().values())
+    # Every DfE code, and every old three-digit LA code (an older file may give only that), with each name
+    # DfE's lists spell it by: exactly ('|'-separated, the usual case, one cheap comparison per row) and
+    # normalised as _NAME_KEY_SQL normalises a file's name (compared only when the exact spelling differs).
+    areas = dict(known_areas())
+    for area in sorted(areas.values(), key=lambda a: a.code):  # the newest code of an LA names its old code
+        if area.old_la_code:
+            areas[area.old_la_code] = Area(area.old_la_code, area.name, area.level, area.old_la_code)
+    spellings = area_spellings()
     tx.execute(
         "CREATE OR REPLACE TEMP TABLE ref_area (area_code VARCHAR PRIMARY KEY, area_name VARCHAR, "
-        "level VARCHAR, old_la_code VARCHAR)"
+        "level VARCHAR, old_la_code VARCHAR, spellings VARCHAR, name_keys VARCHAR)"
     )
+    rows = [(area.code, area.name, area.level, area.old_la_code,
+             "|" + "|".join(sorted(spellings.get(area.code, {area.name}))) + "|") for area in areas.values()]
     tx.execute(
-        "INSERT INTO ref_area VALUES " + ", ".join("(?, ?, ?, ?)" for _ in areas),
-        [value for area in areas for value in (area.code, area.name, area.level, area.old_la_code)],
+        "INSERT INTO ref_area SELECT code, name, level, old_code, spelt, "
+        f"(SELECT string_agg(DISTINCT {_NAME_KEY_SQL.format(name='n')}, '|') "
+        "FROM unnest(string_split(trim(spelt, '|'), '|')) AS t(n)) "
+        "FROM (VALUES " + ", ".join("(?, ?, ?, ?, ?)" for _ in rows) + ") AS v(code, name, level, old_code, spelt)",
+        [value for row in rows for value in row],
     )
+
+
+# An area name reduced to its words: lower case, accents and punctuation gone, '&' as 'and', and the words
+# DfE adds or drops between years ('Bristol, City of' / 'Bristol'; 'County Durham' / 'Durham') left out.
+_NAME_NOISE = ("city", "of", "county", "the", "borough", "council", "metropolitan", "royal", "district")
+_NAME_KEY_SQL = ("array_to_string(list_filter(string_split(trim(regexp_replace(lower(strip_accents(replace("
+                 "{name}, '&', ' and '))), '[^a-z0-9]+', ' ', 'g')), ' '), lambda w: w NOT IN ("
+                 + ", ".join(f"'{word}'" for word in _NAME_NOISE) + ", '')), ' ')")
 
 
 _SYMBOL_LIST = ", ".join(_quote_literal(symbol) for symbol in PUBLISHED_SYMBOLS)
@@ -574,7 +640,10 @@ def _normalise(tx: Transaction, config: Config, *, materialise: bool = True) -> 
                          CASE WHEN s.area_code = {area[0]} THEN {area[1]} END) AS area_name_final,
                 coalesce(s.old_la_code, ra.old_la_code,
                          CASE WHEN s.area_code = {area[2]} THEN {area[3]} END) AS old_la_final,
-                coalesce(pl.part, '') || '|' || coalesce(nl.part, '') AS part_key
+                coalesce(pl.part, '') || '|' || coalesce(nl.part, '') AS part_key,
+                ra.area_code IS NOT NULL AS known_code, ra.level AS known_level, ra.old_la_code AS known_old_la,
+                ra.area_name AS known_name, ra.spellings AS known_spellings, ra.name_keys AS known_name_keys,
+                s.area_name AS given_name, s.old_la_code AS given_old_la
             FROM src s
             LEFT JOIN period_lookup pp ON pp.raw = s.period_raw
             LEFT JOIN provision_lookup pl ON pl.raw = s.provision_raw
@@ -586,9 +655,30 @@ def _normalise(tx: Transaction, config: Config, *, materialise: bool = True) -> 
                CASE WHEN geographic_level = '{LOCAL_AUTHORITY}' THEN coalesce(old_la_final, area_code)
                     ELSE area_code END AS area_key,
                CASE WHEN lower(phase_raw) IN ('total', 'all schools', 'all') THEN '{TOTAL_PHASE}' ELSE phase_raw END AS phase,
-               provision_raw, provision, need_raw, primary_need, count_raw, pupils, symbol, part_key
+               provision_raw, provision, need_raw, primary_need, count_raw, pupils, symbol, part_key,
+               {_AREA_FAULT_SQL} AS area_fault
         FROM parsed"""
     )
+
+
+# What is wrong with a row's area, or NULL (rows of parsed, in _normalise). A school is named by its URN,
+# which no shipped list holds: six digits. Any other code must be in DfE's lists at the row's level, with
+# the old LA code DfE gives it, and a name that is one of DfE's spellings of it or shares its words (a
+# local 'Sunderland – Wearside' for Sunderland; never 'Barnsley'). Conditions run in order and stop at
+# the first that holds, so the name is reduced to its words only when it is not spelt exactly as DfE does.
+_AREA_FAULT_SQL = f"""CASE
+    WHEN area_code IS NULL OR geographic_level NOT IN ('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}')
+        THEN NULL
+    WHEN geographic_level = '{SCHOOL}' THEN CASE WHEN NOT regexp_full_match(area_code, '[0-9]{{6}}') THEN 'urn' END
+    WHEN NOT known_code THEN 'unknown'
+    WHEN known_level <> geographic_level THEN 'level'
+    WHEN given_old_la IS NOT NULL AND known_old_la IS NOT NULL AND given_old_la <> known_old_la THEN 'old code'
+    WHEN given_name IS NULL OR given_name = known_name OR contains(known_spellings, '|' || given_name || '|') THEN NULL
+    WHEN NOT list_bool_or(list_transform(string_split(known_name_keys, '|'), lambda known:
+             contains(' ' || {_NAME_KEY_SQL.format(name='given_name')} || ' ', ' ' || known || ' ')
+             OR contains(' ' || known || ' ', ' ' || {_NAME_KEY_SQL.format(name='given_name')} || ' ')))
+        THEN 'name'
+END"""
 
 
 # -- validation ------------------------------------------------------------------------------------
@@ -600,9 +690,10 @@ _BAD_PERIOD = ("period IS NULL OR NOT regexp_full_match(period, '\\d{6}') "
 _BAD_COUNT = f"symbol IS NULL AND (pupils IS NULL OR pupils > {MAX_PUPILS_IN_A_CELL})"
 _BAD_AREA = (f"area_code IS NULL OR geographic_level NOT IN "
              f"('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}')")
-_UNNAMED_AREA = "area_code IS NOT NULL AND area_name IS NULL"
+_UNNAMED_AREA = "area_code IS NOT NULL AND area_name IS NULL AND area_fault IS NULL"
 _ROW_PROBLEM = " OR ".join(f"({condition})" for condition in (
-    _BAD_PERIOD, "provision IS NULL", "primary_need IS NULL", _BAD_COUNT, _BAD_AREA, _UNNAMED_AREA))
+    _BAD_PERIOD, "provision IS NULL", "primary_need IS NULL", _BAD_COUNT, _BAD_AREA, _UNNAMED_AREA,
+    "area_fault IS NOT NULL"))
 
 
 def _problems_from(tx: Transaction, sql: str, params: list | None, describe: Callable[[tuple], Problem]) -> tuple[list[Problem], int]:
@@ -668,11 +759,30 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
                 "a school census code such as ASD, SLCN, SEMH or SPLD.", r[0], col("need")),
         )
         del checks[-1]  # many pupils share a cell: identical rows are expected, not duplicates
+    def area_column(level: str, fault: str, old_code_only: bool) -> str | None:
+        """The column holding what is wrong: the name or the code, as this format gives each level."""
+        if fmt != FORMAT_EES:
+            role = "area_name" if fault == "name" else "area_code"
+            return col(role) if role in mapping else None
+        roles = {NATIONAL: ("country_code", "country_name"), REGIONAL: ("region_code", "region_name"),
+                 LOCAL_AUTHORITY: ("new_la_code", "la_name"), SCHOOL: ("school_urn", "school_name")}[level]
+        role = {"name": roles[1], "old code": "old_la_code"}.get(fault, roles[0])
+        if role == "new_la_code" and (old_code_only or role not in mapping):
+            role = "old_la_code"  # the row gives its LA by the old code alone
+        return col(role)
+
+    checks.append((
+        "SELECT min(s.line_no), s.area_code, s.area_name, s.old_la_code, s.geographic_level, s.area_fault, "
+        "any_value(r.area_name), any_value(r.level), any_value(r.old_la_code), count(*) FROM staged s "
+        "LEFT JOIN ref_area r ON r.area_code = s.area_code WHERE s.area_fault IS NOT NULL "
+        "GROUP BY ALL ORDER BY 1",
+        lambda r: _area_problem(r, area_column(r[4], r[5], r[1] == r[3]), configured="area_code" not in mapping and fmt != FORMAT_EES),
+    ))
     checks.append((
         f"SELECT min(line_no), area_code FROM staged WHERE {_UNNAMED_AREA} GROUP BY area_code ORDER BY 1",
-        lambda r: Problem(f"'{r[1]}' is not an area code in DfE's lists, and the file gives no area name for it; "
-                          "add an area_name column (or correct the code).", r[0],
-                          col("area_code") if "area_code" in mapping else None),
+        # Every code DfE lists has its name: only a school (its URN) can be left without one.
+        lambda r: Problem(f"the school '{_shown(r[1])}' has no name; give it in the school_name column.", r[0],
+                          col("school_name") if "school_name" in mapping else None),
     ))
     problems: list[Problem] = []
     total = 0
@@ -688,6 +798,34 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
         problems.extend(found)
         total += count
     return problems, total
+
+
+def _shown(text: str | None, limit: int = 40) -> str:
+    """A value from the file, quoted back no longer than ``limit`` characters."""
+    text = text or ""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _area_problem(row: tuple, column: str | None, *, configured: bool) -> Problem:
+    """One problem per distinct area a file gives wrongly (see _AREA_FAULT_SQL for the faults)."""
+    line, code, name, old_code, level, fault, known_name, known_level, known_old, count = row
+    rows = f" ({count} rows)" if count > 1 else ""
+    if fault == "urn":
+        message = f"'{_shown(code)}' is not a school URN (six digits){rows}."
+    elif fault == "unknown":
+        where = "the configured area (area.code in config.yaml) " if configured else ""
+        message = (f"{where}'{_shown(code)}' is not an area code in DfE's lists{rows}: give England (E92000001), "
+                   "a region (E12…) or a local authority (such as E08000024) as DfE codes it.")
+    elif fault == "level":
+        message = (f"'{code}' is the code of {known_name} ({known_level.lower()}), but the row's geographic level "
+                   f"is {level}{rows}.")
+    elif fault == "old code":
+        message = (f"the old LA code '{_shown(old_code)}' is not {code}'s: DfE gives {known_name} the old code "
+                   f"{known_old}{rows}.")
+    else:
+        message = (f"'{_shown(name)}' is not the name of {code}, which DfE's lists call {known_name}{rows}; "
+                   "correct the code or the name.")
+    return Problem(message, line, column)
 
 
 def _unknown_label(row: tuple, kind: str, column: str) -> Problem:
@@ -911,7 +1049,7 @@ def _write_direct(tx: Transaction, file_name: str, fmt: str, mapping: dict[str, 
         other_date = f"time_identifier IS DISTINCT FROM {date_literal}" if "time_identifier" in mapping else "false"
         tx.execute(
             f"""INSERT INTO census SELECT {int(load_id)}, coalesce(period, ''),
-                   CASE WHEN {other_date} THEN '' ELSE coalesce(geographic_level, '') END,
+                   CASE WHEN {other_date} OR area_fault IS NOT NULL THEN '' ELSE coalesce(geographic_level, '') END,
                    coalesce(area_code, ''), old_la_code, coalesce(area_name, ''), coalesce(area_key, ''), phase,
                    coalesce(provision, ''), coalesce(primary_need, ''), pupils, symbol
             FROM staged""")
@@ -1189,8 +1327,11 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
         elif outcome is not None:
             rows_read, written_directly = int(outcome), True
             _view_detail(tx, direct_id)
-    if rows_read is None:
+    if rows_read is not None:
+        _check_every_row_read(tx, source, file_name, rows_read)
+    else:
         rows_read = _stage_raw(tx, source, file_name, keep)
+        _check_every_row_read(tx, source, file_name, rows_read)
         progress(0.45, "Checking every row")
         _stage_source(tx, chosen, mapping, config, period, line_map=_stage_line_numbers(tx, source, rows_read))
         _normalise(tx, config)
