@@ -98,7 +98,19 @@ class Problem:
         if self.column:
             where.append(f"column '{self.column}'")
         text = ", ".join(where)
-        return f"{text[:1].upper()}{text[1:]}: {self.message}" if where else self.message
+        message = _shorten_quoted(self.message)
+        return f"{text[:1].upper()}{text[1:]}: {message}" if where else message
+
+
+MAX_QUOTED_CHARS = 80  # a value quoted back in a message: enough to find it in the file, never the whole value
+MAX_CENSUS_TEXT = 200  # longest area name or phase a census file may give (the longest real one is under 60)
+
+
+def _shorten_quoted(message: str) -> str:
+    """``message`` with every quoted value over MAX_QUOTED_CHARS cut to its start and its length, so that a
+    value of megabytes reaches the page, the command line and the load log as one short line."""
+    return re.sub(r"'([^']{%d,})'" % (MAX_QUOTED_CHARS + 1),
+                  lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)", message)
 
 
 class IngestRejected(Exception):
@@ -1170,6 +1182,7 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
             raise StoreError(f"Load id {load_id} was taken while the file was written as {direct_id}; try again.")
     else:
         _build_detail(tx, load_id)
+    _refuse_overlong_text(tx, file_name)
     warnings = []
     if ignored:
         shown = ", ".join(ignored[:10]) + (f" and {len(ignored) - 10} more" if len(ignored) > 10 else "")
@@ -1181,6 +1194,23 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     areas = [r[0] for r in tx.fetchall(
         "SELECT area_name FROM detail GROUP BY area_name ORDER BY min(geographic_level) DESC, area_name")]
     return _Staged(chosen, rows_read, warnings, periods, areas, load_id)
+
+
+def _refuse_overlong_text(tx: Transaction, file_name: str) -> None:
+    """Refuse a file whose area names or phases (the free text a census file gives) are over MAX_CENSUS_TEXT:
+    such a value is a broken file (a stray quote mark runs lines together), not an area."""
+    rows = tx.fetchall(
+        f"""SELECT 'area name' AS what, area_code, max(length(area_name)) FROM detail
+            WHERE length(area_name) > {MAX_CENSUS_TEXT} GROUP BY area_code
+            UNION ALL
+            SELECT 'phase', area_code, max(length(phase)) FROM detail
+            WHERE length(phase) > {MAX_CENSUS_TEXT} GROUP BY area_code
+            ORDER BY 2, 1 LIMIT {MAX_PROBLEMS_LISTED}""")
+    if rows:
+        raise IngestRejected(file_name, [Problem(
+            f"the {what} given for {code[:20]} is {length:,} characters long; {'an' if what[0] == 'a' else 'a'} {what} is at most "
+            f"{MAX_CENSUS_TEXT} characters (check for a stray quote mark running lines together).")
+            for what, code, length in rows])
 
 
 def _no_progress(_fraction: float, _text: str) -> None:

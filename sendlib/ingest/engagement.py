@@ -36,6 +36,7 @@ from sendlib.engagement import (
 )
 from sendlib.engagement import AGE_BAND, NEED, PROVISION, SETTING
 from sendlib.ingest.census import IngestRejected, Problem, open_checked_source, record_rejection
+from sendlib.ingest.source import describe_csv_error
 from sendlib.store import Store
 
 KIND = "engagement"
@@ -49,7 +50,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("reference", "date", "title", "level", "aud
 COUNT_COLUMNS: tuple[str, ...] = ("dimension", "category", "count")
 RECORD_COLUMNS: tuple[str, ...] = ("participant_ref", "provision", "primary_need", "age_band", "setting")
 KNOWN_COLUMNS = set(ACTIVITY_COLUMNS) | {"participant"} | set(COUNT_COLUMNS) | set(RECORD_COLUMNS)
-MAX_LINES = 200_000
 
 
 @dataclass
@@ -119,18 +119,28 @@ def _read_date(text: str) -> date:
     raise EngagementError("The date cannot be read as a date; write it as 2025-10-14 or 14/10/2025.")
 
 
-def _lines(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Every non-blank data row with its line number in the file (header = line 1), keys lower-cased."""
+def _lines(path: Path, name: str, max_lines: int) -> list[tuple[int, dict[str, str]]]:
+    """Every non-blank data row with its line number in the file (header = line 1), keys lower-cased.
+
+    Raises IngestRejected when a line cannot be read as CSV (chiefly a value over Python's csv field limit)
+    or when there are more than ``max_lines`` rows: stopping there bounds the memory a hostile file can take.
+    """
     rows: list[tuple[int, dict[str, str]]] = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         header = [name.strip().lower() for name in next(reader)]
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            rows.append((reader.line_num, dict(zip(header, (v.strip() for v in values)))))
-            if len(rows) > MAX_LINES:
-                break
+        finished = reader.line_num  # the last line of the last record read: the next record starts after it
+        try:
+            for values in reader:
+                if any(v.strip() for v in values):
+                    rows.append((finished + 1, dict(zip(header, (v.strip() for v in values)))))
+                finished = reader.line_num
+                if len(rows) > max_lines:
+                    raise IngestRejected(name, [Problem(
+                        f"The file has more than {max_lines:,} lines of activities "
+                        "(upload.max_engagement_lines in config.yaml); split it, by year for example.")])
+        except csv.Error as exc:  # the value itself is never quoted back
+            raise IngestRejected(name, [Problem(describe_csv_error(exc), line=finished + 1)]) from None
     return rows
 
 
@@ -157,17 +167,15 @@ def read_engagement_file(store: Store, path: Path, *, config: Config, file_name:
         existing = _find_loaded(store, source.sha256)
         if existing is not None:
             return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=existing)
-        lines = _lines(source.csv_path)
-        if len(lines) > MAX_LINES:
-            raise IngestRejected(name, [Problem(f"The file has more than {MAX_LINES:,} lines; split it by year.")])
-        activities = _activities(store, lines, name, today)
+        lines = _lines(source.csv_path, name, config.upload.max_engagement_lines)
+        activities = _activities(store, lines, name, today, config.upload.max_engagement_activities)
         return EngagementFile(name, len(lines), activities, source.sha256, source.size)
     finally:
         source.cleanup()
 
 
 def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str,
-                today: date | None) -> list[Activity]:
+                today: date | None, max_activities: int) -> list[Activity]:
     problems: list[Problem] = []
     key = participant_key(store)
     first_line: dict[str, tuple[int, dict[str, str]]] = {}
@@ -231,6 +239,10 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
                 continue
             bucket[slot] = people
 
+    if len(first_line) > max_activities:
+        raise IngestRejected(name, [Problem(
+            f"The file holds {len(first_line):,} activities, more than the {max_activities:,} one file may hold "
+            "(upload.max_engagement_activities in config.yaml); split it, by year for example.")])
     activities: list[Activity] = []
     for ref_key, (line, row) in first_line.items():
         def build(line: int = line, row: dict[str, str] = row, ref_key: str = ref_key) -> Activity:
