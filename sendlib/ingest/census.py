@@ -63,6 +63,7 @@ from sendlib.ingest.labels import (
     suggest,
 )
 from sendlib.ingest.source import SourceError, SourceFile, open_source
+from sendlib.loads import ReadValue, load_log_version, refuse_if_changed
 from sendlib.store import Store, StoreError, Transaction
 
 FORMAT_EES = "ees"
@@ -172,6 +173,7 @@ class CensusPreview:
     totals: pd.DataFrame                # period, area_name, provision, pupils in the file
     changes: pd.DataFrame               # per need and provision: before, after, difference
     already_loaded_as: int | None
+    checked_version: str = ""           # the census loads this preview was worked out against (load_log_version)
 
 
 def _list_some(names: list[str], limit: int = 4) -> str:
@@ -1264,13 +1266,14 @@ def uploaded_file(data: bytes, file_name: str) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _find_loaded(store: Store, sha256: str, period: str | None) -> int | None:
+def _find_loaded(read: ReadValue, sha256: str, period: str | None) -> int | None:
     """The load of these same bytes (with the same given period) whose rows are all still in force, if any.
 
     A file loaded earlier but since replaced by another load, or loaded for another period, is not
-    "already loaded": loading it again puts it back in force.
+    "already loaded": loading it again puts it back in force. ``read`` is ``Store.query_value`` for a preview
+    and ``Transaction.fetch_value`` inside a load, where the answer cannot change before the load commits.
     """
-    return store.query_value(
+    return read(
         """SELECT max(l.load_id) FROM loads l
            WHERE l.kind = 'census' AND l.sha256 = ? AND l.outcome = 'loaded'
              AND coalesce(l.period_given, '') = ?
@@ -1326,12 +1329,14 @@ def load_census(
     fmt: str = "auto",
     period: str | None = None,
     progress: ProgressCallback | None = None,
+    checked_version: str | None = None,
 ) -> LoadReport:
     """Validate and load one census file as one transaction; returns what was loaded.
 
     Only officers may load (PermissionDenied otherwise). Raises IngestRejected (nothing written, attempt
     logged) when anything in the file is wrong. An identical file already in force is not loaded twice:
-    the report says ``already_loaded``.
+    the report says ``already_loaded``. ``checked_version`` is the preview's ``checked_version``: when
+    another census load or undo has come in since, PreviewOutOfDate is raised and nothing is written.
     """
     require(actor, "load")
     user = actor.name
@@ -1346,12 +1351,13 @@ def load_census(
         record_rejection(store, name, size, "", user, fmt, rejection.describe())
         raise
     try:
-        existing = _find_loaded(store, source.sha256, period)
-        if existing is not None:
-            report_progress(1.0, "Already loaded")
-            return _report_for(store, existing, already_loaded=True)
         try:
             with store.transaction() as tx:
+                # Inside the write, so two officers confirming the same file at once load it once.
+                existing = _find_loaded(tx.fetch_value, source.sha256, period)
+                if existing is not None:
+                    raise _AlreadyLoaded(existing)
+                refuse_if_changed(tx.fetch_value, "census", checked_version)
                 staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=True)
                 report_progress(0.8, "Writing")
                 load_id = int(staged.load_id)
@@ -1367,6 +1373,9 @@ def load_census(
                 totals = _file_totals(tx)
                 if staged.fmt in RETAINED_FORMATS:
                     _keep_raw_file(store, source)
+        except _AlreadyLoaded as already:
+            report_progress(1.0, "Already loaded")
+            return _report_for(store, already.load_id, already_loaded=True)
         except IngestRejected as rejection:
             record_rejection(store, name, source.size, source.sha256, user, _format_for_log(source, fmt, name),
                               rejection.describe())
@@ -1391,6 +1400,14 @@ class _RollBack(Exception):
     """Raised inside a preview's transaction so that nothing it staged is kept."""
 
 
+class _AlreadyLoaded(Exception):
+    """Raised inside a load's transaction when the same file is in force already: nothing is written."""
+
+    def __init__(self, load_id: int) -> None:
+        super().__init__(load_id)
+        self.load_id = load_id
+
+
 def preview_census(
     store: Store,
     path: Path | str,
@@ -1412,6 +1429,7 @@ def preview_census(
     result: dict[str, object] = {}
     try:
         with store.transaction() as tx:
+            result["version"] = load_log_version(tx.fetch_value, "census")
             staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=False)
             result["totals"] = _file_totals(tx)
             result["changes"] = tx.fetch_df(
@@ -1439,4 +1457,5 @@ def preview_census(
     finally:
         source.cleanup()
     return CensusPreview(name, staged.fmt, staged.rows_read, staged.periods, staged.areas, staged.warnings,
-                         result["totals"], result["changes"], _find_loaded(store, source.sha256, period))
+                         result["totals"], result["changes"], _find_loaded(store.query_value, source.sha256, period),
+                         str(result["version"]))

@@ -37,6 +37,7 @@ from sendlib.engagement import (
 from sendlib.engagement import AGE_BAND, NEED, PROVISION, SETTING
 from sendlib.ingest.census import IngestRejected, Problem, open_checked_source, record_rejection
 from sendlib.ingest.source import describe_csv_error
+from sendlib.loads import ReadValue, load_log_version, refuse_if_changed
 from sendlib.store import Store
 
 KIND = "engagement"
@@ -62,6 +63,7 @@ class EngagementFile:
     sha256: str
     size: int
     already_loaded_as: int | None = None    # the load in force that holds these very bytes
+    checked_version: str = ""               # the engagement loads it was checked against (load_log_version)
 
     @property
     def people(self) -> int:
@@ -164,12 +166,15 @@ def read_engagement_file(store: Store, path: Path, *, config: Config, file_name:
         if unknown:
             raise IngestRejected(name, [Problem(f"Unknown column '{column[:40]}'; the template's columns are "
                                                 f"{', '.join(sorted(KNOWN_COLUMNS))}.", line=1) for column in unknown])
-        existing = _find_loaded(store, source.sha256)
+        # Taken before the checks against the store (references in use), so anything loaded during them shows.
+        version = load_log_version(store.query_value, KIND)
+        existing = _find_loaded(store.query_value, source.sha256)
         if existing is not None:
-            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=existing)
+            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=existing,
+                                  checked_version=version)
         lines = _lines(source.csv_path, name, config.upload.max_engagement_lines)
         activities = _activities(store, lines, name, today, config.upload.max_engagement_activities)
-        return EngagementFile(name, len(lines), activities, source.sha256, source.size)
+        return EngagementFile(name, len(lines), activities, source.sha256, source.size, checked_version=version)
     finally:
         source.cleanup()
 
@@ -277,8 +282,9 @@ def _without_values(message: str) -> str:
     return re.sub(r"'[^']*'", "this value", message)
 
 
-def _find_loaded(store: Store, sha256: str) -> int | None:
-    return store.query_value("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
+def _find_loaded(read: ReadValue, sha256: str) -> int | None:
+    """The load in force of these very bytes, if any (``read``: Store.query_value, or fetch_value in a write)."""
+    return read("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
                              [KIND, sha256])
 
 
@@ -289,10 +295,13 @@ def preview_engagement(store: Store, path: Path | str, *, config: Config, file_n
 
 
 def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Actor,
-                    file_name: str | None = None) -> EngagementReport:
+                    file_name: str | None = None, checked_version: str | None = None) -> EngagementReport:
     """Check and load an engagement file as one transaction, recorded in the load log.
 
-    Only officers may load. IngestRejected (nothing written, attempt logged) when anything is wrong.
+    Only officers may load. IngestRejected (nothing written, attempt logged) when anything is wrong. The same
+    file already in force is not loaded twice (the report says ``already_loaded``), even when two officers
+    confirm it at once. ``checked_version``: the preview's; PreviewOutOfDate, nothing written, when another
+    engagement load or undo has come in since.
     """
     require(actor, "load")
     path = Path(path)
@@ -306,13 +315,34 @@ def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Ac
     if checked.already_loaded_as is not None:
         return EngagementReport(checked.already_loaded_as, name, 0, already_loaded=True)
     years = sorted({academic_year_of(a.activity_date) for a in checked.activities})
+    try:
+        load_id = _write(store, checked, actor, name, years, checked_version)
+    except _AlreadyLoaded as already:
+        return EngagementReport(already.load_id, name, 0, already_loaded=True)
+    return EngagementReport(load_id, name, len(checked.activities))
+
+
+class _AlreadyLoaded(Exception):
+    """Raised inside the write when the same file is in force already: nothing is written."""
+
+    def __init__(self, load_id: int) -> None:
+        super().__init__(load_id)
+        self.load_id = load_id
+
+
+def _write(store: Store, checked: EngagementFile, actor: Actor, name: str, years: list[str],
+           checked_version: str | None) -> int:
+    """Write a checked file's activities and its load-log entry in one transaction; returns the load id."""
     with store.transaction() as tx:
-        # Checked again inside the write: another officer may have loaded the same file or references meanwhile.
-        clash = [a.reference for a in checked.activities if reference_in_use(tx, a.reference)]
-        if clash or tx.fetch_value("SELECT count(*) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
-                                   [KIND, checked.sha256]):
-            raise IngestRejected(name, [Problem("This file, or an activity reference in it, was loaded by someone "
-                                                "else a moment ago; nothing was written. Check the load history.")])
+        # Checked again inside the write, where nothing can come between: another officer may have loaded the
+        # same file (it loads once), other activities with these references, or anything else, meanwhile.
+        existing = _find_loaded(tx.fetch_value, checked.sha256)
+        if existing is not None:
+            raise _AlreadyLoaded(existing)
+        refuse_if_changed(tx.fetch_value, KIND, checked_version)
+        if any(reference_in_use(tx, a.reference) for a in checked.activities):
+            raise IngestRejected(name, [Problem("An activity reference in this file was stored by someone else a "
+                                                "moment ago; nothing was written. Check the load history.")])
         load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')"))
         for activity in checked.activities:
             insert_activity(tx, activity, actor=actor, load_id=load_id)
@@ -323,4 +353,4 @@ def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Ac
             [load_id, KIND, datetime.now(), actor.name, name, checked.size, checked.sha256, checked.lines_read,
              len(checked.activities), json.dumps(years)],
         )
-    return EngagementReport(load_id, name, len(checked.activities))
+    return load_id
