@@ -13,7 +13,7 @@ from sendlib.config import PROJECT_ROOT
 from sendlib.ingest import IngestRejected, load_census, preview_census
 from sendlib.ingest.census import FORMAT_NAMES, FORMATS, uploaded_file
 from sendlib.ingest.engagement import load_engagement, preview_engagement
-from sendlib.loads import UndoError, build_history_table, query_load_history, undo_load
+from sendlib.loads import PreviewOutOfDate, UndoError, build_history_table, query_load_history, undo_load
 
 ui.page_guard()
 config = ui.get_config()
@@ -47,15 +47,20 @@ def template_buttons(kind: str) -> None:
 def end_upload(preview_key: str, data: bytes | None = None, file_name: str = "",
                load: Callable[[Path], str] | None = None) -> None:
     """Load the previewed bytes with ``load`` (when given) and keep its summary, or the reason it was refused,
-    to show after the rerun; then clear the preview and the file box."""
+    to show after the rerun; then clear the preview and the file box. A preview another load has overtaken
+    keeps the file chosen, so that checking it again is one click."""
+    overtaken = False
     if load is not None and data is not None:
         with uploaded_file(data, file_name) as path:
             try:
                 st.session_state.upload_message = load(path)
             except IngestRejected as rejection:
-                st.session_state.upload_message = rejection.describe()
+                st.session_state.upload_refusal = rejection.describe()
+            except PreviewOutOfDate as stale:
+                st.session_state.upload_refusal, overtaken = str(stale), True
     st.session_state.pop(preview_key, None)
-    st.session_state.upload_round += 1
+    if not overtaken:
+        st.session_state.upload_round += 1
     st.rerun()
 
 
@@ -114,7 +119,8 @@ def census_section() -> None:
             progress = st.progress(0.0, text="Loading")
             end_upload("census_preview", data, preview.file_name, lambda path: load_census(
                 store, path, config=config, actor=actor, file_name=preview.file_name, fmt=chosen_format,
-                period=chosen_period, progress=lambda f, t: progress.progress(f, text=t)).summary())
+                period=chosen_period, progress=lambda f, t: progress.progress(f, text=t),
+                checked_version=preview.checked_version).summary())
         if cancel.button("Cancel", key="cancel_load"):
             end_upload("census_preview")
 
@@ -152,7 +158,8 @@ def engagement_section() -> None:
     confirm, cancel = st.columns([1, 4])
     if confirm.button("Load this file", type="primary", key="confirm_engagement"):
         end_upload("engagement_preview", data, checked.file_name, lambda path: load_engagement(
-            store, path, config=config, actor=actor, file_name=checked.file_name).summary())
+            store, path, config=config, actor=actor, file_name=checked.file_name,
+            checked_version=checked.checked_version).summary())
     if cancel.button("Cancel", key="cancel_engagement"):
         end_upload("engagement_preview")
 
@@ -166,6 +173,8 @@ else:
 
 if message := st.session_state.pop("upload_message", None):
     st.success(ui.escape_markdown(message))
+if refusal := st.session_state.pop("upload_refusal", None):
+    st.warning(ui.escape_markdown(refusal))
 
 st.subheader("Past loads")
 history = ui.query(query_load_history)
