@@ -79,14 +79,14 @@ def _checked_commitment(*, reference: str, title: str, full_text: str, strategy:
                         level: str, owner: str, start_date: date, due_date: date) -> dict:
     """Every field of a new commitment checked and cleaned; CommitmentError naming the first problem."""
     start_date, due_date = check_dates(start_date, due_date)
-    title = _clean(title, "The title", required=True, limit=200)
+    title = _clean(title, "The title", required=True, limit=entries.MAX_TITLE)
     return {
-        "reference": _clean(reference, "The reference", required=True, limit=40), "title": title,
+        "reference": _clean(reference, "The reference", required=True, limit=entries.MAX_COMMITMENT_REFERENCE), "title": title,
         "full_text": _clean(full_text, "The full text", required=False) or title,
-        "strategy": _clean(strategy, "The strategy", required=True, limit=200),
-        "section": _clean(section, "The section", required=False, limit=200),
-        "theme": _clean(theme, "The priority or theme", required=False, limit=200),
-        "level": _choose(level, LEVELS, "level"), "owner": _clean(owner, "The owner", required=True, limit=120),
+        "strategy": _clean(strategy, "The strategy", required=True, limit=entries.MAX_TITLE),
+        "section": _clean(section, "The section", required=False, limit=entries.MAX_TITLE),
+        "theme": _clean(theme, "The priority or theme", required=False, limit=entries.MAX_TITLE),
+        "level": _choose(level, LEVELS, "level"), "owner": _clean(owner, "The owner", required=True, limit=entries.MAX_PERSON),
         "start_date": start_date, "due_date": due_date,
     }
 
@@ -134,8 +134,8 @@ def record_update(store: Store, actor: Actor, *, reference: str, updated_on: dat
     if status == "not started" and percent != 0:
         raise CommitmentError("A commitment not yet started is 0% done: set percent to 0 or choose 'in progress'.")
     commentary = _clean(commentary, "The commentary", required=True)
-    evidence_link = _clean(evidence_link, "The evidence link", required=False, limit=500)
-    updated_by = _clean(updated_by, "Who updated it", required=False, limit=120) or actor.name
+    evidence_link = _clean(evidence_link, "The evidence link", required=False, limit=entries.MAX_REASON)
+    updated_by = _clean(updated_by, "Who updated it", required=False, limit=entries.MAX_PERSON) or actor.name
     with store.transaction() as tx:
         update_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
         tx.execute("INSERT INTO commitment_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -375,7 +375,7 @@ def override_rag(store: Store, actor: Actor, *, reference: str, rag: str | None,
     require(actor, "edit")
     commitment_id = _commitment_id(store, reference)
     chosen = None if rag in (None, "") else _choose(rag, (RED, AMBER, GREEN), "RAG rating")
-    reason = _clean(reason, "The reason for the override", required=True, limit=500)
+    reason = _clean(reason, "The reason for the override", required=True, limit=entries.MAX_REASON)
     with store.transaction() as tx:
         override_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
         tx.execute("INSERT INTO commitment_rag_overrides VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -388,9 +388,9 @@ def change_plan(store: Store, actor: Actor, *, reference: str, owner: str, start
     """Give a commitment a new owner or dates from ``set_on`` (earlier plans are kept); returns the plan id."""
     require(actor, "edit")
     commitment_id = _commitment_id(store, reference)
-    owner = _clean(owner, "The owner", required=True, limit=120)
+    owner = _clean(owner, "The owner", required=True, limit=entries.MAX_PERSON)
     start_date, due_date = check_dates(start_date, due_date)
-    reason = _clean(reason, "The reason for the change", required=True, limit=500)
+    reason = _clean(reason, "The reason for the change", required=True, limit=entries.MAX_REASON)
     with store.transaction() as tx:
         plan_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
         tx.execute("INSERT INTO commitment_plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -415,6 +415,18 @@ def export_csv(tracker: pd.DataFrame) -> bytes:
         "percent": tracker["percent"], "rag": tracker["rag"], "latest_commentary": tracker["commentary"],
     })
     return table_to_csv(frame)
+
+
+def decode_import(data: bytes) -> str:
+    """An uploaded commitments CSV as text: UTF-8 (with or without Excel's byte-order mark), else Windows-1252,
+    which is how Excel saves 'CSV'; CommitmentError for a file that is neither, rather than a garbled import."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CommitmentError("Nothing was imported: the file is not text (neither UTF-8 nor Windows-1252). "
+                          "Save it from Excel as 'CSV UTF-8' and try again.")
 
 
 def import_csv(store: Store, actor: Actor, text: str, *,

@@ -207,3 +207,17 @@ def test_engagement_files_over_the_line_or_activity_limit_are_refused_naming_it(
     assert store.query_value("SELECT count(*) FROM engagement_activities") == 0
     exactly = Config(upload=UploadConfig(max_engagement_lines=6, max_engagement_activities=6))
     assert load_engagement(store, path, config=exactly, actor=TEST_OFFICER).activities == 6  # the limits are inclusive
+
+
+def test_messages_hide_the_file_s_values_but_keep_the_template_s_words(store: Store, config: Config,
+                                                                       write_csv: Callable[..., Path]) -> None:
+    line = ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,,,,,,,,,,,yes,"
+            "O'Brien-2011,,,,,,,,")
+    path = write_csv("shifted.csv", f"{HEADER}\n{line}\n")
+    with pytest.raises(IngestRejected) as rejected:
+        load_engagement(store, path, config=config, actor=TEST_OFFICER)
+    described = rejected.value.describe()
+    assert "Line 2: Hart's ladder rung must be a whole number from 1 to 8, not this value." in described
+    assert ("Line 2, column 'participant': this value is not who took part; use 'children and young people' or "
+            "'parent carers'.") in described
+    assert "Brien" not in described

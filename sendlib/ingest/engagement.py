@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +33,8 @@ from sendlib.engagement import (
     insert_activity, participant_key, read_category, read_dimension, read_hart_rung, read_kind, read_people,
     read_yes_no, reference_in_use,
 )
-from sendlib.engagement import AGE_BAND, NEED, PROVISION, SETTING
+from sendlib.engagement import AGE_BAND, AUDIENCES, CATEGORIES, DIMENSIONS, KIRBY_LEVELS, LEVELS, METHODS, NEED, \
+    PROVISION, SETTING
 from sendlib.ingest.census import IngestRejected, Problem, open_checked_source, record_rejection
 from sendlib.ingest.source import describe_csv_error
 from sendlib.loads import ReadValue, load_log_version, refuse_if_changed
@@ -192,7 +192,8 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
         try:
             return read()
         except EngagementError as exc:
-            problems.append(Problem(_without_values(str(exc)), line=line, column=column))
+            # ``row`` is the line being read: both loops below bind it before calling attempt
+            problems.append(Problem(_without_values(str(exc), row.values()), line=line, column=column))
             return None
 
     for line, row in lines:
@@ -276,10 +277,21 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
     return activities
 
 
-def _without_values(message: str) -> str:
-    """A problem without the cell's text: a participant reference typed into the wrong column must never be
-    repeated in a message or the load log, so quoted values become 'this value' (the line and column say where)."""
-    return re.sub(r"'[^']*'", "this value", message)
+# The template's words, which a message may quote as what to write: never a participant's reference.
+_VOCABULARY = {word.casefold() for word in (*LEVELS, *AUDIENCES, *METHODS, *KIRBY_LEVELS, *DIMENSIONS, TOTAL,
+                                            *(value for values in CATEGORIES.values() for value in values))} | {""}
+
+
+def _without_values(message: str, cells: Iterable[str]) -> str:
+    """A problem without any cell's text: a participant reference typed into the wrong column must never be
+    repeated in a message or the load log, so a value quoted from the line's cells (whole, or cut to the 20 or
+    40 characters the readers quote) becomes 'this value'; the line and column say where. The template's own
+    words ('parent carers') and apostrophes ("Hart's ladder") are kept, so the message still says what to write."""
+    for cell in sorted({cell.strip() for cell in cells if cell.strip().casefold() not in _VOCABULARY},
+                       key=len, reverse=True):
+        for quoted in {cell, cell[:40], cell[:20]}:
+            message = message.replace(f"'{quoted}'", "this value")
+    return message.replace("''", "this value")  # a blank cell, quoted
 
 
 def _find_loaded(read: ReadValue, sha256: str) -> int | None:
