@@ -13,6 +13,7 @@ from sendlib.config import PROJECT_ROOT
 from sendlib.ingest import IngestRejected, load_census, preview_census
 from sendlib.ingest.census import FORMAT_NAMES, FORMATS, uploaded_file
 from sendlib.ingest.engagement import load_engagement, preview_engagement
+from sendlib.store import StoreError
 from sendlib.loads import PreviewOutOfDate, UndoError, build_history_table, query_load_history, undo_load
 
 ui.page_guard()
@@ -58,6 +59,8 @@ def end_upload(preview_key: str, data: bytes | None = None, file_name: str = "",
                 st.session_state.upload_refusal = rejection.describe()
             except PreviewOutOfDate as stale:
                 st.session_state.upload_refusal, overtaken = str(stale), True
+            except StoreError as failed:  # its message is fit to show as it is
+                st.session_state.upload_refusal = str(failed)
     st.session_state.pop(preview_key, None)
     if not overtaken:
         st.session_state.upload_round += 1
@@ -90,6 +93,8 @@ def census_section() -> None:
                 st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
             except IngestRejected as rejection:
                 show_rejection(rejection)
+            except StoreError as failed:
+                st.error(str(failed))
         progress.empty()
     elif checked:
         st.warning("Choose a file first.")
@@ -145,6 +150,8 @@ def engagement_section() -> None:
                     st.session_state.engagement_preview = (checked, chosen.getvalue())
                 except IngestRejected as rejection:
                     show_rejection(rejection)
+                except StoreError as failed:
+                    st.error(str(failed))
     pending = st.session_state.get("engagement_preview")
     if not pending:
         return
