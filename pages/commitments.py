@@ -126,7 +126,8 @@ with update, st.form("record_progress", clear_on_submit=True):
             commentary=commentary, evidence_link=evidence), "Update recorded.")
 with add, st.form("add_commitment", clear_on_submit=True):
     cols = st.columns(3)
-    new_reference = cols[0].text_input("Reference", max_chars=MAX_COMMITMENT_REFERENCE, key="new_reference", placeholder="e.g. B-C11")
+    new_reference = cols[0].text_input("Reference", max_chars=MAX_COMMITMENT_REFERENCE,
+                                       key="new_reference", placeholder="e.g. B-C11")
     new_level = cols[1].selectbox("Level", LEVELS, key="new_level")
     new_owner = cols[2].text_input("Owner", max_chars=MAX_PERSON, key="new_owner")
     new_title = st.text_input("Short title", max_chars=MAX_TITLE, key="new_title")

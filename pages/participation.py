@@ -110,7 +110,8 @@ with st.form("record_activity", clear_on_submit=True):
     lundy: dict[str, tuple[bool, str]] = {}
     for element, column in zip(engagement.LUNDY_ELEMENTS, st.columns(4)):
         met = column.checkbox(f"Lundy: {element.title()} met", key=f"activity_lundy_{element}")
-        evidence = column.text_input(f"Evidence for {element.title()}", max_chars=MAX_REASON, key=f"activity_lundy_{element}_evidence")
+        evidence = column.text_input(f"Evidence for {element.title()}", max_chars=MAX_REASON,
+                                     key=f"activity_lundy_{element}_evidence")
         lundy[element] = (met, evidence)
     feedback = st.checkbox("Feedback was given back to the participants", key="activity_feedback")
     notes = st.text_area("Notes", max_chars=MAX_TEXT, key="activity_notes")

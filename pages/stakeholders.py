@@ -52,7 +52,8 @@ if actor is not None and actor.may("edit"):
                 importance=importance, assessed_by=assessed_by, note=note), "Assessment recorded.")
     with add, st.form("add_group", clear_on_submit=True):
         name = st.text_input("Name", max_chars=stakeholders.MAX_NAME, key="group_name")
-        short_name = st.text_input("Short name for the grid (optional)", max_chars=stakeholders.MAX_SHORT_NAME, key="group_short")
+        short_name = st.text_input("Short name for the grid (optional)",
+                                   max_chars=stakeholders.MAX_SHORT_NAME, key="group_short")
         description = st.text_area("Description", max_chars=MAX_TEXT, key="group_description")
         kind = st.selectbox("Kind", stakeholders.KINDS, key="group_kind")
         engagement = st.radio("We", stakeholders.ENGAGEMENT, horizontal=True, key="group_engagement",

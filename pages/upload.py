@@ -80,7 +80,8 @@ def census_section() -> None:
     columns = st.columns(2)
     chosen_format = columns[0].selectbox(
         "Format", ["auto", *FORMATS], key="census_format", format_func=lambda f: "Detect from the header" if f == "auto" else FORMAT_NAMES[f])
-    period = columns[1].text_input("Census period (pupil-level extracts only)", max_chars=20, placeholder="e.g. 202425 or 2024/25")
+    period = columns[1].text_input("Census period (pupil-level extracts only)", max_chars=20,
+                                 placeholder="e.g. 202425 or 2024/25")
     checked = st.button("Check the file", type="primary", key="check_file")
 
     if checked and uploaded is not None:

@@ -50,8 +50,10 @@ with add, st.form("add_you_said", clear_on_submit=True):
     theme = cols[2].text_input("Theme", max_chars=MAX_THEME, key="said_theme", placeholder="e.g. Being heard")
     what = st.text_area("What was said (their words where possible)", max_chars=MAX_TEXT, key="said_text")
     cols = st.columns(2)
-    activity = cols[0].text_input("Engagement activity reference (optional)", max_chars=MAX_REFERENCE, key="said_activity")
-    linked = cols[1].text_input("Commitment references, comma-separated (optional)", max_chars=MAX_LINKED * (MAX_COMMITMENT_REFERENCE + 2), key="said_commitments")
+    activity = cols[0].text_input("Engagement activity reference (optional)", max_chars=MAX_REFERENCE,
+                                  key="said_activity")
+    linked = cols[1].text_input("Commitment references, comma-separated (optional)",
+                                max_chars=MAX_LINKED * (MAX_COMMITMENT_REFERENCE + 2), key="said_commitments")
     if st.form_submit_button("Record it", type="primary"):
         ui.run_edit(lambda: you_said.add_item(
             ui.get_store(), actor, said_on=said_on, said_by=said_by, what_was_said=what, theme=theme,

@@ -81,12 +81,14 @@ def _checked_commitment(*, reference: str, title: str, full_text: str, strategy:
     start_date, due_date = check_dates(start_date, due_date)
     title = _clean(title, "The title", required=True, limit=entries.MAX_TITLE)
     return {
-        "reference": _clean(reference, "The reference", required=True, limit=entries.MAX_COMMITMENT_REFERENCE), "title": title,
+        "reference": _clean(reference, "The reference", required=True, limit=entries.MAX_COMMITMENT_REFERENCE),
+        "title": title,
         "full_text": _clean(full_text, "The full text", required=False) or title,
         "strategy": _clean(strategy, "The strategy", required=True, limit=entries.MAX_TITLE),
         "section": _clean(section, "The section", required=False, limit=entries.MAX_TITLE),
         "theme": _clean(theme, "The priority or theme", required=False, limit=entries.MAX_TITLE),
-        "level": _choose(level, LEVELS, "level"), "owner": _clean(owner, "The owner", required=True, limit=entries.MAX_PERSON),
+        "level": _choose(level, LEVELS, "level"),
+        "owner": _clean(owner, "The owner", required=True, limit=entries.MAX_PERSON),
         "start_date": start_date, "due_date": due_date,
     }
 
@@ -485,7 +487,8 @@ def _check_import_row(raw: dict, line: int, taken: set[str], problems: list[str]
             strategy=row["strategy"], section=row.get("section", ""), theme=row.get("theme", ""),
             level=row["level"], owner=row["owner"], start_date=start, due_date=due)
     except ValueError as exc:  # CommitmentError is a ValueError; so is a malformed date
-        problems.append(f"Line {line}: {exc if isinstance(exc, CommitmentError) else 'dates must be written as 2026-03-31.'}")
+        reason = exc if isinstance(exc, CommitmentError) else "dates must be written as 2026-03-31."
+        problems.append(f"Line {line}: {reason}")
         return None
     if values["reference"].lower() in taken:
         problems.append(f"Line {line}: there is already a commitment '{values['reference'][:40]}'.")

@@ -70,8 +70,8 @@ def engagement_cases() -> list[Case]:
 IMPORT_HEADER = "reference,title,strategy,level,owner,start_date,due_date\n"
 COMMITMENT_ROW = "N{n},Commitment {n},S,micro,Owner,2026-01-01,2026-06-30\n"
 COMMITMENTS = [
-    Case("commitments", "field-over-128kb", (IMPORT_HEADER + 'N1,"' + "t" * 200_000 + '",S,micro,O,2026-01-01,2026-06-30\n')
-         .encode(), expected=("Line 2: a value on this line is over 131,072 characters",)),
+    Case("commitments", "field-over-128kb",
+         (IMPORT_HEADER + 'N1,"' + "t" * 200_000 + '",S,micro,O,2026-01-01,2026-06-30\n').encode(), expected=("Line 2: a value on this line is over 131,072 characters",)),
     Case("commitments", "header-over-128kb", ('"' + "h" * 200_000 + '",title\n').encode(),
          expected=("Line 1: a value on this line is over 131,072 characters",)),
     Case("commitments", "twenty-thousand-rows",

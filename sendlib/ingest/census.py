@@ -1210,8 +1210,8 @@ def _refuse_overlong_text(tx: Transaction, file_name: str) -> None:
             ORDER BY 2, 1 LIMIT {MAX_PROBLEMS_LISTED}""")
     if rows:
         raise IngestRejected(file_name, [Problem(
-            f"the {what} given for {code[:20]} is {length:,} characters long; {'an' if what[0] == 'a' else 'a'} {what} is at most "
-            f"{MAX_CENSUS_TEXT} characters (check for a stray quote mark running lines together).")
+            f"the {what} given for {code[:20]} is {length:,} characters long; {'an' if what[0] == 'a' else 'a'} "
+            f"{what} is at most {MAX_CENSUS_TEXT} characters (check for a stray quote mark running lines together).")
             for what, code, length in rows])
 
 

@@ -130,9 +130,10 @@ def _lines(path: Path, name: str, max_lines: int) -> list[tuple[int, dict[str, s
     rows: list[tuple[int, dict[str, str]]] = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
-        header = [name.strip().lower() for name in next(reader)]
-        finished = reader.line_num  # the last line of the last record read: the next record starts after it
+        finished = 0  # the last line of the last record read: the next record starts after it
         try:
+            header = [column.strip().lower() for column in next(reader)]
+            finished = reader.line_num
             for values in reader:
                 if any(v.strip() for v in values):
                     rows.append((finished + 1, dict(zip(header, (v.strip() for v in values)))))
