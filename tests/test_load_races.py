@@ -102,6 +102,31 @@ def test_two_identical_engagement_loads_at_once_load_once(store: Store, config: 
     assert store.query_value("SELECT count(*) FROM engagement_activities") == 2
 
 
+def test_an_engagement_file_loaded_while_another_copy_is_being_checked_is_already_loaded(
+        store: Store, config: Config, counting_lock: CountingLock) -> None:
+    """The second officer's load has read the file and waits to check its references against the store; the
+    first officer's load of the same file commits in between (the test thread holds the write lock, which is
+    re-entrant, and loads it). The second is told it is already loaded, not that its references clash."""
+    results: list[object] = []
+
+    def second() -> None:
+        try:
+            results.append(load_engagement(store, ENGAGEMENT, config=config, actor=TEST_OFFICER))
+        except Exception as exc:  # noqa: BLE001 - the test looks at what the load ended with
+            results.append(exc)
+
+    thread = threading.Thread(target=second)
+    with counting_lock:
+        thread.start()
+        counting_lock.wait_for(1)
+        first = load_engagement(store, ENGAGEMENT, config=config, actor=TEST_OFFICER)
+    thread.join(timeout=120)
+    assert first.load_id == 1 and not first.already_loaded
+    assert len(results) == 1 and not isinstance(results[0], Exception), results
+    assert results[0].already_loaded and results[0].load_id == 1
+    assert store.query_rows("SELECT load_id, outcome FROM loads") == [(1, "loaded")]
+
+
 def test_a_census_preview_overtaken_by_another_load_asks_again(store: Store, config: Config,
                                                                write_csv: Callable[..., Path]) -> None:
     mine, theirs = write_csv("mine.csv", CENSUS), write_csv("theirs.csv", OTHER_CENSUS)

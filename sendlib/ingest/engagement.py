@@ -174,14 +174,21 @@ def read_engagement_file(store: Store, path: Path, *, config: Config, file_name:
             return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=existing,
                                   checked_version=version)
         lines = _lines(source.csv_path, name, config.upload.max_engagement_lines)
-        activities = _activities(store, lines, name, today, config.upload.max_engagement_activities)
+        try:
+            activities = _activities(store, lines, name, today, config.upload.max_engagement_activities,
+                                     source.sha256)
+        except _AlreadyLoaded as already:  # loaded by someone else while this copy was being read
+            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=already.load_id,
+                                  checked_version=version)
         return EngagementFile(name, len(lines), activities, source.sha256, source.size, checked_version=version)
     finally:
         source.cleanup()
 
 
 def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str,
-                today: date | None, max_activities: int) -> list[Activity]:
+                today: date | None, max_activities: int, sha256: str) -> list[Activity]:
+    """The file's activities, checked; IngestRejected listing every problem. _AlreadyLoaded when, by the time
+    its references are checked against the store, these very bytes have been loaded (by another officer)."""
     problems: list[Problem] = []
     key = participant_key(store)
     first_line: dict[str, tuple[int, dict[str, str]]] = {}
@@ -268,6 +275,10 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
         if activity is not None:
             activities.append(activity)  # type: ignore[arg-type]
     with store.transaction(counts_as_change=False) as tx:
+        # The same file loaded meanwhile holds these references: that is "already loaded", not a clash.
+        existing = _find_loaded(tx.fetch_value, sha256)
+        if existing is not None:
+            raise _AlreadyLoaded(existing)
         for activity in activities:
             if reference_in_use(tx, activity.reference):
                 problems.append(Problem(f"An activity with the reference '{activity.reference[:40]}' is already in "
