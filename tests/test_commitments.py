@@ -242,3 +242,14 @@ def test_an_import_over_the_row_limit_is_refused_naming_it(store: Store) -> None
     with pytest.raises(CommitmentError, match="more than 2 commitments"):
         commitments.import_csv(store, TEST_OFFICER, IMPORT_HEADER + three, max_rows=2)
     assert commitments.import_csv(store, TEST_OFFICER, IMPORT_HEADER + three, max_rows=3) == "Imported 3 commitments."
+
+
+def test_an_import_from_excel_is_read_in_its_own_encoding_not_garbled(store: Store) -> None:
+    text = IMPORT_HEADER + "N1,Münster Café short breaks,S,micro,Owner,2026-01-01,2026-06-30\n"
+    for data in (text.encode("utf-8-sig"), text.encode("utf-8"), text.encode("cp1252")):
+        assert commitments.decode_import(data) == text
+    with pytest.raises(CommitmentError, match="neither UTF-8 nor Windows-1252"):
+        commitments.decode_import(b"reference,title\n\x81\x8d\n")
+    assert commitments.import_csv(store, TEST_OFFICER, commitments.decode_import(text.encode("cp1252"))) \
+        == "Imported 1 commitment."
+    assert store.query_value("SELECT title FROM commitments") == "Münster Café short breaks"
