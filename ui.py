@@ -477,10 +477,10 @@ def label_columns(table: pd.DataFrame) -> pd.DataFrame:
 
 def run_edit(edit: Callable[[], Any], success: str) -> None:
     """Run an officer's edit; on success remember ``success`` and rerun (so every chart shows the change),
-    on refusal show the reason plainly and change nothing."""
+    on refusal show the reason plainly and change nothing (a store error's message is fit to show as it is)."""
     try:
         edit()
-    except (EntryError, AuthError, PermissionDenied) as exc:
+    except (EntryError, AuthError, PermissionDenied, StoreError) as exc:
         st.error(text.markdown(str(exc)))
         return
     st.session_state.edit_message = success

@@ -10,6 +10,7 @@ import ui
 from sendlib import text
 from sendlib import commitments
 from sendlib.engagement import LEVELS
+from sendlib.entries import MAX_COMMITMENT_REFERENCE, MAX_PERSON, MAX_REASON, MAX_TEXT, MAX_TITLE
 
 ui.page_guard()
 config = ui.get_config()
@@ -118,23 +119,24 @@ with update, st.form("record_progress", clear_on_submit=True):
                                     key="progress_date")
     status = cols[1].selectbox("Status", commitments.STATUSES, index=1, key="progress_status")
     percent = cols[2].number_input("% complete", min_value=0.0, max_value=100.0, step=5.0, key="progress_percent")
-    commentary = st.text_area("Commentary", key="progress_commentary")
-    evidence = st.text_input("Evidence link (optional)", key="progress_evidence")
+    commentary = st.text_area("Commentary", max_chars=MAX_TEXT, key="progress_commentary")
+    evidence = st.text_input("Evidence link (optional)", max_chars=MAX_REASON, key="progress_evidence")
     if st.form_submit_button("Record the update", type="primary"):
         ui.run_edit(lambda: commitments.record_update(
             ui.get_store(), actor, reference=reference, updated_on=updated_on, status=status, percent=percent,
             commentary=commentary, evidence_link=evidence), "Update recorded.")
 with add, st.form("add_commitment", clear_on_submit=True):
     cols = st.columns(3)
-    new_reference = cols[0].text_input("Reference", key="new_reference", placeholder="e.g. B-C11")
+    new_reference = cols[0].text_input("Reference", max_chars=MAX_COMMITMENT_REFERENCE,
+                                       key="new_reference", placeholder="e.g. B-C11")
     new_level = cols[1].selectbox("Level", LEVELS, key="new_level")
-    new_owner = cols[2].text_input("Owner", key="new_owner")
-    new_title = st.text_input("Short title", key="new_title")
-    new_text = st.text_area("Full text, as the strategy words it", key="new_text")
+    new_owner = cols[2].text_input("Owner", max_chars=MAX_PERSON, key="new_owner")
+    new_title = st.text_input("Short title", max_chars=MAX_TITLE, key="new_title")
+    new_text = st.text_area("Full text, as the strategy words it", max_chars=MAX_TEXT, key="new_text")
     cols = st.columns(3)
-    new_strategy = cols[0].text_input("Strategy", key="new_strategy")
-    new_section = cols[1].text_input("Section", key="new_section")
-    new_theme = cols[2].text_input("Priority or theme", key="new_theme")
+    new_strategy = cols[0].text_input("Strategy", max_chars=MAX_TITLE, key="new_strategy")
+    new_section = cols[1].text_input("Section", max_chars=MAX_TITLE, key="new_section")
+    new_theme = cols[2].text_input("Priority or theme", max_chars=MAX_TITLE, key="new_theme")
     cols = st.columns(2)
     new_start = cols[0].date_input("Start", format="DD/MM/YYYY", key="new_start")
     new_due = cols[1].date_input("Due", format="DD/MM/YYYY", key="new_due")
@@ -146,7 +148,7 @@ with add, st.form("add_commitment", clear_on_submit=True):
 with override, st.form("override_rag", clear_on_submit=True):
     override_reference = st.selectbox("Commitment", references, key="override_reference")
     rag = st.radio("RAG", ["Red", "Amber", "Green", "Clear (work it out again)"], horizontal=True, key="override_rag")
-    reason = st.text_area("Reason (required, shown beside the rating)", key="override_reason")
+    reason = st.text_area("Reason (required, shown beside the rating)", max_chars=MAX_REASON, key="override_reason")
     if st.form_submit_button("Set the RAG", type="primary"):
         ui.run_edit(lambda: commitments.override_rag(
             ui.get_store(), actor, reference=override_reference, rag=None if rag.startswith("Clear") else rag,
@@ -156,14 +158,14 @@ with plan:
     plan_reference = st.selectbox("Commitment", references, key="plan_reference")
     current = tracker.set_index("reference").loc[plan_reference] if references else None
 with plan, st.form("change_plan", clear_on_submit=True):
-    plan_owner = st.text_input("Owner", value=current["owner"] if current is not None else "",
+    plan_owner = st.text_input("Owner", max_chars=MAX_PERSON, value=current["owner"] if current is not None else "",
                                key=f"plan_owner_{plan_reference}")
     cols = st.columns(2)
     plan_start = cols[0].date_input("Start", value=current["start_date"] if current is not None else date.today(),
                                     format="DD/MM/YYYY", key=f"plan_start_{plan_reference}")
     plan_due = cols[1].date_input("Due", value=current["due_date"] if current is not None else date.today(),
                                   format="DD/MM/YYYY", key=f"plan_due_{plan_reference}")
-    plan_reason = st.text_area("Reason for the change", key="plan_reason")
+    plan_reason = st.text_area("Reason for the change", max_chars=MAX_REASON, key="plan_reason")
     if st.form_submit_button("Change the plan", type="primary"):
         ui.run_edit(lambda: commitments.change_plan(
             ui.get_store(), actor, reference=plan_reference, owner=plan_owner, start_date=plan_start,
@@ -171,9 +173,11 @@ with plan, st.form("change_plan", clear_on_submit=True):
 with bulk:
     st.caption("Columns: reference, title, full_text, strategy, section, theme, level, owner, start_date, due_date "
                "(dates as 2026-03-31) — the downloaded list has them. New references only; all or nothing.")
-    upload = st.file_uploader("Commitments CSV", type=["csv"], key="commitments_import")
+    upload = st.file_uploader("Commitments CSV", type=["csv"], key="commitments_import",
+                              max_upload_size=commitments.MAX_IMPORT_MB)
     if st.button("Import", key="commitments_import_button") and upload is not None:
-        ui.run_edit(lambda: commitments.import_csv(ui.get_store(), actor, upload.getvalue().decode("utf-8-sig", "replace")),
+        ui.run_edit(lambda: commitments.import_csv(ui.get_store(), actor, commitments.decode_import(upload.getvalue()),
+                                                   max_rows=config.upload.max_commitment_rows),
                     "Commitments imported.")
 if message := st.session_state.pop("edit_message", None):
     st.success(message)

@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from sendlib import engagement, reach
 from sendlib.codes import NEEDS, format_period
+from sendlib.entries import MAX_REASON, MAX_REFERENCE, MAX_TEXT, MAX_TITLE
 
 ui.page_guard()
 config = ui.get_config()
@@ -92,15 +93,15 @@ with st.form("record_activity", clear_on_submit=True):
     top = st.columns(3)
     activity_date = top[0].date_input("Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
                                       key="activity_date")
-    reference = top[1].text_input("Reference (optional)", key="activity_reference",
+    reference = top[1].text_input("Reference (optional)", max_chars=MAX_REFERENCE, key="activity_reference",
                                   placeholder="made for you, e.g. ENG-2026-001")
     level = top[2].selectbox("Level", engagement.LEVELS, key="activity_level", format_func=str.capitalize)
-    title = st.text_input("Title", key="activity_title")
+    title = st.text_input("Title", max_chars=MAX_TITLE, key="activity_title")
     middle = st.columns(3)
     activity_audience = middle[0].selectbox("For", engagement.AUDIENCES, key="activity_audience",
                                             format_func=str.capitalize)
     method = middle[1].selectbox("Method", engagement.METHODS, key="activity_method")
-    lead = middle[2].text_input("Lead organisation", key="activity_lead")
+    lead = middle[2].text_input("Lead organisation", max_chars=MAX_TITLE, key="activity_lead")
     quality_columns = st.columns(2)
     hart_rung = quality_columns[0].selectbox("Hart's ladder rung", list(engagement.HART_RUNGS), index=4,
                                              key="activity_hart",
@@ -109,10 +110,11 @@ with st.form("record_activity", clear_on_submit=True):
     lundy: dict[str, tuple[bool, str]] = {}
     for element, column in zip(engagement.LUNDY_ELEMENTS, st.columns(4)):
         met = column.checkbox(f"Lundy: {element.title()} met", key=f"activity_lundy_{element}")
-        evidence = column.text_input(f"Evidence for {element.title()}", key=f"activity_lundy_{element}_evidence")
+        evidence = column.text_input(f"Evidence for {element.title()}", max_chars=MAX_REASON,
+                                     key=f"activity_lundy_{element}_evidence")
         lundy[element] = (met, evidence)
     feedback = st.checkbox("Feedback was given back to the participants", key="activity_feedback")
-    notes = st.text_area("Notes", key="activity_notes")
+    notes = st.text_area("Notes", max_chars=MAX_TEXT, key="activity_notes")
     breakdown_inputs = {}
     for kind, column in zip(engagement.PARTICIPANT_KINDS, st.columns(2)):
         with column:

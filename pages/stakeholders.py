@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from sendlib import stakeholders
+from sendlib.entries import MAX_TEXT
 
 ui.page_guard()
 config = ui.get_config()
@@ -43,16 +44,17 @@ if actor is not None and actor.may("edit"):
                                     key="assess_date")
         influence = st.slider(grid_config.y_axis, 0.0, 10.0, 5.0, 0.5, key="assess_influence")
         importance = st.slider(grid_config.x_axis, 0.0, 10.0, 5.0, 0.5, key="assess_importance")
-        assessed_by = st.text_input("Assessed by", value=actor.name, key="assess_by")
-        note = st.text_area("Note", key="assess_note")
+        assessed_by = st.text_input("Assessed by", max_chars=stakeholders.MAX_NAME, value=actor.name, key="assess_by")
+        note = st.text_area("Note", max_chars=MAX_TEXT, key="assess_note")
         if st.form_submit_button("Record the assessment", type="primary"):
             ui.run_edit(lambda: stakeholders.record_assessment(
                 ui.get_store(), actor, group_id=group_ids[group_name], assessed_on=assessed_on, influence=influence,
                 importance=importance, assessed_by=assessed_by, note=note), "Assessment recorded.")
     with add, st.form("add_group", clear_on_submit=True):
-        name = st.text_input("Name", key="group_name")
-        short_name = st.text_input("Short name for the grid (optional)", key="group_short")
-        description = st.text_area("Description", key="group_description")
+        name = st.text_input("Name", max_chars=stakeholders.MAX_NAME, key="group_name")
+        short_name = st.text_input("Short name for the grid (optional)",
+                                   max_chars=stakeholders.MAX_SHORT_NAME, key="group_short")
+        description = st.text_area("Description", max_chars=MAX_TEXT, key="group_description")
         kind = st.selectbox("Kind", stakeholders.KINDS, key="group_kind")
         engagement = st.radio("We", stakeholders.ENGAGEMENT, horizontal=True, key="group_engagement",
                               format_func=lambda e: "engage this group" if e == "engage" else "keep this group informed")
@@ -66,7 +68,7 @@ if actor is not None and actor.may("edit"):
         target_importance = st.slider(f"Target {grid_config.x_axis.lower()}", 0.0, 10.0, 5.0, 0.5,
                                       key="target_importance")
         target_date = st.date_input("Get there by", format="DD/MM/YYYY", key="target_date")
-        reason = st.text_area("Why this target", key="target_reason")
+        reason = st.text_area("Why this target", max_chars=MAX_TEXT, key="target_reason")
         if st.form_submit_button("Set the target", type="primary"):
             ui.run_edit(lambda: stakeholders.set_target(
                 ui.get_store(), actor, group_id=group_ids[target_group], influence=target_influence,

@@ -14,7 +14,8 @@ from sendlib.config import PROJECT_ROOT
 from sendlib.ingest import IngestRejected, load_census, preview_census
 from sendlib.ingest.census import FORMAT_NAMES, FORMATS, uploaded_file
 from sendlib.ingest.engagement import load_engagement, preview_engagement
-from sendlib.loads import UndoError, build_history_table, query_load_history, undo_load
+from sendlib.store import StoreError
+from sendlib.loads import PreviewOutOfDate, UndoError, build_history_table, query_load_history, undo_load
 
 ui.page_guard()
 config = ui.get_config()
@@ -48,15 +49,22 @@ def template_buttons(kind: str) -> None:
 def end_upload(preview_key: str, data: bytes | None = None, file_name: str = "",
                load: Callable[[Path], str] | None = None) -> None:
     """Load the previewed bytes with ``load`` (when given) and keep its summary, or the reason it was refused,
-    to show after the rerun; then clear the preview and the file box."""
+    to show after the rerun; then clear the preview and the file box. A preview another load has overtaken
+    keeps the file chosen, so that checking it again is one click."""
+    overtaken = False
     if load is not None and data is not None:
         with uploaded_file(store, data, file_name) as path:
             try:
                 st.session_state.upload_message = load(path)
             except IngestRejected as rejection:
-                st.session_state.upload_message = rejection.describe()
+                st.session_state.upload_refusal = rejection.describe()
+            except PreviewOutOfDate as stale:
+                st.session_state.upload_refusal, overtaken = str(stale), True
+            except StoreError as failed:  # its message is fit to show as it is
+                st.session_state.upload_refusal = str(failed)
     st.session_state.pop(preview_key, None)
-    st.session_state.upload_round += 1
+    if not overtaken:
+        st.session_state.upload_round += 1
     st.rerun()
 
 
@@ -73,7 +81,8 @@ def census_section() -> None:
     columns = st.columns(2)
     chosen_format = columns[0].selectbox(
         "Format", ["auto", *FORMATS], key="census_format", format_func=lambda f: "Detect from the header" if f == "auto" else FORMAT_NAMES[f])
-    period = columns[1].text_input("Census period (pupil-level extracts only)", placeholder="e.g. 202425 or 2024/25")
+    period = columns[1].text_input("Census period (pupil-level extracts only)", max_chars=20,
+                                 placeholder="e.g. 202425 or 2024/25")
     checked = st.button("Check the file", type="primary", key="check_file")
 
     if checked and uploaded is not None:
@@ -86,6 +95,8 @@ def census_section() -> None:
                 st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
             except IngestRejected as rejection:
                 show_rejection(rejection)
+            except StoreError as failed:
+                st.error(str(failed))
         progress.empty()
     elif checked:
         st.warning("Choose a file first.")
@@ -115,7 +126,8 @@ def census_section() -> None:
             progress = st.progress(0.0, text="Loading")
             end_upload("census_preview", data, preview.file_name, lambda path: load_census(
                 store, path, config=config, actor=actor, file_name=preview.file_name, fmt=chosen_format,
-                period=chosen_period, progress=lambda f, t: progress.progress(f, text=t)).summary())
+                period=chosen_period, progress=lambda f, t: progress.progress(f, text=t),
+                checked_version=preview.checked_version).summary())
         if cancel.button("Cancel", key="cancel_load"):
             end_upload("census_preview")
 
@@ -140,6 +152,8 @@ def engagement_section() -> None:
                     st.session_state.engagement_preview = (checked, chosen.getvalue())
                 except IngestRejected as rejection:
                     show_rejection(rejection)
+                except StoreError as failed:
+                    st.error(str(failed))
     pending = st.session_state.get("engagement_preview")
     if not pending:
         return
@@ -153,7 +167,8 @@ def engagement_section() -> None:
     confirm, cancel = st.columns([1, 4])
     if confirm.button("Load this file", type="primary", key="confirm_engagement"):
         end_upload("engagement_preview", data, checked.file_name, lambda path: load_engagement(
-            store, path, config=config, actor=actor, file_name=checked.file_name).summary())
+            store, path, config=config, actor=actor, file_name=checked.file_name,
+            checked_version=checked.checked_version).summary())
     if cancel.button("Cancel", key="cancel_engagement"):
         end_upload("engagement_preview")
 
@@ -167,6 +182,8 @@ else:
 
 if message := st.session_state.pop("upload_message", None):
     st.success(text.markdown(message))
+if refusal := st.session_state.pop("upload_refusal", None):
+    st.warning(text.markdown(refusal))
 
 st.subheader("Past loads")
 history = ui.query(query_load_history)

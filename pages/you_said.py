@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from sendlib import text
 from sendlib import you_said
+from sendlib.entries import MAX_COMMITMENT_REFERENCE, MAX_LINKED, MAX_REFERENCE, MAX_TEXT, MAX_THEME
 
 ui.page_guard()
 config = ui.get_config()
@@ -47,11 +48,13 @@ with add, st.form("add_you_said", clear_on_submit=True):
     said_on = cols[0].date_input("When it was said", value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
                                  key="said_on")
     said_by = cols[1].selectbox("Who said it", you_said.SAID_BY, key="said_by")
-    theme = cols[2].text_input("Theme", key="said_theme", placeholder="e.g. Being heard")
-    what = st.text_area("What was said (their words where possible)", key="said_text")
+    theme = cols[2].text_input("Theme", max_chars=MAX_THEME, key="said_theme", placeholder="e.g. Being heard")
+    what = st.text_area("What was said (their words where possible)", max_chars=MAX_TEXT, key="said_text")
     cols = st.columns(2)
-    activity = cols[0].text_input("Engagement activity reference (optional)", key="said_activity")
-    linked = cols[1].text_input("Commitment references, comma-separated (optional)", key="said_commitments")
+    activity = cols[0].text_input("Engagement activity reference (optional)", max_chars=MAX_REFERENCE,
+                                  key="said_activity")
+    linked = cols[1].text_input("Commitment references, comma-separated (optional)",
+                                max_chars=MAX_LINKED * (MAX_COMMITMENT_REFERENCE + 2), key="said_commitments")
     if st.form_submit_button("Record it", type="primary"):
         ui.run_edit(lambda: you_said.add_item(
             ui.get_store(), actor, said_on=said_on, said_by=said_by, what_was_said=what, theme=theme,
@@ -60,7 +63,7 @@ with add, st.form("add_you_said", clear_on_submit=True):
 with answer, st.form("answer_you_said", clear_on_submit=True):
     choices = {f"{row.theme}: {row.what_was_said[:80]}": int(row.item_id) for row in items.itertuples()}
     chosen = st.selectbox("Item", list(choices), key="answer_item")
-    did = st.text_area("What we did", key="answer_text")
+    did = st.text_area("What we did", max_chars=MAX_TEXT, key="answer_text")
     cols = st.columns(2)
     state = cols[0].radio("State", you_said.STATES, horizontal=True, key="answer_state",
                           format_func=lambda s: "Still working on it" if s == "open" else "Done")

@@ -20,7 +20,7 @@ from sendlib.config import ROLES, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
 from sendlib.export import ExportError
 from sendlib.ingest import IngestRejected, load_census
-from sendlib.ingest.census import FORMATS
+from sendlib.ingest.census import FORMATS, record_rejection
 from sendlib.ingest.engagement import load_engagement
 from sendlib.loads import UndoError, query_load_history, undo_load
 from sendlib.store import Store, StoreError, StoreLockedError
@@ -139,6 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (StoreError, UndoError, auth.AuthError, auth.PermissionDenied, ExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a person gets a sentence, never a traceback with server paths
+        if args.command == "ingest":  # on record like any refused load (the load itself was rolled back)
+            size = args.file.stat().st_size if args.file.is_file() else 0
+            record_rejection(store, args.file.name, size, "", _actor().name, args.kind,
+                             f"stopped by an unexpected problem ({type(exc).__name__})", kind=args.kind)
+        print(f"error: the command stopped on an unexpected problem ({type(exc).__name__}); nothing was written. "
+              "Please report it, with the command you ran.", file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sendlib.auth import Actor, require
+from sendlib.config import UploadConfig
 from sendlib.charts import base_layout
 from sendlib.palette import (GREY, GRID, RAG_AMBER, RAG_COMPLETE, RAG_GREEN, RAG_NEUTRAL, RAG_RED, REFERENCE_LINE,
                              TEXT, TIMELINE_BAR)
@@ -24,11 +25,13 @@ from sendlib.export import table_to_csv
 from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib import entries, text
 from sendlib.entries import EntryError
+from sendlib.ingest.source import describe_csv_error
 from sendlib.store import Store, Transaction
 
 STATUSES: tuple[str, ...] = ("not started", "in progress", "complete", "paused", "dropped")
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
+MAX_IMPORT_MB = 5  # a list of commitments is kilobytes: anything this big is not one
 
 
 class CommitmentError(EntryError):
@@ -75,14 +78,16 @@ def _checked_commitment(*, reference: str, title: str, full_text: str, strategy:
                         level: str, owner: str, start_date: date, due_date: date) -> dict:
     """Every field of a new commitment checked and cleaned; CommitmentError naming the first problem."""
     start_date, due_date = check_dates(start_date, due_date)
-    title = _clean(title, "The title", required=True, limit=200)
+    title = _clean(title, "The title", required=True, limit=entries.MAX_TITLE)
     return {
-        "reference": _clean(reference, "The reference", required=True, limit=40), "title": title,
+        "reference": _clean(reference, "The reference", required=True, limit=entries.MAX_COMMITMENT_REFERENCE),
+        "title": title,
         "full_text": _clean(full_text, "The full text", required=False) or title,
-        "strategy": _clean(strategy, "The strategy", required=True, limit=200),
-        "section": _clean(section, "The section", required=False, limit=200),
-        "theme": _clean(theme, "The priority or theme", required=False, limit=200),
-        "level": _choose(level, LEVELS, "level"), "owner": _clean(owner, "The owner", required=True, limit=120),
+        "strategy": _clean(strategy, "The strategy", required=True, limit=entries.MAX_TITLE),
+        "section": _clean(section, "The section", required=False, limit=entries.MAX_TITLE),
+        "theme": _clean(theme, "The priority or theme", required=False, limit=entries.MAX_TITLE),
+        "level": _choose(level, LEVELS, "level"),
+        "owner": _clean(owner, "The owner", required=True, limit=entries.MAX_PERSON),
         "start_date": start_date, "due_date": due_date,
     }
 
@@ -130,8 +135,8 @@ def record_update(store: Store, actor: Actor, *, reference: str, updated_on: dat
     if status == "not started" and percent != 0:
         raise CommitmentError("A commitment not yet started is 0% done: set percent to 0 or choose 'in progress'.")
     commentary = _clean(commentary, "The commentary", required=True)
-    evidence_link = _clean(evidence_link, "The evidence link", required=False, limit=500)
-    updated_by = _clean(updated_by, "Who updated it", required=False, limit=120) or actor.name
+    evidence_link = _clean(evidence_link, "The evidence link", required=False, limit=entries.MAX_REASON)
+    updated_by = _clean(updated_by, "Who updated it", required=False, limit=entries.MAX_PERSON) or actor.name
     with store.transaction() as tx:
         update_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
         tx.execute("INSERT INTO commitment_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -371,7 +376,7 @@ def override_rag(store: Store, actor: Actor, *, reference: str, rag: str | None,
     require(actor, "edit")
     commitment_id = _commitment_id(store, reference)
     chosen = None if rag in (None, "") else _choose(rag, (RED, AMBER, GREEN), "RAG rating")
-    reason = _clean(reason, "The reason for the override", required=True, limit=500)
+    reason = _clean(reason, "The reason for the override", required=True, limit=entries.MAX_REASON)
     with store.transaction() as tx:
         override_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
         tx.execute("INSERT INTO commitment_rag_overrides VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -384,9 +389,9 @@ def change_plan(store: Store, actor: Actor, *, reference: str, owner: str, start
     """Give a commitment a new owner or dates from ``set_on`` (earlier plans are kept); returns the plan id."""
     require(actor, "edit")
     commitment_id = _commitment_id(store, reference)
-    owner = _clean(owner, "The owner", required=True, limit=120)
+    owner = _clean(owner, "The owner", required=True, limit=entries.MAX_PERSON)
     start_date, due_date = check_dates(start_date, due_date)
-    reason = _clean(reason, "The reason for the change", required=True, limit=500)
+    reason = _clean(reason, "The reason for the change", required=True, limit=entries.MAX_REASON)
     with store.transaction() as tx:
         plan_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
         tx.execute("INSERT INTO commitment_plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -413,36 +418,53 @@ def export_csv(tracker: pd.DataFrame) -> bytes:
     return table_to_csv(frame)
 
 
-def import_csv(store: Store, actor: Actor, text: str) -> str:
+def decode_import(data: bytes) -> str:
+    """An uploaded commitments CSV as text: UTF-8 (with or without Excel's byte-order mark), else Windows-1252,
+    which is how Excel saves 'CSV'; CommitmentError for a file that is neither, rather than a garbled import."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CommitmentError("Nothing was imported: the file is not text (neither UTF-8 nor Windows-1252). "
+                          "Save it from Excel as 'CSV UTF-8' and try again.")
+
+
+def import_csv(store: Store, actor: Actor, text: str, *,
+               max_rows: int = UploadConfig().max_commitment_rows) -> str:
     """Add the commitments in a CSV (columns reference, title, full_text, strategy, section, theme, level,
     owner, start_date, due_date; others, such as an export's status, are ignored). All or nothing, in one
-    transaction: a line with a problem, or a reference already held, refuses the whole file with every
-    problem listed by line. Returns what was done."""
+    transaction: a line with a problem, a reference already held, or more than ``max_rows`` commitments
+    (``upload.max_commitment_rows``) refuses the whole file with every problem listed by line. Returns what
+    was done."""
     require(actor, "edit")
+    if len(text) > MAX_IMPORT_MB * 1_048_576:
+        raise CommitmentError(f"Nothing was imported: the file is over {MAX_IMPORT_MB} MB, far more than a list of "
+                              "commitments needs.")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    try:
+        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise CommitmentError(f"Nothing was imported. Line 1: {describe_csv_error(exc)}") from None
     missing = [name for name in ("reference", "title", "strategy", "level", "owner", "start_date", "due_date")
                if name not in header]
     if missing:
         raise CommitmentError(f"The file has no {', '.join(missing)} column; export the list to see the layout.")
     checked, problems, seen = [], [], set()
     held = {reference.lower() for reference in store.query_df("SELECT reference FROM commitments")["reference"]}
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
-        try:
-            start, due = date.fromisoformat(row["start_date"]), date.fromisoformat(row["due_date"])
-            values = _checked_commitment(
-                reference=row["reference"], title=row["title"], full_text=row.get("full_text", ""),
-                strategy=row["strategy"], section=row.get("section", ""), theme=row.get("theme", ""),
-                level=row["level"], owner=row["owner"], start_date=start, due_date=due)
-        except ValueError as exc:  # CommitmentError is a ValueError; so is a malformed date
-            problems.append(f"Line {line}: {exc if isinstance(exc, CommitmentError) else 'dates must be written as 2026-03-31.'}")
-            continue
-        if values["reference"].lower() in held | seen:
-            problems.append(f"Line {line}: there is already a commitment '{values['reference'][:40]}'.")
-            continue
-        seen.add(values["reference"].lower())
-        checked.append(values)
+    finished, rows_read = reader.line_num, 0  # finished: the last line of the last record read
+    try:
+        for raw in reader:
+            line, finished, rows_read = finished + 1, reader.line_num, rows_read + 1
+            if rows_read > max_rows:  # refused as soon as it is over: a huge file is never held whole
+                raise CommitmentError(f"Nothing was imported: the file has more than {max_rows:,} commitments "
+                                      "(upload.max_commitment_rows in config.yaml). Import it in parts.")
+            values = _check_import_row(raw, line, held | seen, problems)
+            if values is not None:
+                seen.add(values["reference"].lower())
+                checked.append(values)
+    except csv.Error as exc:
+        problems.append(f"Line {finished + 1}: {describe_csv_error(exc)}")
     if problems:
         raise CommitmentError("Nothing was imported. " + " ".join(problems[:20])
                               + (f" … and {len(problems) - 20} more." if len(problems) > 20 else ""))
@@ -452,6 +474,25 @@ def import_csv(store: Store, actor: Actor, text: str) -> str:
         for values in checked:
             _insert_commitment(tx, values, actor)
     return f"Imported {len(checked)} commitment{'s' if len(checked) != 1 else ''}."
+
+
+def _check_import_row(raw: dict, line: int, taken: set[str], problems: list[str]) -> dict | None:
+    """One import line's commitment, checked; None (and its problem added to ``problems``) when refused."""
+    row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
+    try:
+        start, due = date.fromisoformat(row["start_date"]), date.fromisoformat(row["due_date"])
+        values = _checked_commitment(
+            reference=row["reference"], title=row["title"], full_text=row.get("full_text", ""),
+            strategy=row["strategy"], section=row.get("section", ""), theme=row.get("theme", ""),
+            level=row["level"], owner=row["owner"], start_date=start, due_date=due)
+    except ValueError as exc:  # CommitmentError is a ValueError; so is a malformed date
+        reason = exc if isinstance(exc, CommitmentError) else "dates must be written as 2026-03-31."
+        problems.append(f"Line {line}: {reason}")
+        return None
+    if values["reference"].lower() in taken:
+        problems.append(f"Line {line}: there is already a commitment '{values['reference'][:40]}'.")
+        return None
+    return values
 
 
 # -- charts and words --------------------------------------------------------------------------------------------

@@ -65,12 +65,16 @@ class DisplayConfig:
 
 @dataclass(frozen=True)
 class UploadConfig:
-    """Limits and checks for census uploads."""
+    """Limits and checks for uploads and imports."""
 
     max_file_mb: int = _key(200, "Largest census file accepted, in megabytes.", low=1, high=10_000)
     change_warning_pct: float = _key(
         25.0, "Warn before loading when a provision total moves more than this % from the previous period.", low=0
     )
+    max_engagement_lines: int = _key(50_000, "Most lines (counts or participant records) one engagement file may have.",
+                                     low=1, high=1_000_000)
+    max_engagement_activities: int = _key(5_000, "Most activities one engagement file may hold.", low=1, high=100_000)
+    max_commitment_rows: int = _key(1_000, "Most commitments one commitments CSV import may add.", low=1, high=100_000)
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ class Config:
     )
     store: StoreConfig = field(default_factory=StoreConfig, metadata={"help": "The DuckDB store."})
     display: DisplayConfig = field(default_factory=DisplayConfig, metadata={"help": "Display settings."})
-    upload: UploadConfig = field(default_factory=UploadConfig, metadata={"help": "Census upload checks."})
+    upload: UploadConfig = field(default_factory=UploadConfig, metadata={"help": "Upload and import limits and checks."})
     access: AccessConfig = field(default_factory=AccessConfig, metadata={"help": "Sign-in and roles."})
     suppression: SuppressionConfig = field(default_factory=SuppressionConfig,
                                            metadata={"help": "Small-number suppression."})

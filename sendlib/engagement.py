@@ -87,7 +87,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     AGE_BAND: AGE_BANDS,
     SETTING: SETTINGS,
 }
-MAX_TITLE = 200
+MAX_TITLE = entries.MAX_TITLE
 MAX_PEOPLE = 1_000_000  # more people than any local area has: a count this big is a typing mistake
 EARLIEST = date(2000, 1, 1)
 
@@ -273,7 +273,7 @@ def check_activity(activity: Activity, today: date | None = None) -> Activity:
 
     Raises EngagementError with the first thing to correct.
     """
-    activity.reference = _clean(activity.reference, "The activity reference", required=True, limit=60)
+    activity.reference = _clean(activity.reference, "The activity reference", required=True, limit=entries.MAX_REFERENCE)
     activity.title = _clean(activity.title, "The title", required=True, limit=MAX_TITLE)
     activity.lead_organisation = _clean(activity.lead_organisation, "The lead organisation", required=False,
                                             limit=MAX_TITLE)
@@ -287,7 +287,7 @@ def check_activity(activity: Activity, today: date | None = None) -> Activity:
     lundy = {}
     for element in LUNDY_ELEMENTS:
         met, evidence = activity.lundy.get(element, (False, ""))
-        evidence = _clean(evidence, f"The evidence for Lundy's {element.title()}", required=False, limit=500)
+        evidence = _clean(evidence, f"The evidence for Lundy's {element.title()}", required=False, limit=entries.MAX_REASON)
         if met and not evidence:
             raise EngagementError(f"Lundy's {element.title()} is marked as met: say in a line what shows it.")
         lundy[element] = (bool(met), evidence)

@@ -7,7 +7,9 @@ Undo never deletes: it marks the load undone, and the view ``census_current`` fa
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -18,6 +20,44 @@ from sendlib.store import Store
 
 class UndoError(ValueError):
     """The load cannot be undone; the message says why."""
+
+
+class PreviewOutOfDate(Exception):
+    """A load was confirmed from a preview that no longer matches the store (another load of the same kind, or an
+    undo, came in between): nothing was written; the message says what changed and to check the file again."""
+
+
+# What each kind of load changes, as the message about an out-of-date preview names it.
+_WHAT_LOADS_CHANGE = {"census": "The census", "engagement": "The engagement activities"}
+ReadValue = Callable[[str, list], Any]  # Store.query_value, or Transaction.fetch_value inside a write
+
+
+def load_log_version(read: ReadValue, kind: str) -> str:
+    """A token that changes whenever a ``kind`` of load is loaded or undone, and only then (a rejected attempt,
+    or an edit elsewhere, changes nothing a preview showed). A preview keeps it; the load compares it."""
+    return str(read("""SELECT concat(coalesce(max(load_id), 0), '/', count(undone_at)) FROM loads
+                       WHERE kind = ? AND outcome <> 'rejected'""", [kind]))
+
+
+def refuse_if_changed(read: ReadValue, kind: str, checked_version: str | None) -> None:
+    """Raise PreviewOutOfDate when the ``kind`` loads have changed since ``checked_version`` was taken (None:
+    there was no preview, as on the command line). Call it inside the load's write, so nothing can come between."""
+    if checked_version is None or load_log_version(read, kind) == checked_version:
+        return
+    # The newest loading or undoing of this kind, as times of day read from the log (no time-zone arithmetic).
+    load_id, loaded_at, undone_at = read(
+        """SELECT [CAST(load_id AS VARCHAR), strftime(loaded_at, '%H:%M'), strftime(undone_at, '%H:%M')] FROM loads
+           WHERE kind = ? AND outcome <> 'rejected'
+           ORDER BY greatest(loaded_at, coalesce(undone_at, loaded_at)) DESC, load_id DESC LIMIT 1""", [kind]) \
+        or [None, None, None]
+    if undone_at is not None:
+        change = f"load {load_id} was undone at {undone_at}"
+    elif loaded_at is not None:
+        change = f"another load at {loaded_at}"
+    else:
+        change = "the loads were changed"
+    raise PreviewOutOfDate(f"{_WHAT_LOADS_CHANGE.get(kind, 'The data')} changed since you checked this file "
+                           f"({change}). Check it again to see what it would change.")
 
 
 def query_load_history(store: Store, limit: int | None = None) -> pd.DataFrame:

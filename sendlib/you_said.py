@@ -47,13 +47,16 @@ def add_item(store: Store, actor: Actor, *, said_on: date, said_by: str, what_wa
     if said_by not in SAID_BY:
         raise YouSaidError(f"'{said_by[:40]}' is not a group; use one of: {', '.join(SAID_BY)}.")
     what_was_said = _clean(what_was_said, "What was said", required=True)
-    theme = _clean(theme, "The theme", required=True, limit=100)
+    theme = _clean(theme, "The theme", required=True, limit=entries.MAX_THEME)
     activity_id = None
     if activity_reference.strip():
         activity_id = store.query_value("SELECT activity_id FROM engagement_current WHERE lower(reference) = lower(?)",
                                         [activity_reference.strip()])
         if activity_id is None:
             raise YouSaidError(f"There is no engagement activity '{activity_reference.strip()[:40]}'.")
+    if len(commitment_references or []) > entries.MAX_LINKED:
+        raise YouSaidError(f"An item can be linked to at most {entries.MAX_LINKED} commitments; "
+                           f"{len(commitment_references or []):,} were given.")
     ids = []
     for reference in commitment_references or []:
         found = store.query_value("SELECT commitment_id FROM commitments WHERE lower(reference) = lower(?)", [reference])

@@ -216,3 +216,40 @@ def test_a_draft_answer_never_hides_the_published_one(store: Store) -> None:
     you_said.respond(store, TEST_OFFICER, item_id=item, what_we_did="Draft follow-up", state="open", published_on=None)
     items = you_said.query_items(store, date(2026, 11, 23))
     assert items.loc[0, "what_we_did"] == "Published answer" and items.loc[0, "published_on"] is not None
+
+
+IMPORT_HEADER = "reference,title,strategy,level,owner,start_date,due_date\n"
+
+
+def test_an_import_with_a_value_over_the_csv_field_limit_is_refused_plainly(store: Store) -> None:
+    text = IMPORT_HEADER + "N1,Fine,S,micro,Owner,2026-01-01,2026-06-30\n" \
+        + 'N2,"' + "t" * 200_000 + '",S,micro,Owner,2026-01-01,2026-06-30\n'
+    with pytest.raises(CommitmentError) as refused:
+        commitments.import_csv(store, TEST_OFFICER, text)
+    assert str(refused.value).startswith("Nothing was imported. Line 3: a value on this line is over 131,072 characters")
+    assert "tttttttttt" not in str(refused.value)
+    assert store.query_value("SELECT count(*) FROM commitments") == 0
+
+
+def test_an_import_over_the_row_limit_is_refused_naming_it(store: Store) -> None:
+    rows = "".join(f"N{n},Commitment {n},S,micro,Owner,2026-01-01,2026-06-30\n" for n in range(1, 20_001))
+    with pytest.raises(CommitmentError) as refused:
+        commitments.import_csv(store, TEST_OFFICER, IMPORT_HEADER + rows)
+    assert str(refused.value) == ("Nothing was imported: the file has more than 1,000 commitments "
+                                  "(upload.max_commitment_rows in config.yaml). Import it in parts.")
+    assert store.query_value("SELECT count(*) FROM commitments") == 0
+    three = "".join(f"N{n},Commitment {n},S,micro,Owner,2026-01-01,2026-06-30\n" for n in range(1, 4))
+    with pytest.raises(CommitmentError, match="more than 2 commitments"):
+        commitments.import_csv(store, TEST_OFFICER, IMPORT_HEADER + three, max_rows=2)
+    assert commitments.import_csv(store, TEST_OFFICER, IMPORT_HEADER + three, max_rows=3) == "Imported 3 commitments."
+
+
+def test_an_import_from_excel_is_read_in_its_own_encoding_not_garbled(store: Store) -> None:
+    text = IMPORT_HEADER + "N1,Münster Café short breaks,S,micro,Owner,2026-01-01,2026-06-30\n"
+    for data in (text.encode("utf-8-sig"), text.encode("utf-8"), text.encode("cp1252")):
+        assert commitments.decode_import(data) == text
+    with pytest.raises(CommitmentError, match="neither UTF-8 nor Windows-1252"):
+        commitments.decode_import(b"reference,title\n\x81\x8d\n")
+    assert commitments.import_csv(store, TEST_OFFICER, commitments.decode_import(text.encode("cp1252"))) \
+        == "Imported 1 commitment."
+    assert store.query_value("SELECT title FROM commitments") == "Münster Café short breaks"

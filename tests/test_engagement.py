@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sendlib import engagement
 from sendlib.auth import FORUM, Actor, PermissionDenied
-from sendlib.config import Config
+from sendlib.config import Config, UploadConfig
 from sendlib.engagement import CYP, PARENT_CARERS, Activity, EngagementError, check_activity, counts_for
 from sendlib.ingest import IngestRejected
 from sendlib.ingest.engagement import load_engagement, preview_engagement
@@ -163,3 +163,61 @@ def test_a_reference_typed_into_the_wrong_column_is_never_repeated_or_logged(sto
     assert "Line 2, column 'participant': this value is not who took part" in rejected.value.describe()
     logged = " ".join(str(v) for row in store.query_rows("SELECT * FROM loads") for v in row)
     assert "Jamie" not in rejected.value.describe() and "Jamie" not in logged
+
+
+def oversized_notes_file() -> str:
+    """The example file with 200,000 characters of notes on its third line: over Python's csv field limit."""
+    lines = EXAMPLE.read_text().splitlines()
+    header = lines[0].split(",")
+    values = lines[2].split(",")
+    values[header.index("notes")] = '"' + "x" * 200_000 + '"'
+    return "\n".join([lines[0], lines[1], ",".join(values), *lines[3:]]) + "\n"
+
+
+def test_a_value_over_the_csv_field_limit_is_a_plain_rejection_on_record(store: Store, config: Config,
+                                                                         write_csv: Callable[..., Path]) -> None:
+    path = write_csv("huge.csv", oversized_notes_file())
+    with pytest.raises(IngestRejected) as rejected:
+        preview_engagement(store, path, config=config)
+    assert "Line 3: a value on this line is over 131,072 characters" in rejected.value.describe()
+    with pytest.raises(IngestRejected) as rejected:
+        load_engagement(store, path, config=config, actor=TEST_OFFICER)
+    described = rejected.value.describe()
+    assert described.startswith("huge.csv was not loaded (1 problem found; nothing was written)")
+    assert "xxxxxxxxxx" not in described and "_csv" not in described
+    assert store.query_rows("SELECT file_name, outcome, message FROM loads") == [("huge.csv", "rejected", described)]
+    assert store.query_value("SELECT count(*) FROM engagement_activities") == 0
+
+
+def test_engagement_files_over_the_line_or_activity_limit_are_refused_naming_it(
+        store: Store, write_csv: Callable[..., Path]) -> None:
+    rows = [f"L-{n},2026-02-01,Survey {n},meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,3,,,,,"
+            for n in range(1, 7)]
+    path = write_csv("six.csv", HEADER + "\n" + "\n".join(rows) + "\n")
+    few_lines = Config(upload=UploadConfig(max_engagement_lines=5))
+    with pytest.raises(IngestRejected) as rejected:
+        load_engagement(store, path, config=few_lines, actor=TEST_OFFICER)
+    assert ("The file has more than 5 lines of activities (upload.max_engagement_lines in config.yaml); "
+            "split it, by year for example.") in rejected.value.describe()
+    few_activities = Config(upload=UploadConfig(max_engagement_activities=5))
+    with pytest.raises(IngestRejected) as rejected:
+        load_engagement(store, path, config=few_activities, actor=TEST_OFFICER)
+    assert ("The file holds 6 activities, more than the 5 one file may hold "
+            "(upload.max_engagement_activities in config.yaml)") in rejected.value.describe()
+    assert store.query_value("SELECT count(*) FROM engagement_activities") == 0
+    exactly = Config(upload=UploadConfig(max_engagement_lines=6, max_engagement_activities=6))
+    assert load_engagement(store, path, config=exactly, actor=TEST_OFFICER).activities == 6  # the limits are inclusive
+
+
+def test_messages_hide_the_file_s_values_but_keep_the_template_s_words(store: Store, config: Config,
+                                                                       write_csv: Callable[..., Path]) -> None:
+    line = ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,,,,,,,,,,,yes,"
+            "O'Brien-2011,,,,,,,,")
+    path = write_csv("shifted.csv", f"{HEADER}\n{line}\n")
+    with pytest.raises(IngestRejected) as rejected:
+        load_engagement(store, path, config=config, actor=TEST_OFFICER)
+    described = rejected.value.describe()
+    assert "Line 2: Hart's ladder rung must be a whole number from 1 to 8, not this value." in described
+    assert ("Line 2, column 'participant': this value is not who took part; use 'children and young people' or "
+            "'parent carers'.") in described
+    assert "Brien" not in described

@@ -412,6 +412,15 @@ HOSTILE = [
     bad("value-of-32-mb-skipped-by-the-reader",
         (T + ROW + "2024/25,EHC plan,ASD," + "9" * (32 * 1024 * 1024 + 10) + "\n" + "2024/25,EHC plan,MLD,4\n").encode(),
         "Line 3: this line is longer than 1 MB; it is not a census row (the CSV reader skipped it).", total=1),
+    # Values over Python's csv field limit (128 KB): a plain rejection, never a traceback, and a message that quotes
+    # no more than the start of the value
+    bad("field-over-128kb-label", (T + ROW + '2024/25,"' + "SEN support " * 20_000 + '",MLD,7\n').encode(),
+        "Line 3, column 'provision': 'SEN support SEN support", "characters) is not a provision we recognise.",
+        forbidden=("SEN support " * 20,)),
+    bad("field-over-128kb-area-name",
+        ("period,provision,primary_need,pupils,area_code,area_name\n2024/25,SEN support,ASD,10,E08000024,Sunderland\n"
+         '2024/25,SEN support,MLD,10,E08000024,"' + "Sunderland " * 20_000 + '"\n').encode(),
+        "an area name is at most 200 characters", forbidden=("Sunderland " * 20,)),
     bad("line-over-1mb", (T + "2024/25,SEN support,ASD," + "1" * 1_100_000 + "\n").encode(),
         "Line 2: this line is longer than 1 MB; it is not a census row."),
     # The header

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from sendlib.auth import OFFICER, Actor, add_user
 from sendlib.config import Config
 from sendlib.demo import load_demo
+from sendlib.ingest import load_census
 from sendlib.store import Store
 from tests.conftest import PROJECT_ROOT, TEST_OFFICER, census_snapshot
 
@@ -128,3 +129,31 @@ def test_a_malformed_engagement_file_lists_problems_by_line_and_column(db: Path)
     listed = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "Line 2, column 'count': The count must be a whole number, not this value." in listed
     assert "Load this file" not in [b.label for b in at.button]
+
+
+def test_a_preview_overtaken_by_another_load_says_so_and_asks_again(db: Path) -> None:
+    at = open_upload_page()
+    at.file_uploader[0].set_value(("new.csv", GOOD, "text/csv"))
+    at.button(key="check_file").click().run()
+    assert "Load this file" in [b.label for b in at.button]
+    other = db.parent / "other.csv"
+    other.write_bytes(GOOD.replace(b"1500", b"1600"))
+    store = Store.open(db)  # another officer loads a file for the same census meanwhile
+    try:
+        loaded = load_census(store, other, config=Config(), actor=Actor("sam.officer@example.invalid", OFFICER))
+        when = store.query_value("SELECT loaded_at FROM loads WHERE load_id = ?", [loaded.load_id])
+    finally:
+        store.close()
+    before = snapshot(db)
+
+    at.button(key="confirm_load").click().run()
+    assert not at.exception
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        f"The census changed since you checked this file (another load at {when:%H:%M}). "
+        "Check it again to see what it would change."]
+    assert not at.success and snapshot(db) == before  # nothing loaded, nothing logged
+    assert "Load this file" not in [b.label for b in at.button]
+
+    at.button(key="check_file").click().run()  # the file is still chosen: check it again, then load it
+    at.button(key="confirm_load").click().run()
+    assert "Loaded new.csv as load 5" in at.success[0].value

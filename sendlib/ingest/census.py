@@ -63,6 +63,7 @@ from sendlib.ingest.labels import (
     suggest,
 )
 from sendlib.ingest.source import SourceError, SourceFile, count_data_rows, data_records, open_source
+from sendlib.loads import ReadValue, load_log_version, refuse_if_changed
 from sendlib.store import KEPT_PENDING_PREFIX, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, Store, StoreError, Transaction
 
 FORMAT_EES = "ees"
@@ -99,7 +100,19 @@ class Problem:
         if self.column:
             where.append(f"column '{self.column}'")
         text = ", ".join(where)
-        return f"{text[:1].upper()}{text[1:]}: {self.message}" if where else self.message
+        message = _shorten_quoted(self.message)
+        return f"{text[:1].upper()}{text[1:]}: {message}" if where else message
+
+
+MAX_QUOTED_CHARS = 80  # a value quoted back in a message: enough to find it in the file, never the whole value
+MAX_CENSUS_TEXT = 200  # longest area name or phase a census file may give (the longest real one is under 60)
+
+
+def _shorten_quoted(message: str) -> str:
+    """``message`` with every quoted value over MAX_QUOTED_CHARS cut to its start and its length, so that a
+    value of megabytes reaches the page, the command line and the load log as one short line."""
+    return re.sub(r"'([^']{%d,})'" % (MAX_QUOTED_CHARS + 1),
+                  lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)", message)
 
 
 class IngestRejected(Exception):
@@ -161,6 +174,7 @@ class CensusPreview:
     totals: pd.DataFrame                # period, area_name, provision, pupils in the file
     changes: pd.DataFrame               # per need and provision: before, after, difference
     already_loaded_as: int | None
+    checked_version: str = ""           # the census loads this preview was worked out against (load_log_version)
 
 
 def _list_some(names: list[str], limit: int = 4) -> str:
@@ -1353,6 +1367,7 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
             raise StoreError(f"Load id {load_id} was taken while the file was written as {direct_id}; try again.")
     else:
         _build_detail(tx, load_id)
+    _refuse_overlong_text(tx, file_name)
     warnings = []
     if ignored:
         shown = ", ".join(ignored[:10]) + (f" and {len(ignored) - 10} more" if len(ignored) > 10 else "")
@@ -1365,6 +1380,23 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
         "SELECT area_name FROM detail GROUP BY area_name ORDER BY min(geographic_level) DESC, area_name")]
     kept_columns = [i for i, column in enumerate(source.header) if column not in ignored] if ignored else None
     return _Staged(chosen, rows_read, warnings, periods, areas, load_id, kept_columns)
+
+
+def _refuse_overlong_text(tx: Transaction, file_name: str) -> None:
+    """Refuse a file whose area names or phases (the free text a census file gives) are over MAX_CENSUS_TEXT:
+    such a value is a broken file (a stray quote mark runs lines together), not an area."""
+    rows = tx.fetchall(
+        f"""SELECT 'area name' AS what, area_code, max(length(area_name)) FROM detail
+            WHERE length(area_name) > {MAX_CENSUS_TEXT} GROUP BY area_code
+            UNION ALL
+            SELECT 'phase', area_code, max(length(phase)) FROM detail
+            WHERE length(phase) > {MAX_CENSUS_TEXT} GROUP BY area_code
+            ORDER BY 2, 1 LIMIT {MAX_PROBLEMS_LISTED}""")
+    if rows:
+        raise IngestRejected(file_name, [Problem(
+            f"the {what} given for {code[:20]} is {length:,} characters long; {'an' if what[0] == 'a' else 'a'} "
+            f"{what} is at most {MAX_CENSUS_TEXT} characters (check for a stray quote mark running lines together).")
+            for what, code, length in rows])
 
 
 def _no_progress(_fraction: float, _text: str) -> None:
@@ -1435,13 +1467,14 @@ def uploaded_file(store: Store, data: bytes, file_name: str) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _find_loaded(store: Store, sha256: str, period: str | None) -> int | None:
+def _find_loaded(read: ReadValue, sha256: str, period: str | None) -> int | None:
     """The load of these same bytes (with the same given period) whose rows are all still in force, if any.
 
     A file loaded earlier but since replaced by another load, or loaded for another period, is not
-    "already loaded": loading it again puts it back in force.
+    "already loaded": loading it again puts it back in force. ``read`` is ``Store.query_value`` for a preview
+    and ``Transaction.fetch_value`` inside a load, where the answer cannot change before the load commits.
     """
-    return store.query_value(
+    return read(
         """SELECT max(l.load_id) FROM loads l
            WHERE l.kind = 'census' AND l.sha256 = ? AND l.outcome = 'loaded'
              AND coalesce(l.period_given, '') = ?
@@ -1499,12 +1532,14 @@ def load_census(
     fmt: str = "auto",
     period: str | None = None,
     progress: ProgressCallback | None = None,
+    checked_version: str | None = None,
 ) -> LoadReport:
     """Validate and load one census file as one transaction; returns what was loaded.
 
     Only officers may load (PermissionDenied otherwise). Raises IngestRejected (nothing written, attempt
     logged) when anything in the file is wrong. An identical file already in force is not loaded twice:
-    the report says ``already_loaded``.
+    the report says ``already_loaded``. ``checked_version`` is the preview's ``checked_version``: when
+    another census load or undo has come in since, PreviewOutOfDate is raised and nothing is written.
     """
     require(actor, "load")
     user = actor.name
@@ -1520,12 +1555,13 @@ def load_census(
         raise
     pending: Path | None = None
     try:
-        existing = _find_loaded(store, source.sha256, period)
-        if existing is not None:
-            report_progress(1.0, "Already loaded")
-            return _report_for(store, existing, already_loaded=True)
         try:
             with store.transaction() as tx:
+                # Inside the write, so two officers confirming the same file at once load it once.
+                existing = _find_loaded(tx.fetch_value, source.sha256, period)
+                if existing is not None:
+                    raise _AlreadyLoaded(existing)
+                refuse_if_changed(tx.fetch_value, "census", checked_version)
                 staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=True)
                 report_progress(0.8, "Writing")
                 load_id = int(staged.load_id)
@@ -1541,6 +1577,9 @@ def load_census(
                 totals = _file_totals(tx)
                 if staged.fmt in RETAINED_FORMATS:
                     pending = _keep_raw_file(tx, store, source, staged.kept_columns)
+        except _AlreadyLoaded as already:
+            report_progress(1.0, "Already loaded")
+            return _report_for(store, already.load_id, already_loaded=True)
         except IngestRejected as rejection:
             record_rejection(store, name, source.size, source.sha256, user, _format_for_log(source, fmt, name),
                               rejection.describe())
@@ -1569,6 +1608,14 @@ class _RollBack(Exception):
     """Raised inside a preview's transaction so that nothing it staged is kept."""
 
 
+class _AlreadyLoaded(Exception):
+    """Raised inside a load's transaction when the same file is in force already: nothing is written."""
+
+    def __init__(self, load_id: int) -> None:
+        super().__init__(load_id)
+        self.load_id = load_id
+
+
 def preview_census(
     store: Store,
     path: Path | str,
@@ -1590,6 +1637,7 @@ def preview_census(
     result: dict[str, object] = {}
     try:
         with store.transaction() as tx:
+            result["version"] = load_log_version(tx.fetch_value, "census")
             staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=False)
             result["totals"] = _file_totals(tx)
             result["changes"] = tx.fetch_df(
@@ -1617,4 +1665,5 @@ def preview_census(
     finally:
         source.cleanup()
     return CensusPreview(name, staged.fmt, staged.rows_read, staged.periods, staged.areas, staged.warnings,
-                         result["totals"], result["changes"], _find_loaded(store, source.sha256, period))
+                         result["totals"], result["changes"], _find_loaded(store.query_value, source.sha256, period),
+                         str(result["version"]))

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,8 +33,11 @@ from sendlib.engagement import (
     insert_activity, participant_key, read_category, read_dimension, read_hart_rung, read_kind, read_people,
     read_yes_no, reference_in_use,
 )
-from sendlib.engagement import AGE_BAND, NEED, PROVISION, SETTING
+from sendlib.engagement import AGE_BAND, AUDIENCES, CATEGORIES, DIMENSIONS, KIRBY_LEVELS, LEVELS, METHODS, NEED, \
+    PROVISION, SETTING
 from sendlib.ingest.census import IngestRejected, Problem, open_checked_source, record_rejection
+from sendlib.ingest.source import describe_csv_error
+from sendlib.loads import ReadValue, load_log_version, refuse_if_changed
 from sendlib.store import Store
 
 KIND = "engagement"
@@ -49,7 +51,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("reference", "date", "title", "level", "aud
 COUNT_COLUMNS: tuple[str, ...] = ("dimension", "category", "count")
 RECORD_COLUMNS: tuple[str, ...] = ("participant_ref", "provision", "primary_need", "age_band", "setting")
 KNOWN_COLUMNS = set(ACTIVITY_COLUMNS) | {"participant"} | set(COUNT_COLUMNS) | set(RECORD_COLUMNS)
-MAX_LINES = 200_000
 
 
 @dataclass
@@ -62,6 +63,7 @@ class EngagementFile:
     sha256: str
     size: int
     already_loaded_as: int | None = None    # the load in force that holds these very bytes
+    checked_version: str = ""               # the engagement loads it was checked against (load_log_version)
 
     @property
     def people(self) -> int:
@@ -119,18 +121,29 @@ def _read_date(text: str) -> date:
     raise EngagementError("The date cannot be read as a date; write it as 2025-10-14 or 14/10/2025.")
 
 
-def _lines(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Every non-blank data row with its line number in the file (header = line 1), keys lower-cased."""
+def _lines(path: Path, name: str, max_lines: int) -> list[tuple[int, dict[str, str]]]:
+    """Every non-blank data row with its line number in the file (header = line 1), keys lower-cased.
+
+    Raises IngestRejected when a line cannot be read as CSV (chiefly a value over Python's csv field limit)
+    or when there are more than ``max_lines`` rows: stopping there bounds the memory a hostile file can take.
+    """
     rows: list[tuple[int, dict[str, str]]] = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
-        header = [name.strip().lower() for name in next(reader)]
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            rows.append((reader.line_num, dict(zip(header, (v.strip() for v in values)))))
-            if len(rows) > MAX_LINES:
-                break
+        finished = 0  # the last line of the last record read: the next record starts after it
+        try:
+            header = [column.strip().lower() for column in next(reader)]
+            finished = reader.line_num
+            for values in reader:
+                if any(v.strip() for v in values):
+                    rows.append((finished + 1, dict(zip(header, (v.strip() for v in values)))))
+                finished = reader.line_num
+                if len(rows) > max_lines:
+                    raise IngestRejected(name, [Problem(
+                        f"The file has more than {max_lines:,} lines of activities "
+                        "(upload.max_engagement_lines in config.yaml); split it, by year for example.")])
+        except csv.Error as exc:  # the value itself is never quoted back
+            raise IngestRejected(name, [Problem(describe_csv_error(exc), line=finished + 1)]) from None
     return rows
 
 
@@ -154,20 +167,28 @@ def read_engagement_file(store: Store, path: Path, *, config: Config, file_name:
         if unknown:
             raise IngestRejected(name, [Problem(f"Unknown column '{column[:40]}'; the template's columns are "
                                                 f"{', '.join(sorted(KNOWN_COLUMNS))}.", line=1) for column in unknown])
-        existing = _find_loaded(store, source.sha256)
+        # Taken before the checks against the store (references in use), so anything loaded during them shows.
+        version = load_log_version(store.query_value, KIND)
+        existing = _find_loaded(store.query_value, source.sha256)
         if existing is not None:
-            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=existing)
-        lines = _lines(source.csv_path)
-        if len(lines) > MAX_LINES:
-            raise IngestRejected(name, [Problem(f"The file has more than {MAX_LINES:,} lines; split it by year.")])
-        activities = _activities(store, lines, name, today)
-        return EngagementFile(name, len(lines), activities, source.sha256, source.size)
+            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=existing,
+                                  checked_version=version)
+        lines = _lines(source.csv_path, name, config.upload.max_engagement_lines)
+        try:
+            activities = _activities(store, lines, name, today, config.upload.max_engagement_activities,
+                                     source.sha256)
+        except _AlreadyLoaded as already:  # loaded by someone else while this copy was being read
+            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=already.load_id,
+                                  checked_version=version)
+        return EngagementFile(name, len(lines), activities, source.sha256, source.size, checked_version=version)
     finally:
         source.cleanup()
 
 
 def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str,
-                today: date | None) -> list[Activity]:
+                today: date | None, max_activities: int, sha256: str) -> list[Activity]:
+    """The file's activities, checked; IngestRejected listing every problem. _AlreadyLoaded when, by the time
+    its references are checked against the store, these very bytes have been loaded (by another officer)."""
     problems: list[Problem] = []
     key = participant_key(store)
     first_line: dict[str, tuple[int, dict[str, str]]] = {}
@@ -179,7 +200,8 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
         try:
             return read()
         except EngagementError as exc:
-            problems.append(Problem(_without_values(str(exc)), line=line, column=column))
+            # ``row`` is the line being read: both loops below bind it before calling attempt
+            problems.append(Problem(_without_values(str(exc), row.values()), line=line, column=column))
             return None
 
     for line, row in lines:
@@ -231,6 +253,10 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
                 continue
             bucket[slot] = people
 
+    if len(first_line) > max_activities:
+        raise IngestRejected(name, [Problem(
+            f"The file holds {len(first_line):,} activities, more than the {max_activities:,} one file may hold "
+            "(upload.max_engagement_activities in config.yaml); split it, by year for example.")])
     activities: list[Activity] = []
     for ref_key, (line, row) in first_line.items():
         def build(line: int = line, row: dict[str, str] = row, ref_key: str = ref_key) -> Activity:
@@ -249,6 +275,10 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
         if activity is not None:
             activities.append(activity)  # type: ignore[arg-type]
     with store.transaction(counts_as_change=False) as tx:
+        # The same file loaded meanwhile holds these references: that is "already loaded", not a clash.
+        existing = _find_loaded(tx.fetch_value, sha256)
+        if existing is not None:
+            raise _AlreadyLoaded(existing)
         for activity in activities:
             if reference_in_use(tx, activity.reference):
                 problems.append(Problem(f"An activity with the reference '{activity.reference[:40]}' is already in "
@@ -259,14 +289,26 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
     return activities
 
 
-def _without_values(message: str) -> str:
-    """A problem without the cell's text: a participant reference typed into the wrong column must never be
-    repeated in a message or the load log, so quoted values become 'this value' (the line and column say where)."""
-    return re.sub(r"'[^']*'", "this value", message)
+# The template's words, which a message may quote as what to write: never a participant's reference.
+_VOCABULARY = {word.casefold() for word in (*LEVELS, *AUDIENCES, *METHODS, *KIRBY_LEVELS, *DIMENSIONS, TOTAL,
+                                            *(value for values in CATEGORIES.values() for value in values))} | {""}
 
 
-def _find_loaded(store: Store, sha256: str) -> int | None:
-    return store.query_value("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
+def _without_values(message: str, cells: Iterable[str]) -> str:
+    """A problem without any cell's text: a participant reference typed into the wrong column must never be
+    repeated in a message or the load log, so a value quoted from the line's cells (whole, or cut to the 20 or
+    40 characters the readers quote) becomes 'this value'; the line and column say where. The template's own
+    words ('parent carers') and apostrophes ("Hart's ladder") are kept, so the message still says what to write."""
+    for cell in sorted({cell.strip() for cell in cells if cell.strip().casefold() not in _VOCABULARY},
+                       key=len, reverse=True):
+        for quoted in {cell, cell[:40], cell[:20]}:
+            message = message.replace(f"'{quoted}'", "this value")
+    return message.replace("''", "this value")  # a blank cell, quoted
+
+
+def _find_loaded(read: ReadValue, sha256: str) -> int | None:
+    """The load in force of these very bytes, if any (``read``: Store.query_value, or fetch_value in a write)."""
+    return read("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
                              [KIND, sha256])
 
 
@@ -277,10 +319,13 @@ def preview_engagement(store: Store, path: Path | str, *, config: Config, file_n
 
 
 def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Actor,
-                    file_name: str | None = None) -> EngagementReport:
+                    file_name: str | None = None, checked_version: str | None = None) -> EngagementReport:
     """Check and load an engagement file as one transaction, recorded in the load log.
 
-    Only officers may load. IngestRejected (nothing written, attempt logged) when anything is wrong.
+    Only officers may load. IngestRejected (nothing written, attempt logged) when anything is wrong. The same
+    file already in force is not loaded twice (the report says ``already_loaded``), even when two officers
+    confirm it at once. ``checked_version``: the preview's; PreviewOutOfDate, nothing written, when another
+    engagement load or undo has come in since.
     """
     require(actor, "load")
     path = Path(path)
@@ -294,13 +339,34 @@ def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Ac
     if checked.already_loaded_as is not None:
         return EngagementReport(checked.already_loaded_as, name, 0, already_loaded=True)
     years = sorted({academic_year_of(a.activity_date) for a in checked.activities})
+    try:
+        load_id = _write(store, checked, actor, name, years, checked_version)
+    except _AlreadyLoaded as already:
+        return EngagementReport(already.load_id, name, 0, already_loaded=True)
+    return EngagementReport(load_id, name, len(checked.activities))
+
+
+class _AlreadyLoaded(Exception):
+    """Raised inside the write when the same file is in force already: nothing is written."""
+
+    def __init__(self, load_id: int) -> None:
+        super().__init__(load_id)
+        self.load_id = load_id
+
+
+def _write(store: Store, checked: EngagementFile, actor: Actor, name: str, years: list[str],
+           checked_version: str | None) -> int:
+    """Write a checked file's activities and its load-log entry in one transaction; returns the load id."""
     with store.transaction() as tx:
-        # Checked again inside the write: another officer may have loaded the same file or references meanwhile.
-        clash = [a.reference for a in checked.activities if reference_in_use(tx, a.reference)]
-        if clash or tx.fetch_value("SELECT count(*) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
-                                   [KIND, checked.sha256]):
-            raise IngestRejected(name, [Problem("This file, or an activity reference in it, was loaded by someone "
-                                                "else a moment ago; nothing was written. Check the load history.")])
+        # Checked again inside the write, where nothing can come between: another officer may have loaded the
+        # same file (it loads once), other activities with these references, or anything else, meanwhile.
+        existing = _find_loaded(tx.fetch_value, checked.sha256)
+        if existing is not None:
+            raise _AlreadyLoaded(existing)
+        refuse_if_changed(tx.fetch_value, KIND, checked_version)
+        if any(reference_in_use(tx, a.reference) for a in checked.activities):
+            raise IngestRejected(name, [Problem("An activity reference in this file was stored by someone else a "
+                                                "moment ago; nothing was written. Check the load history.")])
         load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')"))
         for activity in checked.activities:
             insert_activity(tx, activity, actor=actor, load_id=load_id)
@@ -311,4 +377,4 @@ def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Ac
             [load_id, KIND, datetime.now(), actor.name, name, checked.size, checked.sha256, checked.lines_read,
              len(checked.activities), json.dumps(years)],
         )
-    return EngagementReport(load_id, name, len(checked.activities))
+    return load_id

@@ -43,6 +43,19 @@ class SourceError(ValueError):
     """The file cannot be read as a CSV at all; the message says why in plain English."""
 
 
+def describe_csv_error(exc: csv.Error) -> str:
+    """What Python's csv reader stopped on, in plain English, for a message that names the line.
+
+    Its commonest stop is a value over its field limit (``csv.field_size_limit()``, 128 KB): no field of any
+    of our files is that long, and the limit is a process-wide setting, so it is reported rather than raised.
+    """
+    if "field limit" in str(exc):
+        return (f"a value on this line is over {csv.field_size_limit():,} characters, far longer than any field "
+                "of the file can be; check for a stray \" mark (it runs the rest of the file into one value).")
+    return ("this line cannot be read as CSV; check for a stray \" mark or a line break inside a value, "
+            "or save the file from Excel again as 'CSV UTF-8'.")
+
+
 @dataclass
 class SourceFile:
     """A readable CSV file: where DuckDB should read it, and what we learned on the way."""
@@ -370,7 +383,7 @@ def _read_header(path: Path, name: str) -> list[str]:
     try:
         header = next(csv.reader(io.StringIO(first_line)))
     except csv.Error as exc:
-        raise SourceError(f"{name}: the header row (line 1) cannot be read as CSV ({exc}).") from exc
+        raise SourceError(f"{name}: the header row (line 1) cannot be read: {describe_csv_error(exc)}") from None
     header = [column.strip() for column in header]
     if len(header) < 2:
         raise SourceError(
