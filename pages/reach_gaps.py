@@ -48,7 +48,8 @@ if cohort.period is None:
 headings = {"provision": "SEN support and EHC plans", "primary need": "Main need"}
 for dimension in reach.COHORT_DIMENSIONS:
     view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=kinds, when=reach.period_words(period),
-                                gap_ratio=config.reach.gap_ratio, decimals=decimals, threshold=threshold, plans=plans)
+                                gap_ratio=config.reach.gap_ratio, decimals=decimals, threshold=threshold, plans=plans,
+                                census=cohort.census)
     st.subheader(headings[dimension])
     if view.sentences:
         st.markdown("\n".join(f"- {ui.escape_markdown(sentence)}" for sentence in view.sentences))

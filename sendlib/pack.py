@@ -85,7 +85,7 @@ def collect_slides(store: Store, config: Config, role: str, as_of: date) -> list
         for dimension, heading in (("provision", "SEN support and EHC plans"), ("primary need", "Main need")):
             view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=PARTICIPANT_KINDS, when=when,
                                         gap_ratio=config.reach.gap_ratio, decimals=decimals,
-                                        threshold=threshold or None, plans=plans)
+                                        threshold=threshold or None, plans=plans, census=cohort.census)
             figure = reach.build_gap_chart(view.chart, title=f"Reach gaps, {heading}: share of children "
                                            "with SEND and of those we heard from", source=source,
                                            decimals=decimals, note=view.note)

@@ -317,10 +317,11 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
             part = size[category] if name == "Share of children with SEND" else heard[category]
             whole = all_children if name == "Share of children with SEND" else known_heard
             attack.share(part, whole, float(x), rounding(decimals))
-    # The summary counts the under-reached groups: all or none of those whose flag is not shown.
+    # A summary counting the under-reached groups among all of them (not only the shown ones) says of the
+    # groups whose flag is not shown: all of them are under-reached, or none.
     if summary:
         match = re.match(r"(\d+) of (\d+) groups", summary)
-        if match:
+        if match and "whose figures are shown" not in summary:
             said = int(match.group(1))
             flagged = [c for c, f in ranked]
             unflagged = [by_label[g] for g in table["Group"] if by_label[g] not in flagged]
@@ -609,3 +610,20 @@ def test_the_attacker_catches_a_plain_leak(store: Store, config: Config) -> None
     assert breaches(attack, 5) == []
     attack.share({key: 1.0}, {key: 1.0, census_var(area, "201920", EHC_PLAN, "VI"): 1.0}, 50.0, 0.05)
     assert breaches(attack, 5) == ["MSI: pinned to 3", "VI: pinned to 3"]
+
+
+def test_a_change_from_a_published_symbol_is_not_shown(store: Store, config: Config, write_csv) -> None:
+    """A count the publisher hid (``c``) has no value here, so no change or share can be worked from it; the
+    figure the tile would show is the partial total, which would mislead as well as reveal."""
+    load_demo_census(store, config)
+    path = write_csv("earlier.csv", "period,area_code,area_name,provision,primary_need,pupils\n"
+                                    "201819,E08000024,Sunderland,SEN support,ASD,800\n"
+                                    "201819,E08000024,Sunderland,EHC plan,ASD,c\n"
+                                    "201819,E08000024,Sunderland,EHC plan,SLCN,90\n")
+    load_census(store, path, config=config, actor=TEST_OFFICER)
+    forum = overview.build_overview(store, config, "forum", AS_OF)[0]
+    tiles = {tile.label: tile for tile in forum.tiles}
+    assert tiles["With SEND, 2019/20"].value == "6,842" and tiles["With SEND, 2019/20"].delta is None
+    assert tiles["With an EHC plan"].delta is None
+    officer = {tile.label: tile for tile in overview.build_overview(store, config, "officer", AS_OF)[0].tiles}
+    assert officer["With SEND, 2019/20"].delta is not None   # officers see the figures as they are
