@@ -655,9 +655,9 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
         sentences.append(sentence)
     hidden_names = [group_label(dimension, c) for c in order if is_hidden[c]]
     if hidden_names:
-        names = hidden_names[0] if len(hidden_names) == 1 else ", ".join(hidden_names[:-1]) + " and " + hidden_names[-1]
-        sentences.append(f"{names}: not shown, because their figures are hidden so that no child can be identified "
-                         "from small numbers.")
+        # One sentence for all of them, in the table's (alphabetical) order: nothing is said of any one.
+        sentences.append(f"Not shown, because their figures are hidden so that no child can be identified from small "
+                         f"numbers: {'; '.join(hidden_names)}.")
     shown_rows = table[~is_hidden.loc[order].to_numpy()]
     chart = pd.DataFrame({"group": list(shown_rows["Group"]),
                           "share_of_cohort_pct": list(shown_rows["Share of children with SEND %"]),

@@ -203,6 +203,8 @@ def chart_data(figure) -> dict:
         if isinstance(value, dict) and "bdata" in value and "dtype" in value:
             array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
             return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+        if isinstance(value, np.ndarray):
+            return unpack(value.tolist())
         if isinstance(value, dict):
             return {key: unpack(item) for key, item in value.items()}
         if isinstance(value, (list, tuple)):
@@ -305,7 +307,13 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
                     attack.share(heard[category], known_heard, float(shares[1]), rounding(decimals))
     for first, second in zip(ordered, ordered[1:]):
         attack.between(add(gap_expr(first), scale(gap_expr(second), -1)), -1, math.inf)
-    # The chart: each group's two shares (its label says when it is under-reached).
+    # The chart: each group's two shares (its label says when it is under-reached). A group with a hidden
+    # figure must not be drawn at all: where its marks sit would be worked from what is hidden.
+    hidden_groups = {row["Group"] for row in table.to_dict("records")
+                     if any(isinstance(value, str) for key, value in row.items() if key not in ("Group", "Under-reached"))}
+    for trace in (figure or {}).get("data", []):
+        for y in trace.get("y", []) or []:
+            assert str(y).removesuffix(" (under-reached)") not in hidden_groups, f"{where}: {y} is drawn"
     for trace in (figure or {}).get("data", []):
         name = trace.get("name")
         if name not in ("Share of children with SEND", "Share of those we heard from"):
@@ -348,6 +356,13 @@ def reach_gaps_page(attack: Attack, store: Store, config: Config) -> None:
                                        note=view.note)
         read_gap_view(attack, store, config, dimension, view, chart_data(figure), reach.summarise_gaps(view, dimension),
                       cohort.period, f"Reach gaps ({dimension})")
+    # The source line gives the parent carer estimate: children with SEND × parent_carers_per_child, rounded.
+    start, end = reach.period_dates(year, AS_OF)
+    estimate = re.search(r"parent carers: about ([\d,]+), estimated as", reach.source_line(store, cohort, start, end))
+    if estimate and not config.reach.parent_carers_estimate:
+        children = add(*(cohort_expr(store, config, cohort.period, PROVISION, p, attack.truth) for p in SEN_PROVISIONS))
+        per_child = config.reach.parent_carers_per_child
+        attack.between(scale(children, per_child), number(estimate.group(1)) - 0.5, number(estimate.group(1)) + 0.5)
 
 
 def gap_census(cohort: reach.Cohort) -> dict:
@@ -399,6 +414,8 @@ def read_breakdown(attack: Attack, config: Config, breakdown: pd.DataFrame, peri
             key = census_var(area, period, trace["name"], codes[y])
             if text == "c":
                 assert x == 0, f"{where}: the bar of a hidden cell ({y}) has length {x}"
+                custom = trace["customdata"][trace["y"].index(y)]
+                assert not any(re.search(r"\d", str(item)) for item in custom[1:]), f"{where}: hover of {y}: {custom}"
             else:
                 attack.equal({key: 1.0}, x)
     return column
