@@ -39,7 +39,7 @@ start, end = reach.period_dates(period)
 
 participation = ui.query(reach.query_participation, start, end)
 cohort = ui.query(reach.query_cohort, config)
-source = ui.query(reach.source_line, cohort, start, end)
+source = ui.query(reach.source_line, cohort, start, end, threshold)
 plans = ui.query(commitments.query_gap_plans)
 if cohort.period is None:
     st.info("No census is loaded yet, so there is nothing to compare with. An officer can load one on the Upload page.")

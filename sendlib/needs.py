@@ -9,6 +9,7 @@ an area's history.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -170,22 +171,45 @@ def suppress_share_comparison(shares: pd.DataFrame, threshold: int) -> pd.DataFr
     return pd.concat(kept, ignore_index=True)[shares.columns] if kept else shares.iloc[0:0]
 
 
-def suppress_prevalence(prevalence: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def suppress_prevalence(prevalence: pd.DataFrame, threshold: int,
+                        comparison: pd.DataFrame | None = None) -> pd.DataFrame:
     """Prevalence as a forum view shows it: an area any of whose counts is from 1 to ``threshold`` is left
-    out whole (its rates and totals would let the small count be worked out)."""
+    out whole (its rates and totals would let the small count be worked out). ``comparison``: every area's
+    need breakdown (:func:`query_share_comparison`); an area whose need table hides a provision total (to
+    protect the small counts under it) is left out too, or this table would show that total."""
     if prevalence.empty or threshold <= 0:
         return prevalence
     counts = prevalence[["sen_support", "ehc_plan", "all_pupils"]].astype("Float64")
     small = ((counts >= 1) & (counts <= threshold)).fillna(False).any(axis=1)
+    if comparison is not None and not comparison.empty:
+        hidden = {key for key, area in comparison.groupby("area_key")
+                  if totals_hidden(area[BREAKDOWN_COLUMNS].reset_index(drop=True), threshold)}
+        small |= prevalence["area_key"].isin(hidden)
     return prevalence[~small].reset_index(drop=True)
 
 
-def suppress_trend(trend: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """A trend as a forum view shows it: periods with a provision total from 1 to ``threshold`` left out."""
+def totals_hidden(breakdown: pd.DataFrame, threshold: int) -> bool:
+    """True when the public need table of this breakdown hides a provision total."""
+    totals = provision_totals(suppress_breakdown(breakdown, threshold))
+    return any(isinstance(value, str) for value in totals.values())
+
+
+def query_periods_with_hidden_totals(store: Store, area_key: str, threshold: int) -> list[str]:
+    """Census periods whose public need table hides a provision total of the area (none when threshold is 0)."""
+    if threshold <= 0:
+        return []
+    return [period for period in query_periods(store, area_key)
+            if totals_hidden(query_need_breakdown(store, area_key, period), threshold)]
+
+
+def suppress_trend(trend: pd.DataFrame, threshold: int, hidden_periods: Iterable[str] = ()) -> pd.DataFrame:
+    """A trend as a forum view shows it: periods with a provision total from 1 to ``threshold`` left out, and
+    the ``hidden_periods`` whose need table hides a provision total (:func:`query_periods_with_hidden_totals`)."""
     if trend.empty or threshold <= 0:
         return trend
     small = trend.groupby("period")["pupils"].transform(lambda p: ((p >= 1) & (p <= threshold)).any())
-    return trend[~small.astype(bool)].reset_index(drop=True)
+    small = small.astype(bool) | trend["period"].isin(list(hidden_periods))
+    return trend[~small].reset_index(drop=True)
 
 
 def build_need_table(breakdown: pd.DataFrame) -> pd.DataFrame:

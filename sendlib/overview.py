@@ -79,8 +79,9 @@ def census_section(store: Store, config: Config, threshold: int) -> Section:
                      f"{format_period(previous)}")
     # As on Primary needs: an area with a small count is left out (its rate would give the count away), and the
     # rate is shown only beside a shown total.
-    prevalence = needs.suppress_prevalence(
-        needs.query_prevalence(store, period, [local, needs.area_key_for("E92000001")]), threshold)
+    rate_keys = [local, needs.area_key_for("E92000001")]
+    prevalence = needs.suppress_prevalence(needs.query_prevalence(store, period, rate_keys), threshold,
+                                           needs.query_share_comparison(store, period, rate_keys))
     rates = dict(zip(prevalence["geographic_level"], prevalence["prevalence_pct"]))
     local_rate = prevalence.loc[prevalence["area_key"] == local, "prevalence_pct"]
     if shown_now and not local_rate.empty and pd.notna(local_rate.iloc[0]):

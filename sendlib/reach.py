@@ -37,7 +37,7 @@ from sendlib.engagement import (
     AGE_BAND, ALL, CYP, EARLIEST, HART_RUNGS, LEVELS, LUNDY_ELEMENTS, NEED, NON_PARTICIPATION_RUNGS, NOT_KNOWN, PARENT_CARERS,
     PARTICIPANT_KINDS, PROVISION, SETTING, TOTAL,
 )
-from sendlib.needs import census_breakdown, local_area_key, suppress_breakdown
+from sendlib.needs import census_breakdown, local_area_key, provision_totals, suppress_breakdown
 from sendlib.store import Store
 from sendlib.suppression import SUPPRESSED, suppress_series, suppress_shares, suppression_note
 
@@ -419,12 +419,21 @@ def summarise_quarters(quarters: pd.DataFrame) -> str:
             f"given from {first['feedback_pct']:.0f}% to {last['feedback_pct']:.0f}%.")
 
 
-def source_line(store: Store, cohort: Cohort, start: date, end: date) -> str:
-    """Where reach figures come from: activities recorded, the census period and the estimate used."""
+def source_line(store: Store, cohort: Cohort, start: date, end: date, threshold: int | None = None) -> str:
+    """Where reach figures come from: activities recorded, the census period and the estimate used.
+
+    ``threshold``: small-number suppression for public views. The estimate of parent carers is the number of
+    children with SEND times a ratio, so it is not given when the public census views hide that number.
+    """
     row = store.query_rows(
         "SELECT count(*), max(recorded_at) FROM engagement_current WHERE activity_date BETWEEN ? AND ?", [start, end])[0]
+    estimate = cohort.parent_carers_estimated_from
+    if threshold and not cohort.census.empty and estimate.startswith("parent carers: about"):
+        shown = suppress_breakdown(census_breakdown(cohort.census), threshold)
+        if any(isinstance(v, str) for v in (*provision_totals(shown).values(), shown.attrs.get("grand_total"))):
+            estimate = "parent carers: estimated from the number of children with SEND (not shown: small numbers)"
     census = (f"cohort: {cohort.period and format_period(cohort.period)} census of children and young people with "
-              f"SEND; {cohort.parent_carers_estimated_from}") if cohort.period else "no census loaded for the cohort"
+              f"SEND; {estimate}") if cohort.period else "no census loaded for the cohort"
     return (f"Source: {row[0]} engagement activities dated {start:%d %b %Y} to {end:%d %b %Y} recorded in the "
             f"dashboard; {census}. Counts-only activities count attendances, not distinct people.")
 

@@ -358,7 +358,8 @@ def reach_gaps_page(attack: Attack, store: Store, config: Config) -> None:
                       cohort.period, f"Reach gaps ({dimension})")
     # The source line gives the parent carer estimate: children with SEND × parent_carers_per_child, rounded.
     start, end = reach.period_dates(year, AS_OF)
-    estimate = re.search(r"parent carers: about ([\d,]+), estimated as", reach.source_line(store, cohort, start, end))
+    estimate = re.search(r"parent carers: about ([\d,]+), estimated as", reach.source_line(store, cohort, start, end,
+                                                                                        config.suppression.threshold))
     if estimate and not config.reach.parent_carers_estimate:
         children = add(*(cohort_expr(store, config, cohort.period, PROVISION, p, attack.truth) for p in SEN_PROVISIONS))
         per_child = config.reach.parent_carers_per_child
@@ -435,7 +436,8 @@ def primary_needs_page(attack: Attack, store: Store, config: Config) -> None:
         totals = needs.provision_totals(breakdown)
         if all(isinstance(v, int) for v in totals.values()):
             attack.equal(add(*column.values()), sum(totals.values()))
-        prevalence = needs.suppress_prevalence(needs.query_prevalence(store, period, keys), threshold)
+        prevalence = needs.suppress_prevalence(needs.query_prevalence(store, period, keys), threshold,
+                                               needs.query_share_comparison(store, period, keys))
         for row in prevalence.to_dict("records"):
             for provision, name in ((SEN_SUPPORT, "sen_support"), (EHC_PLAN, "ehc_plan")):
                 expr = {k: 1.0 for k in truth if k[0] == "census" and k[1] == row["area_key"] and k[2] == period
@@ -444,7 +446,8 @@ def primary_needs_page(attack: Attack, store: Store, config: Config) -> None:
         shares = needs.suppress_share_comparison(needs.query_share_comparison(store, period, keys), threshold)
         for row in shares.to_dict("records"):
             attack.equal({census_var(row["area_key"], period, row["provision"], row["primary_need"]): 1.0}, row["pupils"])
-    trend = needs.suppress_trend(needs.query_trend(store, local), threshold)
+    trend = needs.suppress_trend(needs.query_trend(store, local), threshold,
+                                 needs.query_periods_with_hidden_totals(store, local, threshold))
     for row in trend.to_dict("records"):
         expr = {k: 1.0 for k in truth if k[0] == "census" and k[1] == local and k[2] == row["period"]
                 and k[3] == row["provision"]}
@@ -644,3 +647,20 @@ def test_a_change_from_a_published_symbol_is_not_shown(store: Store, config: Con
     assert tiles["With an EHC plan"].delta is None
     officer = {tile.label: tile for tile in overview.build_overview(store, config, "officer", AS_OF)[0].tiles}
     assert officer["With SEND, 2019/20"].delta is not None   # officers see the figures as they are
+
+
+def test_totals_hidden_in_the_need_table_stay_hidden_in_prevalence_and_trend(store: Store, config: Config,
+                                                                             write_csv) -> None:
+    """A latest census whose EHC plan counts are all small (3, 2, 1): their total of 6 is not small, but the
+    need table must hide it (else the three add up to it); the prevalence table and the trend must not
+    show it either."""
+    load_demo_census(store, config)
+    path = write_csv("later.csv", "period,area_code,area_name,provision,primary_need,pupils\n"
+                                  "202021,E08000024,Sunderland,SEN support,ASD,100\n"
+                                  "202021,E08000024,Sunderland,SEN support,SLCN,80\n"
+                                  "202021,E08000024,Sunderland,EHC plan,ASD,3\n"
+                                  "202021,E08000024,Sunderland,EHC plan,SLCN,2\n"
+                                  "202021,E08000024,Sunderland,EHC plan,MLD,1\n")
+    load_census(store, path, config=config, actor=TEST_OFFICER)
+    found = attack_store(store, config)
+    assert not found, "\n".join(found)
