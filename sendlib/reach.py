@@ -578,9 +578,10 @@ class GapView:
     """What the Reach gaps page shows for one dimension.
 
     ``table``: one row per group (figures suppressed when asked: strings such as "c" replace hidden
-    figures); ``sentences``: one plain-language sentence per under-reached group, largest gap first, with
-    what is planned about it where a commitment is linked; ``chart``: group, share_of_cohort_pct,
-    share_of_participants_pct, under_reached for the groups whose shares may be shown; ``note``: the
+    figures; groups with a hidden figure last, alphabetically, flagged "not shown: small numbers");
+    ``sentences``: one plain-language sentence per under-reached shown group, largest gap first, with what
+    is planned about it where a commitment is linked, then one naming the hidden groups (if any); ``chart``:
+    group, share_of_cohort_pct, share_of_participants_pct, under_reached for the shown groups; ``note``: the
     suppression note, or None.
     """
 
