@@ -24,10 +24,7 @@ st.markdown(f"Parents told us that *\"all voices need to be captured, not just t
 ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
 years = ui.query(reach.query_engagement_years)
-# Suppressed views offer one table only (the latest year, everyone heard from): figures hidden in one choice
-# could otherwise be worked out by taking another choice away from it (all years minus one, both minus one).
-periods = [*years, reach.ALL_YEARS] if threshold is None else years[:1]
-audiences = list(reach.AUDIENCE_CHOICES) if threshold is None else list(reach.AUDIENCE_CHOICES)[:1]
+periods, audiences = reach.gap_choices(years, suppressed=threshold is not None)
 left, right = st.columns(2)
 ui.url_param("gaps_period", options=periods)
 ui.url_param("gaps_audience", options=audiences)

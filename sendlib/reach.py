@@ -67,6 +67,16 @@ def query_engagement_years(store: Store) -> list[str]:
 ALL_YEARS = "all"
 
 
+def gap_choices(years: list[str], *, suppressed: bool) -> tuple[list[str], list[str]]:
+    """The periods and audiences the Reach gaps page offers (years newest first, from
+    :func:`query_engagement_years`). Suppressed views offer one table only (the latest year, everyone heard
+    from): figures hidden in one choice could otherwise be worked out by taking another choice away from it
+    (all years minus one, both minus one). The small-numbers attacker test reads the same choices."""
+    if not suppressed:
+        return [*years, ALL_YEARS], list(AUDIENCE_CHOICES)
+    return years[:1], list(AUDIENCE_CHOICES)[:1]
+
+
 def period_dates(period: str, today: date | None = None) -> tuple[date, date]:
     """The dates an engagement period covers: an academic year (``202526``) or ``ALL_YEARS``."""
     if period == ALL_YEARS:

@@ -30,21 +30,19 @@ from __future__ import annotations
 import base64
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from scipy.optimize import LinearConstraint, milp
 
 from sendlib import easy_read, engagement, needs, overview, reach
 from sendlib.codes import EHC_PLAN, SEN_PROVISIONS, SEN_SUPPORT, format_period
 from sendlib.config import Config
-from sendlib.demo import DEMO_DIR, load_demo_engagement  # noqa: F401 - DEMO_DIR used by fixtures
-from sendlib.engagement import CYP, NEED, NOT_KNOWN, PARTICIPANT_KINDS, PROVISION, Activity
+from sendlib.demo import DEMO_DIR
+from sendlib.engagement import CYP, PROVISION, Activity
 from sendlib.ingest import load_census
 from sendlib.store import Store
 from tests.conftest import TEST_OFFICER
@@ -170,13 +168,15 @@ def census_truth(store: Store) -> dict[tuple, int]:
 
 
 def forum_reach_inputs(store: Store, config: Config) -> tuple | None:
-    """What the forum's reach views are built from: the one period and audience they offer, as the pages do."""
-    years = reach.query_engagement_years(store)
+    """What the forum's reach views are built from: the one period and audience they offer, as the pages do
+    (the attacker's constraints assume one choice; a page offering the forum more would fail here)."""
+    periods, audiences = reach.gap_choices(reach.query_engagement_years(store), suppressed=True)
+    assert len(periods) <= 1 and len(audiences) == 1, "the forum may combine choices: model each one"
     cohort = reach.query_cohort(store, config)
-    if not years or cohort.period is None:
+    if not periods or cohort.period is None:
         return None
-    start, end = reach.period_dates(years[0], AS_OF)
-    return years[0], reach.query_participation(store, start, end), cohort, PARTICIPANT_KINDS
+    start, end = reach.period_dates(periods[0], AS_OF)
+    return periods[0], reach.query_participation(store, start, end), cohort, reach.AUDIENCE_CHOICES[audiences[0]]
 
 
 def heard_truth(store: Store, config: Config) -> dict[tuple, int]:
@@ -228,7 +228,6 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
     """Everything a reach-gap view says about the people heard from and the cohort, as constraints."""
     truth = attack.truth
     decimals = config.display.percent_decimals
-    categories = [key[2] for key in truth if key[0] == "heard" and key[1] == dimension and key[2] != NOT_KNOWN]
     cohort_categories = {key[3] if dimension == PROVISION else key[4] for key in truth
                          if key[0] == "census" and key[1] == needs.local_area_key(config) and key[2] == period}
     by_label = {reach.group_label(dimension, c): c for c in cohort_categories}
@@ -236,7 +235,6 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
         truth.setdefault(heard_var(dimension, category), 0)
     heard = {c: {heard_var(dimension, c): 1.0} for c in cohort_categories}
     size = {c: cohort_expr(store, config, period, dimension, c, truth) for c in cohort_categories}
-    del categories
     known_heard = add(*heard.values())
     all_children = add(*size.values())
     k_true, c_true = attack.value(known_heard), attack.value(all_children)
@@ -489,13 +487,11 @@ def overview_page(attack: Attack, store: Store, config: Config) -> None:
                                      rounding(decimals))
             for line in section.lines:
                 provision = SEN_SUPPORT if SEN_SUPPORT in line.split(":")[0] else EHC_PLAN
-                codes = {needs.need_short(code): code for code in needs.NEED_CODES} if hasattr(needs, "NEED_CODES") else None
                 for short, share in re.findall(r"(\w+) ([\d.]+)%", line.split(":", 1)[1]):
                     key = next((k for k in truth if k[0] == "census" and k[1] == local and k[2] == now
                                 and k[3] == provision and needs.need_short(k[4]) == short), None)
                     if key is not None:
                         attack.share({key: 1.0}, column(now, provision), float(share), rounding(decimals))
-                del codes
         if section.page == "pages/reach_gaps.py" and section.lines:
             inputs = forum_reach_inputs(store, config)
             if inputs is None:
