@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import LinearConstraint, milp
 
-from sendlib import easy_read, engagement, needs, overview, reach
+from sendlib import easy_read, engagement, needs, overview, pack, reach
 from sendlib.codes import EHC_PLAN, SEN_PROVISIONS, SEN_SUPPORT, format_period
 from sendlib.config import Config
 from sendlib.demo import DEMO_DIR
@@ -407,17 +407,23 @@ def read_breakdown(attack: Attack, config: Config, breakdown: pd.DataFrame, peri
             attack.equal(add(*cells.values()), total)
     figure = needs.build_need_chart(breakdown, area_name="A", period=period, source="s", height=500,
                                     decimals=decimals)
-    figure = chart_data(figure)
+    read_need_chart(attack, config, chart_data(figure), period, where)
+    return column
+
+
+def read_need_chart(attack: Attack, config: Config, figure: dict, period: str, where: str) -> None:
+    """The need chart's bars: a shown bar's length is its count; a hidden one has none and no figure in hover."""
+    area = needs.local_area_key(config)
+    codes = {needs.need_short(key[4]): key[4] for key in attack.truth if key[0] == "census"}
     for trace in figure["data"]:
-        for x, y, text in zip(trace["x"], trace["y"], trace["text"]):
-            key = census_var(area, period, trace["name"], codes[y])
+        if trace.get("name") not in SEN_PROVISIONS or trace.get("type") != "bar":
+            continue
+        for x, y, text, custom in zip(trace["x"], trace["y"], trace["text"], trace["customdata"]):
             if text == "c":
                 assert x == 0, f"{where}: the bar of a hidden cell ({y}) has length {x}"
-                custom = trace["customdata"][trace["y"].index(y)]
                 assert not any(re.search(r"\d", str(item)) for item in custom[1:]), f"{where}: hover of {y}: {custom}"
             else:
-                attack.equal({key: 1.0}, x)
-    return column
+                attack.equal({census_var(area, period, trace["name"], codes[y]): 1.0}, x)
 
 
 def primary_needs_page(attack: Attack, store: Store, config: Config) -> None:
@@ -554,15 +560,32 @@ def easy_read_page(attack: Attack, store: Store, config: Config) -> None:
                       f"Easy read ({dimension})", sentences=sentences)
 
 
+def meeting_pack(attack: Attack, store: Store, config: Config) -> None:
+    """The meeting pack the forum can make on the Overview: each slide's chart data and summary."""
+    local = needs.local_area_key(config)
+    periods = needs.query_periods(store, local)
+    inputs = forum_reach_inputs(store, config)
+    for slide in pack.collect_slides(store, config, "forum", AS_OF):
+        figure = chart_data(slide.figure)
+        if slide.title.startswith("Primary needs") and periods:
+            read_need_chart(attack, config, figure, periods[0], f"Pack: {slide.title}")
+        if slide.title.startswith("Reach gaps") and inputs is not None:
+            cohort = inputs[2]
+            dimension = PROVISION if "SEN support" in slide.title else "primary need"
+            empty = reach.GapView(pd.DataFrame(columns=["Group"]), [], pd.DataFrame(), None)
+            read_gap_view(attack, store, config, dimension, empty, figure, None, cohort.period,
+                          f"Pack: {slide.title}", sentences=[slide.summary])
+
+
 # One entry per forum-visible view (dashboard.py gives the forum these pages). Stakeholders and "You said,
 # we did" show no counts of children (groups' positions; what families said and what was done), so they add
-# no constraint; the meeting pack is made from the same sendlib calls as the Overview, Primary needs and
-# Reach gaps views below.
+# no constraint. The meeting pack (a download on the Overview) is read slide by slide.
 VIEWS: list[Callable[[Attack, Store, Config], None]] = [
     reach_gaps_page,
     primary_needs_page,
     overview_page,
     easy_read_page,
+    meeting_pack,
 ]
 
 
