@@ -31,7 +31,7 @@ from sendlib.codes import (
 from sendlib.config import Config
 from sendlib.geography import lookup_area
 from sendlib.store import Store
-from sendlib.suppression import SUPPRESSED, UNAVAILABLE, suppress_table
+from sendlib.suppression import SUPPRESSED, suppress_table
 
 BREAKDOWN_COLUMNS = ["primary_need", "need", "need_name", "provision", "pupils", "share_pct"]
 

@@ -17,6 +17,7 @@ from sendlib.codes import EHC_PLAN, SEN_SUPPORT, format_period
 from sendlib.config import Config
 from sendlib.engagement import PARTICIPANT_KINDS
 from sendlib.store import Store
+from sendlib.suppression import UNAVAILABLE
 
 
 @dataclass
@@ -62,12 +63,12 @@ def census_section(store: Store, config: Config, threshold: int) -> Section:
         shown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, p), threshold)
         totals = needs.provision_totals(shown)
         if threshold and needs.query_has_symbols(store, local, p):
-            totals = {provision: needs.UNAVAILABLE for provision in totals}
+            totals = {provision: UNAVAILABLE for provision in totals}
         known = all(isinstance(value, int) for value in totals.values())
-        return totals, (sum(totals.values()) if known else needs.UNAVAILABLE)
+        return totals, (sum(totals.values()) if known else UNAVAILABLE)
 
     now, total = public(period)
-    before, before_total = public(previous) if previous else ({}, needs.UNAVAILABLE)
+    before, before_total = public(previous) if previous else ({}, UNAVAILABLE)
     shown_now, shown_before = isinstance(total, int), isinstance(before_total, int)
     delta = (f"{total - before_total:+,} since {format_period(previous)}"
              if previous and shown_now and shown_before else None)
