@@ -34,7 +34,8 @@ period = st.selectbox("Census period", periods, format_func=format_period, key="
                       help="The school census (January/Spring) of this academic year. The latest is shown first.")
 
 breakdown = needs.suppress_breakdown(ui.query(needs.query_need_breakdown, local_key, period), threshold)
-prevalence = needs.suppress_prevalence(ui.query(needs.query_prevalence, period, area_keys), threshold)
+comparison = ui.query(needs.query_share_comparison, period, area_keys)
+prevalence = needs.suppress_prevalence(ui.query(needs.query_prevalence, period, area_keys), threshold, comparison)
 source = ui.query(needs.query_source_line, period, area_keys)
 totals = needs.provision_totals(breakdown)
 
@@ -84,7 +85,7 @@ if prevalence["prevalence_pct"].notna().any():
         key="prevalence_chart",
     )
 
-shares = needs.suppress_share_comparison(ui.query(needs.query_share_comparison, period, area_keys), threshold)
+shares = needs.suppress_share_comparison(comparison, threshold)
 if shares["area_key"].nunique() > 1:
     others = [name for name in shares["area_name"].unique() if name != config.area.name]
     st.subheader(f"Compared with {text.markdown(' and '.join(others))}")
@@ -99,7 +100,8 @@ if shares["area_key"].nunique() > 1:
         key="comparison_chart",
     )
 
-trend = needs.suppress_trend(ui.query(needs.query_trend, local_key), threshold)
+trend = needs.suppress_trend(ui.query(needs.query_trend, local_key), threshold,
+                             ui.query(needs.query_periods_with_hidden_totals, local_key, threshold))
 if trend["period"].nunique() > 1:
     st.subheader("Over time")
     ui.show_chart(

@@ -25,10 +25,7 @@ st.markdown(f"Parents told us that *\"all voices need to be captured, not just t
 ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
 years = ui.query(reach.query_engagement_years)
-# Suppressed views offer one table only (the latest year, everyone heard from): figures hidden in one choice
-# could otherwise be worked out by taking another choice away from it (all years minus one, both minus one).
-periods = [*years, reach.ALL_YEARS] if threshold is None else years[:1]
-audiences = list(reach.AUDIENCE_CHOICES) if threshold is None else list(reach.AUDIENCE_CHOICES)[:1]
+periods, audiences = reach.gap_choices(years, suppressed=threshold is not None)
 left, right = st.columns(2)
 ui.url_param("gaps_period", options=periods)
 ui.url_param("gaps_audience", options=audiences)
@@ -40,7 +37,7 @@ start, end = reach.period_dates(period)
 
 participation = ui.query(reach.query_participation, start, end)
 cohort = ui.query(reach.query_cohort, config)
-source = ui.query(reach.source_line, cohort, start, end)
+source = ui.query(reach.source_line, cohort, start, end, threshold)
 plans = ui.query(commitments.query_gap_plans)
 if cohort.period is None:
     st.info("No census is loaded yet, so there is nothing to compare with. An officer can load one on the Upload page.")
@@ -49,7 +46,8 @@ if cohort.period is None:
 headings = {"provision": "SEN support and EHC plans", "primary need": "Main need"}
 for dimension in reach.COHORT_DIMENSIONS:
     view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=kinds, when=reach.period_words(period),
-                                gap_ratio=config.reach.gap_ratio, decimals=decimals, threshold=threshold, plans=plans)
+                                gap_ratio=config.reach.gap_ratio, decimals=decimals, threshold=threshold, plans=plans,
+                                census=cohort.census)
     st.subheader(headings[dimension])
     if view.sentences:
         st.markdown("\n".join(f"- {text.markdown(sentence)}" for sentence in view.sentences))

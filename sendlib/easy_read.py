@@ -147,7 +147,7 @@ def reach_part(store: Store, config: Config, threshold: int | None) -> Part:
     for dimension in reach.COHORT_DIMENSIONS:
         view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=everyone,
                                     when=reach.period_words(years[0]), gap_ratio=config.reach.gap_ratio,
-                                    decimals=1, threshold=threshold)
+                                    decimals=1, threshold=threshold, census=cohort.census)
         groups = view.chart
         if groups.empty:
             continue

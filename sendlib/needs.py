@@ -8,6 +8,7 @@ an area's history.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -65,7 +66,16 @@ def query_need_breakdown(store: Store, area_key: str, period: str, phase: str = 
     provision's total). Sorted by provision, then pupils descending. Needs with no count are left out.
     """
     counts = _query_need_counts(store, [area_key], period, phase)
-    return _breakdown_from_counts(counts.drop(columns=["area_key", "area_name"]))
+    return census_breakdown(counts.drop(columns=["area_key", "area_name"]))
+
+
+def query_has_symbols(store: Store, area_key: str, period: str, phase: str = TOTAL_PHASE) -> bool:
+    """True when any SEN count of the area in ``period`` was published as a symbol (``c``, ``x`` …) rather
+    than a number: its totals are then not known, and a figure worked from them would mislead or reveal."""
+    return bool(store.query_value(
+        "SELECT count(*) FROM census_current WHERE area_key = ? AND period = ? AND phase = ? AND provision IN (?, ?) "
+        "AND pupils IS NULL",
+        [area_key, period, phase, SEN_SUPPORT, EHC_PLAN]))
 
 
 def _query_need_counts(store: Store, area_keys: list[str], period: str, phase: str) -> pd.DataFrame:
@@ -81,7 +91,7 @@ def _query_need_counts(store: Store, area_keys: list[str], period: str, phase: s
     )
 
 
-def _breakdown_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
+def census_breakdown(counts: pd.DataFrame) -> pd.DataFrame:
     """``query_need_breakdown``'s frame from one area's counts (primary_need, provision, pupils)."""
     if counts.empty:
         return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
@@ -100,8 +110,10 @@ def _breakdown_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
 def suppress_breakdown(breakdown: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """The breakdown as a forum view shows it: small counts, and the cells that would give them away through
     the need totals, the provision totals or the grand total, are hidden (``hidden`` column True, ``pupils``
-    and ``share_pct`` missing). Provision totals as shown go in ``attrs['totals']`` (a count, or "c"), and
-    the note explaining "c" in ``attrs['note']`` (None when nothing is hidden). Threshold 0 hides nothing.
+    and ``share_pct`` missing). Provision totals as shown go in ``attrs['totals']`` (a count, or "c"), each
+    primary need's total with SEND in ``attrs['need_totals']`` and the grand total in
+    ``attrs['grand_total']`` (when suppressing), and the note explaining "c" in ``attrs['note']`` (None when
+    nothing is hidden). Threshold 0 hides nothing.
 
     Hidden rows sort after every shown row, by need code, so their order gives nothing away either.
     """
@@ -121,10 +133,14 @@ def suppress_breakdown(breakdown: pd.DataFrame, threshold: int) -> pd.DataFrame:
     result["share_pct"] = result["share_pct"].astype("Float64").mask(result["hidden"])
     total_row = suppressed.table.loc[suppressed.total_label]
     totals = {p: total_row[p] for p in SEN_PROVISIONS}
+    # Each need's total with SEND and the grand total, as the suppression decided: every view that shows
+    # them (the need table here, the cohort on Reach gaps) shows these, so no page gives away another's "c".
+    need_totals = {need: suppressed.table.at[need, suppressed.total_label] for need in counts.index}
+    grand_total = suppressed.table.at[suppressed.total_label, suppressed.total_label]
     # A share of a hidden total would give the total away (count ÷ share): hide those shares too.
     hidden_totals = [p for p, value in totals.items() if isinstance(value, str)]
     result["share_pct"] = result["share_pct"].mask(result["provision"].isin(hidden_totals))
-    result.attrs = {"totals": totals, "note": suppressed.note}
+    result.attrs = {"totals": totals, "need_totals": need_totals, "grand_total": grand_total, "note": suppressed.note}
     order = result.assign(_hidden=result["hidden"].astype(int))
     order = order.sort_values(["provision", "_hidden", "pupils", "primary_need"],
                               ascending=[True, True, False, True], na_position="last", key=_provision_key)
@@ -155,22 +171,45 @@ def suppress_share_comparison(shares: pd.DataFrame, threshold: int) -> pd.DataFr
     return pd.concat(kept, ignore_index=True)[shares.columns] if kept else shares.iloc[0:0]
 
 
-def suppress_prevalence(prevalence: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def suppress_prevalence(prevalence: pd.DataFrame, threshold: int,
+                        comparison: pd.DataFrame | None = None) -> pd.DataFrame:
     """Prevalence as a forum view shows it: an area any of whose counts is from 1 to ``threshold`` is left
-    out whole (its rates and totals would let the small count be worked out)."""
+    out whole (its rates and totals would let the small count be worked out). ``comparison``: every area's
+    need breakdown (:func:`query_share_comparison`); an area whose need table hides a provision total (to
+    protect the small counts under it) is left out too, or this table would show that total."""
     if prevalence.empty or threshold <= 0:
         return prevalence
     counts = prevalence[["sen_support", "ehc_plan", "all_pupils"]].astype("Float64")
     small = ((counts >= 1) & (counts <= threshold)).fillna(False).any(axis=1)
+    if comparison is not None and not comparison.empty:
+        hidden = {key for key, area in comparison.groupby("area_key")
+                  if totals_hidden(area[BREAKDOWN_COLUMNS].reset_index(drop=True), threshold)}
+        small |= prevalence["area_key"].isin(hidden)
     return prevalence[~small].reset_index(drop=True)
 
 
-def suppress_trend(trend: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """A trend as a forum view shows it: periods with a provision total from 1 to ``threshold`` left out."""
+def totals_hidden(breakdown: pd.DataFrame, threshold: int) -> bool:
+    """True when the public need table of this breakdown hides a provision total."""
+    totals = provision_totals(suppress_breakdown(breakdown, threshold))
+    return any(isinstance(value, str) for value in totals.values())
+
+
+def query_periods_with_hidden_totals(store: Store, area_key: str, threshold: int) -> list[str]:
+    """Census periods whose public need table hides a provision total of the area (none when threshold is 0)."""
+    if threshold <= 0:
+        return []
+    return [period for period in query_periods(store, area_key)
+            if totals_hidden(query_need_breakdown(store, area_key, period), threshold)]
+
+
+def suppress_trend(trend: pd.DataFrame, threshold: int, hidden_periods: Iterable[str] = ()) -> pd.DataFrame:
+    """A trend as a forum view shows it: periods with a provision total from 1 to ``threshold`` left out, and
+    the ``hidden_periods`` whose need table hides a provision total (:func:`query_periods_with_hidden_totals`)."""
     if trend.empty or threshold <= 0:
         return trend
     small = trend.groupby("period")["pupils"].transform(lambda p: ((p >= 1) & (p <= threshold)).any())
-    return trend[~small.astype(bool)].reset_index(drop=True)
+    small = small.astype(bool) | trend["period"].isin(list(hidden_periods))
+    return trend[~small].reset_index(drop=True)
 
 
 def build_need_table(breakdown: pd.DataFrame) -> pd.DataFrame:
@@ -217,11 +256,13 @@ def _build_suppressed_need_table(breakdown: pd.DataFrame, columns: list[str]) ->
                 row[provision] = int(cell["pupils"].iloc[0])
                 row[f"{provision} %"] = round(float(cell["share_pct"].iloc[0]), 1)
                 total += row[provision]
-        row["Total with SEND"] = SUPPRESSED if any_hidden else total
+        shown_totals = breakdown.attrs.get("need_totals", {})
+        code = part["primary_need"].iloc[0]
+        row["Total with SEND"] = shown_totals.get(code, SUPPRESSED if any_hidden else total)
+        row["_rank"] = 1 if any_hidden else -total
         rows.append(row)
-    table = pd.DataFrame(rows, columns=columns)
-    # Shown rows by size first, hidden rows after them by code: the order must not rank the hidden ones.
-    table["_rank"] = [(-t if isinstance(t, int) else 1) for t in table["Total with SEND"]]
+    table = pd.DataFrame(rows, columns=[*columns, "_rank"])
+    # Shown rows by size first, rows with a hidden cell after them by code: the order must not rank them.
     table = table.sort_values(["_rank", "Need"]).drop(columns="_rank").reset_index(drop=True)
     return table.astype({c: "object" for c in columns[2:]})
 
@@ -431,7 +472,7 @@ def query_share_comparison(store: Store, period: str, area_keys: list[str]) -> p
     frames = []
     for key in area_keys:
         area = counts[counts["area_key"] == key]
-        part = _breakdown_from_counts(area[["primary_need", "provision", "pupils"]])
+        part = census_breakdown(area[["primary_need", "provision", "pupils"]])
         if part.empty:
             continue
         frames.append(part.assign(area_key=key, area_name=area["area_name"].iloc[0]))

@@ -17,6 +17,7 @@ from sendlib.codes import EHC_PLAN, SEN_SUPPORT, format_period
 from sendlib.config import Config
 from sendlib.engagement import PARTICIPANT_KINDS
 from sendlib.store import Store
+from sendlib.suppression import UNAVAILABLE
 
 
 @dataclass
@@ -41,11 +42,6 @@ class Section:
     missing: str | None = None     # set when the data is not there: says what to load
 
 
-def _count(value: int, threshold: int) -> str:
-    """A count as a public view may show it: 'c' from 1 to the threshold."""
-    return "c" if 0 < value <= threshold else f"{value:,}"
-
-
 def census_section(store: Store, config: Config, threshold: int) -> Section:
     """Children with SEND, share of all pupils against England, EHC plan share, the largest needs; with the
     change since the previous census period where there is one."""
@@ -59,35 +55,47 @@ def census_section(store: Store, config: Config, threshold: int) -> Section:
     previous = periods[1] if len(periods) > 1 else None
     decimals = config.display.percent_decimals
 
-    def totals(p: str) -> dict[str, int]:
-        return needs.provision_totals(needs.query_need_breakdown(store, local, p))
+    # Every figure here is worked from the census as the public views show it: a change or share built from
+    # a figure they hide (a "c", or a count published as a symbol) would give that figure away, so it is
+    # left out too.
+    def public(p: str) -> tuple[dict[str, int | str], int | str]:
+        """The provision totals and the total with SEND as shown for period ``p`` (strings when hidden)."""
+        shown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, p), threshold)
+        totals = needs.provision_totals(shown)
+        if threshold and needs.query_has_symbols(store, local, p):
+            totals = {provision: UNAVAILABLE for provision in totals}
+        known = all(isinstance(value, int) for value in totals.values())
+        return totals, (sum(totals.values()) if known else UNAVAILABLE)
 
-    now = totals(period)
-    total = now[SEN_SUPPORT] + now[EHC_PLAN]
-    delta = None
-    ehc_share = now[EHC_PLAN] / total * 100 if total else 0.0
+    now, total = public(period)
+    before, before_total = public(previous) if previous else ({}, UNAVAILABLE)
+    shown_now, shown_before = isinstance(total, int), isinstance(before_total, int)
+    delta = (f"{total - before_total:+,} since {format_period(previous)}"
+             if previous and shown_now and shown_before else None)
+    section.tiles.append(Tile(f"With SEND, {format_period(period)}", f"{total:,}" if shown_now else "c", delta))
+    ehc_share = now[EHC_PLAN] / total * 100 if shown_now and total else None
     ehc_delta = None
-    if previous:
-        before = totals(previous)
-        before_total = before[SEN_SUPPORT] + before[EHC_PLAN]
-        delta = f"{total - before_total:+,} since {format_period(previous)}"
-        if before_total:
-            ehc_delta = f"{ehc_share - before[EHC_PLAN] / before_total * 100:+.{decimals}f} points since {format_period(previous)}"
-    section.tiles.append(Tile(f"With SEND, {format_period(period)}", _count(total, threshold),
-                              delta if threshold == 0 or total > threshold else None))
-    prevalence = needs.query_prevalence(store, period, [local, needs.area_key_for("E92000001")])
+    if ehc_share is not None and shown_before and before_total:
+        ehc_delta = (f"{ehc_share - before[EHC_PLAN] / before_total * 100:+.{decimals}f} points since "
+                     f"{format_period(previous)}")
+    # As on Primary needs: an area with a small count is left out (its rate would give the count away), and the
+    # rate is shown only beside a shown total.
+    rate_keys = [local, needs.area_key_for("E92000001")]
+    prevalence = needs.suppress_prevalence(needs.query_prevalence(store, period, rate_keys), threshold,
+                                           needs.query_share_comparison(store, period, rate_keys))
     rates = dict(zip(prevalence["geographic_level"], prevalence["prevalence_pct"]))
     local_rate = prevalence.loc[prevalence["area_key"] == local, "prevalence_pct"]
-    if not local_rate.empty and pd.notna(local_rate.iloc[0]):
+    if shown_now and not local_rate.empty and pd.notna(local_rate.iloc[0]):
         england = rates.get("National")
         versus = f"{local_rate.iloc[0] - england:+.{decimals}f} points against England" if pd.notna(england) else None
         section.tiles.append(Tile("Share of all pupils", f"{local_rate.iloc[0]:.{decimals}f}%", versus))
-    if threshold == 0 or min(now.values()) > threshold:
+    if ehc_share is not None:
         section.tiles.append(Tile("With an EHC plan", f"{ehc_share:.{decimals}f}%", ehc_delta,
                                   "Share of children and young people with SEND who have an EHC plan."))
     breakdown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, period), threshold)
     for provision in (SEN_SUPPORT, EHC_PLAN):
-        top = breakdown[(breakdown["provision"] == provision) & ~breakdown["hidden"]].head(3)
+        top = breakdown[(breakdown["provision"] == provision) & ~breakdown["hidden"]
+                        & breakdown["share_pct"].notna()].head(3)
         if not top.empty:
             section.lines.append(f"Largest needs, {provision}: " + ", ".join(
                 f"{row.need} {row.share_pct:.{decimals}f}%" for row in top.itertuples()))
@@ -122,7 +130,8 @@ def reach_section(store: Store, config: Config, threshold: int, as_of: date) -> 
     for dimension, count in (("provision", 1), ("primary need", 2)):
         view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=PARTICIPANT_KINDS,
                                     when=reach.period_words(year), gap_ratio=config.reach.gap_ratio, decimals=decimals,
-                                    threshold=threshold or None, plans=plans)
+                                    threshold=threshold or None, plans=plans,
+                                    census=cohort.census)
         section.lines += view.sentences[:count]
     return section
 

@@ -64,7 +64,8 @@ def collect_slides(store: Store, config: Config, role: str, as_of: date) -> list
         slides.append(Slide(f"Primary needs, {format_period(period)}", with_note(figure, breakdown.attrs.get("note")),
                             needs.summarise_needs(breakdown, area_name=config.area.name, period=period,
                                                   decimals=decimals), source))
-        prevalence = needs.suppress_prevalence(needs.query_prevalence(store, period, area_keys), threshold)
+        prevalence = needs.suppress_prevalence(needs.query_prevalence(store, period, area_keys), threshold,
+                                               needs.query_share_comparison(store, period, area_keys))
         if prevalence["prevalence_pct"].notna().any():
             slides.append(Slide("Against all pupils", needs.build_prevalence_chart(
                 prevalence, period=period, source=source, height=IMAGE_HEIGHT, decimals=decimals),
@@ -74,7 +75,7 @@ def collect_slides(store: Store, config: Config, role: str, as_of: date) -> list
     if years and cohort.period:
         start, end = reach.period_dates(years[0], as_of)
         participation = reach.query_participation(store, start, end)
-        source = reach.source_line(store, cohort, start, end)
+        source = reach.source_line(store, cohort, start, end, threshold or None)
         when = reach.period_words(years[0])
         if role in PERMISSIONS["see unsuppressed"]:
             by_level = reach.reach_by_level(participation, cohort.frame, config.reach)
@@ -85,7 +86,7 @@ def collect_slides(store: Store, config: Config, role: str, as_of: date) -> list
         for dimension, heading in (("provision", "SEN support and EHC plans"), ("primary need", "Main need")):
             view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=PARTICIPANT_KINDS, when=when,
                                         gap_ratio=config.reach.gap_ratio, decimals=decimals,
-                                        threshold=threshold or None, plans=plans)
+                                        threshold=threshold or None, plans=plans, census=cohort.census)
             figure = reach.build_gap_chart(view.chart, title=f"Reach gaps, {heading}: share of children "
                                            "with SEND and of those we heard from", source=source,
                                            decimals=decimals, note=view.note)

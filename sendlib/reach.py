@@ -23,7 +23,7 @@ Plotly figures, as everywhere in sendlib.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -37,7 +37,7 @@ from sendlib.engagement import (
     AGE_BAND, ALL, CYP, EARLIEST, HART_RUNGS, LEVELS, LUNDY_ELEMENTS, NEED, NON_PARTICIPATION_RUNGS, NOT_KNOWN, PARENT_CARERS,
     PARTICIPANT_KINDS, PROVISION, SETTING, TOTAL,
 )
-from sendlib.needs import local_area_key
+from sendlib.needs import census_breakdown, local_area_key, provision_totals, suppress_breakdown
 from sendlib.store import Store
 from sendlib.suppression import SUPPRESSED, suppress_series, suppress_shares, suppression_note
 
@@ -65,6 +65,16 @@ def query_engagement_years(store: Store) -> list[str]:
 
 
 ALL_YEARS = "all"
+
+
+def gap_choices(years: list[str], *, suppressed: bool) -> tuple[list[str], list[str]]:
+    """The periods and audiences the Reach gaps page offers (years newest first, from
+    :func:`query_engagement_years`). Suppressed views offer one table only (the latest year, everyone heard
+    from): figures hidden in one choice could otherwise be worked out by taking another choice away from it
+    (all years minus one, both minus one). The small-numbers attacker test reads the same choices."""
+    if not suppressed:
+        return [*years, ALL_YEARS], list(AUDIENCE_CHOICES)
+    return years[:1], list(AUDIENCE_CHOICES)[:1]
 
 
 def period_dates(period: str, today: date | None = None) -> tuple[date, date]:
@@ -126,6 +136,9 @@ class Cohort:
     frame: pd.DataFrame
     period: str | None
     parent_carers_estimated_from: str
+    # The census rows the children's cohort was summed from (provision, primary_need, pupils): public views
+    # suppress the cohort as the Primary needs page suppresses this census, so both show the same figures.
+    census: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["provision", "primary_need", "pupils"]))
 
 
 def query_cohort(store: Store, config: Config) -> Cohort:
@@ -143,7 +156,8 @@ def query_cohort(store: Store, config: Config) -> Cohort:
         [area, period, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN])
     children = build_cohort(census)
     return Cohort(scale_parent_carers(children, config.reach), period,
-                  _estimate_wording(int(children.loc[children["dimension"] == TOTAL, "cohort"].sum()), config.reach))
+                  _estimate_wording(int(children.loc[children["dimension"] == TOTAL, "cohort"].sum()), config.reach),
+                  census)
 
 
 def build_cohort(census: pd.DataFrame) -> pd.DataFrame:
@@ -415,12 +429,21 @@ def summarise_quarters(quarters: pd.DataFrame) -> str:
             f"given from {first['feedback_pct']:.0f}% to {last['feedback_pct']:.0f}%.")
 
 
-def source_line(store: Store, cohort: Cohort, start: date, end: date) -> str:
-    """Where reach figures come from: activities recorded, the census period and the estimate used."""
+def source_line(store: Store, cohort: Cohort, start: date, end: date, threshold: int | None = None) -> str:
+    """Where reach figures come from: activities recorded, the census period and the estimate used.
+
+    ``threshold``: small-number suppression for public views. The estimate of parent carers is the number of
+    children with SEND times a ratio, so it is not given when the public census views hide that number.
+    """
     row = store.query_rows(
         "SELECT count(*), max(recorded_at) FROM engagement_current WHERE activity_date BETWEEN ? AND ?", [start, end])[0]
+    estimate = cohort.parent_carers_estimated_from
+    if threshold and not cohort.census.empty and estimate.startswith("parent carers: about"):
+        shown = suppress_breakdown(census_breakdown(cohort.census), threshold)
+        if any(isinstance(v, str) for v in (*provision_totals(shown).values(), shown.attrs.get("grand_total"))):
+            estimate = "parent carers: estimated from the number of children with SEND (not shown: small numbers)"
     census = (f"cohort: {cohort.period and format_period(cohort.period)} census of children and young people with "
-              f"SEND; {cohort.parent_carers_estimated_from}") if cohort.period else "no census loaded for the cohort"
+              f"SEND; {estimate}") if cohort.period else "no census loaded for the cohort"
     return (f"Source: {row[0]} engagement activities dated {start:%d %b %Y} to {end:%d %b %Y} recorded in the "
             f"dashboard; {census}. Counts-only activities count attendances, not distinct people.")
 
@@ -565,9 +588,10 @@ class GapView:
     """What the Reach gaps page shows for one dimension.
 
     ``table``: one row per group (figures suppressed when asked: strings such as "c" replace hidden
-    figures); ``sentences``: one plain-language sentence per under-reached group, largest gap first, with
-    what is planned about it where a commitment is linked; ``chart``: group, share_of_cohort_pct,
-    share_of_participants_pct, under_reached for the groups whose shares may be shown; ``note``: the
+    figures; groups with a hidden figure last, alphabetically, flagged "not shown: small numbers");
+    ``sentences``: one plain-language sentence per under-reached shown group, largest gap first, with what
+    is planned about it where a commitment is linked, then one naming the hidden groups (if any); ``chart``:
+    group, share_of_cohort_pct, share_of_participants_pct, under_reached for the shown groups; ``note``: the
     suppression note, or None.
     """
 
@@ -577,9 +601,13 @@ class GapView:
     note: str | None
 
 
+NOT_SHOWN = "not shown: small numbers"
+
+
 def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension: str, *, kinds: tuple[str, ...],
                    when: str, gap_ratio: float, decimals: int, threshold: int | None,
-                   plans: dict[tuple[str, str], list[str]] | None = None) -> GapView:
+                   plans: dict[tuple[str, str], list[str]] | None = None,
+                   census: pd.DataFrame | None = None) -> GapView:
     """Reach gaps over all levels for ``dimension``, in words, a table and chart data.
 
     ``participation``/``cohort``: from :func:`query_participation` and :func:`query_cohort` (all kinds);
@@ -587,6 +615,14 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
     carer estimates share their children's proportions, so the shares are the same either way).
     ``threshold``: small-number suppression for public views (None: figures as they are). Under-reached:
     representation ratio below ``gap_ratio``. ``plans``: (dimension, category) → what is planned about it.
+    ``census``: the cohort's census rows (``Cohort.census``); when given, a suppressed view shows the cohort
+    exactly as the Primary needs page shows that census (its need and provision totals), so that neither
+    page gives away a figure the other hides.
+
+    Suppressed, a group with any hidden figure is *hidden*: its ratio, gap and flag read "c" / "not shown:
+    small numbers", it is listed after the shown groups in alphabetical order (never ranked), it has no
+    sentence of its own (one sentence names the hidden groups) and it is left out of the chart. Everything
+    said about a shown group is worked from shown figures and the totals the suppression treats as shown.
     """
     people, pool = combine(participation, cohort, kinds)
     groups = reach_by_group(people, pool, dimension)
@@ -604,7 +640,7 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
     note = None
     if threshold is not None:
         heard = suppress_series(heard, threshold=threshold, total_shown=True)
-        size = suppress_series(size, threshold=threshold, total_shown=True)
+        size = _public_cohort(size, at.index, dimension, threshold, census)
         shares_people = suppress_shares(shares_people, heard, of="total")
         shares_cohort = suppress_shares(shares_cohort, size, of="total")
         heard_body, size_body = heard.iloc[:-1], size.iloc[:-1]
@@ -613,46 +649,69 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
     else:
         heard_body, size_body = heard, size
     hidden = [isinstance(a, str) or isinstance(b, str) for a, b in zip(heard_body, size_body)]
-    ratio = [SUPPRESSED if h else round(r, 2) for h, r in zip(hidden, at["representation_ratio"])]
-    gap = [SUPPRESSED if h else int(g) for h, g in zip(hidden, at["gap_people"])]
     table = pd.DataFrame({
         "Group": labels, "Heard from": list(heard_body), "Children with SEND": list(size_body),
         "Share of children with SEND %": list(shares_cohort), "Share of those heard from %": list(shares_people),
-        "Representation ratio": ratio, "More people to reach the overall rate": gap,
-        "Under-reached": ["yes" if u else "no" for u in at["under_reached"]],
-    })
+        "Representation ratio": [SUPPRESSED if h else round(r, 2) for h, r in zip(hidden, at["representation_ratio"])],
+        "More people to reach the overall rate": [SUPPRESSED if h else int(g) for h, g in zip(hidden, at["gap_people"])],
+        "Under-reached": [NOT_SHOWN if h else ("yes" if u else "no") for h, u in zip(hidden, at["under_reached"])],
+    }, index=at.index)
+    # Shown groups keep their ranking (worked from shown figures); hidden ones follow in alphabetical order,
+    # so where a hidden group would have ranked is not given away.
+    is_hidden = pd.Series(hidden, index=at.index)
+    order = [*at.index[~is_hidden.to_numpy()], *sorted(at.index[is_hidden.to_numpy()], key=lambda c: group_label(dimension, c))]
+    table = table.loc[order]
     sentences = []
-    for label, category, row, share_c, share_p, is_hidden in zip(labels, at.index, at.to_dict("records"),
-                                                                  shares_cohort, shares_people, hidden):
-        if not row["under_reached"]:
+    for category in order:
+        row, shown = table.loc[category], not is_hidden[category]
+        if not shown or row["Under-reached"] != "yes":
             continue
-        phrase = group_phrase(dimension, category)
-        if is_hidden or isinstance(share_p, str) or isinstance(share_c, str):
-            sentence = (f"{phrase} are heard from less than their share, but the figures are hidden so that no child "
-                        "can be identified from small numbers.")
-        else:
-            sentence = (f"{phrase} are {share_c:.{decimals}f}% of children and young people with SEND but "
-                        f"{share_p:.{decimals}f}% of those we heard from {when}.")
+        share_c, share_p = row["Share of children with SEND %"], row["Share of those heard from %"]
+        sentence = (f"{group_phrase(dimension, category)} are {share_c:.{decimals}f}% of children and young people with "
+                    f"SEND but {share_p:.{decimals}f}% of those we heard from {when}.")
         planned = (plans or {}).get((dimension, category))
         sentence += (" What is planned: " + "; ".join(planned) + "." if planned
                      else " No commitment is linked to this gap yet.")
         sentences.append(sentence)
-    shown = [not (isinstance(c, str) or isinstance(p, str)) for c, p in zip(shares_cohort, shares_people)]
-    chart = pd.DataFrame({"group": labels, "share_of_cohort_pct": list(shares_cohort),
-                          "share_of_participants_pct": list(shares_people),
-                          "under_reached": list(at["under_reached"])})[shown].reset_index(drop=True)
-    return GapView(table, sentences, chart, note)
+    hidden_names = [group_label(dimension, c) for c in order if is_hidden[c]]
+    if hidden_names:
+        # One sentence for all of them, in the table's (alphabetical) order: nothing is said of any one.
+        sentences.append(f"Not shown, because their figures are hidden so that no child can be identified from small "
+                         f"numbers: {'; '.join(hidden_names)}.")
+    shown_rows = table[~is_hidden.loc[order].to_numpy()]
+    chart = pd.DataFrame({"group": list(shown_rows["Group"]),
+                          "share_of_cohort_pct": list(shown_rows["Share of children with SEND %"]),
+                          "share_of_participants_pct": list(shown_rows["Share of those heard from %"]),
+                          "under_reached": list(shown_rows["Under-reached"] == "yes")})
+    return GapView(table.reset_index(drop=True), sentences, chart, note)
+
+
+def _public_cohort(size: pd.Series, categories: pd.Index, dimension: str, threshold: int,
+                   census: pd.DataFrame | None) -> pd.Series:
+    """The cohort of each group as a public view shows it, with its total appended (as suppress_series)."""
+    if census is None or census.empty or threshold <= 0:
+        return suppress_series(size, threshold=threshold, total_shown=True)
+    shown = suppress_breakdown(census_breakdown(census), threshold)
+    by_category = shown.attrs["totals"] if dimension == PROVISION else shown.attrs["need_totals"]
+    values = [by_category.get(category, 0) for category in categories]
+    return pd.Series([*values, shown.attrs["grand_total"]], index=[*size.index, "Total"], dtype=object,
+                     name=size.name)
 
 
 def summarise_gaps(view: GapView, dimension: str) -> str:
-    """One sentence on how many groups are under-reached."""
+    """One sentence on how many groups are under-reached (of those whose figures are shown)."""
     under = int((view.table["Under-reached"] == "yes").sum())
     if view.table.empty:
         return f"No census figures by {dimension} are loaded, so reach gaps cannot be worked out."
+    hidden = int((view.table["Under-reached"] == NOT_SHOWN).sum())
+    shown = len(view.table) - hidden
+    tail = (f" ({hidden} group{' is' if hidden == 1 else 's are'} not shown: small numbers)" if hidden else "")
+    if not shown:
+        return f"The figures by {dimension} are hidden so that no child can be identified from small numbers."
     if not under:
-        return f"Every group by {dimension} is heard from in at least rough proportion to its size."
-    return (f"{under} of {len(view.table)} groups by {dimension} are heard from at under their share of "
-            f"children and young people with SEND; the largest gap is listed first.")
+        return f"Every group by {dimension} whose figures are shown is heard from in at least rough proportion to its size{tail}."
+    return (f"{under} of {shown} groups by {dimension} whose figures are shown are heard from at under their share "
+            f"of children and young people with SEND; the largest gap is listed first{tail}.")
 
 
 def build_gap_chart(chart: pd.DataFrame, *, title: str, source: str, decimals: int,

@@ -14,7 +14,10 @@ The contract, for every table a public view shows:
      hidden count gets a second one: the smallest non-zero shown cell of that line (ties: first in table
      order). Zeros are never chosen: subtracting a zero still recovers the hidden count. If the line has no
      non-zero shown cell, its total is hidden instead.
-  2. *Audit*: the shown figures are solved as a linear system; any hidden count (or hidden total) that the
+  2. *Range rule*: under a shown total, the hidden figures of a line (each at least 1, since zeros are
+     shown) must add up to at least threshold + (their number − 1), so that each hidden small count could
+     still be any of 1 … threshold; otherwise one more figure of the line is hidden.
+  3. *Audit*: the shown figures are solved as a linear system; any hidden count (or hidden total) that the
      system determines exactly gets one more complement. This catches what the line rule cannot see: a
      hidden cell linking two otherwise-protected blocks, or a lone hidden total worked out from the grand
      total that row and column totals imply together even when the grand total itself is not shown.
@@ -324,7 +327,7 @@ class _Grid:
             if isinstance(value, int) and 1 <= value <= self.threshold:
                 self.hide(ref)
         while True:
-            if self._line_pass():
+            if self._line_pass() or self._range_pass():
                 continue
             exposed = self._exposed()
             if exposed is None:
@@ -371,6 +374,39 @@ class _Grid:
                     choice = total
                 if choice is None:
                     choice = self._smallest(others)
+            if choice is not None:
+                self.hide(choice)
+                changed = True
+        return changed
+
+    def _range_pass(self) -> bool:
+        """Apply the range rule once across every line; True if anything was hidden.
+
+        Under a shown total the reader knows the sum of the line's hidden figures, and that each is at
+        least 1 (zeros are shown). With k of them summing to S, each lies between 1 and S − (k − 1); so
+        that a small count could be any of 1 … threshold, S must be at least threshold + k − 1. When it is
+        not, one more shown figure of the line is hidden: the smallest that is large enough on its own,
+        else the largest (and the pass repeats), else the total itself.
+        """
+        changed = False
+        for members, total, _ in self._lines():
+            if self.is_unknown(total) or not isinstance(self.value(total), int):
+                continue
+            hidden = [ref for ref in members if self.is_unknown(ref)]
+            if not any(self.is_protected(ref) for ref in hidden) or not all(
+                    isinstance(self.value(ref), int) for ref in hidden):
+                continue
+            hidden_sum = sum(self.value(ref) for ref in hidden)
+            needed = self.threshold + len(hidden) - 1
+            if hidden_sum >= needed:
+                continue
+            shown = [ref for ref in members if self.is_candidate(ref)]
+            # Hiding one more adds its value to S and 1 to k: it must bring at least needed + 1 − S.
+            choice = self._smallest(ref for ref in shown if self.value(ref) >= needed + 1 - hidden_sum)
+            if choice is None and shown:
+                choice = max(shown, key=lambda ref: (self.value(ref), self.order(ref)))
+            if choice is None and self.is_candidate(total):
+                choice = total
             if choice is not None:
                 self.hide(choice)
                 changed = True

@@ -184,3 +184,27 @@ def test_charts_carry_targets_figures_and_words(demo_store: Store, config: Confi
     assert view.sentences[0].startswith("Children on SEN support are 82.1% of children and young people with SEND but 29.3%")
     assert there.period == "201920"
     assert "11,426" in reach.source_line(demo_store, there, start, end)
+
+
+def test_hidden_groups_are_listed_as_hidden_never_ranked_or_flagged() -> None:
+    # Issue 17's activity: 1,000 children heard from, MSI 1 and VI 4 among them. MSI is under-reached in
+    # truth, but nothing the forum sees may say so, or where it would rank.
+    needs_heard = {"ASD": 400, "SEMH": 250, "SLCN": 150, "MLD": 119, "SPLD": 40, "SLD": 20, "OTH": 10, "PD": 6,
+                   "MSI": 1, "VI": 4}
+    heard = participation([(ALL, CYP, "total", "All", 0, 1000),
+                           *((ALL, CYP, "primary need", need, 0, n) for need, n in needs_heard.items())])
+    sizes = {need: 500 for need in needs_heard}
+    there = cohort([(CYP, "total", "All", 5000), *((CYP, "primary need", need, n) for need, n in sizes.items())])
+    view = reach.build_gap_view(heard, there, "primary need", kinds=(CYP,), when="in 2025/26", gap_ratio=0.8,
+                                decimals=1, threshold=5, plans={("primary need", "MSI"): ["A plan"]})
+    table = view.table
+    hidden = table[table["Under-reached"] == reach.NOT_SHOWN]
+    assert hidden["Group"].tolist() == sorted(hidden["Group"]) and len(hidden) >= 2
+    assert table.index[-len(hidden):].tolist() == hidden.index.tolist()         # after every shown group
+    assert set(hidden["Representation ratio"]) == {"c"} and set(hidden["More people to reach the overall rate"]) == {"c"}
+    assert not any(group.startswith(("MSI", "VI")) for group in view.chart["group"])
+    assert not any("multi-sensory" in s and "less than their share" in s for s in view.sentences)
+    assert view.sentences[-1].startswith("Not shown, because their figures are hidden") and "MSI" in view.sentences[-1]
+    summary = reach.summarise_gaps(view, "primary need")
+    shown_yes = int((table["Under-reached"] == "yes").sum())
+    assert summary.startswith(f"{shown_yes} of {len(table) - len(hidden)} groups") and "not shown" in summary

@@ -421,3 +421,17 @@ def test_shares_are_shown_only_beside_shown_counts_and_totals(case: tuple[pd.Dat
                 continue
             visible = not isinstance(table[i][j], str) and not isinstance(denominator, str)
             assert (shown[i][j] == 0.5) == visible
+
+
+def test_hidden_figures_under_a_total_leave_every_small_value_possible() -> None:
+    # Issue 17: MSI 1 and VI 4 under a shown total of 1,000 add up to 5, so each is 1..4, never 5. The range
+    # rule hides one more figure, the smallest large enough on its own (PD, 6): now each could be 1..9.
+    heard = pd.Series([400, 250, 150, 119, 40, 20, 10, 6, 1, 4],
+                      index=["ASD", "SEMH", "SLCN", "MLD", "SPLD", "SLD", "OTH", "PD", "MSI", "VI"])
+    shown = suppress_series(heard, threshold=5)
+    assert [label for label, value in shown.items() if value == SUPPRESSED] == ["PD", "MSI", "VI"]
+    assert shown["Total"] == 1000
+    # Three small counts of 2 under a total add up to 6 (each 1..4): the complement must bring the hidden sum
+    # to at least 5 + 3 = 8, so the 9 goes with them, and each could then be 1..12.
+    row = suppress_table(frame([[2, 2, 2, 9, 40]]), row_totals=True)
+    assert cells(row.table) == [[SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED, 40, 55]]

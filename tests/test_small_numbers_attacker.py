@@ -1,0 +1,685 @@
+"""The small-numbers attacker: everything the forum can see, turned into linear constraints on the true counts,
+then solved for the smallest and largest value of every hidden figure.
+
+The attacker knows what every forum-visible view shows, for every filter choice the page offers the forum
+(tables and their downloads, flags, row order, sentences and summaries, chart data: each trace's x, y, text
+and customdata), how each figure is worked out (the definitions in the README and the docstrings), and that
+a ``c`` is never 0 (zeros are shown). The unknowns are the true counts: census cells (area, period,
+provision, primary need) and the people heard from by group; every shown figure, share (with its rounding
+interval), ratio, flag, ranking and change becomes a linear constraint on them, joined across all views and
+choices (the forum can read every page). For each hidden figure, an integer programme
+(``scipy.optimize.milp``) finds its minimum and maximum.
+
+The rule (what "cannot be worked out" means here), with t = ``suppression.threshold``:
+
+* no hidden figure is pinned to one value (its maximum is above its minimum);
+* a hidden count whose true value is from 1 to t can be any of 1, 2, …, t as far as the forum can tell
+  (its range contains every value from 1 to t): the forum learns "a small number", never which;
+* a hidden total (a sum of several counts, each at least 1) whose true value is from 1 to t can still be t.
+
+Ratios and flags are products of counts and totals; the attacker is given the true totals as coefficients
+(a stronger attacker than the forum, which sees them only as the suppression allows), so the constraints
+stay linear and every one of them is satisfied by the truth.
+
+A new view is covered by adding one function to ``VIEWS``: it reads the view as the forum gets it and
+records what it shows on the ``Attack``.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import LinearConstraint, milp
+
+from sendlib import easy_read, engagement, needs, overview, pack, reach
+from sendlib.codes import EHC_PLAN, SEN_PROVISIONS, SEN_SUPPORT, format_period
+from sendlib.config import Config
+from sendlib.demo import DEMO_DIR
+from sendlib.engagement import CYP, PROVISION, Activity
+from sendlib.ingest import load_census
+from sendlib.store import Store
+from tests.conftest import TEST_OFFICER
+
+AS_OF = date(2026, 11, 23)
+BIG = 10_000_000        # an upper bound no count reaches: a maximum at BIG means "unbounded"
+Expr = dict[tuple, float]
+
+
+# -- the attacker's knowledge --------------------------------------------------------------------------------
+@dataclass
+class Hidden:
+    """A figure the forum sees as hidden: where, its expression over the unknowns, its true value."""
+
+    where: str
+    expr: Expr
+    true: int
+    single: bool         # one count (True) or a total of several
+
+
+@dataclass
+class Attack:
+    """Linear constraints lo ≤ Σ coef·var ≤ hi on the true counts, and the hidden figures to solve for."""
+
+    truth: dict[tuple, int]
+    rows: list[tuple[Expr, float, float]] = field(default_factory=list)
+    hidden: list[Hidden] = field(default_factory=list)
+    nonzero: set[tuple] = field(default_factory=set)
+
+    def between(self, expr: Expr, lo: float, hi: float) -> None:
+        expr = {key: coef for key, coef in expr.items() if coef}
+        for key in expr:
+            assert key in self.truth, f"unknown variable {key}"
+        if expr:
+            assert lo - 1e-6 <= self.value(expr) <= hi + 1e-6, f"constraint not met by the truth: {expr} in [{lo}, {hi}]"
+            self.rows.append((expr, lo, hi))
+
+    def equal(self, expr: Expr, value: float) -> None:
+        self.between(expr, value, value)
+
+    def share(self, part: Expr, whole: Expr, shown_pct: float, half_width: float) -> None:
+        """100·part / whole shown as ``shown_pct`` ± ``half_width``: linear once multiplied out."""
+        lo, hi = shown_pct - half_width, shown_pct + half_width
+        self.between(add(scale(part, 100), scale(whole, -lo)), 0, math.inf)
+        self.between(add(scale(part, 100), scale(whole, -hi)), -math.inf, 0)
+
+    def hide(self, where: str, expr: Expr) -> None:
+        self.hidden.append(Hidden(where, expr, round(self.value(expr)), len(expr) == 1))
+        if len(expr) == 1:
+            self.nonzero.add(next(iter(expr)))   # a "c" is never 0: zeros are shown
+
+    def value(self, expr: Expr) -> float:
+        return sum(coef * self.truth[key] for key, coef in expr.items())
+
+
+def add(*exprs: Expr) -> Expr:
+    total: Expr = {}
+    for expr in exprs:
+        for key, coef in expr.items():
+            total[key] = total.get(key, 0.0) + coef
+    return total
+
+
+def scale(expr: Expr, factor: float) -> Expr:
+    return {key: coef * factor for key, coef in expr.items()}
+
+
+def solve(attack: Attack) -> list[tuple[Hidden, float, float]]:
+    """Each hidden figure's smallest and largest value over every integer solution of the constraints."""
+    keys = sorted(attack.truth, key=repr)
+    column = {key: k for k, key in enumerate(keys)}
+    matrix = np.zeros((len(attack.rows), len(keys)))
+    lows, highs = np.empty(len(attack.rows)), np.empty(len(attack.rows))
+    for row, (expr, lo, hi) in enumerate(attack.rows):
+        for key, coef in expr.items():
+            matrix[row, column[key]] = coef
+        lows[row], highs[row] = lo, hi
+    lower = np.array([1.0 if key in attack.nonzero else 0.0 for key in keys])
+    bounds = (lower, np.full(len(keys), float(BIG)))
+    constraints = [LinearConstraint(matrix, lows, highs)] if len(attack.rows) else []
+    results = []
+    for hidden in attack.hidden:
+        objective = np.zeros(len(keys))
+        for key, coef in hidden.expr.items():
+            objective[column[key]] = coef
+        extremes = []
+        for sign in (1, -1):
+            answer = milp(sign * objective, constraints=constraints, integrality=np.ones(len(keys)), bounds=bounds)
+            assert answer.success, f"the constraints from {hidden.where} have no solution: {answer.message}"
+            extremes.append(sign * answer.fun)
+        results.append((hidden, round(extremes[0], 6), round(extremes[1], 6)))
+    return results
+
+
+def breaches(attack: Attack, threshold: int) -> list[str]:
+    """The hidden figures the forum can narrow down too far, in words."""
+    found = []
+    for hidden, low, high in solve(attack):
+        small = 1 <= hidden.true <= threshold
+        if high - low < 0.5:
+            found.append(f"{hidden.where}: pinned to {low:g}")
+        elif small and hidden.single and (low > 1 or high < threshold):
+            found.append(f"{hidden.where}: true {hidden.true}, forum knows it is {low:g}..{high:g}")
+        elif small and high < threshold:
+            found.append(f"{hidden.where}: true {hidden.true}, forum knows it is at most {high:g}")
+    return found
+
+
+# -- the truth ---------------------------------------------------------------------------------------------
+def census_var(area: str, period: str, provision: str, need: str) -> tuple:
+    return ("census", area, period, provision, need)
+
+
+def heard_var(dimension: str, category: str) -> tuple:
+    return ("heard", dimension, category)
+
+
+def census_truth(store: Store) -> dict[tuple, int]:
+    rows = store.query_rows("""SELECT area_key, period, provision, primary_need, sum(pupils)::BIGINT FROM census_current
+                               WHERE phase = 'Total' AND provision IN (?, ?) AND pupils IS NOT NULL GROUP BY ALL""",
+                            [SEN_SUPPORT, EHC_PLAN])
+    return {census_var(area, period, provision, need): int(n) for area, period, provision, need, n in rows}
+
+
+def forum_reach_inputs(store: Store, config: Config) -> tuple | None:
+    """What the forum's reach views are built from: the one period and audience they offer, as the pages do
+    (the attacker's constraints assume one choice; a page offering the forum more would fail here)."""
+    periods, audiences = reach.gap_choices(reach.query_engagement_years(store), suppressed=True)
+    assert len(periods) <= 1 and len(audiences) == 1, "the forum may combine choices: model each one"
+    cohort = reach.query_cohort(store, config)
+    if not periods or cohort.period is None:
+        return None
+    start, end = reach.period_dates(periods[0], AS_OF)
+    return periods[0], reach.query_participation(store, start, end), cohort, reach.AUDIENCE_CHOICES[audiences[0]]
+
+
+def heard_truth(store: Store, config: Config) -> dict[tuple, int]:
+    inputs = forum_reach_inputs(store, config)
+    if inputs is None:
+        return {}
+    _, participation, cohort, kinds = inputs
+    people, _ = reach.combine(participation, cohort.frame, kinds)
+    at = people[people["level"] == reach.ALL_LEVELS]
+    return {heard_var(d, c): int(n) for d, c, n in zip(at["dimension"], at["category"], at["people"])
+            if d in reach.COHORT_DIMENSIONS}
+
+
+def cohort_expr(store: Store, config: Config, period: str, dimension: str, category: str, truth: dict) -> Expr:
+    """A reach-gap group's 'Children with SEND' as a sum of census cells."""
+    area = needs.local_area_key(config)
+    return {key: 1.0 for key in truth if key[0] == "census" and key[1] == area and key[2] == period
+            and (key[3] == category if dimension == PROVISION else key[4] == category)}
+
+
+def chart_data(figure) -> dict:
+    """``figure.to_dict()`` with Plotly's packed arrays ({"dtype", "bdata"}) unpacked into lists."""
+    def unpack(value: object) -> object:
+        if isinstance(value, dict) and "bdata" in value and "dtype" in value:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+        if isinstance(value, np.ndarray):
+            return unpack(value.tolist())
+        if isinstance(value, dict):
+            return {key: unpack(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [unpack(item) for item in value]
+        return value
+    return unpack(figure.to_dict())
+
+
+def rounding(decimals: int) -> float:
+    return 0.5 * 10 ** -decimals + 1e-9
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", "").replace("%", "").replace("+", "").replace("−", "-"))
+
+
+# -- the views the forum sees -----------------------------------------------------------------------------------
+def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, view: reach.GapView,
+                  figure: dict | None, summary: str | None, period: str, where: str,
+                  sentences: list[str] | None = None) -> None:
+    """Everything a reach-gap view says about the people heard from and the cohort, as constraints."""
+    truth = attack.truth
+    decimals = config.display.percent_decimals
+    cohort_categories = {key[3] if dimension == PROVISION else key[4] for key in truth
+                         if key[0] == "census" and key[1] == needs.local_area_key(config) and key[2] == period}
+    by_label = {reach.group_label(dimension, c): c for c in cohort_categories}
+    for category in cohort_categories:
+        truth.setdefault(heard_var(dimension, category), 0)
+    heard = {c: {heard_var(dimension, c): 1.0} for c in cohort_categories}
+    size = {c: cohort_expr(store, config, period, dimension, c, truth) for c in cohort_categories}
+    known_heard = add(*heard.values())
+    all_children = add(*size.values())
+    k_true, c_true = attack.value(known_heard), attack.value(all_children)
+    overall = k_true / c_true if c_true else 0.0
+
+    def ratio_expr(category: str) -> tuple[Expr, Expr]:
+        """(heard·C/K, cohort): the representation ratio compares the first with ratio × the second."""
+        return scale(heard[category], c_true / k_true if k_true else 0.0), size[category]
+
+    def under_reached(category: str, yes: bool) -> None:
+        left, right = ratio_expr(category)
+        gap = config.reach.gap_ratio
+        if yes:
+            attack.between(add(left, scale(right, -gap)), -math.inf, 0)
+        else:
+            attack.between(add(left, scale(right, -gap)), 0, math.inf)
+
+    def gap_expr(category: str) -> Expr:
+        return add(scale(size[category], overall), scale(heard[category], -1))
+
+    table = view.table
+    ranked: list[tuple[str, str]] = []
+    for row in table.to_dict("records"):
+        category = by_label[row["Group"]]
+        label = f"{where}, {row['Group']}"
+        for column, expr in (("Heard from", heard[category]), ("Children with SEND", size[category])):
+            value = row[column]
+            if isinstance(value, str):
+                attack.hide(f"{label}: {column}", expr)
+            else:
+                attack.equal(expr, value)
+        for column, part, whole in (("Share of children with SEND %", size[category], all_children),
+                                    ("Share of those heard from %", heard[category], known_heard)):
+            value = row[column]
+            if not isinstance(value, str) and not pd.isna(value):
+                attack.share(part, whole, float(value), rounding(decimals))
+        if not isinstance(row["Representation ratio"], str) and not pd.isna(row["Representation ratio"]):
+            left, right = ratio_expr(category)
+            r = float(row["Representation ratio"])
+            attack.between(add(left, scale(right, -(r - 0.005))), 0, math.inf)
+            attack.between(add(left, scale(right, -(r + 0.005))), -math.inf, 0)
+        gap = row["More people to reach the overall rate"]
+        if not isinstance(gap, str):
+            if gap > 0:
+                attack.between(gap_expr(category), gap - 1, gap)
+            else:
+                attack.between(gap_expr(category), -math.inf, 1e-9)
+        if row["Under-reached"] in ("yes", "no"):
+            under_reached(category, row["Under-reached"] == "yes")
+            ranked.append((category, row["Under-reached"]))
+    # Rows are ranked: under-reached first, then by the gap in people, largest first.
+    for (first, flag_a), (second, flag_b) in zip(ranked, ranked[1:]):
+        if flag_a == flag_b:
+            attack.between(add(gap_expr(first), scale(gap_expr(second), -1)), -1, math.inf)
+    # Sentences: "X are heard from less than their share", or with both shares, ranked by the gap.
+    phrases = {reach.group_phrase(dimension, c): c for c in cohort_categories}
+    ordered = []
+    for sentence in (view.sentences if sentences is None else sentences):
+        for phrase, category in phrases.items():
+            if sentence.startswith(phrase + " are"):
+                rest = sentence[len(phrase):]
+                if "less than their share" in rest or " but " in rest:
+                    under_reached(category, True)
+                    ordered.append(category)
+                shares = re.findall(r"([\d.]+)% of", rest)
+                if len(shares) == 2:
+                    attack.share(size[category], all_children, float(shares[0]), rounding(decimals))
+                    attack.share(heard[category], known_heard, float(shares[1]), rounding(decimals))
+    for first, second in zip(ordered, ordered[1:]):
+        attack.between(add(gap_expr(first), scale(gap_expr(second), -1)), -1, math.inf)
+    # The chart: each group's two shares (its label says when it is under-reached). A group with a hidden
+    # figure must not be drawn at all: where its marks sit would be worked from what is hidden.
+    hidden_groups = {row["Group"] for row in table.to_dict("records")
+                     if any(isinstance(value, str) for key, value in row.items() if key not in ("Group", "Under-reached"))}
+    for trace in (figure or {}).get("data", []):
+        for y in trace.get("y", []) or []:
+            assert str(y).removesuffix(" (under-reached)") not in hidden_groups, f"{where}: {y} is drawn"
+    for trace in (figure or {}).get("data", []):
+        name = trace.get("name")
+        if name not in ("Share of children with SEND", "Share of those we heard from"):
+            continue
+        for x, y in zip(trace.get("x", []), trace.get("y", [])):
+            label = y.removesuffix(" (under-reached)")
+            category = by_label[label]
+            under_reached(category, y.endswith("(under-reached)"))
+            part = size[category] if name == "Share of children with SEND" else heard[category]
+            whole = all_children if name == "Share of children with SEND" else known_heard
+            attack.share(part, whole, float(x), rounding(decimals))
+    # A summary counting the under-reached groups among all of them (not only the shown ones) says of the
+    # groups whose flag is not shown: all of them are under-reached, or none.
+    if summary:
+        match = re.match(r"(\d+) of (\d+) groups", summary)
+        if match and "whose figures are shown" not in summary:
+            said = int(match.group(1))
+            flagged = [c for c, f in ranked]
+            unflagged = [by_label[g] for g in table["Group"] if by_label[g] not in flagged]
+            shown_yes = sum(1 for _, f in ranked if f == "yes")
+            if unflagged and said - shown_yes == len(unflagged):
+                for category in unflagged:
+                    under_reached(category, True)
+            elif unflagged and said == shown_yes:
+                for category in unflagged:
+                    under_reached(category, False)
+
+
+def reach_gaps_page(attack: Attack, store: Store, config: Config) -> None:
+    """pages/reach_gaps.py as the forum gets it: one period and audience, both dimensions."""
+    inputs = forum_reach_inputs(store, config)
+    if inputs is None:
+        return
+    year, participation, cohort, kinds = inputs
+    for dimension in reach.COHORT_DIMENSIONS:
+        view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=kinds, when=reach.period_words(year),
+                                    gap_ratio=config.reach.gap_ratio, decimals=config.display.percent_decimals,
+                                    threshold=config.suppression.threshold, plans={}, **gap_census(cohort))
+        figure = reach.build_gap_chart(view.chart, title="t", source="s", decimals=config.display.percent_decimals,
+                                       note=view.note)
+        read_gap_view(attack, store, config, dimension, view, chart_data(figure), reach.summarise_gaps(view, dimension),
+                      cohort.period, f"Reach gaps ({dimension})")
+    # The source line gives the parent carer estimate: children with SEND × parent_carers_per_child, rounded.
+    start, end = reach.period_dates(year, AS_OF)
+    estimate = re.search(r"parent carers: about ([\d,]+), estimated as", reach.source_line(store, cohort, start, end,
+                                                                                        config.suppression.threshold))
+    if estimate and not config.reach.parent_carers_estimate:
+        children = add(*(cohort_expr(store, config, cohort.period, PROVISION, p, attack.truth) for p in SEN_PROVISIONS))
+        per_child = config.reach.parent_carers_per_child
+        attack.between(scale(children, per_child), number(estimate.group(1)) - 0.5, number(estimate.group(1)) + 0.5)
+
+
+def gap_census(cohort: reach.Cohort) -> dict:
+    """The census argument the pages pass to build_gap_view, where it takes one."""
+    import inspect
+    return {"census": cohort.census} if "census" in inspect.signature(reach.build_gap_view).parameters else {}
+
+
+def read_breakdown(attack: Attack, config: Config, breakdown: pd.DataFrame, period: str, where: str) -> dict:
+    """A suppressed need breakdown (table, chart, summary) as constraints; returns the provision total exprs."""
+    area = needs.local_area_key(config)
+    truth = attack.truth
+    decimals = config.display.percent_decimals
+    column = {p: {k: 1.0 for k in truth if k[0] == "census" and k[1] == area and k[2] == period and k[3] == p}
+              for p in SEN_PROVISIONS}
+    totals = needs.provision_totals(breakdown)
+    for provision, value in totals.items():
+        if isinstance(value, str):
+            attack.hide(f"{where}: {provision} total", column[provision])
+        else:
+            attack.equal(column[provision], value)
+    table = needs.build_need_table(breakdown)
+    codes = dict(zip(breakdown["need"], breakdown["primary_need"]))
+    for row in table.to_dict("records"):
+        need = codes[row["Need"]]
+        cells = {}
+        for provision in SEN_PROVISIONS:
+            key = census_var(area, period, provision, need)
+            truth.setdefault(key, 0)
+            cells[provision] = {key: 1.0}
+            value = row[provision]
+            if isinstance(value, str):
+                attack.hide(f"{where}: {row['Need']} {provision}", cells[provision])
+            else:
+                attack.equal(cells[provision], value)
+                share = row[f"{provision} %"]
+                if not isinstance(share, str) and value and not isinstance(totals[provision], str):
+                    attack.share(cells[provision], column[provision], float(share), rounding(decimals))
+        total = row["Total with SEND"]
+        if isinstance(total, str):
+            attack.hide(f"{where}: {row['Need']} total", add(*cells.values()))
+        else:
+            attack.equal(add(*cells.values()), total)
+    figure = needs.build_need_chart(breakdown, area_name="A", period=period, source="s", height=500,
+                                    decimals=decimals)
+    read_need_chart(attack, config, chart_data(figure), period, where)
+    return column
+
+
+def read_need_chart(attack: Attack, config: Config, figure: dict, period: str, where: str) -> None:
+    """The need chart's bars: a shown bar's length is its count; a hidden one has none and no figure in hover."""
+    area = needs.local_area_key(config)
+    codes = {needs.need_short(key[4]): key[4] for key in attack.truth if key[0] == "census"}
+    for trace in figure["data"]:
+        if trace.get("name") not in SEN_PROVISIONS or trace.get("type") != "bar":
+            continue
+        for x, y, text, custom in zip(trace["x"], trace["y"], trace["text"], trace["customdata"]):
+            if text == "c":
+                assert x == 0, f"{where}: the bar of a hidden cell ({y}) has length {x}"
+                assert not any(re.search(r"\d", str(item)) for item in custom[1:]), f"{where}: hover of {y}: {custom}"
+            else:
+                attack.equal({census_var(area, period, trace["name"], codes[y]): 1.0}, x)
+
+
+def primary_needs_page(attack: Attack, store: Store, config: Config) -> None:
+    """pages/primary_needs.py for every census period it offers: metrics, need table and chart, prevalence,
+    comparators and trend."""
+    threshold = config.suppression.threshold
+    local = needs.local_area_key(config)
+    keys = [local, *needs.comparator_keys(config)]
+    truth = attack.truth
+    for period in needs.query_periods(store, local):
+        where = f"Primary needs {format_period(period)}"
+        breakdown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, period), threshold)
+        column = read_breakdown(attack, config, breakdown, period, where)
+        totals = needs.provision_totals(breakdown)
+        if all(isinstance(v, int) for v in totals.values()):
+            attack.equal(add(*column.values()), sum(totals.values()))
+        prevalence = needs.suppress_prevalence(needs.query_prevalence(store, period, keys), threshold,
+                                               needs.query_share_comparison(store, period, keys))
+        for row in prevalence.to_dict("records"):
+            for provision, name in ((SEN_SUPPORT, "sen_support"), (EHC_PLAN, "ehc_plan")):
+                expr = {k: 1.0 for k in truth if k[0] == "census" and k[1] == row["area_key"] and k[2] == period
+                        and k[3] == provision}
+                attack.equal(expr, row[name])
+        shares = needs.suppress_share_comparison(needs.query_share_comparison(store, period, keys), threshold)
+        for row in shares.to_dict("records"):
+            attack.equal({census_var(row["area_key"], period, row["provision"], row["primary_need"]): 1.0}, row["pupils"])
+    trend = needs.suppress_trend(needs.query_trend(store, local), threshold,
+                                 needs.query_periods_with_hidden_totals(store, local, threshold))
+    for row in trend.to_dict("records"):
+        expr = {k: 1.0 for k in truth if k[0] == "census" and k[1] == local and k[2] == row["period"]
+                and k[3] == row["provision"]}
+        attack.equal(expr, row["pupils"])
+
+
+def overview_page(attack: Attack, store: Store, config: Config) -> None:
+    """pages/overview.py for the forum: the census tiles and lines, and the reach sentences."""
+    decimals = config.display.percent_decimals
+    local = needs.local_area_key(config)
+    periods = needs.query_periods(store, local)
+    truth = attack.truth
+
+    def column(period: str, provision: str | None = None) -> Expr:
+        return {k: 1.0 for k in truth if k[0] == "census" and k[1] == local and k[2] == period
+                and (provision is None or k[3] == provision)}
+
+    for section in overview.build_overview(store, config, "forum", AS_OF):
+        if section.page == "pages/primary_needs.py" and periods:
+            now = periods[0]
+            for tile in section.tiles:
+                if tile.label.startswith("With SEND"):
+                    if tile.value == "c":
+                        attack.hide("Overview: with SEND", column(now))
+                    else:
+                        attack.equal(column(now), number(tile.value))
+                    if tile.delta:
+                        change, before = re.match(r"([+−-]?[\d,]+) since (\S+)", tile.delta).groups()
+                        previous = next(p for p in periods if format_period(p) == before)
+                        attack.equal(add(column(now), scale(column(previous), -1)), number(change))
+                if tile.label == "With an EHC plan":
+                    share = number(tile.value)
+                    attack.share(column(now, EHC_PLAN), column(now), share, rounding(decimals))
+                    if tile.delta:
+                        change, before = re.match(r"([+−-]?[\d.]+) points since (\S+)", tile.delta).groups()
+                        previous = next(p for p in periods if format_period(p) == before)
+                        exact_now = 100 * attack.value(column(now, EHC_PLAN)) / attack.value(column(now))
+                        attack.share(column(previous, EHC_PLAN), column(previous), exact_now - number(change),
+                                     rounding(decimals))
+            for line in section.lines:
+                provision = SEN_SUPPORT if SEN_SUPPORT in line.split(":")[0] else EHC_PLAN
+                for short, share in re.findall(r"(\w+) ([\d.]+)%", line.split(":", 1)[1]):
+                    key = next((k for k in truth if k[0] == "census" and k[1] == local and k[2] == now
+                                and k[3] == provision and needs.need_short(k[4]) == short), None)
+                    if key is not None:
+                        attack.share({key: 1.0}, column(now, provision), float(share), rounding(decimals))
+        if section.page == "pages/reach_gaps.py" and section.lines:
+            inputs = forum_reach_inputs(store, config)
+            if inputs is None:
+                continue
+            year, participation, cohort, kinds = inputs
+            for dimension in reach.COHORT_DIMENSIONS:
+                view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=kinds,
+                                            when=reach.period_words(year), gap_ratio=config.reach.gap_ratio,
+                                            decimals=decimals, threshold=config.suppression.threshold, plans={},
+                                            **gap_census(cohort))
+                mine = [line for line in section.lines if line in view.sentences]
+                empty = reach.GapView(view.table.iloc[0:0], [], view.chart.iloc[0:0], None)
+                read_gap_view(attack, store, config, dimension, empty, None, None, cohort.period,
+                              f"Overview ({dimension})", sentences=mine)
+
+
+def easy_read_page(attack: Attack, store: Store, config: Config) -> None:
+    """pages/easy_read.py for the forum: rounded counts, the need ranking, who we hear from and who not."""
+    threshold = config.suppression.threshold
+    local = needs.local_area_key(config)
+    periods = needs.query_periods(store, local)
+    truth = attack.truth
+    parts = easy_read.build_easy_read(store, config, "forum", threshold, AS_OF)
+
+    def about_interval(text: str) -> tuple[float, float]:
+        if text.startswith("about "):
+            value = number(text.removeprefix("about "))
+            step = 10 ** (len(str(int(value))) - 2)
+            return value - step / 2, value + step / 2
+        return number(text), number(text)
+
+    for point in parts[0].points:
+        if not periods:
+            break
+        now = periods[0]
+        matches = {
+            None: re.search(r", ((?:about )?[\d,]+) children and young people have SEND", point.text),
+            SEN_SUPPORT: re.match(r"((?:About )?[\d,]+) get extra help at school", point.text),
+            EHC_PLAN: re.match(r"((?:About )?[\d,]+) have a plan", point.text),
+        }
+        for provision, match in matches.items():
+            if match:
+                lo, hi = about_interval(match.group(1).lower())
+                expr = {k: 1.0 for k in truth if k[0] == "census" and k[1] == local and k[2] == now
+                        and (provision is None or k[3] == provision)}
+                attack.between(expr, lo, hi)
+    inputs = forum_reach_inputs(store, config)
+    if inputs is None:
+        return
+    _, _, cohort, _ = inputs
+    for dimension in reach.COHORT_DIMENSIONS:
+        categories = {key[3] if dimension == PROVISION else key[4] for key in truth
+                      if key[0] == "census" and key[1] == local and key[2] == cohort.period}
+        words = {easy_read._group_words(dimension, reach.group_label(dimension, c)): c for c in categories}
+        not_enough = [words[m] for point in parts[1].points
+                      for m in [point.text.removeprefix("We do not hear enough from ").removesuffix(".")] if m in words]
+        sentences = [f"{reach.group_phrase(dimension, c)} are heard from less than their share." for c in not_enough]
+        empty = reach.GapView(pd.DataFrame(columns=["Group"]), [], pd.DataFrame(), None)
+        read_gap_view(attack, store, config, dimension, empty, None, None, cohort.period,
+                      f"Easy read ({dimension})", sentences=sentences)
+
+
+def meeting_pack(attack: Attack, store: Store, config: Config) -> None:
+    """The meeting pack the forum can make on the Overview: each slide's chart data and summary."""
+    local = needs.local_area_key(config)
+    periods = needs.query_periods(store, local)
+    inputs = forum_reach_inputs(store, config)
+    for slide in pack.collect_slides(store, config, "forum", AS_OF):
+        figure = chart_data(slide.figure)
+        if slide.title.startswith("Primary needs") and periods:
+            read_need_chart(attack, config, figure, periods[0], f"Pack: {slide.title}")
+        if slide.title.startswith("Reach gaps") and inputs is not None:
+            cohort = inputs[2]
+            dimension = PROVISION if "SEN support" in slide.title else "primary need"
+            empty = reach.GapView(pd.DataFrame(columns=["Group"]), [], pd.DataFrame(), None)
+            read_gap_view(attack, store, config, dimension, empty, figure, None, cohort.period,
+                          f"Pack: {slide.title}", sentences=[slide.summary])
+
+
+# One entry per forum-visible view (dashboard.py gives the forum these pages). Stakeholders and "You said,
+# we did" show no counts of children (groups' positions; what families said and what was done), so they add
+# no constraint. The meeting pack (a download on the Overview) is read slide by slide.
+VIEWS: list[Callable[[Attack, Store, Config], None]] = [
+    reach_gaps_page,
+    primary_needs_page,
+    overview_page,
+    easy_read_page,
+    meeting_pack,
+]
+
+
+def attack_store(store: Store, config: Config) -> list[str]:
+    attack = Attack({**census_truth(store), **heard_truth(store, config)})
+    for view in VIEWS:
+        view(attack, store, config)
+    return breaches(attack, config.suppression.threshold)
+
+
+# -- the stores ----------------------------------------------------------------------------------------------------
+def record_activity(store: Store, counts: dict) -> None:
+    activity = Activity(reference="ADV-1", activity_date=date(2025, 11, 5), title="One big survey", level="meso",
+                        audience=CYP, method="survey", hart_rung=5, feedback_given=True, counts=counts)
+    engagement.record_activity(store, TEST_OFFICER, activity)
+
+
+def load_demo_census(store: Store, config: Config) -> None:
+    for path in sorted(DEMO_DIR.glob("*.csv")):
+        load_census(store, path, config=config, actor=TEST_OFFICER)
+
+
+# Requirement 1 of issue 17, exactly: one activity of 1,000 children.
+ISSUE_NEEDS = {"ASD": 400, "SEMH": 250, "SLCN": 150, "MLD": 119, "SPLD": 40, "SLD": 20, "OTH": 10, "PD": 6,
+               "MSI": 1, "VI": 4}
+
+
+def test_the_demo_data_gives_nothing_away(demo_store: Store, config: Config) -> None:
+    found = attack_store(demo_store, config)
+    assert not found, "\n".join(found)
+
+
+def test_one_activity_of_a_thousand_children_gives_nothing_away(store: Store, config: Config) -> None:
+    load_demo_census(store, config)
+    record_activity(store, engagement.counts_for(CYP, 1000, {"provision": {"EHC plan": 600, "SEN support": 400},
+                                                            "primary need": ISSUE_NEEDS}))
+    found = attack_store(store, config)
+    assert not found, "\n".join(found)
+
+
+def test_an_earlier_hidden_total_is_not_given_away_by_the_overview(store: Store, config: Config, write_csv) -> None:
+    load_demo_census(store, config)
+    path = write_csv("earlier.csv", "period,area_code,area_name,provision,primary_need,pupils\n"
+                                    "201819,E08000024,Sunderland,SEN support,ASD,4\n"
+                                    "201819,E08000024,Sunderland,EHC plan,ASD,2\n")
+    load_census(store, path, config=config, actor=TEST_OFFICER)
+    found = attack_store(store, config)
+    assert not found, "\n".join(found)
+
+
+def test_the_attacker_catches_a_plain_leak(store: Store, config: Config) -> None:
+    """The harness itself: a view that prints a hidden count beside its 'c' is caught."""
+    load_demo_census(store, config)
+    attack = Attack(census_truth(store))
+    area = needs.local_area_key(config)
+    key = census_var(area, "201920", EHC_PLAN, "MSI")
+    attack.hide("MSI", {key: 1.0})
+    assert breaches(attack, 5) == []
+    attack.equal({key: 1.0, census_var(area, "201920", EHC_PLAN, "VI"): 1.0}, 6)
+    attack.hide("VI", {census_var(area, "201920", EHC_PLAN, "VI"): 1.0})
+    assert breaches(attack, 5) == []
+    attack.share({key: 1.0}, {key: 1.0, census_var(area, "201920", EHC_PLAN, "VI"): 1.0}, 50.0, 0.05)
+    assert breaches(attack, 5) == ["MSI: pinned to 3", "VI: pinned to 3"]
+
+
+def test_a_change_from_a_published_symbol_is_not_shown(store: Store, config: Config, write_csv) -> None:
+    """A count the publisher hid (``c``) has no value here, so no change or share can be worked from it; the
+    figure the tile would show is the partial total, which would mislead as well as reveal."""
+    load_demo_census(store, config)
+    path = write_csv("earlier.csv", "period,area_code,area_name,provision,primary_need,pupils\n"
+                                    "201819,E08000024,Sunderland,SEN support,ASD,800\n"
+                                    "201819,E08000024,Sunderland,EHC plan,ASD,c\n"
+                                    "201819,E08000024,Sunderland,EHC plan,SLCN,90\n")
+    load_census(store, path, config=config, actor=TEST_OFFICER)
+    forum = overview.build_overview(store, config, "forum", AS_OF)[0]
+    tiles = {tile.label: tile for tile in forum.tiles}
+    assert tiles["With SEND, 2019/20"].value == "6,842" and tiles["With SEND, 2019/20"].delta is None
+    assert tiles["With an EHC plan"].delta is None
+    officer = {tile.label: tile for tile in overview.build_overview(store, config, "officer", AS_OF)[0].tiles}
+    assert officer["With SEND, 2019/20"].delta is not None   # officers see the figures as they are
+
+
+def test_totals_hidden_in_the_need_table_stay_hidden_in_prevalence_and_trend(store: Store, config: Config,
+                                                                             write_csv) -> None:
+    """A latest census whose EHC plan counts are all small (3, 2, 1): their total of 6 is not small, but the
+    need table must hide it (else the three add up to it); the prevalence table and the trend must not
+    show it either."""
+    load_demo_census(store, config)
+    path = write_csv("later.csv", "period,area_code,area_name,provision,primary_need,pupils\n"
+                                  "202021,E08000024,Sunderland,SEN support,ASD,100\n"
+                                  "202021,E08000024,Sunderland,SEN support,SLCN,80\n"
+                                  "202021,E08000024,Sunderland,EHC plan,ASD,3\n"
+                                  "202021,E08000024,Sunderland,EHC plan,SLCN,2\n"
+                                  "202021,E08000024,Sunderland,EHC plan,MLD,1\n")
+    load_census(store, path, config=config, actor=TEST_OFFICER)
+    found = attack_store(store, config)
+    assert not found, "\n".join(found)
