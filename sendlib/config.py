@@ -180,6 +180,13 @@ class Config:
         return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+# Settings an earlier version had, and what replaced them: a config.yaml written for it is told exactly what to change.
+_RENAMED = {
+    "access.lockout_minutes": "access.failure_window_minutes (sign-ins are now slowed per account and client, "
+                              "never locked: README, Security)",
+}
+
+
 def _build(cls: type, raw: Any, where: str) -> Any:
     """Build dataclass ``cls`` from a YAML mapping, checking key names and value types."""
     if raw is None:
@@ -188,6 +195,9 @@ def _build(cls: type, raw: Any, where: str) -> Any:
         raise ConfigError(f"{where or 'config'}: expected a mapping of settings, got {type(raw).__name__}")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(raw) - set(fields))
+    for name in unknown:
+        if (renamed := _RENAMED.get(f"{where}.{name}" if where else name)) is not None:
+            raise ConfigError(f"{where}.{name} has been renamed: use {renamed}")
     if unknown:
         raise ConfigError(f"{where or 'config'}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(fields)}")
     values: dict[str, Any] = {}

@@ -11,7 +11,8 @@ Contract:
 - Files beside the store: ``uploads/`` holds the kept copy of each census load (``<sha256>.csv``), and
   ``.<store file>.work/`` (``work_dir``, owner-only) is the only place an upload's bytes are written while
   a file is checked or loaded. Opening the store read-write finishes or drops what a crash left there:
-  the private folder is emptied, and a kept file with no committed load of this store is removed.
+  the private folder is emptied, a kept copy whose load committed is put in place, and temporary leftovers
+  in ``uploads/`` are removed.
 """
 
 from __future__ import annotations
@@ -429,7 +430,9 @@ class Store:
 
         A kept copy still waiting in the work folder for a load that did commit is put in place; then the
         work folder is emptied (uploads being checked, UTF-8 copies, copies of loads that never committed),
-        and ``uploads/`` loses its temporary files and any kept file with no committed load.
+        and ``uploads/`` loses its temporary files. A kept file reaches ``uploads/`` only after its load has
+        committed, so a ``<sha256>.csv`` there that this store has no load for belongs to another store in the
+        folder (or to the live store while a restore rebuilds one beside it) and is left alone.
         """
         work, uploads = work_dir_for(self.path), self.uploads_dir
         committed = self.committed_census_hashes()
@@ -442,7 +445,7 @@ class Store:
         _empty_private_folder(work)
         if uploads.is_dir():
             for path in uploads.iterdir():
-                if path.is_file() and (path.name.startswith(".") or path.stem not in committed):
+                if path.is_file() and path.name.startswith("."):
                     path.unlink(missing_ok=True)
 
     @classmethod

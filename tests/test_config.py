@@ -36,6 +36,13 @@ def test_unknown_key_is_reported_by_name(tmp_path) -> None:
         load_config(path)
 
 
+def test_a_renamed_key_says_what_replaced_it(tmp_path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("access:\n  lockout_minutes: 15\n")
+    with pytest.raises(ConfigError, match=r"access.lockout_minutes has been renamed: use access.failure_window_minutes"):
+        load_config(path)
+
+
 def test_wrong_type_is_reported_by_name(tmp_path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("display:\n  percent_decimals: lots\n")

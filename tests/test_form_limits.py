@@ -146,7 +146,7 @@ def test_a_you_said_item_links_to_at_most_the_limit_of_commitments(store: Store)
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "forms.duckdb"
     opened = Store.open(path)
-    add_user(opened, "jo.officer@example.invalid", OFFICER, "a test password", created_by="test")
+    add_user(opened, "jo.officer@example.invalid", OFFICER, "a test password", by=TEST_OFFICER)
     add_commitment(opened)
     stakeholders.add_group(opened, TEST_OFFICER, name="Parent carer forum", description="", kind="other",
                            engagement="engage")

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from sendlib.auth import OFFICER, Actor, add_user
 from sendlib.store import Store
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, TEST_OFFICER
 from tests.test_engagement import BAD_LINES, HEADER, oversized_notes_file
 from tests.test_ingest_corpus import HOSTILE
 
@@ -98,7 +98,7 @@ def test_the_corpus_holds_every_kind_of_hostile_file() -> None:
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "pages.duckdb"
     store = Store.open(path)
-    add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", created_by="test")
+    add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", by=TEST_OFFICER)
     store.close()
     monkeypatch.setenv("SENDLIB_DB", str(path))
     return path

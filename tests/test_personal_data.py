@@ -316,7 +316,7 @@ def test_a_kill_after_the_commit_and_before_the_kept_copy_is_in_place_is_finishe
         store.close()
 
 
-def test_start_up_sweeps_kept_files_without_a_load_and_temporary_leftovers(
+def test_start_up_sweeps_temporary_leftovers_but_never_another_stores_kept_file(
         tmp_path: Path, write_csv: Callable[..., Path]) -> None:
     db = tmp_path / "send.duckdb"
     store = Store.open(db)
@@ -325,12 +325,15 @@ def test_start_up_sweeps_kept_files_without_a_load_and_temporary_leftovers(
     store.close()
     uploads = tmp_path / "uploads"
     loaded = f"{hashlib.sha256(path.read_bytes()).hexdigest()}.csv"
-    orphan = uploads / f"{'0' * 64}.csv"        # what today's code leaves when killed before its commit
-    partial = uploads / f".{'1' * 64}.partial"  # a copy killed half-written
-    orphan.write_bytes(MARKER)
+    # A kept copy is in uploads/ only once its load committed, so a file this store has no load for is another
+    # store's (a second store in the folder, or the live store while a restore rebuilds one beside it): kept.
+    others = uploads / f"{'0' * 64}.csv"
+    partial = uploads / f".{'1' * 64}.partial"  # a copy killed half-written by an earlier version
+    others.write_bytes(MARKER)
     partial.write_bytes(MARKER)
+    Store.open(tmp_path / "second.duckdb").close()
     Store.open(db).close()
-    assert sorted(p.name for p in uploads.iterdir()) == [loaded]
+    assert sorted(p.name for p in uploads.iterdir()) == sorted([loaded, others.name])
 
 
 def test_a_backup_holds_only_the_kept_files_of_this_stores_loads_and_nothing_from_the_private_folder(

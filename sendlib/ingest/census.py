@@ -111,7 +111,9 @@ MAX_CENSUS_TEXT = 200  # longest area name or phase a census file may give (the 
 def _shorten_quoted(message: str) -> str:
     """``message`` with every quoted value over MAX_QUOTED_CHARS cut to its start and its length, so that a
     value of megabytes reaches the page, the command line and the load log as one short line."""
-    return re.sub(r"'([^']{%d,})'" % (MAX_QUOTED_CHARS + 1),
+    # A quoted value opens with a quote not preceded by a letter and closes with one not followed by one, so the
+    # prose between two quoted values ("'a', 'b' look like …") is never taken for a value.
+    return re.sub(r"(?<!\w)'(?=\S)([^']{%d,})'(?!\w)" % (MAX_QUOTED_CHARS + 1),
                   lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)", message)
 
 
