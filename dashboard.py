@@ -53,8 +53,12 @@ ui.get_store()  # open (and on first run seed) the store before any page asks fo
 actor = ui.current_actor()
 
 if actor is None:
-    navigation = st.navigation([st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:",
-                                        url_path="sign_in", default=True)], position="hidden")
+    # Every page's address shows the sign-in form, so a link from an agenda opened in a new tab (a local sign-in
+    # lasts for the tab) asks for sign-in and then opens the page it names, filters and presentation mode kept.
+    sign_in_at = [st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:", url_path="sign_in", default=True)]
+    sign_in_at += [st.Page(ui.sign_in_page_at(spec.title), title=spec.title, url_path=spec.url_path,
+                           visibility="hidden") for spec in PAGES]
+    navigation = st.navigation(sign_in_at, position="hidden")
 elif ui.must_choose_password(actor):  # signed in with a one-time password: nothing else until they choose one
     navigation = st.navigation([st.Page(ui.choose_password_page, title="Choose a new password", icon=":material/key:",
                                         url_path="choose_password", default=True)], position="hidden")
@@ -72,8 +76,8 @@ else:
     ui.sidebar_identity(actor)
 
 ui.apply_accessible_styles()
-ui.apply_presentation_mode()
-if actor is not None:
+if actor is not None:  # signed out, the sign-in form must show even from a presentation link (?present=1)
+    ui.apply_presentation_mode()
     ui.presentation_controls()
 with st.sidebar:
     st.markdown(f"**{config.area.name}** SEND Commissioning Dashboard")

@@ -415,6 +415,17 @@ def sign_in_page() -> None:
             st.error(text.markdown(str(exc)))
 
 
+def sign_in_page_at(title: str) -> Callable[[], None]:
+    """The sign-in form standing at a page's own address (one function per page: Streamlit tells pages apart by
+    them); once signed in, the same address opens the page."""
+
+    def sign_in_first() -> None:
+        sign_in_page()
+
+    sign_in_first.__name__ = f"sign_in_for_{title}"
+    return sign_in_first
+
+
 def choose_password_page() -> None:
     """After signing in with a one-time password: choose your own before anything else is shown."""
     actor = current_actor()

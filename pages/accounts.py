@@ -58,7 +58,7 @@ add_tab, role_tab, reset_tab, remove_tab = st.tabs(["Add an account", "Change a 
                                                     "Remove an account"])
 with add_tab, st.form("add_account", clear_on_submit=True):
     new_email = st.text_input("E-mail address", key="account_email", max_chars=254)
-    new_role = st.selectbox("Role", ROLES, key="account_role")
+    new_role = st.selectbox("Role", ROLES, index=ROLES.index("forum"), key="account_role")  # the least, by default
     add_submitted = st.form_submit_button("Add the account", type="primary")
 if add_submitted:
     issue_one_time_password(lambda: auth.invite_user(store, new_email, new_role, by=actor))

@@ -111,9 +111,15 @@ def _check_password(password: str) -> str:
     return password
 
 
+# Letters and digits that cannot be mistaken for one another when read out over the phone (no l/1/i, o/0).
+_SPOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def _one_time_password() -> str:
-    """A random password for one use: the holder must choose their own as soon as they sign in with it."""
-    return secrets.token_urlsafe(12)
+    """A random password for one use, e.g. ``k7pm-x3qa-9fhw-tc2e`` (16 letters from 31: about 79 bits), easy to
+    read out; the holder must choose their own as soon as they sign in with it."""
+    groups = ("".join(secrets.choice(_SPOKEN_ALPHABET) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
 
 
 def _create_account(store: Store, email: str, role: str, password: str, *, by: Actor, must_change: bool,
@@ -348,7 +354,7 @@ def create_demo_accounts(store: Store) -> list[tuple[str, str, str]]:
     for email, role in DEMO_ACCOUNTS:
         if email in existing:
             continue
-        password = secrets.token_urlsafe(12)
+        password = _one_time_password()
         add_user(store, email, role, password, by=DEMO_SET_UP)
         created.append((email, role, password))
     return created

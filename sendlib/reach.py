@@ -708,9 +708,10 @@ def summarise_gaps(view: GapView, dimension: str) -> str:
     tail = (f" ({hidden} group{' is' if hidden == 1 else 's are'} not shown: small numbers)" if hidden else "")
     if not shown:
         return f"The figures by {dimension} are hidden so that no child can be identified from small numbers."
+    which = " whose figures are shown" if hidden else ""  # said only when some are not, where it tells something
     if not under:
-        return f"Every group by {dimension} whose figures are shown is heard from in at least rough proportion to its size{tail}."
-    return (f"{under} of {shown} groups by {dimension} whose figures are shown are heard from at under their share "
+        return f"Every group by {dimension}{which} is heard from in at least rough proportion to its size{tail}."
+    return (f"{under} of {shown} groups by {dimension}{which} are heard from at under their share "
             f"of children and young people with SEND; the largest gap is listed first{tail}.")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import re
 import threading
 
 import pytest
@@ -182,6 +183,8 @@ def test_a_reset_gives_a_one_time_password_that_must_be_replaced(store: Store) -
     auth.add_user(store, "jo@example.org", COMMISSIONER, PASSWORD, by=TEST_OFFICER)
     one_time = auth.reset_password(store, "jo@example.org", by=TEST_OFFICER)
     assert len(one_time) >= auth.MIN_PASSWORD_LENGTH and one_time != PASSWORD
+    # Read out over the phone: four groups of four, none of l, 1, i, o, 0 that a listener could mistake.
+    assert re.fullmatch(r"[a-hj-km-np-z2-9]{4}(-[a-hj-km-np-z2-9]{4}){3}", one_time)
     with pytest.raises(AuthError, match="not right"):
         auth.sign_in(store, "jo@example.org", PASSWORD, AccessConfig(), client=HERE)  # the old one is gone
     jo = auth.sign_in(store, "jo@example.org", one_time, AccessConfig(), client=HERE)

@@ -240,6 +240,24 @@ def test_presentation_mode_from_a_meeting_link(browser: Browser, tmp_path: Path)
         page.close()
 
 
+def test_a_meeting_link_opened_in_a_new_tab_asks_for_sign_in_then_presents(browser: Browser, server_url: str) -> None:
+    # A local sign-in lasts for the tab, so a link from the agenda opens signed out: the form must be usable.
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server_url}/primary_needs?present=1")
+    wait_for_app(page)
+    email = page.get_by_label("E-mail address")
+    assert email.is_visible(), "presentation mode hid the sign-in form"
+    email.fill("commissioner@example.invalid")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Leave presentation mode").wait_for(timeout=60_000)  # presenting once in
+    page.get_by_role("heading", name="Primary needs").first.wait_for(timeout=60_000)  # the page the link names
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert not page.get_by_text("Page not found").count()
+    screenshot(page, "meeting-link-signed-in-presenting")
+    page.close()
+
+
 def test_script_typed_into_a_form_shows_as_text_and_never_runs(browser: Browser, tmp_path: Path) -> None:
     from datetime import date
     from sendlib import stakeholders, you_said

@@ -255,18 +255,23 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+def kill_the_load_when(script: str, said: str, db: Path, path: Path) -> None:
+    """Run a command-line census load of ``path`` through ``script`` and SIGKILL it once it prints ``said``."""
+    child = subprocess.Popen([sys.executable, "-c", script, "--db", str(db), "ingest", "census", str(path)],
+                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True, env=os.environ)
+    try:
+        assert child.stdout.readline().strip() == said
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+
+
 def test_the_command_line_killed_between_keeping_the_file_and_committing_leaves_no_kept_file(
         tmp_path: Path, write_csv: Callable[..., Path]) -> None:
     db = tmp_path / "store" / "send.duckdb"
     Store.open(db).close()
     path = write_csv("census.csv", template_with({}))
-    child = subprocess.Popen([sys.executable, "-c", KEEP_THEN_HANG, "--db", str(db), "ingest", "census", str(path)],
-                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True, env=os.environ)
-    try:
-        assert child.stdout.readline().strip() == "kept"
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
+    kill_the_load_when(KEEP_THEN_HANG, "kept", db, path)
     uploads = db.parent / "uploads"
     assert not uploads.exists() or list(uploads.iterdir()) == []  # the copy waits in the private folder
     store = Store.open(db)
@@ -300,13 +305,7 @@ def test_a_kill_after_the_commit_and_before_the_kept_copy_is_in_place_is_finishe
     db = tmp_path / "store" / "send.duckdb"
     Store.open(db).close()
     path = write_csv("census.csv", template_with({}))
-    child = subprocess.Popen([sys.executable, "-c", PUBLISH_THEN_HANG, "--db", str(db), "ingest", "census", str(path)],
-                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True, env=os.environ)
-    try:
-        assert child.stdout.readline().strip() == "committed"
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
+    kill_the_load_when(PUBLISH_THEN_HANG, "committed", db, path)
     store = Store.open(db)
     try:
         assert store.query_rows("SELECT outcome FROM loads") == [("loaded",)]

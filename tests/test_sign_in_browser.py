@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from sendlib.auth import COMMISSIONER, OFFICER, add_user
 from sendlib.store import Store
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server, screenshot, wait_for_app
+from tests.browser import running_server, screenshot, wait_for_app
 from tests.conftest import TEST_OFFICER
+from tests.test_browser import browser  # noqa: F401 (a fixture: one Chromium per module)
 
 PASSWORD = "correct horse battery"
 OWNER = "officer@example.invalid"
@@ -31,14 +32,6 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.close()
     with running_server(db, extra_env={"SENDLIB_CONFIG": str(config)}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def page_from(browser: Browser, url: str, address: str) -> Page:

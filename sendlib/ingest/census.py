@@ -268,8 +268,9 @@ def _personal_columns_problem(columns: list[str]) -> Problem:
         "data (names, dates of birth, pupil numbers, addresses or contact details), which an aggregate census "
         "file must not carry and the dashboard will not keep. Remove "
         f"{'them' if len(columns) > 1 else 'it'} and load the file again; or, if it is a pupil-level school "
-        "census extract, load it as one (format 'pupil-level school census extract' on the Upload page, or "
-        "--format pupil, with its census period): an extract is counted on the way in and never kept.",
+        "census extract, load it as one: choose the format 'pupil-level school census extract' and its census "
+        "period (on the command line, --format pupil with --period): an extract is counted on the way in and "
+        "never kept.",
         line=1)
 
 
