@@ -24,9 +24,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException, StreamlitSecretNotFoundError
 
-from sendlib.auth import (FORUM, Actor, AuthError, PermissionDenied, account_state, role_for_identity, set_own_password,
+from sendlib.auth import (FORUM, Actor, AuthError, account_state, role_for_identity, set_own_password,
                           sign_in)
-from sendlib.entries import EntryError
+from sendlib.errors import SendlibError
 from sendlib.codes import format_period
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
@@ -491,7 +491,7 @@ def run_edit(edit: Callable[[], Any], success: str) -> None:
     on refusal show the reason plainly and change nothing (a store error's message is fit to show as it is)."""
     try:
         edit()
-    except (EntryError, AuthError, PermissionDenied, StoreError) as exc:
+    except SendlibError as exc:  # every refusal sendlib raises (entry, role, account, store …) reads plainly
         st.error(text.markdown(str(exc)))
         return
     st.session_state.edit_message = success

@@ -15,13 +15,15 @@ from typing import Any
 
 import yaml
 
+from sendlib.errors import SendlibError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
 CONFIG_ENV_VAR = "SENDLIB_CONFIG"
 DB_ENV_VAR = "SENDLIB_DB"
 
 
-class ConfigError(ValueError):
+class ConfigError(SendlibError, ValueError):
     """config.yaml is missing a value, has an unknown key, or a value of the wrong type."""
 
 

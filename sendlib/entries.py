@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+from sendlib.errors import SendlibError
+
 # The longest text each kind of field takes (a person's words fit; a pasted document does not). Every form and
 # import refuses longer text with a message naming the limit, and the pages' boxes stop typing at it.
 MAX_TEXT = 2000                 # free text: full text, progress commentary, notes, descriptions, what was said or done
@@ -21,7 +23,7 @@ MAX_COMMITMENT_REFERENCE = 40   # a commitment's reference
 MAX_LINKED = 50                 # commitments one "you said" item may be linked to
 
 
-class EntryError(ValueError):
+class EntryError(SendlibError, ValueError):
     """An entry was refused; the message says what to correct and is fit to show as it is."""
 
 

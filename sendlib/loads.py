@@ -15,14 +15,15 @@ import pandas as pd
 
 from sendlib.auth import Actor, require
 from sendlib.codes import format_period
+from sendlib.errors import SendlibError
 from sendlib.store import Store
 
 
-class UndoError(ValueError):
+class UndoError(SendlibError, ValueError):
     """The load cannot be undone; the message says why."""
 
 
-class PreviewOutOfDate(Exception):
+class PreviewOutOfDate(SendlibError):
     """A load was confirmed from a preview that no longer matches the store (another load of the same kind, or an
     undo, came in between): nothing was written; the message says what changed and to check the file again."""
 

@@ -29,10 +29,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from sendlib.errors import SendlibError
+
 Params = Sequence[Any] | dict[str, Any] | None
 
 
-class StoreError(RuntimeError):
+class StoreError(SendlibError, RuntimeError):
     """Something went wrong in the store; the message is fit to show to a user as it is."""
 
 

@@ -69,3 +69,22 @@ def test_one_escaping_helper() -> None:
                     and re.search(r"def \w*(escape|_plain)\w*\(", path.read_text())]
     assert own_escapers == []
     assert not [path.name for path in files if "unsafe_allow_html" in path.read_text()]
+
+
+def test_every_error_sendlib_raises_for_a_person_derives_from_one_base() -> None:
+    import importlib
+    import inspect
+
+    from sendlib.errors import SendlibError
+
+    strays = []
+    for path in SENDLIB.rglob("*.py"):
+        if path.name == "__main__.py":
+            continue
+        module = importlib.import_module("sendlib." + ".".join(path.relative_to(SENDLIB).with_suffix("").parts)
+                                         .removesuffix(".__init__"))
+        for name, value in vars(module).items():
+            if (inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == module.__name__
+                    and not name.startswith("_") and not issubclass(value, SendlibError)):
+                strays.append(f"{module.__name__}.{name}")
+    assert strays == []

@@ -43,7 +43,8 @@ async def signed_in(browser: Browser, url: str, email: str):
 
 
 async def settled(page) -> None:
-    await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+    # Eleven browsers on two CPUs: a page may take minutes to settle (slow is allowed, an error is not).
+    await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000)
 
 
 async def open_page(page, title: str) -> None:

@@ -49,6 +49,7 @@ from sendlib.codes import (
     is_valid_period,
 )
 from sendlib.config import Config
+from sendlib.errors import SendlibError
 from sendlib.geography import Area, area_spellings, known_areas
 from sendlib.ingest.labels import (
     ALL_PUPILS,
@@ -117,7 +118,7 @@ def _shorten_quoted(message: str) -> str:
                   lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)", message)
 
 
-class IngestRejected(Exception):
+class IngestRejected(SendlibError):
     """The file was not loaded; nothing was written. ``problems`` says why, ``total`` how many in all."""
 
     def __init__(self, file_name: str, problems: list[Problem], total: int | None = None) -> None:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sendlib.errors import SendlibError
+
 CHUNK_BYTES = 8 * 1024 * 1024
 
 # Signatures of files that are not CSV but arrive under a .csv name.
@@ -39,7 +41,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-class SourceError(ValueError):
+class SourceError(SendlibError, ValueError):
     """The file cannot be read as a CSV at all; the message says why in plain English."""
 
 
