@@ -28,6 +28,15 @@ class PreviewOutOfDate(SendlibError):
     undo, came in between): nothing was written; the message says what changed and to check the file again."""
 
 
+class AlreadyLoaded(SendlibError):
+    """Raised inside a load's write when these very bytes are in force already (another officer loaded them a
+    moment before): the write is rolled back, and the loader reports the earlier load instead."""
+
+    def __init__(self, load_id: int) -> None:
+        super().__init__(f"This file is already loaded (load {load_id}).")
+        self.load_id = load_id
+
+
 # What each kind of load changes, as the message about an out-of-date preview names it.
 _WHAT_LOADS_CHANGE = {"census": "The census", "engagement": "The engagement activities"}
 ReadValue = Callable[[str, list], Any]  # Store.query_value, or Transaction.fetch_value inside a write

@@ -153,16 +153,24 @@ def test_a_census_file_or_a_reused_reference_is_refused_plainly(store: Store, co
         load_engagement(store, again, config=config, actor=TEST_OFFICER)
 
 
-def test_a_reference_typed_into_the_wrong_column_is_never_repeated_or_logged(store: Store, config: Config,
-                                                                             write_csv: Callable[..., Path]) -> None:
-    line = ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,8,,,,,,,,,,yes,"
-            "Jamie-Smith-2011,,,,,,,,")
+def refusal_of_a_shifted_line(store: Store, config: Config, write_csv: Callable[..., Path], *, hart: str,
+                              participant: str) -> str:
+    """The refusal of a one-activity file whose ``participant`` value (a name-like reference) has slipped into the
+    participant column, with ``hart`` as its Hart's ladder rung."""
+    line = (f"Y-1,2026-02-01,YC,macro,children and young people,focus group,,,{hart},,,,,,,,,,yes,"
+            f"{participant},,,,,,,,")
     path = write_csv("shifted.csv", f"{HEADER}\n{line}\n")
     with pytest.raises(IngestRejected) as rejected:
         load_engagement(store, path, config=config, actor=TEST_OFFICER)
-    assert "Line 2, column 'participant': this value is not who took part" in rejected.value.describe()
+    return rejected.value.describe()
+
+
+def test_a_reference_typed_into_the_wrong_column_is_never_repeated_or_logged(store: Store, config: Config,
+                                                                             write_csv: Callable[..., Path]) -> None:
+    described = refusal_of_a_shifted_line(store, config, write_csv, hart="8", participant="Jamie-Smith-2011")
+    assert "Line 2, column 'participant': this value is not who took part" in described
     logged = " ".join(str(v) for row in store.query_rows("SELECT * FROM loads") for v in row)
-    assert "Jamie" not in rejected.value.describe() and "Jamie" not in logged
+    assert "Jamie" not in described and "Jamie" not in logged
 
 
 def oversized_notes_file() -> str:
@@ -211,12 +219,7 @@ def test_engagement_files_over_the_line_or_activity_limit_are_refused_naming_it(
 
 def test_messages_hide_the_file_s_values_but_keep_the_template_s_words(store: Store, config: Config,
                                                                        write_csv: Callable[..., Path]) -> None:
-    line = ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,,,,,,,,,,,yes,"
-            "O'Brien-2011,,,,,,,,")
-    path = write_csv("shifted.csv", f"{HEADER}\n{line}\n")
-    with pytest.raises(IngestRejected) as rejected:
-        load_engagement(store, path, config=config, actor=TEST_OFFICER)
-    described = rejected.value.describe()
+    described = refusal_of_a_shifted_line(store, config, write_csv, hart="", participant="O'Brien-2011")
     assert "Line 2: Hart's ladder rung must be a whole number from 1 to 8, not this value." in described
     assert ("Line 2, column 'participant': this value is not who took part; use 'children and young people' or "
             "'parent carers'.") in described

@@ -64,7 +64,7 @@ from sendlib.ingest.labels import (
     suggest,
 )
 from sendlib.ingest.source import SourceError, SourceFile, count_data_rows, data_records, open_source
-from sendlib.loads import ReadValue, load_log_version, refuse_if_changed
+from sendlib.loads import AlreadyLoaded, ReadValue, load_log_version, refuse_if_changed
 from sendlib.store import KEPT_PENDING_PREFIX, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, Store, StoreError, Transaction
 
 FORMAT_EES = "ees"
@@ -1564,7 +1564,7 @@ def load_census(
                 # Inside the write, so two officers confirming the same file at once load it once.
                 existing = _find_loaded(tx.fetch_value, source.sha256, period)
                 if existing is not None:
-                    raise _AlreadyLoaded(existing)
+                    raise AlreadyLoaded(existing)
                 refuse_if_changed(tx.fetch_value, "census", checked_version)
                 staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=True)
                 report_progress(0.8, "Writing")
@@ -1581,7 +1581,7 @@ def load_census(
                 totals = _file_totals(tx)
                 if staged.fmt in RETAINED_FORMATS:
                     pending = _keep_raw_file(tx, store, source, staged.kept_columns)
-        except _AlreadyLoaded as already:
+        except AlreadyLoaded as already:
             report_progress(1.0, "Already loaded")
             return _report_for(store, already.load_id, already_loaded=True)
         except IngestRejected as rejection:
@@ -1610,14 +1610,6 @@ def _report_for(store: Store, load_id: int, *, already_loaded: bool) -> LoadRepo
 
 class _RollBack(Exception):
     """Raised inside a preview's transaction so that nothing it staged is kept."""
-
-
-class _AlreadyLoaded(Exception):
-    """Raised inside a load's transaction when the same file is in force already: nothing is written."""
-
-    def __init__(self, load_id: int) -> None:
-        super().__init__(load_id)
-        self.load_id = load_id
 
 
 def preview_census(

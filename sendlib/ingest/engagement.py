@@ -37,7 +37,7 @@ from sendlib.engagement import AGE_BAND, AUDIENCES, CATEGORIES, DIMENSIONS, KIRB
     PROVISION, SETTING
 from sendlib.ingest.census import IngestRejected, Problem, open_checked_source, record_rejection
 from sendlib.ingest.source import describe_csv_error
-from sendlib.loads import ReadValue, load_log_version, refuse_if_changed
+from sendlib.loads import AlreadyLoaded, ReadValue, load_log_version, refuse_if_changed
 from sendlib.store import Store
 
 KIND = "engagement"
@@ -177,7 +177,7 @@ def read_engagement_file(store: Store, path: Path, *, config: Config, file_name:
         try:
             activities = _activities(store, lines, name, today, config.upload.max_engagement_activities,
                                      source.sha256)
-        except _AlreadyLoaded as already:  # loaded by someone else while this copy was being read
+        except AlreadyLoaded as already:  # loaded by someone else while this copy was being read
             return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=already.load_id,
                                   checked_version=version)
         return EngagementFile(name, len(lines), activities, source.sha256, source.size, checked_version=version)
@@ -187,7 +187,7 @@ def read_engagement_file(store: Store, path: Path, *, config: Config, file_name:
 
 def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str,
                 today: date | None, max_activities: int, sha256: str) -> list[Activity]:
-    """The file's activities, checked; IngestRejected listing every problem. _AlreadyLoaded when, by the time
+    """The file's activities, checked; IngestRejected listing every problem. AlreadyLoaded when, by the time
     its references are checked against the store, these very bytes have been loaded (by another officer)."""
     problems: list[Problem] = []
     key = participant_key(store)
@@ -278,7 +278,7 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
         # The same file loaded meanwhile holds these references: that is "already loaded", not a clash.
         existing = _find_loaded(tx.fetch_value, sha256)
         if existing is not None:
-            raise _AlreadyLoaded(existing)
+            raise AlreadyLoaded(existing)
         for activity in activities:
             if reference_in_use(tx, activity.reference):
                 problems.append(Problem(f"An activity with the reference '{activity.reference[:40]}' is already in "
@@ -341,17 +341,9 @@ def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Ac
     years = sorted({academic_year_of(a.activity_date) for a in checked.activities})
     try:
         load_id = _write(store, checked, actor, name, years, checked_version)
-    except _AlreadyLoaded as already:
+    except AlreadyLoaded as already:
         return EngagementReport(already.load_id, name, 0, already_loaded=True)
     return EngagementReport(load_id, name, len(checked.activities))
-
-
-class _AlreadyLoaded(Exception):
-    """Raised inside the write when the same file is in force already: nothing is written."""
-
-    def __init__(self, load_id: int) -> None:
-        super().__init__(load_id)
-        self.load_id = load_id
 
 
 def _write(store: Store, checked: EngagementFile, actor: Actor, name: str, years: list[str],
@@ -362,7 +354,7 @@ def _write(store: Store, checked: EngagementFile, actor: Actor, name: str, years
         # same file (it loads once), other activities with these references, or anything else, meanwhile.
         existing = _find_loaded(tx.fetch_value, checked.sha256)
         if existing is not None:
-            raise _AlreadyLoaded(existing)
+            raise AlreadyLoaded(existing)
         refuse_if_changed(tx.fetch_value, KIND, checked_version)
         if any(reference_in_use(tx, a.reference) for a in checked.activities):
             raise IngestRejected(name, [Problem("An activity reference in this file was stored by someone else a "
