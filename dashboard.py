@@ -6,40 +6,11 @@ any other role's page shows a polite refusal instead of the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 import ui
-from sendlib.auth import COMMISSIONER, FORUM, OFFICER
+from sendlib.views import PAGES  # the pages, their roles and their views: one registry
 
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One view: its file under pages/, how it appears, and which roles may open it."""
-
-    path: str
-    title: str
-    icon: str
-    url_path: str
-    roles: tuple[str, ...]
-
-
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview", (OFFICER, COMMISSIONER, FORUM)),
-    PageSpec("pages/primary_needs.py", "Primary needs", ":material/bar_chart:", "primary_needs",
-             (OFFICER, COMMISSIONER, FORUM)),
-    PageSpec("pages/stakeholders.py", "Stakeholders", ":material/groups:", "stakeholders",
-             (OFFICER, COMMISSIONER, FORUM)),
-    PageSpec("pages/participation.py", "Participation reach", ":material/record_voice_over:", "participation",
-             (OFFICER, COMMISSIONER)),
-    PageSpec("pages/reach_gaps.py", "Reach gaps", ":material/hearing:", "reach_gaps", (OFFICER, COMMISSIONER, FORUM)),
-    PageSpec("pages/commitments.py", "Commitments", ":material/checklist:", "commitments", (OFFICER, COMMISSIONER)),
-    PageSpec("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", (OFFICER, COMMISSIONER, FORUM)),
-    PageSpec("pages/easy_read.py", "Easy read", ":material/menu_book:", "easy_read", (OFFICER, COMMISSIONER, FORUM)),
-    PageSpec("pages/upload.py", "Upload data", ":material/upload_file:", "upload", (OFFICER,)),
-    PageSpec("pages/accounts.py", "Accounts", ":material/manage_accounts:", "accounts", (OFFICER,)),
-)
 
 st.set_page_config(
     page_title="SEND Commissioning Dashboard",

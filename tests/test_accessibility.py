@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from dashboard import PAGES
+from sendlib.views import PAGES
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
 from tests.browser import ARTIFACTS, screenshot, wait_for_app
 from tests.conftest import PROJECT_ROOT

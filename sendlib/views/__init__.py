@@ -1,0 +1,51 @@
+"""The registry: every page of the dashboard and the views each shows, in page order.
+
+Adding a chart is writing one view function (``sendlib.views.base``) and naming it here. The pages render
+these views; the meeting pack is ``views_for(audience)`` in this order, so it cannot drift from the pages;
+the small-numbers tests run over every entry, so a new view is covered without a new test.
+"""
+
+from __future__ import annotations
+
+from sendlib.auth import COMMISSIONER, FORUM, OFFICER
+from sendlib.views.base import Audience, Filters, Metric, Page, View, ViewFunction, ViewSpec
+
+EVERYONE = (OFFICER, COMMISSIONER, FORUM)
+STAFF = (OFFICER, COMMISSIONER)
+
+PAGES: tuple[Page, ...] = (
+    Page("pages/overview.py", "Overview", ":material/dashboard:", "overview", EVERYONE),
+    Page("pages/primary_needs.py", "Primary needs", ":material/bar_chart:", "primary_needs", EVERYONE),
+    Page("pages/stakeholders.py", "Stakeholders", ":material/groups:", "stakeholders", EVERYONE),
+    Page("pages/participation.py", "Participation reach", ":material/record_voice_over:", "participation", STAFF),
+    Page("pages/reach_gaps.py", "Reach gaps", ":material/hearing:", "reach_gaps", EVERYONE),
+    Page("pages/commitments.py", "Commitments", ":material/checklist:", "commitments", STAFF),
+    Page("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", EVERYONE),
+    Page("pages/easy_read.py", "Easy read", ":material/menu_book:", "easy_read", EVERYONE),
+    Page("pages/upload.py", "Upload data", ":material/upload_file:", "upload", (OFFICER,)),
+    Page("pages/accounts.py", "Accounts", ":material/manage_accounts:", "accounts", (OFFICER,)),
+)
+
+
+def page(url_path: str) -> Page:
+    """The page registered at ``url_path``."""
+    return next(entry for entry in PAGES if entry.url_path == url_path)
+
+
+def view_spec(key: str) -> ViewSpec:
+    """The registered view with ``key``."""
+    return next(spec for entry in PAGES for spec in entry.views if spec.key == key)
+
+
+def all_views() -> list[ViewSpec]:
+    """Every registered view, in page order."""
+    return [spec for entry in PAGES for spec in entry.views]
+
+
+def views_for(audience: Audience) -> list[ViewSpec]:
+    """Every view ``audience`` may see, in page order (the meeting pack's contents)."""
+    return [spec for entry in PAGES for spec in entry.visible_views(audience)]
+
+
+__all__ = ["EVERYONE", "PAGES", "STAFF", "Audience", "Filters", "Metric", "Page", "View", "ViewFunction",
+           "ViewSpec", "all_views", "page", "view_spec", "views_for"]
