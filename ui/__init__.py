@@ -1,0 +1,65 @@
+"""The app shell: the Streamlit helpers pages and the frame call, one module per concern.
+
+Pages and dashboard.py use only the names re-exported here (``import ui; ui.show_chart(...)``), never a
+module's private names; the modules import each other (never this package's namespace), so there is no cycle.
+
+- ``frame``      running a page inside the frame (run_in_frame, page_guard) and linking to another (page_link)
+- ``state``      the settings, the one Store and its backup thread, the query cache keyed by data version
+                 (get_config, get_store, query); every Streamlit-cached function is defined here, once
+- ``views``      who is looking and one view for them, rendered (audience, view, show_view)
+- ``charts``     a chart with its summary, table and downloads (show_chart, download_row)
+- ``present``    presentation mode: projector layout and scaling, the way in and out
+- ``styles``     the WCAG fixes every page gets (apply_accessible_styles)
+- ``params``     filter values kept in the address (url_param)
+- ``identity``   who is using the app and what they may do (current_actor, require_permission, …)
+- ``signin``     the sign-in, choose-password and refusal pages, the sidebar's identity
+- ``edits``      running an officer's edit (run_edit)
+- ``tables``     table columns as people read them, the source line (label_columns, source_caption)
+- ``easy_read``  Easy read rendering (show_easy_read)
+- ``pack``       the meeting pack button's work (make_meeting_pack)
+"""
+
+from __future__ import annotations
+
+from ui.charts import download_row, show_chart
+from ui.easy_read import show_easy_read
+from ui.edits import run_edit
+from ui.frame import page_guard, page_link, run_in_frame
+from ui.identity import (
+    ANONYMOUS_FORUM,
+    client_address,
+    current_actor,
+    must_choose_password,
+    oidc_configured,
+    require_permission,
+    suppression_threshold,
+)
+from ui.pack import make_meeting_pack
+from ui.params import url_param
+from ui.present import (
+    PRESENT_PARAM,
+    apply_presentation_mode,
+    presentation_controls,
+    presenting,
+    scaled_for_projector,
+)
+from ui.signin import (
+    choose_password_page,
+    refusal_page,
+    sidebar_identity,
+    sign_in_page,
+    sign_in_page_at,
+)
+from ui.state import get_config, get_store, query
+from ui.styles import apply_accessible_styles
+from ui.tables import label_columns, source_caption
+from ui.views import audience, show_view, view
+
+__all__ = [
+    "ANONYMOUS_FORUM", "PRESENT_PARAM", "apply_accessible_styles", "apply_presentation_mode", "audience",
+    "choose_password_page", "client_address", "current_actor", "download_row", "get_config", "get_store",
+    "label_columns", "make_meeting_pack", "must_choose_password", "oidc_configured", "page_guard", "page_link",
+    "presentation_controls", "presenting", "query", "refusal_page", "require_permission", "run_edit", "run_in_frame",
+    "scaled_for_projector", "show_chart", "show_easy_read", "show_view", "sidebar_identity", "sign_in_page",
+    "sign_in_page_at", "source_caption", "suppression_threshold", "url_param", "view",
+]
