@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException, StreamlitSecretNotFoundError
 
-from sendlib.auth import (FORUM, Actor, AuthError, account_state, role_for_identity, set_own_password,
+from sendlib.auth import (FORUM, Actor, account_state, role_for_identity, set_own_password,
                           sign_in)
 from sendlib.errors import SendlibError
 from sendlib.codes import format_period
@@ -34,7 +34,7 @@ from sendlib import easy_read, pack, palette, text
 from sendlib.backup import backup
 from sendlib.charts import with_note
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
-from sendlib.store import Store, StoreError
+from sendlib.store import Store
 from sendlib.views import Audience, Filters, View, ViewFunction
 
 
@@ -119,7 +119,7 @@ def get_store() -> Store:
     config = get_config()
     try:
         return _open_store(str(config.db_path), config.store.demo_on_first_run)
-    except StoreError as exc:
+    except SendlibError as exc:  # the store, or the demo data it is seeded with
         LOG.error("The data store could not be opened", exc_info=exc)  # the traceback, for the log only
         st.error(text.markdown(str(exc)))
         st.stop()
@@ -451,7 +451,7 @@ def sign_in_page() -> None:
             st.session_state.actor = sign_in(get_store(), email, password, config.access, client=client_address())
             st.session_state.signed_in_at = datetime.now()
             st.rerun()
-        except AuthError as exc:
+        except SendlibError as exc:  # a refused sign-in (or the store) reads plainly
             st.error(text.markdown(str(exc)))
 
 
@@ -483,7 +483,7 @@ def choose_password_page() -> None:
             return
         try:
             set_own_password(get_store(), actor, first)
-        except AuthError as exc:
+        except SendlibError as exc:  # a refused password (or the store) reads plainly
             st.error(text.markdown(str(exc)))
             return
         st.session_state.signed_in_at = datetime.now()  # this session chose the new password: it stays signed in
