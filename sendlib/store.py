@@ -52,10 +52,6 @@ class StoreConstraintError(StoreError):
     """A write broke a rule of the schema (a duplicate key, a missing value); the transaction was rolled back."""
 
 
-class StoreConflictError(StoreError):
-    """Two transactions changed the same row at once; this one was rolled back."""
-
-
 class StoreInputError(StoreError):
     """DuckDB could not read what a statement gave it to read (chiefly a file its CSV reader stops on)."""
 
@@ -370,7 +366,6 @@ _OPEN_FOR_WRITING: dict[str, int] = {}
 # DuckDB's exception types that have a kind of their own; any other duckdb error is a plain StoreError.
 _KIND_OF: tuple[tuple[type[duckdb.Error], type[StoreError]], ...] = (
     (duckdb.ConstraintException, StoreConstraintError),
-    (duckdb.TransactionException, StoreConflictError),
     (duckdb.InvalidInputException, StoreInputError),
 )
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file, after the header block's checksum
