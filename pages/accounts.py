@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from sendlib import auth, text
 from sendlib.config import ROLES
+from sendlib.errors import SendlibError
 
 ui.page_guard()
 store = ui.get_store()
@@ -29,7 +30,7 @@ def issue_one_time_password(change: Callable[[], tuple[str, str]]) -> None:
     """Run a change that returns (e-mail, one-time password); show the password once, after the rerun."""
     try:
         email, password = change()
-    except (auth.AuthError, auth.PermissionDenied) as exc:
+    except SendlibError as exc:  # a refused account change (or the store) reads plainly
         st.error(text.markdown(str(exc)))
         return
     st.session_state.one_time_password = (email, password)

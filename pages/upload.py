@@ -13,9 +13,9 @@ from sendlib.codes import format_period
 from sendlib.config import PROJECT_ROOT
 from sendlib.ingest import IngestRejected, load_census, preview_census
 from sendlib.ingest.census import FORMAT_NAMES, FORMATS, uploaded_file
+from sendlib.errors import SendlibError
 from sendlib.ingest.engagement import load_engagement, preview_engagement
-from sendlib.store import StoreError
-from sendlib.loads import PreviewOutOfDate, UndoError, build_history_table, query_load_history, undo_load
+from sendlib.loads import PreviewOutOfDate, build_history_table, query_load_history, undo_load
 
 ui.page_guard()
 config = ui.get_config()
@@ -28,8 +28,13 @@ if "upload_round" not in st.session_state:
     st.session_state.upload_round = 0
 
 
-def show_rejection(rejection: IngestRejected) -> None:
-    """Every problem found, under one sentence saying nothing was written."""
+def show_refusal(refused: SendlibError) -> None:
+    """Why a file was not checked: a refused file's every problem, under one sentence saying nothing was written;
+    any other refusal (the store, a role) as its plain message."""
+    if not isinstance(refused, IngestRejected):
+        st.error(text.markdown(str(refused)))
+        return
+    rejection = refused
     st.error(f"**{text.markdown(rejection.file_name)} cannot be loaded.** {rejection.total} problem"
              f"{'s' if rejection.total != 1 else ''} found; nothing was written. Correct the file and try again.")
     st.markdown("\n".join(f"- {text.markdown(str(problem))}" for problem in rejection.problems)
@@ -56,12 +61,9 @@ def end_upload(preview_key: str, data: bytes | None = None, file_name: str = "",
         with uploaded_file(store, data, file_name) as path:
             try:
                 st.session_state.upload_message = load(path)
-            except IngestRejected as rejection:
-                st.session_state.upload_refusal = rejection.describe()
-            except PreviewOutOfDate as stale:
-                st.session_state.upload_refusal, overtaken = str(stale), True
-            except StoreError as failed:  # its message is fit to show as it is
-                st.session_state.upload_refusal = str(failed)
+            except SendlibError as refused:  # a refused file describes itself (its problems); the rest are one line
+                st.session_state.upload_refusal = str(refused)
+                overtaken = isinstance(refused, PreviewOutOfDate)
     st.session_state.pop(preview_key, None)
     if not overtaken:
         st.session_state.upload_round += 1
@@ -93,10 +95,8 @@ def census_section() -> None:
                 preview = preview_census(store, path, config=config, file_name=uploaded.name, fmt=chosen_format,
                                          period=period.strip() or None, progress=lambda f, t: progress.progress(f, text=t))
                 st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
-            except IngestRejected as rejection:
-                show_rejection(rejection)
-            except StoreError as failed:
-                st.error(str(failed))
+            except SendlibError as refused:
+                show_refusal(refused)
         progress.empty()
     elif checked:
         st.warning("Choose a file first.")
@@ -150,10 +150,8 @@ def engagement_section() -> None:
                 try:
                     checked = preview_engagement(store, path, config=config, file_name=chosen.name)
                     st.session_state.engagement_preview = (checked, chosen.getvalue())
-                except IngestRejected as rejection:
-                    show_rejection(rejection)
-                except StoreError as failed:
-                    st.error(str(failed))
+                except SendlibError as refused:
+                    show_refusal(refused)
     pending = st.session_state.get("engagement_preview")
     if not pending:
         return
@@ -205,5 +203,5 @@ else:
                     try:
                         st.session_state.upload_message = undo_load(store, int(choice), actor)
                         st.rerun()
-                    except UndoError as exc:
+                    except SendlibError as exc:
                         st.error(text.markdown(str(exc)))

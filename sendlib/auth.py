@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from sendlib.config import ROLES, AccessConfig
-from sendlib.errors import SendlibError
+from sendlib.errors import AccessError
 from sendlib.store import Store, Transaction
 
 OFFICER, COMMISSIONER, FORUM = ROLES
@@ -41,11 +41,11 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD_LENGTH = 10
 
 
-class AuthError(SendlibError, ValueError):
+class AuthError(AccessError, ValueError):
     """A sign-in or account change was refused; the message says why, plainly."""
 
 
-class PermissionDenied(SendlibError, PermissionError):
+class PermissionDenied(AccessError, PermissionError):
     """The signed-in role may not do this; the message says so politely."""
 
 

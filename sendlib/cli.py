@@ -1,7 +1,8 @@
 """Command line for officers' scripts: ``python -m sendlib [--db PATH] COMMAND …``.
 
 Exit codes: 0 done, 1 the input or the store was refused (reason on stderr, nothing written),
-2 the command itself was wrong (usage).
+2 the command itself was wrong (usage). Every refusal is a ``SendlibError``, caught once: a refused file prints
+its list of problems (``IngestRejected.describe``), any other refusal ``error: <message>``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from pathlib import Path
 
 from sendlib import auth, pack
 from sendlib.backup import backup, restore
-from sendlib.config import ROLES, ConfigError, load_config
+from sendlib.config import ROLES, load_config
 from sendlib.demo import load_demo, store_is_empty
-from sendlib.export import ExportError
+from sendlib.errors import SendlibError
 from sendlib.ingest import IngestRejected, load_census
 from sendlib.ingest.census import FORMATS, record_rejection
 from sendlib.ingest.engagement import load_engagement
-from sendlib.loads import UndoError, query_load_history, undo_load
-from sendlib.store import Store, StoreError, StoreLockedError
+from sendlib.loads import query_load_history, undo_load
+from sendlib.store import Store, StoreLockedError
 
 CENSUS_EXPORT_COLUMNS = [
     "period", "geographic_level", "area_code", "old_la_code", "area_name",
@@ -110,6 +111,11 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
+def _refusal(exc: SendlibError) -> str:
+    """What stderr says for a refusal: a refused file's own account of its problems, else ``error: <message>``."""
+    return exc.describe() if isinstance(exc, IngestRejected) else f"error: {exc}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     args = _parser().parse_args(argv)  # exits 2 with a usage message on bad arguments
@@ -124,8 +130,8 @@ def main(argv: list[str] | None = None) -> int:
                   "'python -m sendlib init' to create it, or give the right one with --db.", file=sys.stderr)
             return 1
         store = Store.open(db_path)
-    except (ConfigError, StoreError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except SendlibError as exc:
+        print(_refusal(exc), file=sys.stderr)
         if args.command == "user" and isinstance(exc, StoreLockedError):
             print("While the dashboard runs, officers manage accounts on its Accounts page.", file=sys.stderr)
         return 1
@@ -134,11 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
         sys.stderr.close()
         return 0
-    except IngestRejected as exc:
-        print(exc.describe(), file=sys.stderr)
-        return 1
-    except (StoreError, UndoError, auth.AuthError, auth.PermissionDenied, ExportError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except SendlibError as exc:
+        print(_refusal(exc), file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - a person gets a sentence, never a traceback with server paths
         if args.command == "ingest":  # on record like any refused load (the load itself was rolled back)

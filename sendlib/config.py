@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from sendlib.errors import SendlibError
+from sendlib.errors import SetupError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
@@ -23,7 +23,7 @@ CONFIG_ENV_VAR = "SENDLIB_CONFIG"
 DB_ENV_VAR = "SENDLIB_DB"
 
 
-class ConfigError(SendlibError, ValueError):
+class ConfigError(SetupError, ValueError):
     """config.yaml is missing a value, has an unknown key, or a value of the wrong type."""
 
 

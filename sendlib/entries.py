@@ -1,7 +1,7 @@
 """What every typed-in entry shares: one error type for a refused entry, and how free text is cleaned.
 
-Each kind of entry (stakeholders, engagement, commitments) raises its own subclass of ``EntryError`` so the
-app shell can show any refusal plainly with one ``except``.
+Each kind of entry (stakeholders, engagement, commitments) raises its own subclass of ``EntryError`` (the entry kind
+of sendlib.errors, importable from here as always) so the app shell can show any refusal plainly with one ``except``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from sendlib.errors import SendlibError
+from sendlib.errors import EntryError
 
 # The longest text each kind of field takes (a person's words fit; a pasted document does not). Every form and
 # import refuses longer text with a message naming the limit, and the pages' boxes stop typing at it.
@@ -21,10 +21,6 @@ MAX_THEME = 100                 # a "you said" theme
 MAX_REFERENCE = 60              # an engagement activity's reference
 MAX_COMMITMENT_REFERENCE = 40   # a commitment's reference
 MAX_LINKED = 50                 # commitments one "you said" item may be linked to
-
-
-class EntryError(SendlibError, ValueError):
-    """An entry was refused; the message says what to correct and is fit to show as it is."""
 
 
 def clean_text(value: str | None, field: str, *, required: bool, limit: int = MAX_TEXT,

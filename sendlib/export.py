@@ -17,14 +17,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from sendlib import text
-from sendlib.errors import SendlibError
+from sendlib.errors import SetupError
 
 _EXPORT_LOCK = threading.Lock()
 _server_started = False
 pio.defaults.mathjax = None  # the default would fetch MathJax from the internet; no chart here needs it
 
 
-class ExportError(SendlibError, RuntimeError):
+class ExportError(SetupError, RuntimeError):
     """An image could not be made; the message says why and what to do."""
 
 

@@ -15,20 +15,20 @@ import pandas as pd
 
 from sendlib.auth import Actor, require
 from sendlib.codes import format_period
-from sendlib.errors import SendlibError
+from sendlib.errors import IngestError
 from sendlib.store import Store
 
 
-class UndoError(SendlibError, ValueError):
+class UndoError(IngestError, ValueError):
     """The load cannot be undone; the message says why."""
 
 
-class PreviewOutOfDate(SendlibError):
+class PreviewOutOfDate(IngestError):
     """A load was confirmed from a preview that no longer matches the store (another load of the same kind, or an
     undo, came in between): nothing was written; the message says what changed and to check the file again."""
 
 
-class AlreadyLoaded(SendlibError):
+class AlreadyLoaded(IngestError):
     """Raised inside a load's write when these very bytes are in force already (another officer loaded them a
     moment before): the write is rolled back, and the loader reports the earlier load instead."""
 

@@ -6,8 +6,9 @@ Contract:
   (DuckDB 2.0 refuses one connection used from two threads) and reads its result in full.
 - Every write happens inside ``Store.transaction()``: one ``BEGIN … COMMIT`` under a process-wide lock,
   rolled back whole on any error, so readers never see half a load.
-- Every duckdb error leaves this module as ``StoreError`` with a plain-English message; a file held by
-  another process becomes ``StoreLockedError`` saying what to do.
+- Every duckdb error leaves this module as a ``StoreError`` kind (``_translate``, the one place): chosen by
+  the exception's type, and for a file that will not open by looking at the file (its header, its lock),
+  never by reading the message. A file held by another process is ``StoreLockedError`` saying what to do.
 - Files beside the store: ``uploads/`` holds the kept copy of each census load (``<sha256>.csv``), and
   ``.<store file>.work/`` (``work_dir``, owner-only) is the only place an upload's bytes are written while
   a file is checked or loaded. Opening the store read-write finishes or drops what a crash left there:
@@ -17,6 +18,7 @@ Contract:
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -29,17 +31,29 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from sendlib.errors import SendlibError
+from sendlib.errors import StoreError as StoreError  # the store kind; imported from here as it always was
 
 Params = Sequence[Any] | dict[str, Any] | None
 
 
-class StoreError(SendlibError, RuntimeError):
-    """Something went wrong in the store; the message is fit to show to a user as it is."""
-
-
 class StoreLockedError(StoreError):
     """Another process holds the DuckDB file for writing."""
+
+
+class StoreDamagedError(StoreError):
+    """The store file is not a DuckDB database (damaged, or some other file)."""
+
+
+class StoreVersionError(StoreError):
+    """The store file was written by a DuckDB this one cannot read (a newer one)."""
+
+
+class StoreConstraintError(StoreError):
+    """A write broke a rule of the schema (a duplicate key, a missing value); the transaction was rolled back."""
+
+
+class StoreInputError(StoreError):
+    """DuckDB could not read what a statement gave it to read (chiefly a file its CSV reader stops on)."""
 
 
 # Numbered migrations: each entry is applied once, in order, inside one transaction, and recorded in
@@ -349,26 +363,60 @@ _WRITE_LOCK = threading.RLock()
 _OPEN_FOR_WRITING: dict[str, int] = {}
 
 
-def _translate(exc: Exception, path: str) -> StoreError:
-    """Turn a duckdb exception into a StoreError whose message a user can act on."""
+# DuckDB's exception types that have a kind of their own; any other duckdb error is a plain StoreError.
+_KIND_OF: tuple[tuple[type[duckdb.Error], type[StoreError]], ...] = (
+    (duckdb.ConstraintException, StoreConstraintError),
+    (duckdb.InvalidInputException, StoreInputError),
+)
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file, after the header block's checksum
+
+
+def _translate(exc: duckdb.Error, path: str, *, opening: bool = False) -> StoreError:
+    """The StoreError kind for a duckdb exception, with a message a user can act on.
+
+    The kind comes from the exception's type (``_KIND_OF``). Every reason a file will not open is the same type
+    (``IOException``: held by another process, not a DuckDB file, too new a version), so when ``opening`` the
+    file itself says which (``_why_unopenable``). The message text is only ever shown, never read.
+    """
+    if opening and isinstance(exc, duckdb.IOException) and (found := _why_unopenable(path)) is not None:
+        return found
     text = str(exc)
-    if "lock" in text.lower() and ("conflicting" in text.lower() or "could not set lock" in text.lower()):
-        return StoreLockedError(
-            f"The data store {path} is in use by another program (most likely the running dashboard). "
-            "Load files through the dashboard's Upload page (backups: set store.backup_folder so the dashboard "
-            "makes them), or stop the dashboard and run the command again."
-        )
-    if "not a valid duckdb database file" in text.lower():
-        return StoreError(
-            f"The data store {path} is damaged or is not a DuckDB file; restore it from a backup "
-            "(python -m sendlib restore DIR --force) or move it aside to start afresh."
-        )
-    if "serialized in version" in text.lower() or "newer version" in text.lower():
-        return StoreError(
-            f"The data store {path} was written by a newer DuckDB version than this one; "
-            "install the pinned requirements (make run) or restore a backup."
-        )
-    return StoreError(f"Data store error: {text.splitlines()[0] if text else type(exc).__name__}")
+    kind = next((kind for duckdb_type, kind in _KIND_OF if isinstance(exc, duckdb_type)), StoreError)
+    return kind(f"Data store error: {text.splitlines()[0] if text else type(exc).__name__}")
+
+
+def _why_unopenable(path: str) -> StoreError | None:
+    """Why DuckDB could not open the existing file ``path``, found from the file: not a DuckDB file, a lock another
+    process holds, or (a DuckDB file nobody holds that this user may read and write) a newer DuckDB's format.
+    None when it is none of these (no such file, no permission): the caller reports DuckDB's own words.
+
+    The file is opened only after DuckDB failed to, so this process holds no lock on it that closing our
+    descriptor could release (POSIX drops a process's locks on a file when any descriptor of it closes).
+    """
+    if path == ":memory:" or not os.path.isfile(path) or not os.access(path, os.R_OK | os.W_OK):
+        return None
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        if os.read(fd, 12)[8:12] != DUCKDB_MAGIC:
+            return StoreDamagedError(
+                f"The data store {path} is damaged or is not a DuckDB file; restore it from a backup "
+                "(python -m sendlib restore DIR --force) or move it aside to start afresh.")
+        try:  # DuckDB locks the file itself: a writer exclusively, readers shared; either refuses this probe
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return StoreLockedError(
+                f"The data store {path} is in use by another program (most likely the running dashboard). "
+                "Load files through the dashboard's Upload page (backups: set store.backup_folder so the "
+                "dashboard makes them), or stop the dashboard and run the command again.")
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+    return StoreVersionError(
+        f"The data store {path} was written by a newer DuckDB version than this one; "
+        "install the pinned requirements (make run) or restore a backup.")
 
 
 UPLOADS_FOLDER = "uploads"
@@ -437,6 +485,8 @@ class Store:
         folder (or to the live store while a restore rebuilds one beside it) and is left alone.
         """
         work, uploads = work_dir_for(self.path), self.uploads_dir
+        if uploads is None:  # in memory: nothing beside it (and open never tidies one)
+            return
         committed = self.committed_census_hashes()
         if work.is_dir():
             for pending in work.glob(f"{KEPT_PENDING_PREFIX}*.csv"):
@@ -459,7 +509,7 @@ class Store:
         try:
             con = duckdb.connect(location, read_only=read_only)
         except duckdb.Error as exc:
-            raise _translate(exc, location) from exc
+            raise _translate(exc, location, opening=True) from exc
         store = cls(con, location)
         if not read_only:
             store.migrate()
@@ -581,6 +631,9 @@ class Store:
         quoted = str(folder).replace("'", "''")
         try:
             con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise _translate(exc, str(path), opening=True) from exc
+        try:
             con.execute(f"IMPORT DATABASE '{quoted}'")
         except duckdb.Error as exc:
             raise _translate(exc, str(path)) from exc

@@ -72,23 +72,119 @@ def test_one_escaping_helper() -> None:
     assert not [path.name for path in files if "unsafe_allow_html" in path.read_text()]
 
 
-def test_every_error_sendlib_raises_for_a_person_derives_from_one_base() -> None:
+def _sendlib_error_classes() -> list[type]:
+    """Every public exception class defined in a sendlib module (re-exports counted once, where defined)."""
     import importlib
     import inspect
 
-    from sendlib.errors import SendlibError
-
-    strays = []
-    for path in SENDLIB.rglob("*.py"):
+    found = []
+    for path in sorted(SENDLIB.rglob("*.py")):
         if path.name == "__main__.py":
             continue
         module = importlib.import_module("sendlib." + ".".join(path.relative_to(SENDLIB).with_suffix("").parts)
                                          .removesuffix(".__init__"))
-        for name, value in vars(module).items():
-            if (inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == module.__name__
-                    and not name.startswith("_") and not issubclass(value, SendlibError)):
-                strays.append(f"{module.__name__}.{name}")
-    assert strays == []
+        found += [value for name, value in vars(module).items()
+                  if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == module.__name__
+                  and not name.startswith("_")]
+    return found
+
+
+def test_every_error_sendlib_raises_for_a_person_derives_from_one_base() -> None:
+    from sendlib.errors import SendlibError
+
+    classes = _sendlib_error_classes()
+    assert len(classes) > 15  # the scan found the modules' errors, not nothing
+    assert [f"{c.__module__}.{c.__name__}" for c in classes if not issubclass(c, SendlibError)] == []
+
+
+def test_every_sendlib_error_is_of_exactly_one_kind() -> None:
+    from sendlib.errors import KINDS, SendlibError
+
+    kinds_of = {f"{c.__module__}.{c.__name__}": [k.__name__ for k in KINDS if issubclass(c, k)]
+                for c in _sendlib_error_classes() if c is not SendlibError and c not in KINDS}
+    assert {name: kinds for name, kinds in kinds_of.items() if len(kinds) != 1} == {}
+    # the kinds the issue names, each with the errors it stands for
+    assert kinds_of["sendlib.store.StoreLockedError"] == ["StoreError"]
+    assert kinds_of["sendlib.backup.BackupError"] == ["StoreError"]
+    assert kinds_of["sendlib.ingest.census.IngestRejected"] == ["IngestError"]
+    assert kinds_of["sendlib.ingest.source.SourceError"] == ["IngestError"]
+    assert kinds_of["sendlib.auth.AuthError"] == kinds_of["sendlib.auth.PermissionDenied"] == ["AccessError"]
+    assert kinds_of["sendlib.commitments.CommitmentError"] == ["EntryError"]
+    assert kinds_of["sendlib.config.ConfigError"] == kinds_of["sendlib.export.ExportError"] == ["SetupError"]
+
+
+def test_error_names_stay_importable_where_they_always_were() -> None:
+    from sendlib import entries, errors, store
+
+    assert store.StoreError is errors.StoreError and entries.EntryError is errors.EntryError
+
+
+# Where a message-text test is allowed, and why: Python's csv module raises one type (csv.Error) for every
+# problem, so the wording shown for a value over its field limit can only be chosen from the message.
+MESSAGE_TEXT_ALLOWED = {("sendlib/ingest/source.py", "describe_csv_error")}
+_EXCEPTION_ANNOTATION = re.compile(r"(Error|Exception|Rejected|Denied)\b")
+
+
+def message_text_tests(source: str) -> list[tuple[str, int]]:
+    """(function, line) of each place in ``source`` that decides something by an exception's message text:
+    ``str(exc)``, ``repr(exc)`` or ``exc.args`` (or a name holding one) compared (``in``, ``==``, ``startswith``
+    …) or given to ``re``, where ``exc`` is an ``except … as exc`` name or a parameter annotated as an error.
+    Only showing a message (``st.error(str(exc))``, quoting it into another) is not deciding by it."""
+    found: dict[int, str] = {}  # line → the innermost function around it (ast.walk goes outside in)
+    for function in [node for node in ast.walk(ast.parse(source))
+                     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module)]:
+        errors = {arg.arg for arg in (function.args.args + function.args.kwonlyargs
+                                      if not isinstance(function, ast.Module) else [])
+                  if arg.annotation is not None and _EXCEPTION_ANNOTATION.search(ast.unparse(arg.annotation))}
+        errors |= {node.name for node in ast.walk(function) if isinstance(node, ast.ExceptHandler) and node.name}
+
+        def is_message(node: ast.AST, messages: set[str]) -> bool:
+            return any((isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("str", "repr")
+                        and len(n.args) == 1 and isinstance(n.args[0], ast.Name) and n.args[0].id in errors)
+                       or (isinstance(n, ast.Attribute) and n.attr == "args" and isinstance(n.value, ast.Name)
+                           and n.value.id in errors)
+                       or (isinstance(n, ast.Name) and n.id in messages) for n in ast.walk(node))
+
+        messages: set[str] = set()
+        for node in ast.walk(function):  # names that hold a message: text = str(exc)
+            if isinstance(node, ast.Assign) and is_message(node.value, messages):
+                messages |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        name = getattr(function, "name", "<module>")
+        for node in ast.walk(function):
+            deciding = (
+                (isinstance(node, ast.Compare) and any(is_message(part, messages)
+                                                       for part in [node.left, *node.comparators]))
+                or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("startswith", "endswith", "find", "index", "count", "__contains__")
+                    and is_message(node.func.value, messages))
+                or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
+                    and any(is_message(arg, messages) for arg in node.args)))
+            if deciding:
+                found[node.lineno] = name
+    return sorted((name, line) for line, name in found.items())
+
+
+def test_the_message_text_scan_finds_what_the_old_code_did() -> None:
+    """The scan below would have failed on the code before one error hierarchy: each shape it replaced."""
+    old_store = ("def _translate(exc: Exception, path: str) -> StoreError:\n    text = str(exc)\n"
+                 "    if 'lock' in text.lower():\n        return StoreLockedError(path)\n")
+    old_census = ("def _raise_if_unreadable(exc: StoreError, file_name: str) -> None:\n"
+                  "    if 'CSV' in str(exc):\n        raise _unreadable(file_name) from exc\n")
+    handler = ("def f():\n    try:\n        g()\n    except ValueError as e:\n"
+               "        if e.args[0].startswith('x') or re.search('y', str(e)):\n            pass\n")
+    assert message_text_tests(old_store) == [("_translate", 3)]
+    assert message_text_tests(old_census) == [("_raise_if_unreadable", 2)]
+    assert message_text_tests(handler) == [("f", 5)]
+    assert message_text_tests("def f(exc: KeyError) -> str:\n    return f'shown: {str(exc)}'\n") == []
+
+
+def test_no_code_decides_by_an_exceptions_message_text() -> None:
+    files = [*SENDLIB.rglob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py"), PROJECT_ROOT / "dashboard.py",
+             *(PROJECT_ROOT / "ui").rglob("*.py")]
+    found = {(str(path.relative_to(PROJECT_ROOT)), function)
+             for path in files for function, _line in message_text_tests(path.read_text(encoding="utf-8"))}
+    assert found - MESSAGE_TEXT_ALLOWED == set()
 
 
 UI_MODULE_MAX_LINES = 200  # a ui module past this has grown a second concern: split it (issue 18)

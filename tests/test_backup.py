@@ -148,10 +148,26 @@ def test_the_app_names_a_damaged_store_in_one_sentence_without_a_traceback(tmp_p
     assert len(at.error) == 1 and "is damaged or is not a DuckDB file; restore it from a backup" in at.error[0].value
 
 
-def test_a_store_from_a_newer_duckdb_says_what_to_do() -> None:
-    from sendlib.store import _translate
-    message = str(_translate(RuntimeError("IO Error: Trying to read a database file with version number 99, but "
-                                          "we can only read version 65. The database file was created with a newer "
-                                          "version of DuckDB."), "data/send.duckdb"))
-    assert message.startswith("The data store data/send.duckdb was written by a newer DuckDB version")
+def as_if_from_a_newer_duckdb(path: Path) -> None:
+    """Give the store file ``path`` a storage version no DuckDB reads yet, as a newer DuckDB would write it: the
+    header block's version number (bytes 12-19), and its checksum (bytes 0-7: DuckDB's, over bytes 8-4095)."""
+    import struct
+    data = bytearray(path.read_bytes())
+    data[12:20] = struct.pack("<Q", 100_000)
+    checksum = 5381
+    for (word,) in struct.iter_unpack("<Q", bytes(data[8:4096])):
+        checksum ^= (word * 0xBF58476D1CE4E5B9) & 0xFFFF_FFFF_FFFF_FFFF
+    data[0:8] = struct.pack("<Q", checksum)
+    path.write_bytes(bytes(data))
+
+
+def test_a_store_from_a_newer_duckdb_says_what_to_do(tmp_path: Path) -> None:
+    from sendlib.store import StoreVersionError
+    newer = tmp_path / "send.duckdb"
+    Store.open(newer).close()
+    as_if_from_a_newer_duckdb(newer)
+    with pytest.raises(StoreVersionError) as refused:
+        Store.open(newer)
+    message = str(refused.value)
+    assert message.startswith(f"The data store {newer} was written by a newer DuckDB version")
     assert "install the pinned requirements (make run) or restore a backup" in message

@@ -8,7 +8,8 @@ from datetime import datetime
 import streamlit as st
 
 from sendlib import text
-from sendlib.auth import Actor, AuthError, set_own_password, sign_in
+from sendlib.auth import Actor, set_own_password, sign_in
+from sendlib.errors import SendlibError
 from ui.identity import ANONYMOUS_FORUM, client_address, current_actor, oidc_configured
 from ui.state import get_config, get_store
 
@@ -32,7 +33,7 @@ def sign_in_page() -> None:
             st.session_state.actor = sign_in(get_store(), email, password, config.access, client=client_address())
             st.session_state.signed_in_at = datetime.now()
             st.rerun()
-        except AuthError as exc:
+        except SendlibError as exc:  # a refused sign-in (or the store) reads plainly
             st.error(text.markdown(str(exc)))
 
 
@@ -64,7 +65,7 @@ def choose_password_page() -> None:
             return
         try:
             set_own_password(get_store(), actor, first)
-        except AuthError as exc:
+        except SendlibError as exc:  # a refused password (or the store) reads plainly
             st.error(text.markdown(str(exc)))
             return
         st.session_state.signed_in_at = datetime.now()  # this session chose the new password: it stays signed in

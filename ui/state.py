@@ -24,7 +24,8 @@ from sendlib import text
 from sendlib.backup import backup
 from sendlib.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
 from sendlib.demo import load_demo, store_is_empty
-from sendlib.store import Store, StoreError
+from sendlib.errors import SendlibError
+from sendlib.store import Store
 
 LOG = logging.getLogger("sendlib.app")
 
@@ -81,7 +82,7 @@ def get_store() -> Store:
     config = get_config()
     try:
         return _open_store(str(config.db_path), config.store.demo_on_first_run)
-    except StoreError as exc:
+    except SendlibError as exc:  # the store, or the demo data it is seeded with
         LOG.error("The data store could not be opened", exc_info=exc)  # the traceback, for the log only
         st.error(text.markdown(str(exc)))
         st.stop()

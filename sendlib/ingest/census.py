@@ -49,7 +49,7 @@ from sendlib.codes import (
     is_valid_period,
 )
 from sendlib.config import Config
-from sendlib.errors import SendlibError
+from sendlib.errors import IngestError
 from sendlib.geography import Area, area_spellings, known_areas
 from sendlib.ingest.labels import (
     ALL_PUPILS,
@@ -65,7 +65,8 @@ from sendlib.ingest.labels import (
 )
 from sendlib.ingest.source import SourceError, SourceFile, count_data_rows, data_records, open_source
 from sendlib.loads import AlreadyLoaded, ReadValue, load_log_version, refuse_if_changed
-from sendlib.store import KEPT_PENDING_PREFIX, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, Store, StoreError, Transaction
+from sendlib.store import (KEPT_PENDING_PREFIX, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, Store, StoreError,
+                           StoreInputError, Transaction)
 
 FORMAT_EES = "ees"
 FORMAT_TEMPLATE = "template"
@@ -118,7 +119,7 @@ def _shorten_quoted(message: str) -> str:
                   lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)", message)
 
 
-class IngestRejected(SendlibError):
+class IngestRejected(IngestError):
     """The file was not loaded; nothing was written. ``problems`` says why, ``total`` how many in all."""
 
     def __init__(self, file_name: str, problems: list[Problem], total: int | None = None) -> None:
@@ -365,9 +366,9 @@ def _unreadable(file_name: str) -> IngestRejected:
 
 
 def _raise_if_unreadable(exc: StoreError, file_name: str) -> None:
-    """Raise ``_unreadable`` when a statement reading the file failed in DuckDB's CSV reader; anything else
-    (memory, disk) is not a bad file, and the caller re-raises it as the store error it is."""
-    if "CSV" in str(exc):
+    """Raise ``_unreadable`` when a statement reading the file failed in DuckDB's CSV reader (StoreInputError);
+    anything else (memory, disk) is not a bad file, and the caller re-raises it as the store error it is."""
+    if isinstance(exc, StoreInputError):
         raise _unreadable(file_name) from exc
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sendlib.errors import SendlibError
+from sendlib.errors import IngestError
 
 CHUNK_BYTES = 8 * 1024 * 1024
 
@@ -41,7 +41,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-class SourceError(SendlibError, ValueError):
+class SourceError(IngestError, ValueError):
     """The file cannot be read as a CSV at all; the message says why in plain English."""
 
 
