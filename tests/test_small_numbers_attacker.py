@@ -39,13 +39,13 @@ import pandas as pd
 from scipy.optimize import LinearConstraint, milp
 
 from sendlib import easy_read, engagement, needs, overview, pack, reach
+from sendlib.auth import FORUM, OFFICER
 from sendlib.codes import EHC_PLAN, SEN_PROVISIONS, SEN_SUPPORT, format_period
 from sendlib.config import Config
 from sendlib.demo import DEMO_DIR
 from sendlib.engagement import CYP, PROVISION, Activity
 from sendlib.ingest import load_census
 from sendlib.store import Store
-from sendlib.auth import FORUM, OFFICER
 from sendlib.views import Audience, Filters, View, all_views, views_for
 from sendlib.views.needs import public_census
 from tests.conftest import TEST_OFFICER
@@ -446,7 +446,7 @@ def census_column(attack: Attack, area: str, period: str, provision: str | None 
 
 
 def area_keys_by_name(store: Store) -> dict[str, str]:
-    return dict((name, key) for key, name in store.query_rows("SELECT DISTINCT area_key, area_name FROM census_current"))
+    return {name: key for key, name in store.query_rows("SELECT DISTINCT area_key, area_name FROM census_current")}
 
 
 def read_need_view(attack: Attack, store: Store, config: Config, view: View, filters: Filters) -> None:

@@ -198,7 +198,7 @@ def headline(store: Store, config: Config, filters: Filters, audience: Audience)
     tiles.append(Metric(f"With SEND, {format_period(period)}", f"{total:,}" if isinstance(total, int) else "c", delta))
     ehc_share = int(now[EHC_PLAN]) / total * 100 if isinstance(total, int) and total else None
     ehc_delta = None
-    if ehc_share is not None and isinstance(before_total, int) and before_total:
+    if ehc_share is not None and previous and isinstance(before_total, int) and before_total:
         ehc_delta = (f"{ehc_share - int(before[EHC_PLAN]) / before_total * 100:+.{decimals}f} points since "
                      f"{format_period(previous)}")
     # As on the page: an area with a small count is left out (its rate would give the count away), and the rate
