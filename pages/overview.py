@@ -19,7 +19,7 @@ role = actor.role if actor else "forum"
 st.title(f"{text.markdown(config.area.name)} SEND: overview")
 st.caption(f"As at {date.today():%d %B %Y}. Each part links to its page for the detail.")
 
-for section in ui.query(build_overview, config, role, date.today()):
+for section in ui.query(build_overview, config, ui.audience(), date.today()):
     with st.container(border=True):
         st.subheader(section.title)
         if section.missing:

@@ -9,6 +9,8 @@ import streamlit as st
 import ui
 from sendlib import stakeholders
 from sendlib.entries import MAX_TEXT
+from sendlib.views import Filters
+from sendlib.views import stakeholders as views
 
 ui.page_guard()
 config = ui.get_config()
@@ -23,15 +25,10 @@ st.markdown(f"Who we involve and how closely: each group's **{grid_config.y_axis
 ui.url_param("grid_as_of", kind="date")
 as_of = st.date_input("Show the grid as it stood on", max_value=date.today(),
                       min_value=stakeholders.EARLIEST, format="DD/MM/YYYY", key="grid_as_of")
-grid = ui.query(stakeholders.query_grid, as_of, grid_config)
-trails = ui.query(stakeholders.query_trails, as_of)
-source = ui.query(stakeholders.source_line, as_of)
-figure = stakeholders.build_grid_chart(grid, trails, grid_config, as_of=as_of, source=source, height=720)
-
-ui.show_chart(figure, summary=stakeholders.summarise_grid(grid, as_of), table=stakeholders.build_grid_table(grid),
-              table_label="The grid as a table", table_expanded=True, key="stakeholder_grid")
-ui.source_caption(source)
-
+grid = ui.view(views.grid, Filters(as_of=as_of))
+ui.show_view(grid, key="stakeholder_grid", heading=False)
+if grid is not None:
+    ui.source_caption(grid.source)
 
 if actor is not None and actor.may("edit"):
     st.subheader("Update the grid")

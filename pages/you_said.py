@@ -9,6 +9,8 @@ import streamlit as st
 import ui
 from sendlib import text
 from sendlib import you_said
+from sendlib.views import Filters
+from sendlib.views import you_said as views
 from sendlib.entries import MAX_COMMITMENT_REFERENCE, MAX_LINKED, MAX_REFERENCE, MAX_TEXT, MAX_THEME
 
 ui.page_guard()
@@ -20,25 +22,28 @@ st.markdown(f"What children, young people and families in **{text.markdown(confi
             "what we did about it. The newest are first. Where we are still working on something, it says so.")
 ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
-items = ui.query(you_said.query_items, date.today())
-st.markdown(text.markdown(you_said.summarise_items(items)))
-for theme, part in you_said.published_by_theme(items):
-    st.subheader(text.markdown(theme))
-    for row in part.to_dict("records"):
-        said, did, footer = you_said.describe_item(row)
-        with st.container(border=True):
-            if row["state"] == "open":
-                st.markdown(":orange-badge[:material/pending: We are working on it]")
-            else:
-                st.markdown(":green-badge[:material/check_circle: Done]")
-            st.markdown(f"**{text.markdown(said)}**")
-            st.markdown(text.markdown(did))
-            st.caption(text.markdown(footer))
+# Today is part of the cache key: an answer published for a later date appears on that day.
+published = ui.view(views.items, Filters(as_of=date.today()))
+if published is not None and published.table is not None:
+    st.markdown(text.markdown(published.summary))
+    # The items as cards, one group per theme in the view's order (not a table: each is a short story).
+    for theme, part in published.table.groupby("Theme", sort=False):
+        st.subheader(text.markdown(str(theme)))
+        for row in part.to_dict("records"):
+            with st.container(border=True):
+                if row["State"] == "open":
+                    st.markdown(":orange-badge[:material/pending: We are working on it]")
+                else:
+                    st.markdown(":green-badge[:material/check_circle: Done]")
+                st.markdown(f"**{text.markdown(row['You said'])}**")
+                st.markdown(text.markdown(row["What we did"]))
+                st.caption(text.markdown(row["Details"]))
 
 if actor is None or not actor.may("edit"):
     st.stop()
 
 st.subheader("Add or answer an item (officers)")
+items = ui.query(you_said.query_items, date.today())  # every item, published or not: the forms' choices
 unpublished = items[items["published_on"].isna()]
 if not unpublished.empty:
     st.caption(f"{len(unpublished)} item(s) have no published answer yet and are not shown to families.")

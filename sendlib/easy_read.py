@@ -8,6 +8,9 @@ Rules the words follow (``tests/test_easy_read.py`` checks them with textstat): 
 most two short sentences, everyday words for every need and label, numbers rounded ("about 6,800"),
 Flesch reading ease of 70 or more and no more than 15 words a sentence on average. Counts follow the
 public rules: the forum sees no small numbers (rounding and group names only) and no commitment figures.
+Who is reading is one ``Audience`` (its threshold decided in one place); the census part starts from the
+same suppressed census as the Primary needs views (``sendlib.views.needs.public_census``), so Easy read has
+no suppression rule of its own.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sendlib import commitments, needs, reach, you_said
-from sendlib.auth import COMMISSIONER, OFFICER
+from sendlib import commitments, reach, you_said
 from sendlib.codes import EHC_PLAN, SEN_SUPPORT
+from sendlib.needs import provision_totals
 from sendlib.config import Config
 from sendlib.store import Store
+from sendlib.views import Audience, Filters, page
+from sendlib.views.needs import public_census
 
 # Everyday words for each DfE primary need (by code and by the short label the strategies use), as they
 # read after "children with" and "the most common need is".
@@ -84,28 +89,28 @@ def need_words(label: str) -> str:
     return NEED_WORDS.get(code, label.lower())
 
 
-def _count_words(count: int | str, threshold: int | None) -> str | None:
-    """``about(count)``, or None for a count the public rules hide (a "c", or 1 up to the threshold)."""
-    if isinstance(count, str) or (threshold and 0 < count <= threshold):
+def _count_words(count: int | str) -> str | None:
+    """``about(count)``, or None for a count the audience's views hide (a "c": the census was suppressed once,
+    in ``public_census``, small totals included)."""
+    if isinstance(count, str):
         return None
     return about(int(count))
 
 
-def census_part(store: Store, config: Config, threshold: int | None) -> Part:
+def census_part(store: Store, config: Config, audience: Audience) -> Part:
     """How many children and young people have SEND here, the help they get, and their main needs."""
     part = Part("Children and young people with SEND", more="pages/primary_needs.py")
-    local = needs.local_area_key(config)
-    periods = needs.query_periods(store, local)
-    if not periods:
+    census = public_census(store, config, Filters(), audience)
+    if census is None:
         part.points.append(Point(CHILDREN, "We do not have the numbers yet."))
         return part
-    # The same suppression as the Primary needs page: a hidden total is "a small number", never a figure,
+    # The census as the Primary needs views show it: a hidden total is "a small number", never a figure,
     # and the grand total is given only when neither part of it is hidden (else one gives the other away).
-    breakdown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, periods[0]), threshold or 0)
-    totals = needs.provision_totals(breakdown)
-    support, plans = (_count_words(totals[p], threshold) for p in (SEN_SUPPORT, EHC_PLAN))
+    breakdown = census.breakdown
+    totals = provision_totals(breakdown)
+    support, plans = (_count_words(totals[p]) for p in (SEN_SUPPORT, EHC_PLAN))
     everyone = about(int(totals[SEN_SUPPORT]) + int(totals[EHC_PLAN])) if support and plans else "some"
-    year = periods[0][:4]
+    year = census.period[:4]
     part.points += [
         Point(CHILDREN, f"In {config.area.name}, {everyone} children and young people have SEND."),
         Point(CHILDREN, "SEND means they need extra help to learn."),
@@ -129,7 +134,7 @@ def _group_words(dimension: str, group: str) -> str:
     return f"children with {need_words(group)}"
 
 
-def reach_part(store: Store, config: Config, threshold: int | None) -> Part:
+def reach_part(store: Store, config: Config, audience: Audience) -> Part:
     """Who we hear from and who we do not, in the latest year of engagement (all children and families)."""
     part = Part("Who we are hearing from", more="pages/reach_gaps.py")
     years = reach.query_engagement_years(store)
@@ -147,7 +152,7 @@ def reach_part(store: Store, config: Config, threshold: int | None) -> Part:
     for dimension in reach.COHORT_DIMENSIONS:
         view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=everyone,
                                     when=reach.period_words(years[0]), gap_ratio=config.reach.gap_ratio,
-                                    decimals=1, threshold=threshold, census=cohort.census)
+                                    decimals=1, threshold=audience.threshold or None, census=cohort.census)
         groups = view.chart
         if groups.empty:
             continue
@@ -165,9 +170,10 @@ def reach_part(store: Store, config: Config, threshold: int | None) -> Part:
     return part
 
 
-def promises_part(store: Store, config: Config, role: str, as_of: date) -> Part:
-    """What we promised and what we did: commitments (for roles that may see them) and "You said, we did"."""
-    may_see_commitments = role in (OFFICER, COMMISSIONER)
+def promises_part(store: Store, config: Config, audience: Audience, as_of: date) -> Part:
+    """What we promised and what we did: commitments (for roles that may open Commitments) and "You said, we
+    did"."""
+    may_see_commitments = audience.role in page("commitments").roles
     part = Part("What we promised and what we did", more="pages/you_said.py")
     if may_see_commitments:
         tracker = commitments.query_tracker(store, as_of, config.commitments.green_ratio, config.commitments.red_ratio)
@@ -193,12 +199,11 @@ def promises_part(store: Store, config: Config, role: str, as_of: date) -> Part:
     return part
 
 
-def build_easy_read(store: Store, config: Config, role: str, threshold: int | None,
-                    as_of: date | None = None) -> list[Part]:
-    """The Easy read page's three parts for ``role`` (``threshold``: small-number suppression, None for none)."""
+def build_easy_read(store: Store, config: Config, audience: Audience, as_of: date | None = None) -> list[Part]:
+    """The Easy read page's three parts for ``audience`` (its threshold hides small numbers; 0 hides none)."""
     today = as_of or date.today()
-    return [census_part(store, config, threshold), reach_part(store, config, threshold),
-            promises_part(store, config, role, today)]
+    return [census_part(store, config, audience), reach_part(store, config, audience),
+            promises_part(store, config, audience, today)]
 
 
 def all_text(parts: list[Part]) -> str:

@@ -15,11 +15,12 @@ from sendlib.auth import COMMISSIONER, FORUM, OFFICER
 from sendlib.codes import EHC_PLAN, SEN_SUPPORT
 from sendlib.ingest import load_census
 from sendlib.store import Store
+from sendlib.views import Audience
 from tests.conftest import TEST_OFFICER
 from tests.test_app import ROLE_ACTORS, demo_db, run_app  # noqa: F401 - demo_db is a fixture
 
 AS_OF = date(2026, 11, 23)
-ROLES = {OFFICER: None, COMMISSIONER: None, FORUM: 5}
+ROLES = {OFFICER: 0, COMMISSIONER: 0, FORUM: 5}
 
 
 def _words_per_sentence(text: str) -> float:
@@ -28,7 +29,7 @@ def _words_per_sentence(text: str) -> float:
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_the_words_are_easy_to_read(demo_store: Store, config, role: str) -> None:
-    parts = easy_read.build_easy_read(demo_store, config, role, ROLES[role], AS_OF)
+    parts = easy_read.build_easy_read(demo_store, config, Audience(role, ROLES[role]), AS_OF)
     text = easy_read.all_text(parts)
     assert textstat.flesch_reading_ease(text) >= 70, text
     assert _words_per_sentence(text) <= 15, text
@@ -47,7 +48,7 @@ def test_the_reading_check_would_catch_officialese() -> None:
 
 
 def test_it_covers_the_three_things_from_the_data(demo_store: Store, config) -> None:
-    parts = easy_read.build_easy_read(demo_store, config, OFFICER, None, AS_OF)
+    parts = easy_read.build_easy_read(demo_store, config, Audience(OFFICER, 0), AS_OF)
     assert [p.title for p in parts] == ["Children and young people with SEND", "Who we are hearing from",
                                         "What we promised and what we did"]
     local = needs.local_area_key(config)
@@ -60,23 +61,23 @@ def test_it_covers_the_three_things_from_the_data(demo_store: Store, config) -> 
 
 
 def test_new_figures_change_the_words(demo_store: Store, config, write_csv) -> None:
-    before = easy_read.all_text(easy_read.build_easy_read(demo_store, config, OFFICER, None, AS_OF))
+    before = easy_read.all_text(easy_read.build_easy_read(demo_store, config, Audience(OFFICER, 0), AS_OF))
     path = write_csv("next.csv", "period,provision,primary_need,pupils\n202425,SEN support,SLCN,4000\n"
                                  "202425,SEN support,ASD,1000\n202425,EHC plan,SLCN,900\n")
     load_census(demo_store, path, config=config, actor=TEST_OFFICER)
-    after = easy_read.all_text(easy_read.build_easy_read(demo_store, config, OFFICER, None, AS_OF))
+    after = easy_read.all_text(easy_read.build_easy_read(demo_store, config, Audience(OFFICER, 0), AS_OF))
     assert "about 5,900 children and young people have SEND" in after and after != before
     assert "The most common need is speech and language needs." in after
     assert "from the school year 2024 to 2025" in after
 
 
 def test_an_empty_store_says_so_plainly(store: Store, config) -> None:
-    text = easy_read.all_text(easy_read.build_easy_read(store, config, FORUM, 5, AS_OF))
+    text = easy_read.all_text(easy_read.build_easy_read(store, config, Audience(FORUM, 5), AS_OF))
     assert "We do not have the numbers yet." in text and "We have no records yet of who we heard from." in text
 
 
 def test_the_forum_sees_no_commitment_figures(demo_store: Store, config) -> None:
-    text = easy_read.all_text(easy_read.build_easy_read(demo_store, config, FORUM, 5, AS_OF))
+    text = easy_read.all_text(easy_read.build_easy_read(demo_store, config, Audience(FORUM, 5), AS_OF))
     assert "promises" not in text and "You told us" in text
 
 
@@ -98,7 +99,7 @@ def test_forum_navigation_and_links_reach_easy_read(demo_db: Path) -> None:
 
 def test_hidden_counts_are_a_small_number_never_a_figure(demo_store: Store, config) -> None:
     # A threshold above every count here hides them all, as the forum's rules would for a tiny area.
-    text = easy_read.all_text(easy_read.build_easy_read(demo_store, config, FORUM, 100_000, AS_OF))
+    text = easy_read.all_text(easy_read.build_easy_read(demo_store, config, Audience(FORUM, 100_000), AS_OF))
     assert "In Sunderland, some children and young people have SEND." in text
     assert "A small number get extra help at school." in text and "A small number have a plan" in text
     assert not re.search(r"\d,\d{3}", text.split("Who we are hearing from")[0])  # no count over 999 shown
@@ -107,11 +108,11 @@ def test_hidden_counts_are_a_small_number_never_a_figure(demo_store: Store, conf
 
 def test_only_published_answers_count(demo_store: Store, config) -> None:
     from sendlib import you_said
-    before = easy_read.all_text(easy_read.build_easy_read(demo_store, config, FORUM, 5, AS_OF))
+    before = easy_read.all_text(easy_read.build_easy_read(demo_store, config, Audience(FORUM, 5), AS_OF))
     for n in range(3):
         you_said.add_item(demo_store, TEST_OFFICER, said_on=date(2026, 10, 1), said_by="parent carers",
                           what_was_said=f"Not yet answered {n}", theme="Unpublished theme")
-    after = easy_read.all_text(easy_read.build_easy_read(demo_store, config, FORUM, 5, AS_OF))
+    after = easy_read.all_text(easy_read.build_easy_read(demo_store, config, Audience(FORUM, 5), AS_OF))
     assert after == before and "unpublished theme" not in after
 
 
@@ -121,5 +122,5 @@ def test_one_item_is_one_thing(store: Store, config) -> None:
                              what_was_said="Buses are late", theme="Transport")
     you_said.respond(store, TEST_OFFICER, item_id=item, what_we_did="We spoke to the bus firm", state="closed",
                      published_on=date(2026, 10, 20), today=AS_OF)
-    text = easy_read.all_text(easy_read.build_easy_read(store, config, FORUM, 5, AS_OF))
+    text = easy_read.all_text(easy_read.build_easy_read(store, config, Audience(FORUM, 5), AS_OF))
     assert "You told us 1 thing." in text and "Most were about transport." in text

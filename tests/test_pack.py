@@ -22,6 +22,7 @@ from sendlib.charts import base_layout, with_note
 from sendlib.config import Config
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store
+from sendlib.views import Audience, Filters, views_for
 from tests.conftest import PROJECT_ROOT
 
 AS_OF = date(2026, 11, 23)
@@ -52,9 +53,11 @@ def test_the_deck_has_a_title_slide_then_a_slide_per_chart_with_valid_pictures(p
     slides, deck, _ = packs["commissioner"]
     presentation = Presentation(io.BytesIO(deck))
     titles = [slide.shapes.title.text for slide in presentation.slides]
-    assert titles == ["Sunderland SEND Commissioning: meeting pack", "Primary needs, 2019/20", "Against all pupils",
-                      "Reach by level against target", "Reach gaps: SEN support and EHC plans", "Reach gaps: Main need",
-                      "Commitments: complete against due", "Exceptions: red or overdue", "Stakeholder grid"]
+    # Every view with a chart, in page order (Primary needs, Stakeholders, Participation, Reach gaps, Commitments).
+    assert titles == ["Sunderland SEND Commissioning: meeting pack", "By primary need", "Against all pupils",
+                      "Compared with England", "Stakeholder grid", "Reach by level against target",
+                      "Reach gaps: SEN support and EHC plans", "Reach gaps: Main need",
+                      "Commitments: complete against due", "Exceptions: red or overdue"]
     assert "23 November 2026" in presentation.slides[0].placeholders[1].text
     for slide, made in zip(list(presentation.slides)[1:], slides):
         pictures = [shape for shape in slide.shapes if shape.shape_type == 13]
@@ -68,7 +71,7 @@ def test_the_pdf_has_the_same_pages(packs) -> None:
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == len(slides) + 1
     assert "Sunderland SEND Commissioning: meeting pack" in reader.pages[0].extract_text()
-    assert "Stakeholder grid" in reader.pages[-1].extract_text()
+    assert "Exceptions: red or overdue" in reader.pages[-1].extract_text()
 
 
 def test_the_forum_pack_is_suppressed_and_leaves_out_what_the_forum_cannot_see(packs) -> None:
@@ -137,3 +140,18 @@ def test_the_pack_command_writes_a_deck_or_a_pdf(tmp_path: Path) -> None:
     wrong = subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), "pack", "--out", str(tmp_path / "p.docx")],
                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert wrong.returncode == 1 and "must end in .pptx or .pdf" in wrong.stderr
+
+
+@pytest.mark.parametrize("role", ["officer", "forum"])
+def test_the_pack_is_every_view_the_role_sees_with_a_chart_in_page_order(demo_store: Store, role: str) -> None:
+    """The pack cannot drift from the pages: its slides are the role's visible views that have a chart, with
+    their titles, in the registry's page order (slides still made the old way, until their views are
+    registered, carry no key and sit at their own page's place)."""
+    audience = Audience.of(role, Config())
+    views = [spec.build(demo_store, Config(), Filters(as_of=AS_OF), audience) for spec in views_for(audience)]
+    charts = [view for view in views if view is not None and view.figure is not None]
+    slides = pack.collect_slides(demo_store, Config(), audience, AS_OF)
+    keyed = [slide for slide in slides if slide.key is not None]
+    assert [(s.key, s.title) for s in keyed] == [(v.key, v.title) for v in charts]
+    assert [s.summary for s in keyed] == [v.summary for v in charts] and len(charts) >= 4
+    assert all(slide.title not in {v.title for v in charts} for slide in slides if slide.key is None)

@@ -3,11 +3,15 @@
 Adding a chart is writing one view function (``sendlib.views.base``) and naming it here. The pages render
 these views; the meeting pack is ``views_for(audience)`` in this order, so it cannot drift from the pages;
 the small-numbers tests run over every entry, so a new view is covered without a new test.
+
+A page's headline (its tiles and lines on the Overview) is the view keyed ``"<url_path>.headline"``: it has
+``metrics`` and ``sentences``, and ``missing`` when the page's data is not loaded.
 """
 
 from __future__ import annotations
 
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
+from sendlib.views import needs, stakeholders, you_said
 from sendlib.views.base import Audience, Filters, Metric, Page, View, ViewFunction, ViewSpec
 
 EVERYONE = (OFFICER, COMMISSIONER, FORUM)
@@ -15,12 +19,24 @@ STAFF = (OFFICER, COMMISSIONER)
 
 PAGES: tuple[Page, ...] = (
     Page("pages/overview.py", "Overview", ":material/dashboard:", "overview", EVERYONE),
-    Page("pages/primary_needs.py", "Primary needs", ":material/bar_chart:", "primary_needs", EVERYONE),
-    Page("pages/stakeholders.py", "Stakeholders", ":material/groups:", "stakeholders", EVERYONE),
+    Page("pages/primary_needs.py", "Primary needs", ":material/bar_chart:", "primary_needs", EVERYONE, (
+        ViewSpec("primary_needs.headline", needs.headline),
+        ViewSpec("primary_needs.metrics", needs.metrics),
+        ViewSpec("primary_needs.need", needs.by_need),
+        ViewSpec("primary_needs.prevalence", needs.against_all_pupils),
+        ViewSpec("primary_needs.comparison", needs.compared),
+        ViewSpec("primary_needs.trend", needs.over_time),
+    )),
+    Page("pages/stakeholders.py", "Stakeholders", ":material/groups:", "stakeholders", EVERYONE, (
+        ViewSpec("stakeholders.headline", stakeholders.headline),
+        ViewSpec("stakeholders.grid", stakeholders.grid),
+    )),
     Page("pages/participation.py", "Participation reach", ":material/record_voice_over:", "participation", STAFF),
     Page("pages/reach_gaps.py", "Reach gaps", ":material/hearing:", "reach_gaps", EVERYONE),
     Page("pages/commitments.py", "Commitments", ":material/checklist:", "commitments", STAFF),
-    Page("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", EVERYONE),
+    Page("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", EVERYONE, (
+        ViewSpec("you_said.items", you_said.items),
+    )),
     Page("pages/easy_read.py", "Easy read", ":material/menu_book:", "easy_read", EVERYONE),
     Page("pages/upload.py", "Upload data", ":material/upload_file:", "upload", (OFFICER,)),
     Page("pages/accounts.py", "Accounts", ":material/manage_accounts:", "accounts", (OFFICER,)),
@@ -37,6 +53,11 @@ def view_spec(key: str) -> ViewSpec:
     return next(spec for entry in PAGES for spec in entry.views if spec.key == key)
 
 
+def headline_key(entry: Page) -> str:
+    """The key of ``entry``'s headline view (the Overview shows it when registered)."""
+    return f"{entry.url_path}.headline"
+
+
 def all_views() -> list[ViewSpec]:
     """Every registered view, in page order."""
     return [spec for entry in PAGES for spec in entry.views]
@@ -48,4 +69,4 @@ def views_for(audience: Audience) -> list[ViewSpec]:
 
 
 __all__ = ["EVERYONE", "PAGES", "STAFF", "Audience", "Filters", "Metric", "Page", "View", "ViewFunction",
-           "ViewSpec", "all_views", "page", "view_spec", "views_for"]
+           "ViewSpec", "all_views", "headline_key", "page", "view_spec", "views_for"]

@@ -73,11 +73,17 @@ class Filters:
 
 @dataclass(frozen=True)
 class Metric:
-    """One headline figure shown as a tile: its label, value as text, and an optional comparison."""
+    """One headline figure shown as a tile: its label, value as text, and an optional comparison.
+
+    ``help`` is the tile's tooltip; ``arrow`` is False when the delta is a comparison (a target), not a change up
+    or down, so no arrow is drawn beside it.
+    """
 
     label: str
     value: str
     delta: str | None = None
+    help: str | None = None
+    arrow: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,9 @@ class View:
     ``summary`` is one sentence: shown under the chart and used as its accessible name. ``table`` is what the
     table expander and the CSV/Excel downloads hold (already suppressed). ``notes`` are shown as captions under
     the chart; ``suppression_note`` (when figures are hidden) is also written into exported images. ``source``
-    is the line saying where the figures came from (in the pack, the speaker notes).
+    is the line saying where the figures came from (in the pack, the speaker notes). ``missing`` is set, for
+    a view that must still say something when its data is not loaded (a page's headline on the Overview), to
+    the sentence saying what to load; such a view has no figures.
     """
 
     key: str
@@ -103,6 +111,7 @@ class View:
     notes: tuple[str, ...] = ()
     suppression_note: str | None = None
     sentences: tuple[str, ...] = field(default=())  # further sentences shown under the summary (e.g. gap flags)
+    missing: str | None = None               # no data: what to load (headline views; others return None)
 
 
 ViewFunction = Callable[["Store", Config, Filters, Audience], "View | None"]
