@@ -18,8 +18,8 @@ from sendlib.views.base import Audience, CommitmentChoice, Filters, Metric, View
 # The tracker's sorts, as offered on the page: each name → the columns sorted by.
 SORTS: dict[str, list[str]] = {"Due date": ["due_date"], "RAG": ["rag", "due_date"], "Owner": ["owner", "due_date"],
                                "Reference": ["reference"], "% complete": ["percent"]}
-EXCEPTION_COLUMNS: dict[str, str] = {
-    "rag_label": "RAG", "reference": "Ref", "title": "Commitment", "owner": "Owner", "due_date": "Due",
+EXCEPTION_COLUMNS: dict[str, str] = {  # "Reference", not the tracker's "Ref": the page shows both tables
+    "rag_label": "RAG", "reference": "Reference", "title": "Commitment", "owner": "Owner", "due_date": "Due",
     "days_overdue": "Days overdue", "percent": "% complete", "updated_on": "Last update",
     "commentary": "Latest commentary", "override_reason": "Why RAG was set",
 }
