@@ -10,7 +10,8 @@ from __future__ import annotations
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
 from sendlib.views import commitments as commitment_views
 from sendlib.views import reach as reach_views
-from sendlib.views.base import Audience, CommitmentChoice, Filters, Metric, Page, View, ViewFunction, ViewSpec
+from sendlib.views.base import (Audience, CommitmentChoice, Filters, Metric, Page, View, ViewFunction,
+                                ViewSpec)
 
 EVERYONE = (OFFICER, COMMISSIONER, FORUM)
 STAFF = (OFFICER, COMMISSIONER)
@@ -69,5 +70,5 @@ def views_for(audience: Audience) -> list[ViewSpec]:
     return [spec for entry in PAGES for spec in entry.visible_views(audience)]
 
 
-__all__ = ["EVERYONE", "PAGES", "STAFF", "Audience", "CommitmentChoice", "Filters", "Metric", "Page", "View", "ViewFunction",
-           "ViewSpec", "all_views", "page", "view_spec", "views_for"]
+__all__ = ["EVERYONE", "PAGES", "STAFF", "Audience", "CommitmentChoice", "Filters", "Metric", "Page", "View",
+           "ViewFunction", "ViewSpec", "all_views", "page", "view_spec", "views_for"]

@@ -143,7 +143,8 @@ def commitments_headline(store: Store, config: Config, filters: Filters, audienc
         missing = "No commitments are recorded yet: officers add them on Commitments."
         return View(key="commitments.headline", title=title, summary=missing, source="", missing=missing)
     counts = commitments.rag_counts(tracker)
-    tiles = tuple(Metric(str(row.label), str(row.commitments)) for row in counts[counts["commitments"] > 0].itertuples())
+    held = counts[counts["commitments"] > 0]
+    tiles = tuple(Metric(str(label), str(count)) for label, count in zip(held["label"], held["commitments"]))
     late = commitments.exceptions(tracker)
     line = (f"{len(late)} exception{'s' if len(late) != 1 else ''} (red or overdue) for the board: "
             + ", ".join(f"{r.reference} ({r.owner})" for r in late.head(5).itertuples())
