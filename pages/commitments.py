@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
 import ui
-from sendlib import text
-from sendlib import commitments
+from sendlib import commitments, text
 from sendlib.engagement import LEVELS
-from sendlib.entries import MAX_COMMITMENT_REFERENCE, MAX_PERSON, MAX_REASON, MAX_TEXT, MAX_TITLE
+from sendlib.entries import (
+    MAX_COMMITMENT_REFERENCE,
+    MAX_PERSON,
+    MAX_REASON,
+    MAX_TEXT,
+    MAX_TITLE,
+)
+from sendlib.views import CommitmentChoice, Filters
+from sendlib.views import commitments as commitment_views
 
 ui.page_guard()
 config = ui.get_config()
 actor = ui.current_actor()
-height = config.display.chart_height
 thresholds = config.commitments
 
 st.title("Commitments")
@@ -27,82 +34,75 @@ st.markdown("The strategies' commitments and action plans: who owns each, how fa
 ui.url_param("commitments_as_of", kind="date")
 as_of = st.date_input("As at", max_value=date.today(), min_value=commitments.EARLIEST,
                       format="DD/MM/YYYY", key="commitments_as_of")
+filters = Filters(as_of=as_of)
+# The tracker itself feeds the filter choices and the forms below; what is shown comes from the views.
 tracker = ui.query(commitments.query_tracker, as_of, thresholds.green_ratio, thresholds.red_ratio)
-updates = ui.query(commitments.query_updates)
-source = ui.query(commitments.source_line, as_of)
 if tracker.empty:
     st.info("No commitments are recorded yet. Officers can add them below or import a CSV.")
 
-counts = commitments.rag_counts(tracker)
-for column, row in zip(st.columns(len(counts)), counts.itertuples()):
-    column.metric(row.label, row.commitments)
-st.markdown(text.markdown(commitments.summarise_rag(tracker, as_of)))
-with st.expander("What each rating means, and the commitments by status"):
-    st.dataframe([{"RAG": commitments.rag_label(rag), "Means": meaning}
-                  for rag, meaning in commitments.RAG_MEANINGS.items()], hide_index=True, width="stretch")
-    st.dataframe(ui.label_columns(commitments.status_counts(tracker)), hide_index=True, width="stretch")
+rag = ui.view(commitment_views.rag_summary, filters)
+if rag is not None:
+    ui.show_view(replace(rag, table=None), heading=False)
+    with st.expander("What each rating means, and the commitments by status"):
+        st.dataframe([{"RAG": commitments.rag_label(rating), "Means": meaning}
+                      for rating, meaning in commitments.RAG_MEANINGS.items()], hide_index=True, width="stretch")
+        st.dataframe(rag.table, hide_index=True, width="stretch")
 
 st.subheader("Exceptions: red or overdue")
-late = commitments.exceptions(tracker)
-if late.empty:
-    st.success("No commitment is red or overdue.")
-for row in late.to_dict("records"):
+late = ui.view(commitment_views.exception_list, filters)
+if late is not None and late.figure is None:
+    st.success(late.summary)
+for row in late.table.to_dict("records") if late is not None and late.table is not None else []:
     with st.container(border=True):
-        overdue = f" · **{row['days_overdue']} days overdue**" if row["days_overdue"] else ""
-        st.markdown(f"**{row['rag_label']}** · {text.markdown(row['reference'])}: "
-                    f"**{text.markdown(row['title'])}**  \nOwner: {text.markdown(row['owner'])} · due "
-                    f"{row['due_date']:%d %b %Y}{overdue} · {row['percent']:.0f}% complete")
-        latest = f"Latest ({row['updated_on']:%d %b %Y}): {row['commentary']}" if row["commentary"] else "No update yet."
-        if row["override_reason"]:
-            latest += f" RAG set by an officer: {row['override_reason']}"
+        overdue = f" · **{row['Days overdue']} days overdue**" if row["Days overdue"] else ""
+        st.markdown(f"**{row['RAG']}** · {text.markdown(row['Reference'])}: "
+                    f"**{text.markdown(row['Commitment'])}**  \nOwner: {text.markdown(row['Owner'])} · due "
+                    f"{row['Due']:%d %b %Y}{overdue} · {row['% complete']:.0f}% complete")
+        latest = (f"Latest ({row['Last update']:%d %b %Y}): {row['Latest commentary']}" if row["Latest commentary"]
+                  else "No update yet.")
+        if row["Why RAG was set"]:
+            latest += f" RAG set by an officer: {row['Why RAG was set']}"
         st.caption(text.markdown(latest))
+if late is not None and late.figure is not None:
+    ui.show_view(late, heading=False, key="commitments_exceptions")
 
 st.subheader("The tracker")
-filters = st.columns(5)
+filter_columns = st.columns(5)
 for key, options in (("filter_strategy", sorted(tracker["strategy"].unique())), ("filter_theme", sorted(tracker["theme"].unique())),
                      ("filter_level", list(LEVELS)), ("filter_owner", sorted(tracker["owner"].unique())),
                      ("filter_rag", list(commitments.RAGS))):
     ui.url_param(key, options=options, kind="list")
-strategies = filters[0].multiselect("Strategy", sorted(tracker["strategy"].unique()), key="filter_strategy")
-themes = filters[1].multiselect("Priority or theme", sorted(tracker["theme"].unique()), key="filter_theme")
-levels = filters[2].multiselect("Level", list(LEVELS), key="filter_level")
-owners = filters[3].multiselect("Owner", sorted(tracker["owner"].unique()), key="filter_owner")
-rags = filters[4].multiselect("RAG", list(commitments.RAGS), key="filter_rag")
-shown = commitments.filter_tracker(tracker, strategies=strategies, themes=themes, levels=levels, owners=owners, rags=rags)
-ui.url_param("tracker_sort", options=["Due date", "RAG", "Owner", "Reference", "% complete"])
-sort = st.selectbox("Sort by", ["Due date", "RAG", "Owner", "Reference", "% complete"], key="tracker_sort")
-order = {"Due date": ["due_date"], "RAG": ["rag", "due_date"], "Owner": ["owner", "due_date"],
-         "Reference": ["reference"], "% complete": ["percent"]}[sort]
-shown = shown.sort_values(order)
-st.dataframe(commitments.build_tracker_table(shown), hide_index=True, width="stretch",
-             column_config={"% complete": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
-                            "Start": st.column_config.DateColumn(format="DD MMM YYYY"),
-                            "Due": st.column_config.DateColumn(format="DD MMM YYYY"),
-                            "Last update": st.column_config.DateColumn(format="DD MMM YYYY")})
-st.download_button("Download the list (CSV)", commitments.export_csv(shown), file_name=f"commitments-{as_of}.csv",
-                   mime="text/csv", key="commitments_csv")
+strategies = filter_columns[0].multiselect("Strategy", sorted(tracker["strategy"].unique()), key="filter_strategy")
+themes = filter_columns[1].multiselect("Priority or theme", sorted(tracker["theme"].unique()), key="filter_theme")
+levels = filter_columns[2].multiselect("Level", list(LEVELS), key="filter_level")
+owners = filter_columns[3].multiselect("Owner", sorted(tracker["owner"].unique()), key="filter_owner")
+rags = filter_columns[4].multiselect("RAG", list(commitments.RAGS), key="filter_rag")
+ui.url_param("tracker_sort", options=list(commitment_views.SORTS))
+sort = st.selectbox("Sort by", list(commitment_views.SORTS), key="tracker_sort")
+choice = CommitmentChoice(strategies=tuple(strategies), themes=tuple(themes), levels=tuple(levels),
+                          owners=tuple(owners), rags=tuple(rags), sort=sort)
+filters = replace(filters, commitments=choice)
+listed = ui.view(commitment_views.tracker_table, filters)
+if listed is not None:
+    st.dataframe(listed.table, hide_index=True, width="stretch",
+                 column_config={"% complete": st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                                              format="%.0f%%"),
+                                "Start": st.column_config.DateColumn(format="DD MMM YYYY"),
+                                "Due": st.column_config.DateColumn(format="DD MMM YYYY"),
+                                "Last update": st.column_config.DateColumn(format="DD MMM YYYY")})
+st.download_button("Download the list (CSV)",
+                   commitments.export_csv(commitment_views.shown_commitments(tracker, choice)),
+                   file_name=f"commitments-{as_of}.csv", mime="text/csv", key="commitments_csv")
 
-if not shown.empty:
-    ui.show_chart(commitments.build_timeline_chart(shown, as_of=as_of, source=source),
-                  summary=commitments.summarise_rag(shown, as_of), table=commitments.build_tracker_table(shown),
-                  key="commitments_timeline")
-series = commitments.burn_up(tracker, updates, as_of)
-if not series.empty:
-    last = series.iloc[-1]
-    ui.show_chart(commitments.build_burn_up_chart(series, source=source, height=420),
-                  summary=f"By {as_of:%d %B %Y}, {last['complete']} of {last['total']} commitments are complete and "
-                          f"{last['due']} were due.",
-                  table=ui.label_columns(series), key="commitments_burn_up")
+ui.show_view(ui.view(commitment_views.timeline, filters), heading=False, key="commitments_timeline")
+ui.show_view(ui.view(commitment_views.burn_up, filters), heading=False, key="commitments_burn_up")
 if not tracker.empty:
     labels = {f"{r.reference}: {r.title}": r.reference for r in tracker.itertuples()}
     chosen = st.selectbox("Progress over time for one commitment", list(labels), key="progress_choice")
-    row = tracker[tracker["reference"] == labels[chosen]].iloc[0].to_dict()
-    own = updates[updates["commitment_id"] == row["commitment_id"]]
-    ui.show_chart(commitments.build_progress_chart(updates, row, as_of=as_of, source=source, height=380),
-                  summary=f"{row['reference']} is {row['percent']:.0f}% complete with {row['time_elapsed_pct']:.0f}% of "
-                          f"its time used: {row['rag']}.",
-                  table=ui.label_columns(own.drop(columns=["update_id", "commitment_id"])), key="commitment_progress")
-ui.source_caption(source)
+    ui.show_view(ui.view(commitment_views.progress, replace(filters, commitments=replace(
+        choice, reference=labels[chosen]))), heading=False, key="commitment_progress")
+if rag is not None:
+    ui.source_caption(rag.source)
 
 if actor is None or not actor.may("edit"):
     st.caption("Officers record progress, add commitments and set RAG here.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -11,12 +12,12 @@ import ui
 from sendlib import engagement, reach
 from sendlib.codes import NEEDS, format_period
 from sendlib.entries import MAX_REASON, MAX_REFERENCE, MAX_TEXT, MAX_TITLE
+from sendlib.views import Filters
+from sendlib.views import reach as reach_views
 
 ui.page_guard()
 config = ui.get_config()
 actor = ui.current_actor()
-decimals = config.display.percent_decimals
-height = config.display.chart_height
 
 st.title("Participation reach")
 st.markdown("Who we heard from at each commissioning level, against the children and young people with SEND and "
@@ -30,56 +31,36 @@ ui.url_param("reach_audience", options=list(reach.AUDIENCE_CHOICES))
 ui.url_param("reach_dimension", options=list(reach.COHORT_DIMENSIONS))
 period = left.selectbox("Period", [*years, reach.ALL_YEARS], key="reach_period",
                         format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
-audience = right.selectbox("Who", list(reach.AUDIENCE_CHOICES), key="reach_audience",
-                           format_func=str.capitalize)
-kinds = reach.AUDIENCE_CHOICES[audience]
-start, end = reach.period_dates(period)
+heard_from = right.selectbox("Who", list(reach.AUDIENCE_CHOICES), key="reach_audience",
+                             format_func=str.capitalize)
+filters = Filters(engagement_year=period, heard_from=heard_from)
 
-participation = ui.query(reach.query_participation, start, end)
-cohort = ui.query(reach.query_cohort, config)
-source = ui.query(reach.source_line, cohort, start, end)
-if cohort.period is None:
-    st.warning("No census is loaded for the area, so reach cannot be worked out: an officer can load one on the "
-               "Upload page.")
-
-by_level = reach.reach_by_level(participation, cohort.frame, config.reach, kinds)
-ui.show_chart(reach.build_level_chart(by_level, title=f"Reach by level against target, {reach.period_words(period)}",
-                                      source=source, height=height, decimals=decimals),
-              summary=reach.summarise_level(by_level, decimals), table=reach.build_level_table(by_level, decimals),
-              key="reach_levels")
+levels = ui.view(reach_views.reach_levels, filters)
+if levels is not None and levels.missing:
+    st.warning(levels.missing)
+ui.show_view(levels, heading=False, key="reach_levels")
 
 st.subheader("Which groups we reach")
 dimension = st.radio("Groups by", reach.COHORT_DIMENSIONS, horizontal=True, key="reach_dimension",
                      format_func=str.capitalize)
-people, pool = reach.combine(participation, cohort.frame, kinds)
-groups = reach.reach_by_group(people, pool, dimension)
-ui.show_chart(reach.build_group_heatmap(groups, dimension, title=f"Reach by {dimension} and level (% of each group)",
-                                        source=source, height=height, decimals=decimals),
-              summary=reach.summarise_groups(groups, dimension, decimals),
-              table=reach.build_group_table(groups, dimension, decimals), key="reach_heatmap")
-takers = ui.query(reach.query_takers, start, end)
-with st.expander("Who took part by age band and setting (the census gives no figure to compare these with)"):
-    st.dataframe(ui.label_columns(takers[takers["participant"].isin(kinds)].round({"share_pct": decimals})),
-                 hide_index=True, width="stretch")
+ui.show_view(ui.view(reach_views.reach_groups, replace(filters, group_dimension=dimension)), heading=False,
+             key="reach_heatmap")
+takers = ui.view(reach_views.reach_takers, filters)
+if takers is not None and takers.table is not None:
+    with st.expander(takers.title):
+        st.dataframe(takers.table, hide_index=True, width="stretch")
 
 st.subheader("Quality of participation")
-activities = ui.query(engagement.query_activities, start, end)
-hart = reach.hart_distribution(activities)
-quality = reach.quality_measures(activities)
-ui.show_chart(reach.build_hart_chart(hart, title="Activities on Hart's ladder of participation", source=source,
-                                     height=height),
-              summary=reach.summarise_hart(hart), table=ui.label_columns(hart), key="reach_hart")
-ui.show_chart(reach.build_quality_chart(quality, title="Lundy's elements and feedback to participants", source=source,
-                                        height=height, decimals=decimals),
-              summary=reach.summarise_quality(quality), table=ui.label_columns(quality), key="reach_quality")
-quarters = reach.quality_by_quarter(activities)
-ui.show_chart(reach.build_quarter_chart(quarters, title="Participation quality by quarter", source=source,
-                                        height=height),
-              summary=reach.summarise_quarters(quarters), table=ui.label_columns(quarters), key="reach_quarters")
-ui.source_caption(source)
+for build, key in ((reach_views.reach_hart, "reach_hart"), (reach_views.reach_quality, "reach_quality"),
+                   (reach_views.reach_quarters, "reach_quarters")):
+    ui.show_view(ui.view(build, filters), heading=False, key=key)
+if levels is not None:
+    ui.source_caption(levels.source)
 
-with st.expander(f"The {len(activities)} activities in this period"):
-    st.dataframe(ui.label_columns(activities.drop(columns=["activity_id"])), hide_index=True, width="stretch")
+listed = ui.view(reach_views.reach_activities, filters)
+if listed is not None and listed.table is not None:
+    with st.expander(listed.title):
+        st.dataframe(listed.table, hide_index=True, width="stretch")
 
 if actor is None or not actor.may("edit"):
     st.caption("Officers record engagement activities here or load a file of them on the Upload page.")
@@ -146,6 +127,7 @@ with st.form("record_activity", clear_on_submit=True):
             return engagement.record_activity(store, actor, activity)
         ui.run_edit(record, "Activity recorded; the charts above include it.")
 
+activities = ui.query(engagement.query_activities, *reach.period_dates(period))  # the withdraw form's choices
 if not activities.empty:
     with st.form("withdraw_activity"):
         st.markdown("**Withdraw an activity recorded by mistake.** It is kept but no longer counts anywhere. "

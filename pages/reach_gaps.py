@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 import ui
-from sendlib import text
-from sendlib import commitments, reach
+from sendlib import reach, text
 from sendlib.codes import format_period
+from sendlib.engagement import NEED, PROVISION
+from sendlib.views import Filters
+from sendlib.views import reach as reach_views
 
 ui.page_guard()
 config = ui.get_config()
-actor = ui.current_actor()
-# Forum and public views hide small numbers; officers and commissioners see the figures as they are.
-threshold = ui.suppression_threshold(actor, config)
-decimals = config.display.percent_decimals
+# Forum and public views hide small numbers (the views apply it); officers and commissioners see the figures as
+# they are.
+audience = ui.audience()
 
 st.title("Reach gaps: who we are not hearing from")
 st.markdown(f"Parents told us that *\"all voices need to be captured, not just those who shout loudest\"*. This page "
@@ -25,37 +28,24 @@ st.markdown(f"Parents told us that *\"all voices need to be captured, not just t
 ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
 years = ui.query(reach.query_engagement_years)
-periods, audiences = reach.gap_choices(years, suppressed=threshold is not None)
+periods, heard_choices = reach.gap_choices(years, suppressed=audience.hides_small_numbers)
 left, right = st.columns(2)
 ui.url_param("gaps_period", options=periods)
-ui.url_param("gaps_audience", options=audiences)
+ui.url_param("gaps_audience", options=heard_choices)
 period = left.selectbox("Period", periods or [reach.ALL_YEARS], key="gaps_period",
                         format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
-audience = right.selectbox("Heard from", audiences, key="gaps_audience", format_func=str.capitalize)
-kinds = reach.AUDIENCE_CHOICES[audience]
-start, end = reach.period_dates(period)
+heard_from = right.selectbox("Heard from", heard_choices, key="gaps_audience", format_func=str.capitalize)
+filters = Filters(engagement_year=period, heard_from=heard_from)
 
-participation = ui.query(reach.query_participation, start, end)
-cohort = ui.query(reach.query_cohort, config)
-source = ui.query(reach.source_line, cohort, start, end, threshold)
-plans = ui.query(commitments.query_gap_plans)
-if cohort.period is None:
-    st.info("No census is loaded yet, so there is nothing to compare with. An officer can load one on the Upload page.")
-    st.stop()
-
-headings = {"provision": "SEN support and EHC plans", "primary need": "Main need"}
-for dimension in reach.COHORT_DIMENSIONS:
-    view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=kinds, when=reach.period_words(period),
-                                gap_ratio=config.reach.gap_ratio, decimals=decimals, threshold=threshold, plans=plans,
-                                census=cohort.census)
-    st.subheader(headings[dimension])
-    if view.sentences:
+source = ""
+for dimension, build in ((PROVISION, reach_views.gaps_by_provision), (NEED, reach_views.gaps_by_need)):
+    view = ui.view(build, filters)
+    if view is None:  # no census: the views have nothing to compare with
+        st.info(reach_views.NO_CENSUS)
+        st.stop()
+    st.subheader(reach_views.GAP_HEADINGS[dimension])
+    if view.sentences:  # the under-reached groups in words, before their chart
         st.markdown("\n".join(f"- {text.markdown(sentence)}" for sentence in view.sentences))
-    ui.show_chart(reach.build_gap_chart(view.chart, title=f"{headings[dimension]}: share of children with SEND and "
-                                                         "of those we heard from",
-                                        source=source, decimals=decimals, note=view.note),
-                  summary=reach.summarise_gaps(view, dimension), table=view.table,
-                  table_label="The figures as a table", note=view.note, key=f"gaps_{dimension.replace(' ', '_')}")
-    if view.note:
-        st.caption(view.note)
+    ui.show_view(replace(view, sentences=()), heading=False, key=f"gaps_{dimension.replace(' ', '_')}")
+    source = view.source
 ui.source_caption(source)

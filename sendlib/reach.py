@@ -429,10 +429,10 @@ def summarise_quarters(quarters: pd.DataFrame) -> str:
             f"given from {first['feedback_pct']:.0f}% to {last['feedback_pct']:.0f}%.")
 
 
-def source_line(store: Store, cohort: Cohort, start: date, end: date, threshold: int | None = None) -> str:
+def source_line(store: Store, cohort: Cohort, start: date, end: date, threshold: int = 0) -> str:
     """Where reach figures come from: activities recorded, the census period and the estimate used.
 
-    ``threshold``: small-number suppression for public views. The estimate of parent carers is the number of
+    ``threshold``: small-number suppression for public views (0: figures as they are). The estimate of parent carers is the number of
     children with SEND times a ratio, so it is not given when the public census views hide that number.
     """
     row = store.query_rows(
@@ -605,7 +605,7 @@ NOT_SHOWN = "not shown: small numbers"
 
 
 def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension: str, *, kinds: tuple[str, ...],
-                   when: str, gap_ratio: float, decimals: int, threshold: int | None,
+                   when: str, gap_ratio: float, decimals: int, threshold: int,
                    plans: dict[tuple[str, str], list[str]] | None = None,
                    census: pd.DataFrame | None = None) -> GapView:
     """Reach gaps over all levels for ``dimension``, in words, a table and chart data.
@@ -613,7 +613,7 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
     ``participation``/``cohort``: from :func:`query_participation` and :func:`query_cohort` (all kinds);
     ``kinds``: who counts as heard from. The table's "Children with SEND" are the census children (parent
     carer estimates share their children's proportions, so the shares are the same either way).
-    ``threshold``: small-number suppression for public views (None: figures as they are). Under-reached:
+    ``threshold``: small-number suppression for public views (0: figures as they are). Under-reached:
     representation ratio below ``gap_ratio``. ``plans``: (dimension, category) → what is planned about it.
     ``census``: the cohort's census rows (``Cohort.census``); when given, a suppressed view shows the cohort
     exactly as the Primary needs page shows that census (its need and provision totals), so that neither
@@ -638,7 +638,7 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
     shares_people = at["share_of_participants_pct"].round(decimals).set_axis(labels)
     shares_cohort = at["share_of_cohort_pct"].round(decimals).set_axis(labels)
     note = None
-    if threshold is not None:
+    if threshold:  # 0 is off (callers not yet moved to the int may still pass None: also off)
         heard = suppress_series(heard, threshold=threshold, total_shown=True)
         size = _public_cohort(size, at.index, dimension, threshold, census)
         shares_people = suppress_shares(shares_people, heard, of="total")

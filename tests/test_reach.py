@@ -148,7 +148,7 @@ def test_the_gap_view_in_plain_words_and_suppressed_for_the_forum() -> None:
     there = cohort([(CYP, "total", "All", 1000), (CYP, "provision", "SEN support", 820), (CYP, "provision", "EHC plan", 180)])
     plans = {("provision", "SEN support"): ["Engage a broad range of parent carers (in progress, 35% done, due August 2027)"]}
     open_view = reach.build_gap_view(heard, there, "provision", kinds=(CYP,), when="in 2025/26", gap_ratio=0.8,
-                                     decimals=1, threshold=None, plans=plans)
+                                     decimals=1, threshold=0, plans=plans)
     assert open_view.sentences == [
         "Children on SEN support are 82.0% of children and young people with SEND but 7.0% of those we heard from "
         "in 2025/26. What is planned: Engage a broad range of parent carers (in progress, 35% done, due August 2027)."]

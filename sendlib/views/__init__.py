@@ -11,8 +11,11 @@ A page's headline (its tiles and lines on the Overview) is the view keyed ``"<ur
 from __future__ import annotations
 
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
+from sendlib.views import commitments as commitment_views
 from sendlib.views import needs, stakeholders, you_said
-from sendlib.views.base import Audience, Filters, Metric, Page, View, ViewFunction, ViewSpec
+from sendlib.views import reach as reach_views
+from sendlib.views.base import (Audience, CommitmentChoice, Filters, Metric, Page, View, ViewFunction,
+                                ViewSpec)
 
 EVERYONE = (OFFICER, COMMISSIONER, FORUM)
 STAFF = (OFFICER, COMMISSIONER)
@@ -31,9 +34,29 @@ PAGES: tuple[Page, ...] = (
         ViewSpec("stakeholders.headline", stakeholders.headline),
         ViewSpec("stakeholders.grid", stakeholders.grid),
     )),
-    Page("pages/participation.py", "Participation reach", ":material/record_voice_over:", "participation", STAFF),
-    Page("pages/reach_gaps.py", "Reach gaps", ":material/hearing:", "reach_gaps", EVERYONE),
-    Page("pages/commitments.py", "Commitments", ":material/checklist:", "commitments", STAFF),
+    Page("pages/participation.py", "Participation reach", ":material/record_voice_over:", "participation", STAFF, (
+        ViewSpec("participation.levels", reach_views.reach_levels),
+        ViewSpec("participation.groups", reach_views.reach_groups),
+        ViewSpec("participation.takers", reach_views.reach_takers, in_pack=False),
+        ViewSpec("participation.hart", reach_views.reach_hart),
+        ViewSpec("participation.quality", reach_views.reach_quality),
+        ViewSpec("participation.quarters", reach_views.reach_quarters),
+        ViewSpec("participation.activities", reach_views.reach_activities, in_pack=False),
+    )),
+    Page("pages/reach_gaps.py", "Reach gaps", ":material/hearing:", "reach_gaps", EVERYONE, (
+        ViewSpec("reach_gaps.headline", reach_views.reach_headline, in_pack=False),  # the Overview's tiles and lines
+        ViewSpec("reach_gaps.provision", reach_views.gaps_by_provision),
+        ViewSpec("reach_gaps.primary_need", reach_views.gaps_by_need),
+    )),
+    Page("pages/commitments.py", "Commitments", ":material/checklist:", "commitments", STAFF, (
+        ViewSpec("commitments.headline", commitment_views.commitments_headline, in_pack=False),  # the Overview's
+        ViewSpec("commitments.rag", commitment_views.rag_summary, in_pack=False),
+        ViewSpec("commitments.exceptions", commitment_views.exception_list),
+        ViewSpec("commitments.tracker", commitment_views.tracker_table, in_pack=False),
+        ViewSpec("commitments.timeline", commitment_views.timeline),
+        ViewSpec("commitments.burn_up", commitment_views.burn_up),
+        ViewSpec("commitments.progress", commitment_views.progress, in_pack=False),  # one commitment, chosen on the page
+    )),
     Page("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", EVERYONE, (
         ViewSpec("you_said.items", you_said.items),
     )),
@@ -68,5 +91,5 @@ def views_for(audience: Audience) -> list[ViewSpec]:
     return [spec for entry in PAGES for spec in entry.visible_views(audience)]
 
 
-__all__ = ["EVERYONE", "PAGES", "STAFF", "Audience", "Filters", "Metric", "Page", "View", "ViewFunction",
-           "ViewSpec", "all_views", "headline_key", "page", "view_spec", "views_for"]
+__all__ = ["EVERYONE", "PAGES", "STAFF", "Audience", "CommitmentChoice", "Filters", "Metric", "Page", "View",
+           "ViewFunction", "ViewSpec", "all_views", "headline_key", "page", "view_spec", "views_for"]

@@ -55,6 +55,21 @@ class Audience:
 
 
 @dataclass(frozen=True)
+class CommitmentChoice:
+    """What the person chose on the Commitments page: the tracker's filters (an empty tuple keeps everything),
+    its sort (one of ``sendlib.views.commitments.SORTS``) and the commitment whose progress is drawn (None: the
+    first by reference)."""
+
+    strategies: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    rags: tuple[str, ...] = ()
+    sort: str = "Due date"
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
 class Filters:
     """What the person chose on the page; ``None`` means the default (the latest period, today).
 
@@ -65,6 +80,9 @@ class Filters:
     as_of: date | None = None            # the day the tracker, grid and reach periods are read on (None: today)
     census_period: str | None = None     # census academic year, e.g. '202425' (None: the latest loaded)
     engagement_year: str | None = None   # engagement year label as offered by reach.query_engagement_years
+    heard_from: str | None = None        # who counts as heard from: a key of reach.AUDIENCE_CHOICES (None: everyone)
+    group_dimension: str | None = None   # reach by group: 'provision' or 'primary need' (None: provision)
+    commitments: CommitmentChoice = CommitmentChoice()  # the Commitments page's tracker filters, sort and choice
 
     def today(self) -> date:
         """``as_of``, or today's date when not chosen."""
