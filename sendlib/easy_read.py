@@ -152,7 +152,7 @@ def reach_part(store: Store, config: Config, audience: Audience) -> Part:
     for dimension in reach.COHORT_DIMENSIONS:
         view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=everyone,
                                     when=reach.period_words(years[0]), gap_ratio=config.reach.gap_ratio,
-                                    decimals=1, threshold=audience.threshold or None, census=cohort.census)
+                                    decimals=1, threshold=audience.threshold, census=cohort.census)
         groups = view.chart
         if groups.empty:
             continue

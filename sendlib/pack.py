@@ -22,11 +22,9 @@ from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from sendlib import commitments, reach
 from sendlib.auth import PERMISSIONS
 from sendlib.charts import with_note
 from sendlib.config import Config
-from sendlib.engagement import PARTICIPANT_KINDS
 from sendlib.export import figure_to_image
 from sendlib.store import Store
 from sendlib.suppression import suppression_note
@@ -46,7 +44,7 @@ class Slide:
     figure: go.Figure
     summary: str
     source: str
-    key: str | None = None     # the view it shows (None for a temporary legacy slide)
+    key: str | None = None     # the registered view it shows
 
 
 def collect_slides(store: Store, config: Config, audience: Audience | str, as_of: date) -> list[Slide]:
@@ -61,66 +59,11 @@ def collect_slides(store: Store, config: Config, audience: Audience | str, as_of
     slides: list[Slide] = []
     for entry in PAGES:
         specs = entry.visible_views(seen)
-        if not entry.views and entry.url_path in LEGACY_PAGES and seen.role in entry.roles:
-            slides += _legacy_slides(store, config, seen, as_of, entry.url_path)
         for spec in specs:
             view = spec.build(store, config, filters, seen) if spec.in_pack else None
             if view is not None and view.figure is not None:
                 slides.append(Slide(view.title, with_note(view.figure, view.suppression_note), view.summary,
                                     view.source, key=view.key))
-    return slides
-
-
-# -- TEMPORARY until views-b's views (participation, reach gaps, commitments) are registered ---------------------
-# Their slides as the pack made them before the views layer, placed at their pages' positions. Remove this block
-# (and its use in collect_slides) at the merge: a page with registered views never uses it.
-LEGACY_PAGES = ("participation", "reach_gaps", "commitments")
-
-
-def _legacy_slides(store: Store, config: Config, audience: Audience, as_of: date, url_path: str) -> list[Slide]:
-    """TEMPORARY: the slides of ``url_path`` (one of ``LEGACY_PAGES``) for ``audience``."""
-    threshold = audience.threshold
-    decimals = config.display.percent_decimals
-    slides: list[Slide] = []
-    if url_path in ("participation", "reach_gaps"):
-        years = reach.query_engagement_years(store)
-        cohort = reach.query_cohort(store, config)
-        if not years or not cohort.period:
-            return slides
-        start, end = reach.period_dates(years[0], as_of)
-        participation = reach.query_participation(store, start, end)
-        source = reach.source_line(store, cohort, start, end, threshold or None)
-        when = reach.period_words(years[0])
-        if url_path == "participation":
-            by_level = reach.reach_by_level(participation, cohort.frame, config.reach)
-            slides.append(Slide("Reach by level against target", reach.build_level_chart(
-                by_level, title=f"Reach by level against target, {when}", source=source, height=IMAGE_HEIGHT,
-                decimals=decimals), reach.summarise_level(by_level, decimals), source))
-            return slides
-        plans = commitments.query_gap_plans(store)
-        for dimension, heading in (("provision", "SEN support and EHC plans"), ("primary need", "Main need")):
-            view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=PARTICIPANT_KINDS, when=when,
-                                        gap_ratio=config.reach.gap_ratio, decimals=decimals,
-                                        threshold=threshold or None, plans=plans, census=cohort.census)
-            figure = reach.build_gap_chart(view.chart, title=f"Reach gaps, {heading}: share of children "
-                                           "with SEND and of those we heard from", source=source,
-                                           decimals=decimals, note=view.note)
-            slides.append(Slide(f"Reach gaps: {heading}", figure,
-                                view.sentences[0] if view.sentences else reach.summarise_gaps(view, dimension), source))
-        return slides
-    green, red = config.commitments.green_ratio, config.commitments.red_ratio
-    tracker = commitments.query_tracker(store, as_of, green, red)
-    if not tracker.empty:
-        source = commitments.source_line(store, as_of)
-        series = commitments.burn_up(tracker, commitments.query_updates(store), as_of)
-        slides.append(Slide("Commitments: complete against due", commitments.build_burn_up_chart(
-            series, source=source, height=IMAGE_HEIGHT), commitments.summarise_rag(tracker, as_of), source))
-        late = tracker[(tracker["rag"] == commitments.RED) | tracker["overdue"]]
-        if not late.empty:
-            slides.append(Slide("Exceptions: red or overdue", commitments.build_timeline_chart(
-                late, as_of=as_of, source=source, height=IMAGE_HEIGHT),
-                f"{len(late)} commitments are red or overdue; owners and latest commentary are in the tracker.",
-                source))
     return slides
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from sendlib import commitments, overview, reach
+from sendlib import commitments, reach
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
 from sendlib.config import Config
 from sendlib.store import Store
@@ -52,22 +52,34 @@ def test_the_forum_sees_the_gaps_suppressed_and_staff_see_the_figures(demo_store
     assert staff.suppression_note is None and not staff.notes
 
 
+LEVEL_TILES = [("Micro (individual) reach, 2025/26", "13.3%", "target 20.0% (not met)"),
+               ("Meso (services) reach, 2025/26", "3.3%", "target 5.0% (not met)"),
+               ("Macro (strategic) reach, 2025/26", "0.8%", "target 1.0% (not met)")]
+GAP_LINES = ("Children on SEN support are 82.1% of children and young people with SEND but 29.3% of those we heard",
+             "Children whose main need is speech, language and communication needs (SLCN) are 20.5% of children",
+             "Children whose main need is moderate learning difficulty (MLD) are 19.9% of children")
+
+
 @pytest.mark.parametrize("role", [OFFICER, COMMISSIONER, FORUM])
-def test_the_headlines_say_what_the_overview_says(demo_store: Store, config: Config, role: str) -> None:
+def test_the_headlines_say_what_the_overview_said(demo_store: Store, config: Config, role: str) -> None:
+    """The figures the Overview's reach and commitments sections showed before the views layer (on the demo)."""
     audience = Audience.of(role, config)
     filters = Filters(as_of=AS_OF)
-    before = overview.reach_section(demo_store, config, audience.threshold, AS_OF)
     headline = reach_views.reach_headline(demo_store, config, filters, audience)
-    assert [(m.label, m.value, m.delta) for m in headline.metrics] == [(t.label, t.value, t.delta)
-                                                                       for t in before.tiles]
-    assert list(headline.sentences) == before.lines and headline.sentences
-    assert bool(headline.metrics) == (role != FORUM)  # a rate times the cohort is the number heard from
-    tiles = commitments_tiles = commitment_views.commitments_headline(demo_store, config, filters, audience)
-    section = overview.commitments_section(demo_store, config, AS_OF)
-    assert [(m.label, m.value) for m in tiles.metrics] == [(t.label, t.value) for t in section.tiles]
-    assert list(commitments_tiles.sentences) == section.lines
+    # A rate times the cohort is the number heard from: the forum gets no level tiles.
+    assert [(m.label, m.value, m.delta) for m in headline.metrics] == ([] if role == FORUM else LEVEL_TILES)
+    assert not any(m.arrow for m in headline.metrics)  # a target, not a change up or down
+    assert len(headline.sentences) == 3
+    assert all(line.startswith(head) for line, head in zip(headline.sentences, GAP_LINES, strict=True))
     shown = {spec.key for spec in views_for(audience)}
     assert "reach_gaps.headline" in shown and ("commitments.headline" in shown) == (role != FORUM)
+    tiles = commitment_views.commitments_headline(demo_store, config, filters, audience)
+    assert [(m.label, m.value) for m in tiles.metrics] == [("▲ Red", "15"), ("◆ Amber", "4"), ("● Green", "3"),
+                                                           ("■ Complete", "7")]
+    assert list(tiles.sentences) == ["15 exceptions (red or overdue) for the board: B-C07 (Local Offer Manager), "
+                                     "B-C05 (Designated Clinical Officer), S-A03 (Participation and Engagement Team "
+                                     "Manager), B-C03 (SEND Participation Officer), S-A02 (Integrated Commissioning "
+                                     "Manager) …"]
 
 
 def test_headlines_say_what_to_load_when_nothing_is(store: Store, config: Config) -> None:
@@ -114,7 +126,9 @@ def test_every_chart_view_of_these_pages_is_in_the_pack_with_a_slide_title(demo_
         for spec in page(url_path).views:
             view = spec.build(demo_store, config, Filters(as_of=AS_OF), audience)
             assert view is not None and view.key == spec.key and view.title
-            if view.figure is not None:
+            if spec.key == "commitments.progress":  # one commitment, chosen on the page: not a slide
+                assert not spec.in_pack
+            elif view.figure is not None:
                 assert spec.in_pack and len(view.title) <= 60 and view.summary, spec.key
             else:
                 assert not spec.in_pack, spec.key

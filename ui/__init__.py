@@ -32,7 +32,6 @@ from ui.identity import (
     must_choose_password,
     oidc_configured,
     require_permission,
-    suppression_threshold,
 )
 from ui.pack import make_meeting_pack
 from ui.params import url_param
@@ -61,5 +60,5 @@ __all__ = [
     "label_columns", "make_meeting_pack", "must_choose_password", "oidc_configured", "page_guard", "page_link",
     "presentation_controls", "presenting", "query", "refusal_page", "require_permission", "run_edit", "run_in_frame",
     "scaled_for_projector", "show_chart", "show_easy_read", "show_view", "sidebar_identity", "sign_in_page",
-    "sign_in_page_at", "source_caption", "suppression_threshold", "url_param", "view",
+    "sign_in_page_at", "source_caption", "url_param", "view",
 ]

@@ -6,7 +6,6 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from sendlib.auth import FORUM, Actor, account_state, role_for_identity
-from sendlib.config import Config
 from ui.state import get_config, get_store
 
 ANONYMOUS_FORUM = Actor("visitor (not signed in)", FORUM)
@@ -18,14 +17,6 @@ def oidc_configured() -> bool:
         return "auth" in st.secrets
     except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
         return False
-
-
-def suppression_threshold(actor: Actor | None, config: Config) -> int | None:
-    """The small-number threshold for ``actor``'s views: None (figures as they are) for roles that may see
-    unsuppressed figures or when suppression is switched off; else the configured threshold."""
-    if actor is not None and actor.may("see unsuppressed"):
-        return None
-    return config.suppression.threshold or None
 
 
 def current_actor() -> Actor | None:

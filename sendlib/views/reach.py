@@ -130,7 +130,7 @@ def reach_headline(store: Store, config: Config, filters: Filters, audience: Aud
             value = "—" if math.isnan(rate) else f"{rate:.{decimals}f}%"
             verdict = "" if met is None else (" (met)" if met else " (not met)")
             tiles.append(Metric(f"{reach.LEVEL_LABELS[level]} reach, {format_period(year)}", value,
-                                f"target {target:.{decimals}f}%{verdict}"))
+                                f"target {target:.{decimals}f}%{verdict}", arrow=False))  # a target, not a change
     plans = commitments.query_gap_plans(store)
     lines: list[str] = []
     for dimension, count in ((PROVISION, 1), (NEED, 2)):
