@@ -283,8 +283,8 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
 
     if len(first_line) > max_activities:
         raise IngestRejected(name, [Problem(
-            f"The file holds {len(first_line):,} activities, more than the {max_activities:,} one file may hold "
-            "(upload.max_engagement_activities in config.yaml); split it, by year for example.")])
+            f"The file holds {len(first_line):,} activities, more than the {max_activities:,} "
+            "one file may hold (upload.max_engagement_activities in config.yaml); split it, by year for example.")])
     activities: list[Activity] = []
     for ref_key, (line, row) in first_line.items():
         def build(line: int = line, row: dict[str, str] = row, ref_key: str = ref_key) -> Activity:
