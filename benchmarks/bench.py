@@ -121,6 +121,7 @@ def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float
     import streamlit as st
     from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
+
     from sendlib.auth import OFFICER, Actor
     set_log_level("error")  # AppTest runs without a server: its "no runtime" warnings are expected noise
     figures: dict[str, dict[str, float]] = {}
@@ -159,6 +160,7 @@ def measure_browser(db: Path, runs: int) -> dict[str, float]:
     """Seconds from opening a page to its first rendered figure (median of ``runs``), in Chromium, for the
     overview (first metric), primary needs (first chart) and the bare one-chart page."""
     from playwright.sync_api import sync_playwright
+
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server
     timings: dict[str, list[float]] = {"overview": [], "primary_needs": [], "bare one-chart page": []}
     config = db.with_suffix(".public.yaml")

@@ -20,10 +20,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sendlib.auth import OFFICER, Actor  # noqa: E402
-from sendlib.config import Config  # noqa: E402
-from sendlib.ingest import census  # noqa: E402
-from sendlib.store import Store, Transaction  # noqa: E402
+from sendlib.auth import OFFICER, Actor
+from sendlib.config import Config
+from sendlib.ingest import census
+from sendlib.store import Store, Transaction
 
 Timing = tuple[float, str, str]  # seconds, kind, what
 

@@ -140,7 +140,7 @@ def main() -> None:
         ("YC-09", "EHC plan", "MLD", "11-15", "special school"), ("YC-10", "EHC plan", "ASD", "20-25", "college or sixth form"),
         ("YC-11", "EHC plan", "VI", "16-19", "mainstream school"), ("YC-12", "SEN support", "ASD", "11-15", "mainstream school"),
     ]
-    attendance = [range(0, 8), range(0, 10), range(2, 12), range(1, 11), range(0, 12)]
+    attendance = [range(8), range(10), range(2, 12), range(1, 11), range(12)]
     for n, (day, who) in enumerate(zip(["2025-10-22", "2025-12-03", "2026-02-25", "2026-04-29", "2026-06-24"], attendance), 1):
         base = activity(f"MAC-YC-{n}", day, f"Young Commissioners session {n}", "macro", CYP, "focus group",
                         "Together for Children Sunderland", 8 if n >= 4 else 6, "share power and responsibility with adults",

@@ -159,7 +159,7 @@ def invite_user(store: Store, email: str, role: str, *, by: Actor) -> tuple[str,
 
 def _existing(tx: Transaction, address: str) -> str:
     """The role of the account ``address``; AuthError when there is none."""
-    role = tx.fetch_value("SELECT role FROM users WHERE email = ?", [address])
+    role: str | None = tx.fetch_value("SELECT role FROM users WHERE email = ?", [address])
     if role is None:
         raise AuthError(f"There is no account for {address}.")
     return role
@@ -276,8 +276,9 @@ def _admit_attempt(store: Store, address: str, client: str, moment: datetime, ac
         wait = wait_after(failures, access)
         ready_at = latest + wait if failures and wait else None
         if ready_at is None or moment >= ready_at:
-            return tx.fetch_value("INSERT INTO sign_in_attempts VALUES (nextval('sign_in_attempt_seq'), ?, ?, ?, "
-                                  "false) RETURNING attempt_id", [address, client, moment])
+            attempt_id: int = tx.fetch_value("INSERT INTO sign_in_attempts VALUES (nextval('sign_in_attempt_seq'), "
+                                             "?, ?, ?, false) RETURNING attempt_id", [address, client, moment])
+            return attempt_id
     seconds = max(1, int((ready_at - moment).total_seconds() + 0.999))
     raise AuthError(f"Too many wrong passwords for this account from this device. Wait {_spell_wait(seconds)} "
                     "and try again, or ask an officer to reset your password.")
@@ -309,7 +310,9 @@ def sign_in(store: Store, email: str, password: str, access: AccessConfig, *, cl
     attempt_id = _admit_attempt(store, address, client.strip()[:100] or "unknown", moment, access)
     row = store.query_rows("SELECT role, password_hash FROM users WHERE email = ?", [address])
     try:
-        ok = _hasher.verify(row[0][1] if row else _DUMMY_HASH, password) and bool(row)
+        # A wrong password raises; an unknown address is checked against a dummy hash so it takes as long.
+        _hasher.verify(row[0][1] if row else _DUMMY_HASH, password)
+        ok = bool(row)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok:

@@ -102,7 +102,8 @@ def restore(source: Path, db_path: Path, *, force: bool = False) -> str:
         wrong = {name: (expected, counts.get(name)) for name, expected in manifest["tables"].items()
                  if counts.get(name) != expected}
         if wrong:
-            raise BackupError(f"The rebuilt store does not match the backup's manifest ({wrong}); nothing was replaced.")
+            raise BackupError(f"The rebuilt store does not match the backup's manifest ({wrong}); "
+                              "nothing was replaced.")
     except BaseException:
         rebuilt.close()
         staging.unlink(missing_ok=True)
@@ -117,4 +118,5 @@ def restore(source: Path, db_path: Path, *, force: bool = False) -> str:
     staging.rename(db_path)
     if (source / UPLOADS).exists():
         shutil.copytree(source / UPLOADS, db_path.parent / UPLOADS, dirs_exist_ok=True)
-    return f"Restored {sum(manifest['tables'].values()):,} rows in {len(manifest['tables'])} tables into {db_path}.{kept}"
+    rows = sum(manifest["tables"].values())
+    return f"Restored {rows:,} rows in {len(manifest['tables'])} tables into {db_path}.{kept}"

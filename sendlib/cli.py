@@ -15,9 +15,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from sendlib import auth, pack
 from sendlib.backup import backup, restore
-from sendlib.config import ROLES, load_config
+from sendlib.config import ROLES, Config, load_config
 from sendlib.demo import load_demo, store_is_empty
 from sendlib.errors import SendlibError
 from sendlib.ingest import IngestRejected, load_census
@@ -155,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
 
 
-def _run(args: argparse.Namespace, store: Store, config) -> int:
+def _run(args: argparse.Namespace, store: Store, config: Config) -> int:
     if args.command == "init":
         if args.demo and store_is_empty(store):
             for report in load_demo(store, config):
@@ -196,7 +198,7 @@ def _run(args: argparse.Namespace, store: Store, config) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _write_pack(args: argparse.Namespace, store: Store, config) -> int:
+def _write_pack(args: argparse.Namespace, store: Store, config: Config) -> int:
     """Build the meeting pack for a role and write the deck or the PDF, as the file name says."""
     suffix = args.out.suffix.lower()
     if suffix not in (".pptx", ".pdf"):
@@ -247,7 +249,7 @@ def print_demo_accounts(created: list[tuple[str, str, str]]) -> None:
     print()
 
 
-def format_history(history) -> list[str]:
+def format_history(history: pd.DataFrame) -> list[str]:
     """One tab-separated line per load, newest first, each starting with its id."""
     lines = []
     for row in history.to_dict("records"):

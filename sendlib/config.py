@@ -11,11 +11,14 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
 from sendlib.errors import SetupError
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
@@ -27,10 +30,15 @@ class ConfigError(SetupError, ValueError):
     """config.yaml is missing a value, has an unknown key, or a value of the wrong type."""
 
 
-def _key(default: Any, help_text: str, *, low: float | None = None, high: float | None = None) -> Any:
+T = TypeVar("T")
+SettingsT = TypeVar("SettingsT", bound="DataclassInstance")
+
+
+def _key(default: T, help_text: str, *, low: float | None = None, high: float | None = None) -> T:
     """A config field with its default, its one-line explanation and, for numbers, its allowed range."""
     metadata = {"help": help_text, "low": low, "high": high}
     if isinstance(default, (list, dict)):
+        # Each Config gets its own copy of a list or mapping default, never one shared object.
         return field(default_factory=lambda: type(default)(default), metadata=metadata)
     return field(default=default, metadata=metadata)
 
@@ -85,8 +93,10 @@ class AccessConfig:
 
     public: bool = _key(False, "Treat visitors who have not signed in as the forum role (public, suppressed views).")
     default_role: str = _key("forum", "Role for a signed-in (OpenID Connect) user not named in the role maps.")
-    roles_by_email: dict = _key({}, "OpenID Connect: e-mail address → role (officer, commissioner, forum).")
-    roles_by_domain: dict = _key({}, "OpenID Connect: e-mail domain → role, for anyone not in roles_by_email.")
+    roles_by_email: dict[str, str] = _key({}, "OpenID Connect: e-mail address → role (officer, commissioner, "
+                                              "forum).")
+    roles_by_domain: dict[str, str] = _key({}, "OpenID Connect: e-mail domain → role, for anyone not in "
+                                               "roles_by_email.")
     max_failed_sign_ins: int = _key(5, "Wrong passwords one client may try for an account within "
                                        "failure_window_minutes before each further try must wait.", low=1, high=100)
     failure_window_minutes: int = _key(15, "How long a failed local sign-in counts against its account and client "
@@ -111,7 +121,8 @@ class SuppressionConfig:
 class StakeholderConfig:
     """How the stakeholder grid is named and divided."""
 
-    x_axis: str = _key("Importance", "Name of the grid's horizontal axis (the strategy's 'importance of stakeholders').")
+    x_axis: str = _key("Importance", "Name of the grid's horizontal axis (the strategy's 'importance of "
+                                     "stakeholders').")
     y_axis: str = _key("Influence", "Name of the grid's vertical axis (the strategy's 'influence of stakeholders').")
     midpoint: float = _key(5.0, "Score (0-10) dividing low from high; a score exactly on it counts as high.",
                            low=0, high=10)
@@ -125,7 +136,8 @@ class StakeholderConfig:
 class ReachConfig:
     """Participation reach: targets per level, the parent carer estimate, what counts as a gap."""
 
-    target_micro_pct: float = _key(20.0, "Target reach at micro level (individual: reviews, assessments), % of the cohort.",
+    target_micro_pct: float = _key(20.0, "Target reach at micro level (individual: reviews, assessments), % of the "
+                                         "cohort.",
                                    low=0, high=100)
     target_meso_pct: float = _key(5.0, "Target reach at meso level (services: surveys, feedback), % of the cohort.",
                                   low=0, high=100)
@@ -164,7 +176,8 @@ class Config:
     )
     store: StoreConfig = field(default_factory=StoreConfig, metadata={"help": "The DuckDB store."})
     display: DisplayConfig = field(default_factory=DisplayConfig, metadata={"help": "Display settings."})
-    upload: UploadConfig = field(default_factory=UploadConfig, metadata={"help": "Upload and import limits and checks."})
+    upload: UploadConfig = field(default_factory=UploadConfig,
+                                 metadata={"help": "Upload and import limits and checks."})
     access: AccessConfig = field(default_factory=AccessConfig, metadata={"help": "Sign-in and roles."})
     suppression: SuppressionConfig = field(default_factory=SuppressionConfig,
                                            metadata={"help": "Small-number suppression."})
@@ -189,7 +202,7 @@ _RENAMED = {
 }
 
 
-def _build(cls: type, raw: Any, where: str) -> Any:
+def _build(cls: type[SettingsT], raw: object, where: str) -> SettingsT:
     """Build dataclass ``cls`` from a YAML mapping, checking key names and value types."""
     if raw is None:
         return cls()
@@ -207,18 +220,18 @@ def _build(cls: type, raw: Any, where: str) -> Any:
         f = fields[name]
         path = f"{where}.{name}" if where else name
         default = cls().__getattribute__(name)
-        if dataclasses.is_dataclass(default):
+        if dataclasses.is_dataclass(default) and not isinstance(default, type):  # a section (an instance)
             values[name] = _build(type(default), value, path)
         else:
             values[name] = _coerce(value, default, path)
             low, high = f.metadata.get("low"), f.metadata.get("high")
-            if low is not None and values[name] < low or high is not None and values[name] > high:
+            if (low is not None and values[name] < low) or (high is not None and values[name] > high):
                 bounds = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
                 raise ConfigError(f"{path}: {value!r} is out of range; use a number {bounds}")
     return cls(**values)
 
 
-def _coerce(value: Any, default: Any, path: str) -> Any:
+def _coerce(value: object, default: object, path: str) -> object:
     """Check one scalar or list value against the type of its default."""
     if isinstance(default, bool):
         if not isinstance(value, bool):

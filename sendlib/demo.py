@@ -65,7 +65,8 @@ def load_demo_commitments(store: Store, path: Path = DEMO_DIR / "commitments.yam
     for item in demo["you_said"]:
         item_id = you_said.add_item(store, DEMO_ACTOR, said_on=item["said_on"], said_by=item["said_by"],
                                     what_was_said=item["said"], theme=item["theme"],
-                                    activity_reference=item.get("activity", ""), commitment_references=item["commitments"])
+                                    activity_reference=item.get("activity", ""),
+                                    commitment_references=item["commitments"])
         you_said.respond(store, DEMO_ACTOR, item_id=item_id, what_we_did=item["did"], state=item["state"],
                          published_on=item["published_on"])
     return len(demo["commitments"])

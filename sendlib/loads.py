@@ -16,7 +16,7 @@ import pandas as pd
 from sendlib.auth import Actor, require
 from sendlib.codes import format_period
 from sendlib.errors import IngestError
-from sendlib.store import Store
+from sendlib.store import Params, Store
 
 
 class UndoError(IngestError, ValueError):
@@ -39,7 +39,7 @@ class AlreadyLoaded(IngestError):
 
 # What each kind of load changes, as the message about an out-of-date preview names it.
 _WHAT_LOADS_CHANGE = {"census": "The census", "engagement": "The engagement activities"}
-ReadValue = Callable[[str, list], Any]  # Store.query_value, or Transaction.fetch_value inside a write
+ReadValue = Callable[[str, Params], Any]  # Store.query_value, or Transaction.fetch_value inside a write
 
 
 def load_log_version(read: ReadValue, kind: str) -> str:

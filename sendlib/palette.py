@@ -54,7 +54,7 @@ QUADRANT_LOW = BACKGROUND
 # Colours that sit behind text or marks in some chart: every text colour is tested against each.
 SURFACES: tuple[str, ...] = (BACKGROUND, SIDEBAR, QUADRANT_ENGAGE, QUADRANT_SOME)
 TEXT_COLOURS: tuple[str, ...] = (TEXT, NOTE_TEXT, ACCENT)
-MEANINGFUL_MARKS: tuple[str, ...] = CATEGORICAL + (RAG_RED, RAG_AMBER, RAG_GREEN, RAG_COMPLETE, REFERENCE_LINE)
+MEANINGFUL_MARKS: tuple[str, ...] = (*CATEGORICAL, RAG_RED, RAG_AMBER, RAG_GREEN, RAG_COMPLETE, REFERENCE_LINE)
 
 
 def relative_luminance(colour: str) -> float:

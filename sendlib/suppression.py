@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -61,7 +61,8 @@ SUPPRESSION_NOTE = (
 Cell: TypeAlias = "int | str | None"
 # A figure of the table: ("cell", i, j) for the body, ("R", i) a row total, ("C", j) a column total, ("G",)
 # the grand total. Positions, not labels, so duplicate or odd labels cannot confuse the algorithm.
-Ref: TypeAlias = tuple
+BodyRef: TypeAlias = tuple[Literal["cell"], int, int]
+Ref: TypeAlias = BodyRef | tuple[Literal["R", "C"], int] | tuple[Literal["G"]]
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,7 @@ def suppress_table(counts: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD, 
     """
     if not isinstance(counts, pd.DataFrame):
         raise TypeError("counts must be a pandas DataFrame")
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Integral) or threshold < 0:
-        raise ValueError(f"threshold must be a whole number ≥ 0, not {threshold!r}")
+    threshold = _whole_threshold(threshold)
     if (row_totals or grand_total) and total_label in counts.columns:
         raise ValueError(f"counts already has a column {total_label!r}: pass the body only, or another total_label")
     if (column_totals or grand_total) and total_label in counts.index:
@@ -129,11 +129,11 @@ def suppress_table(counts: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD, 
 
     grid = _Grid(
         [[_parse_cell(value) for value in row] for row in counts.to_numpy(dtype=object).tolist()],
-        n_cols=counts.shape[1], threshold=int(threshold),
+        n_cols=counts.shape[1], threshold=threshold,
         row_totals=row_totals, column_totals=column_totals, grand_total=grand_total,
     )
     grid.suppress()
-    return _assemble(grid, counts, threshold=int(threshold), total_label=total_label,
+    return _assemble(grid, counts, threshold=threshold, total_label=total_label,
                      row_totals=row_totals, column_totals=column_totals, grand_total=grand_total)
 
 
@@ -149,7 +149,9 @@ def suppress_series(counts: pd.Series, *, threshold: int = DEFAULT_THRESHOLD, to
     column = counts.name if counts.name is not None else 0
     result = suppress_table(counts.to_frame(column), threshold=threshold, column_totals=total_shown,
                             total_label=total_label)
-    return result.table[column].rename(counts.name)
+    shown = result.table[column]
+    shown.name = counts.name
+    return shown
 
 
 def suppress_shares(shares: pd.Series | pd.DataFrame, hidden: SuppressedTable | pd.Series | pd.DataFrame, *,
@@ -179,6 +181,7 @@ def suppress_shares(shares: pd.Series | pd.DataFrame, hidden: SuppressedTable | 
     is_mask = _is_bool_mask(displayed)
     if is_mask and of is not None:
         raise ValueError("a bool mask has no totals: pass the SuppressedTable (or the displayed values) to use `of`")
+    cells: pd.Series | pd.DataFrame
     try:
         if isinstance(shares, pd.Series):
             cells = displayed.loc[shares.index]
@@ -193,30 +196,41 @@ def suppress_shares(shares: pd.Series | pd.DataFrame, hidden: SuppressedTable | 
             return SUPPRESSED if bool(value) else None
         return value if isinstance(value, str) else None
 
-    result = shares.astype(object).copy()
     if isinstance(shares, pd.Series):
+        assert isinstance(displayed, pd.Series)  # both series: checked above
+        result, missing = shares.astype(object).copy(), shares.isna()
         denominator = _series_denominator(displayed, label, of) if of is not None else None
         for position in range(len(shares)):
-            symbol = symbol_for(cells.iloc[position]) or _checked(denominator, shares.iloc[position])
+            symbol = symbol_for(cells.iloc[position]) or _checked(denominator, bool(missing.iloc[position]))
             if symbol is not None:
                 result.iloc[position] = symbol
         return result
 
-    row_denominators = [None] * shares.shape[0]
-    column_denominators = [None] * shares.shape[1]
+    assert isinstance(displayed, pd.DataFrame) and isinstance(cells, pd.DataFrame)  # both tables: checked above
+    table, missing_cells = shares.astype(object).copy(), shares.isna()
+    row_denominators: list[str | None] = [None] * shares.shape[0]
+    column_denominators: list[str | None] = [None] * shares.shape[1]
     if of is not None:
         row_denominators, column_denominators = _frame_denominators(displayed, shares, label, of)
     for i in range(shares.shape[0]):
         for j in range(shares.shape[1]):
-            symbol = symbol_for(cells.iat[i, j]) or _checked(row_denominators[i], shares.iat[i, j]) \
-                or _checked(column_denominators[j], shares.iat[i, j])
+            share_missing = bool(missing_cells.iat[i, j])
+            symbol = symbol_for(cells.iat[i, j]) or _checked(row_denominators[i], share_missing) \
+                or _checked(column_denominators[j], share_missing)
             if symbol is not None:
-                result.iat[i, j] = symbol
-    return result
+                table.iat[i, j] = symbol
+    return table
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Internals
+
+
+def _whole_threshold(threshold: object) -> int:
+    """``threshold`` as an int; ValueError unless it is a whole number ≥ 0 (untyped callers pass anything)."""
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Integral) or threshold < 0:
+        raise ValueError(f"threshold must be a whole number ≥ 0, not {threshold!r}")
+    return int(threshold)
 
 
 def _parse_cell(value: object) -> Cell:
@@ -237,7 +251,9 @@ def _parse_cell(value: object) -> Cell:
             return None
         if not float(value).is_integer():
             raise ValueError(f"{value!r} is not a whole number of children")
-        count = int(value)
+        # typeshed's numbers.Real declares no __int__, but every Real that reaches here converts (float,
+        # numpy floats, Fraction); the check above makes the conversion exact.
+        count = int(value)  # type: ignore[call-overload]
     else:
         raise ValueError(f"{value!r} is not a count")
     if count < 0:
@@ -252,7 +268,7 @@ def _line_total(values: Iterable[Cell]) -> Cell:
         return None
     if any(isinstance(value, str) for value in present):
         return UNAVAILABLE
-    return sum(present)  # type: ignore[arg-type]
+    return sum(value for value in present if isinstance(value, int))  # all ints: no symbol is present
 
 
 class _Grid:
@@ -265,7 +281,7 @@ class _Grid:
         self.n_cols = n_cols
         self.threshold = threshold
         self.row_totals, self.column_totals, self.grand_total = row_totals, column_totals, grand_total
-        self.cells: list[Ref] = [("cell", i, j) for i in range(self.n_rows) for j in range(n_cols)]
+        self.cells: list[BodyRef] = [("cell", i, j) for i in range(self.n_rows) for j in range(n_cols)]
         self.margins: dict[Ref, Cell] = {}
         if row_totals:
             for i in range(self.n_rows):
@@ -283,6 +299,12 @@ class _Grid:
     def value(self, ref: Ref) -> Cell:
         return self.values[ref[1]][ref[2]] if ref[0] == "cell" else self.margins[ref]
 
+    def count(self, ref: Ref) -> int:
+        """The value of a figure known to be a count (a candidate, or a hidden figure checked to be one)."""
+        value = self.value(ref)
+        assert isinstance(value, int), f"{ref} is not a count"
+        return value
+
     def is_unknown(self, ref: Ref) -> bool:
         """Not readable from the view. A missing cell or a blank total reads as 0, so it is known."""
         return ref in self.hidden or isinstance(self.value(ref), str)
@@ -299,17 +321,21 @@ class _Grid:
     def hide(self, ref: Ref) -> None:
         self.hidden.add(ref)
 
-    def row(self, i: int) -> list[Ref]:
+    def row(self, i: int) -> list[BodyRef]:
         return [("cell", i, j) for j in range(self.n_cols)]
 
-    def column(self, j: int) -> list[Ref]:
+    def column(self, j: int) -> list[BodyRef]:
         return [("cell", i, j) for i in range(self.n_rows)]
 
-    def cross_line(self, ref: Ref) -> list[Ref]:
+    def cross_line(self, ref: Ref) -> list[BodyRef]:
         """The body line a margin sums (row i for R_i, column j for C_j)."""
-        return self.row(ref[1]) if ref[0] == "R" else self.column(ref[1])
+        if ref[0] == "R":
+            return self.row(ref[1])
+        if ref[0] == "C":
+            return self.column(ref[1])
+        raise ValueError(f"{ref} is not a row or column total")
 
-    def order(self, ref: Ref) -> tuple:
+    def order(self, ref: Ref) -> tuple[int, ...]:
         """Table order for tie-breaks: body row by row, then row totals, column totals, grand total."""
         return ({"cell": 0, "R": 1, "C": 2, "G": 3}[ref[0]], *ref[1:])
 
@@ -334,9 +360,9 @@ class _Grid:
                 return
             self._protect(exposed)
 
-    def _lines(self) -> list[tuple[list[Ref], Ref, str]]:
+    def _lines(self) -> list[tuple[Sequence[Ref], Ref, str]]:
         """Every shown total as (the figures it sums, the total, kind). Kind "margin": a line of totals."""
-        lines: list[tuple[list[Ref], Ref, str]] = []
+        lines: list[tuple[Sequence[Ref], Ref, str]] = []
         if self.row_totals:
             lines += [(self.row(i), ("R", i), "body") for i in range(self.n_rows)]
         if self.column_totals:
@@ -396,13 +422,13 @@ class _Grid:
             if not any(self.is_protected(ref) for ref in hidden) or not all(
                     isinstance(self.value(ref), int) for ref in hidden):
                 continue
-            hidden_sum = sum(self.value(ref) for ref in hidden)
+            hidden_sum = sum(self.count(ref) for ref in hidden)
             needed = self.threshold + len(hidden) - 1
             if hidden_sum >= needed:
                 continue
             shown = [ref for ref in members if self.is_candidate(ref)]
             # Hiding one more adds its value to S and 1 to k: it must bring at least needed + 1 − S.
-            choice = self._smallest(ref for ref in shown if self.value(ref) >= needed + 1 - hidden_sum)
+            choice = self._smallest(ref for ref in shown if self.count(ref) >= needed + 1 - hidden_sum)
             if choice is None and shown:
                 choice = max(shown, key=lambda ref: (self.value(ref), self.order(ref)))
             if choice is None and self.is_candidate(total):
@@ -414,7 +440,7 @@ class _Grid:
 
     def _equations(self) -> list[list[tuple[Ref, int]]]:
         """The sums the reader can rely on, as (figure, coefficient) lists equal to 0."""
-        equations = []
+        equations: list[list[tuple[Ref, int]]] = []
         if self.row_totals:
             equations += [[*((ref, 1) for ref in self.row(i)), (("R", i), -1)] for i in range(self.n_rows)]
         if self.column_totals:
@@ -482,7 +508,7 @@ class _Grid:
             raise RuntimeError("suppression could not protect a hidden count (internal error)")
         self.hide(choice)
 
-    def _other_line_has_unknown(self, cell: Ref, exposed: Ref) -> bool:
+    def _other_line_has_unknown(self, cell: BodyRef, exposed: BodyRef) -> bool:
         """For a cell sharing a row (column) with ``exposed``: does its column (row) hold an unknown figure?"""
         _, i, j = cell
         other = self.column(j) if i == exposed[1] else self.row(i)
@@ -547,10 +573,10 @@ def _denominator_symbol(value: object, what: str) -> str | None:
     return None
 
 
-def _checked(denominator: str | None, share: object) -> str | None:
-    """The denominator's symbol for this share; a share of a total the table leaves blank is refused,
-    since showing it would reveal that total. A missing share has nothing to reveal and stays missing."""
-    if denominator is None or pd.isna(share):
+def _checked(denominator: str | None, share_missing: bool) -> str | None:
+    """The denominator's symbol for a share; a share of a total the table leaves blank is refused, since
+    showing it would reveal that total. A missing share has nothing to reveal and stays missing."""
+    if denominator is None or share_missing:
         return None
     if isinstance(denominator, _NotShown):
         raise ValueError(f"the {denominator} is not shown in the suppressed table, but shares of it would "

@@ -32,7 +32,7 @@ def free_port() -> int:
 def running_server(db_path: Path, extra_env: dict[str, str] | None = None, script: str = "dashboard.py") -> Iterator[str]:
     """Start ``streamlit run dashboard.py`` (or another ``script``) on the store ``db_path``; yields its base URL."""
     port = free_port()
-    log = open(db_path.with_suffix(".server.log"), "w")
+    log = open(db_path.with_suffix(".server.log"), "w")  # noqa: SIM115 - the server writes it until the finally
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",

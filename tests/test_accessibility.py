@@ -15,10 +15,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from sendlib.views import PAGES
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
+from sendlib.views import PAGES
 from tests.browser import ARTIFACTS, screenshot, wait_for_app
 from tests.conftest import PROJECT_ROOT
+
 # The demo server (officer, commissioner and forum accounts) and Chromium, shared with the other browser tests.
 from tests.test_browser import PASSWORD, browser, server_url, signed_in_page  # noqa: F401 - fixtures
 
@@ -152,7 +153,8 @@ FOCUS_INFO = """() => {
             inNav: !!e.closest("[data-testid='stSidebarNav']"),
             inExpander: !!e.closest("[data-testid='stExpander']"),
             inUploader: !!e.closest("[data-testid='stFileUploader']"),
-            inFilter: !!e.closest("[data-testid='stSelectbox'], [data-testid='stMultiSelect'], [data-testid='stDateInput']"),
+            inFilter: !!e.closest("[data-testid='stSelectbox'], [data-testid='stMultiSelect'], "
+                                  + "[data-testid='stDateInput']"),
             outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
             shadow: style.boxShadow !== 'none'};
 }"""

@@ -267,6 +267,7 @@ def test_an_activity_with_a_breakdown_over_its_total_is_refused_in_the_form(demo
 def add_lagging_commitment(db: Path) -> None:
     """A commitment halfway through its time with nothing done (red whatever today's date is)."""
     from datetime import timedelta
+
     from sendlib.commitments import add_commitment
     store = Store.open(db)
     try:

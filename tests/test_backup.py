@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,7 +70,7 @@ def test_restore_refuses_to_replace_data_without_force_and_keeps_the_old_file(po
     add_user(occupied, "someone@example.invalid", OFFICER, "a long test password", by=TEST_OFFICER)
     occupied.close()
     before = everything(other)
-    with pytest.raises(BackupError, match="already holds data; restoring would replace it. Run again with --force"):
+    with pytest.raises(BackupError, match=re.escape("already holds data; restoring would replace it. Run again with --force")):
         restore(tmp_path / "backup", other)
     assert everything(other) == before
     message = restore(tmp_path / "backup", other, force=True)
@@ -110,6 +111,7 @@ def test_a_damaged_store_is_reported_in_one_sentence(tmp_path: Path) -> None:
 def test_the_running_dashboard_backs_itself_up_when_configured(populated: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import time
+
     from streamlit.testing.v1 import AppTest
     config = tmp_path / "backups.yaml"
     config.write_text(f"store:\n  backup_folder: {tmp_path / 'nightly'}\n  backup_every_hours: 24\n")

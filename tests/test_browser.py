@@ -16,7 +16,6 @@ from sendlib.store import Store
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server, screenshot, wait_for_app
 from tests.conftest import TEST_OFFICER
 
-
 PASSWORD = "correct horse battery"
 
 
@@ -182,6 +181,7 @@ def test_forum_reads_the_reach_gaps_in_plain_words(server_url: str, browser: Bro
 
 def test_officer_records_an_update_and_sees_the_rag_change(browser: Browser, tmp_path: Path) -> None:
     from datetime import date, timedelta
+
     from sendlib.commitments import add_commitment
     from tests.conftest import TEST_OFFICER
     db = tmp_path / "commitments.duckdb"
@@ -260,6 +260,7 @@ def test_a_meeting_link_opened_in_a_new_tab_asks_for_sign_in_then_presents(brows
 
 def test_script_typed_into_a_form_shows_as_text_and_never_runs(browser: Browser, tmp_path: Path) -> None:
     from datetime import date
+
     from sendlib import stakeholders, you_said
     from tests.conftest import TEST_OFFICER
     db = tmp_path / "hostile.duckdb"

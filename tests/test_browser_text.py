@@ -18,8 +18,8 @@ from sendlib.auth import add_user
 from sendlib.config import Config
 from sendlib.store import Store
 from tests.browser import running_server, screenshot, wait_for_app
-from tests.hostile_text import plant_hostile_text
 from tests.conftest import TEST_OFFICER
+from tests.hostile_text import plant_hostile_text
 from tests.test_browser import PASSWORD, browser, signed_in_page  # noqa: F401 (browser: a fixture)
 
 # Each page's address and (part of) its title, the first thing its run draws.
@@ -27,10 +27,11 @@ TITLES = {"overview": "SEND: overview", "primary_needs": "Primary needs", "stake
           "reach_gaps": "Reach gaps", "you_said": "You said, we did", "easy_read": "Easy read",
           "participation": "Participation reach", "commitments": "Commitments", "upload": "Upload data"}
 FORUM_PAGES = ("overview", "primary_needs", "stakeholders", "reach_gaps", "you_said", "easy_read")
-OFFICER_PAGES = FORUM_PAGES + ("participation", "commitments", "upload")
+OFFICER_PAGES = (*FORUM_PAGES, "participation", "commitments", "upload")
 
 LINKS_TO_THE_PLANTED_SITE = """() => [...document.querySelectorAll('a')]
-    .map(a => a.getAttribute('href') || a.getAttribute('xlink:href') || a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || '')
+    .map(a => a.getAttribute('href') || a.getAttribute('xlink:href')
+              || a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || '')
     .filter(href => href.includes('evil.example'))"""
 # An element whose whole text is the planted "bold": made by the planted <b> (HTML <b>/<strong>, or the
 # bold <tspan> Plotly draws for <b>).

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sendlib.config import Config, ConfigError, describe_keys, load_config
@@ -46,7 +48,7 @@ def test_a_renamed_key_says_what_replaced_it(tmp_path) -> None:
 def test_wrong_type_is_reported_by_name(tmp_path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("display:\n  percent_decimals: lots\n")
-    with pytest.raises(ConfigError, match="display.percent_decimals: expected a number"):
+    with pytest.raises(ConfigError, match=re.escape("display.percent_decimals: expected a number")):
         load_config(path)
 
 

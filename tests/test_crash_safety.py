@@ -19,7 +19,7 @@ from sendlib.store import Store
 from tests.conftest import PROJECT_ROOT, census_snapshot
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
-from synth import write_census  # noqa: E402
+from synth import write_census
 
 KILLS = 20
 

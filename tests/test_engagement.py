@@ -120,9 +120,11 @@ BAD_LINES = {
     "conflicting title": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,2,,,,,\n"
                           "X-1,,Other title,,,,,,,,,,,,,,,,,children and young people,total,,2,,,,,",
                           ["Line 3, column 'title': differs from line 2 for the same activity 'X-1'"]),
-    "same person twice": ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,8,,,,,,,,,,yes,children and young people,,,,P1,,,,\n"
+    "same person twice": ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,8,,,,,,,,,,yes,"
+                          "children and young people,,,,P1,,,,\n"
                           "Y-1,,,,,,,,,,,,,,,,,,,children and young people,,,,p1 ,,,,",
-                          ["Line 3, column 'participant_ref': the same participant is listed twice for this activity (also line 2)"]),
+                          ["Line 3, column 'participant_ref': the same participant is listed twice for this "
+                           "activity (also line 2)"]),
 }
 
 

@@ -20,8 +20,8 @@ DAY = date(2026, 3, 2)
 
 
 def add_commitment(store: Store, **text: str) -> object:
-    fields = dict(reference="C-1", title="A commitment", full_text="", strategy="S", section="", theme="",
-                  owner="Head of SEND")
+    fields = {"reference": "C-1", "title": "A commitment", "full_text": "", "strategy": "S", "section": "",
+              "theme": "", "owner": "Head of SEND"}
     return commitments.add_commitment(store, TEST_OFFICER, level="meso", start_date=date(2026, 1, 1),
                                       due_date=date(2026, 12, 31), **{**fields, **text})
 
@@ -35,7 +35,7 @@ def with_commitment(edit: Callable[[Store, str], object]) -> Callable[[Store, st
 
 def activity(store: Store, **text: str) -> object:
     lundy_evidence = text.pop("lundy", "")
-    fields = dict(reference="A-1", title="A survey", lead_organisation="", notes="")
+    fields = {"reference": "A-1", "title": "A survey", "lead_organisation": "", "notes": ""}
     made = engagement.Activity(activity_date=DAY, level="meso", audience="both", method="survey", hart_rung=5,
                                feedback_given=True, counts=engagement.counts_for(engagement.CYP, 10),
                                lundy={"voice": (bool(lundy_evidence), lundy_evidence)}, **{**fields, **text})

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sendlib import commitments, engagement, stakeholders, you_said
-from sendlib.auth import AuthError, OFFICER, add_user
+from sendlib.auth import OFFICER, AuthError, add_user
 from sendlib.entries import EntryError, clean_text
 from sendlib.store import Store
 from tests.conftest import TEST_OFFICER

@@ -43,7 +43,7 @@ def _files(tmp_path: Path) -> list[Path]:
         files[-1].write_text(text, encoding="utf-8")
     synthetic = tmp_path / "synthetic.csv"
     write_census(synthetic, 3_000)
-    return files + [synthetic]
+    return [*files, synthetic]
 
 
 def _stored(store: Store) -> list[tuple]:

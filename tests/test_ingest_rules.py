@@ -16,8 +16,8 @@ def test_parts_of_one_code_add_up_but_synonyms_are_one_figure(store: Store, conf
     path = write_csv("old.csv", T + "200910,School Action,ASD,100\n200910,School Action Plus,ASD,100\n"
                      "200910,Statement,ASD,50\n200910,EHC plan,Missing,7\n200910,EHC plan,Not reported,7\n")
     load_census(store, path, config=config, actor=TEST_OFFICER)
-    cells = dict(((p, n), c) for p, n, c in store.query_rows(
-        "SELECT provision, primary_need, pupils FROM census_current"))
+    cells = {(p, n): c for p, n, c in store.query_rows(
+        "SELECT provision, primary_need, pupils FROM census_current")}
     assert cells == {("SEN support", "ASD"): 200, ("EHC plan", "ASD"): 50, ("EHC plan", "UNK"): 14}
     synonyms = write_csv("syn.csv", T + "202425,SEN support,ASD,10\n202425,SEN support,Autism,11\n")
     with pytest.raises(IngestRejected, match="two rows give different counts for the same figure"):

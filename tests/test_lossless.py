@@ -214,7 +214,8 @@ def test_dfe_layout_codes_levels_and_old_codes_must_agree(row: str, message: str
 
 def test_a_school_is_named_by_a_six_digit_urn(store: Store, config, write_csv) -> None:
     head = EES.replace("la_name,", "la_name,school_urn,school_name,")
-    school = "202425,Academic year,School,E92000001,England,E12000001,North East,394,E08000024,Sunderland,{urn},A school,SEN support,ASD,10\n"
+    school = ("202425,Academic year,School,E92000001,England,E12000001,North East,394,E08000024,Sunderland,{urn},"
+              "A school,SEN support,ASD,10\n")
     load_census(store, write_csv("ok.csv", head + school.format(urn="108000")), config=config, actor=TEST_OFFICER)
     message = _refused(store, config, write_csv("bad.csv", head + school.format(urn="E08999999")))
     assert "Line 2, column 'school_urn': 'E08999999' is not a school URN (six digits)." in message

@@ -124,7 +124,7 @@ def test_distinct_people_are_counted_once_across_activities_and_levels(store: St
 
 
 def test_quality_measures_hart_rungs_and_quarters(store: Store) -> None:
-    good = {element: (True, "shown") for element in engagement.LUNDY_ELEMENTS}
+    good = dict.fromkeys(engagement.LUNDY_ELEMENTS, (True, "shown"))
     record(store, "Q1", "meso", date(2025, 10, 1), hart=2, feedback=False, counts=engagement.counts_for(CYP, 5))
     record(store, "Q2", "meso", date(2025, 11, 1), hart=6, lundy=good, counts=engagement.counts_for(CYP, 5))
     record(store, "Q3", "macro", date(2026, 1, 10), hart=8, lundy=good, counts=engagement.counts_for(CYP, 5))
@@ -193,7 +193,7 @@ def test_hidden_groups_are_listed_as_hidden_never_ranked_or_flagged() -> None:
                    "MSI": 1, "VI": 4}
     heard = participation([(ALL, CYP, "total", "All", 0, 1000),
                            *((ALL, CYP, "primary need", need, 0, n) for need, n in needs_heard.items())])
-    sizes = {need: 500 for need in needs_heard}
+    sizes = dict.fromkeys(needs_heard, 500)
     there = cohort([(CYP, "total", "All", 5000), *((CYP, "primary need", need, n) for need, n in sizes.items())])
     view = reach.build_gap_view(heard, there, "primary need", kinds=(CYP,), when="in 2025/26", gap_ratio=0.8,
                                 decimals=1, threshold=5, plans={("primary need", "MSI"): ["A plan"]})

@@ -28,6 +28,7 @@ records what it shows on the ``Attack``.
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -290,7 +291,7 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
             under_reached(category, row["Under-reached"] == "yes")
             ranked.append((category, row["Under-reached"]))
     # Rows are ranked: under-reached first, then by the gap in people, largest first.
-    for (first, flag_a), (second, flag_b) in zip(ranked, ranked[1:]):
+    for (first, flag_a), (second, flag_b) in itertools.pairwise(ranked):
         if flag_a == flag_b:
             attack.between(add(gap_expr(first), scale(gap_expr(second), -1)), -1, math.inf)
     # Sentences: "X are heard from less than their share", or with both shares, ranked by the gap.
@@ -307,7 +308,7 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
                 if len(shares) == 2:
                     attack.share(size[category], all_children, float(shares[0]), rounding(decimals))
                     attack.share(heard[category], known_heard, float(shares[1]), rounding(decimals))
-    for first, second in zip(ordered, ordered[1:]):
+    for first, second in itertools.pairwise(ordered):
         attack.between(add(gap_expr(first), scale(gap_expr(second), -1)), -1, math.inf)
     # The chart: each group's two shares (its label says when it is under-reached). A group with a hidden
     # figure must not be drawn at all: where its marks sit would be worked from what is hidden.

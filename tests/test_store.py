@@ -22,11 +22,10 @@ def test_migrations_apply_once(tmp_path) -> None:
 
 
 def test_a_failed_transaction_writes_nothing(store: Store) -> None:
-    with pytest.raises(StoreError):
-        with store.transaction() as tx:
-            tx.execute("INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, outcome) "
-                       "VALUES (1, 'census', now(), 'x', 'f', 0, '', 'loaded')")
-            tx.execute("SELECT * FROM no_such_table")
+    with pytest.raises(StoreError), store.transaction() as tx:
+        tx.execute("INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, outcome) "
+                   "VALUES (1, 'census', now(), 'x', 'f', 0, '', 'loaded')")
+        tx.execute("SELECT * FROM no_such_table")
     assert store.query_value("SELECT count(*) FROM loads") == 0
 
 

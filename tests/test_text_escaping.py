@@ -41,7 +41,7 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # -- the helper itself -------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("hostile", PAYLOAD.split(" ") + [PAYLOAD, HOSTILE_FILE_NAME, "WWW.EVIL.EXAMPLE",
+@pytest.mark.parametrize("hostile", [*PAYLOAD.split(" "), PAYLOAD, HOSTILE_FILE_NAME, "WWW.EVIL.EXAMPLE",
                                                           "mailto:bob@evil.example", ":red[coloured] :material/home:",
                                                           "$x^2$", "1. not a list", "# not a heading"])
 def test_markdown_text_renders_nothing_but_its_characters(hostile: str) -> None:

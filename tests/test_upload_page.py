@@ -48,7 +48,7 @@ def test_check_preview_confirm_and_undo(db: Path) -> None:
     assert not at.exception
     at.file_uploader[0].set_value(("new.csv", GOOD, "text/csv"))
     at.button(key="check_file").click().run()
-    assert [s.value for s in at.subheader][0].replace("\\", "") == "Check before loading: new.csv"
+    assert next(s.value for s in at.subheader).replace("\\", "") == "Check before loading: new.csv"
     assert "Format:** local census template" in " ".join(m.value for m in at.markdown)
     assert "Load this file" in [b.label for b in at.button]
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -29,18 +30,42 @@ from sendlib.auth import Actor, require
 from sendlib.codes import academic_year_of
 from sendlib.config import Config
 from sendlib.engagement import (
-    ALL, LUNDY_ELEMENTS, TOTAL, Activity, EngagementError, Participant, check_activity, hash_reference,
-    insert_activity, participant_key, read_category, read_dimension, read_hart_rung, read_kind, read_people,
-    read_yes_no, reference_in_use,
+    AGE_BAND,
+    ALL,
+    AUDIENCES,
+    CATEGORIES,
+    DIMENSIONS,
+    KIRBY_LEVELS,
+    LEVELS,
+    LUNDY_ELEMENTS,
+    METHODS,
+    NEED,
+    PROVISION,
+    SETTING,
+    TOTAL,
+    Activity,
+    EngagementError,
+    Participant,
+    check_activity,
+    hash_reference,
+    insert_activity,
+    participant_key,
+    read_category,
+    read_dimension,
+    read_hart_rung,
+    read_kind,
+    read_people,
+    read_yes_no,
+    reference_in_use,
 )
-from sendlib.engagement import AGE_BAND, AUDIENCES, CATEGORIES, DIMENSIONS, KIRBY_LEVELS, LEVELS, METHODS, NEED, \
-    PROVISION, SETTING
 from sendlib.ingest.census import IngestRejected, Problem, open_checked_source, record_rejection
 from sendlib.ingest.source import describe_csv_error
 from sendlib.loads import AlreadyLoaded, ReadValue, load_log_version, refuse_if_changed
 from sendlib.store import Store
 
 KIND = "engagement"
+P = ParamSpec("P")
+T = TypeVar("T")
 ACTIVITY_COLUMNS: tuple[str, ...] = (
     "reference", "date", "title", "level", "audience", "method", "lead_organisation", "notes", "hart_rung",
     "kirby_level", *(name for element in LUNDY_ELEMENTS for name in (f"lundy_{element}", f"lundy_{element}_evidence")),
@@ -196,11 +221,13 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
     records: dict[str, list[Participant]] = {}
     seen_records: dict[str, dict[str, int]] = {}
 
-    def attempt(line: int, column: str | None, read: Callable[[], object]) -> object:
+    def attempt(line: int, row: dict[str, str], column: str | None, read: Callable[P, T], *args: P.args,
+                **kwargs: P.kwargs) -> T | None:
+        """``read(*args, **kwargs)``, or None with the problem noted (without the line's values) when it
+        raises EngagementError."""
         try:
-            return read()
+            return read(*args, **kwargs)
         except EngagementError as exc:
-            # ``row`` is the line being read: both loops below bind it before calling attempt
             problems.append(Problem(_without_values(str(exc), row.values()), line=line, column=column))
             return None
 
@@ -219,30 +246,31 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
                 if value and value != first[1].get(column, ""):
                     problems.append(Problem(f"differs from line {first[0]} for the same activity '{reference[:40]}' "
                                             "(leave it blank or repeat it exactly).", line=line, column=column))
-        kind = attempt(line, "participant", lambda: read_kind(row.get("participant", "")))
+        kind = attempt(line, row, "participant", read_kind, row.get("participant", ""))
         if kind is None:
             continue
         if row.get("participant_ref"):
-            person = attempt(line, "participant_ref", lambda: hash_reference(key, row["participant_ref"]))
-            values = {dimension: attempt(line, column, lambda d=dimension, c=column: read_category(d, row.get(c, "")))
-                      for dimension, column in ((PROVISION, "provision"), (NEED, "primary_need"),
-                                                (AGE_BAND, "age_band"), (SETTING, "setting"))}
-            if person is None or None in values.values():
+            person = attempt(line, row, "participant_ref", hash_reference, key, row["participant_ref"])
+            categories = {dimension: attempt(line, row, column, read_category, dimension, row.get(column, ""))
+                          for dimension, column in ((PROVISION, "provision"), (NEED, "primary_need"),
+                                                    (AGE_BAND, "age_band"), (SETTING, "setting"))}
+            values = {dimension: value for dimension, value in categories.items() if value is not None}
+            if person is None or len(values) < len(categories):
                 continue
             earlier = seen_records.setdefault(ref_key, {}).get(str(person))
             if earlier is not None:
-                problems.append(Problem(f"the same participant is listed twice for this activity (also line {earlier}).",
-                                        line=line, column="participant_ref"))
+                problems.append(Problem("the same participant is listed twice for this activity "
+                                        f"(also line {earlier}).", line=line, column="participant_ref"))
                 continue
             seen_records[ref_key][str(person)] = line
             records.setdefault(ref_key, []).append(Participant(kind, str(person), values[PROVISION], values[NEED],
                                                                values[AGE_BAND], values[SETTING]))
         else:
-            dimension = attempt(line, "dimension", lambda: read_dimension(row.get("dimension", "")))
+            dimension = attempt(line, row, "dimension", read_dimension, row.get("dimension", ""))
             if dimension is None:
                 continue
-            category = attempt(line, "category", lambda: read_category(dimension, row.get("category", "")))
-            people = attempt(line, "count", lambda: read_people(row.get("count", ""), "The count"))
+            category = attempt(line, row, "category", read_category, dimension, row.get("category", ""))
+            people = attempt(line, row, "count", read_people, row.get("count", ""), "The count")
             if category is None or people is None:
                 continue
             slot = (kind, dimension, ALL if dimension == TOTAL else category)
@@ -255,8 +283,8 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
 
     if len(first_line) > max_activities:
         raise IngestRejected(name, [Problem(
-            f"The file holds {len(first_line):,} activities, more than the {max_activities:,} one file may hold "
-            "(upload.max_engagement_activities in config.yaml); split it, by year for example.")])
+            f"The file holds {len(first_line):,} activities, more than the {max_activities:,} "
+            "one file may hold (upload.max_engagement_activities in config.yaml); split it, by year for example.")])
     activities: list[Activity] = []
     for ref_key, (line, row) in first_line.items():
         def build(line: int = line, row: dict[str, str] = row, ref_key: str = ref_key) -> Activity:
@@ -271,9 +299,9 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
                                  row.get(f"lundy_{element}_evidence", "")) for element in LUNDY_ELEMENTS},
                 counts=counts.get(ref_key, {}), participants=records.get(ref_key, []))
             return check_activity(activity, today)
-        activity = attempt(line, None, build)
+        activity = attempt(line, row, None, build)
         if activity is not None:
-            activities.append(activity)  # type: ignore[arg-type]
+            activities.append(activity)
     with store.transaction(counts_as_change=False) as tx:
         # The same file loaded meanwhile holds these references: that is "already loaded", not a clash.
         existing = _find_loaded(tx.fetch_value, sha256)
@@ -308,11 +336,13 @@ def _without_values(message: str, cells: Iterable[str]) -> str:
 
 def _find_loaded(read: ReadValue, sha256: str) -> int | None:
     """The load in force of these very bytes, if any (``read``: Store.query_value, or fetch_value in a write)."""
-    return read("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
-                             [KIND, sha256])
+    load_id: int | None = read("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
+                               [KIND, sha256])
+    return load_id
 
 
-def preview_engagement(store: Store, path: Path | str, *, config: Config, file_name: str | None = None) -> EngagementFile:
+def preview_engagement(store: Store, path: Path | str, *, config: Config,
+                       file_name: str | None = None) -> EngagementFile:
     """Everything ``load_engagement`` checks, writing nothing; ``already_loaded_as`` names the load that holds
     the same file, if any. Raises IngestRejected exactly where the load would."""
     return read_engagement_file(store, Path(path), config=config, file_name=file_name)
