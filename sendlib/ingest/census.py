@@ -1,20 +1,43 @@
-"""Census files → the canonical census table: detect, decode, validate, normalise, commit.
+"""Census files → the canonical census table: detect, decode, then stage → check → write, one path for all.
 
-One path for every census file (demo data, command line, Upload page):
+Every census file (demo data, command line, Upload page, preview or load) takes the same path:
 
-1. ``open_source`` checks size, binary signatures and encoding, and reads the header.
-2. The format is detected from the header (or given): ``ees`` (DfE open data, both layouts) or
-   ``template`` (the local template). Columns are matched by name, in any order, any case.
-3. Inside one transaction, DuckDB's own CSV reader writes a clean file's rows straight into the census
-   (``_stage_direct``): labels are looked up once each through the alias maps, every row is checked by
-   set-based SQL, and no figure may be given twice. A clean file that repeats a figure (synonyms, parts
-   of one code) is grouped by cell first (``_stage_fast``); a file with any problem is staged line by line
-   (the full path) so that every problem is named. There is no Python loop per row, so a national file
-   loads in about the time DuckDB needs to read it (README, Performance).
-4. Any problem rejects the whole file: the transaction is rolled back, the attempt is recorded in the
-   load log, and ``IngestRejected`` lists the problems (first 50, then a count) with line and column.
-5. Otherwise the rows are written under a new load id. For each (period, area) the newest load is the
-   one in force (view ``census_current``); earlier versions are kept so a load can be undone.
+1. ``open_source`` checks size, binary signatures and encoding, hashes the file, counts its lines and reads
+   the header. The format is detected from the header (or given): ``ees`` (DfE open data, both layouts),
+   ``template`` (the local template) or ``pupil`` (a pupil-level extract, counted on the way in). Columns are
+   matched by name, in any order, any case; a personal-looking column an aggregate file does not use is refused.
+2. **Stage** (inside the load's one transaction): views over DuckDB's own CSV reader give every row its role
+   names, codes, canonical geography and parsed count (``src``, ``staged``); the file's distinct labels,
+   periods and census dates are read once and looked up once each, and a bad one refuses the file at once.
+3. **Write**: every row goes from the reader straight into ``census`` under the next load id, held nowhere
+   else (an extract is counted by cell instead: no pupil's row is written). A row that breaks a rule is
+   written with a marked level (``_PROBLEM_MARK``), so that the rules are one condition (``_ROW_PROBLEM``).
+4. **Check**: one scan of the rows written counts the marked rows, the rows read (which must equal the file's
+   data lines) and the distinct figures. A figure given more than once (parts of one code, an agreeing repeat,
+   an area under its old and new code) has its rows read again and added up into one (``_merge_cells``); two
+   rows disagreeing about one figure are marked. Totals move out to ``given_totals`` and No SEN is completed.
+5. **Explain**, only when the check found anything: the file is read again, with each row's line, and every rule
+   in ``_validate`` names the lines and columns that break it (first 50, then a count). ``IngestRejected``
+   carries them; the transaction is rolled back and the attempt is recorded in the load log.
+6. Otherwise the load is logged: for each (period, area) the newest load is the one in force (view
+   ``census_current``); earlier versions are kept so a load can be undone. A preview does all of this under
+   ``PREVIEW_LOAD_ID`` and rolls back.
+
+Temporary objects (all inside the load's transaction; none outlives it):
+
+- lookups, made once per load by ``_create_lookups``: ``provision_alias``, ``need_alias``, ``component_label``,
+  ``ref_area`` (DfE's areas and spellings);
+- the stage, by ``_stage_source`` and ``_normalise``: views ``src`` (role names over the file's rows) and
+  ``staged`` (codes, geography, counts, ``area_fault``), tables ``distinct_labels``, ``provision_lookup``,
+  ``need_lookup``, ``period_lookup``; the reader's rejected lines go to ``stage_rejects``;
+- the write: ``repeated_cells`` (figures given more than once), ``given_totals`` (the file's totals, which
+  the warnings compare with the detail), view ``detail`` (the rows written under the load id);
+- explain only: ``raw_csv`` (every value as text, rejected lines in ``csv_rejects``), ``row_line`` (row → line
+  where they differ), ``explain_rows`` (``staged`` over ``raw_csv`` with each row's line), ``explain_cells``,
+  ``count_rejects`` (the reader's rows beside the file's records); a kept copy's read, ``kept_copy_rejects``.
+
+There is no Python loop per row, so a national file loads in about the time DuckDB needs to read it
+(benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -26,11 +49,11 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import NoReturn
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -57,15 +80,28 @@ from sendlib.ingest.labels import (
     COMPONENT_LABELS,
     LABEL_KEY_SQL,
     NEED_ALIASES,
-    label_key,
     PROVISION_ALIASES,
     TOTAL_NEED,
     UNKNOWN_PROVISION,
+    label_key,
     suggest,
 )
-from sendlib.ingest.source import SourceError, SourceFile, count_data_rows, data_records, open_source
+from sendlib.ingest.source import (
+    SourceError,
+    SourceFile,
+    count_data_rows,
+    data_records,
+    open_source,
+)
 from sendlib.loads import AlreadyLoaded, ReadValue, load_log_version, refuse_if_changed
-from sendlib.store import KEPT_PENDING_PREFIX, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, Store, StoreError, Transaction
+from sendlib.store import (
+    KEPT_PENDING_PREFIX,
+    PRIVATE_FILE_MODE,
+    PRIVATE_FOLDER_MODE,
+    Store,
+    StoreError,
+    Transaction,
+)
 
 FORMAT_EES = "ees"
 FORMAT_TEMPLATE = "template"
@@ -114,7 +150,7 @@ def _shorten_quoted(message: str) -> str:
     value of megabytes reaches the page, the command line and the load log as one short line."""
     # A quoted value opens with a quote not preceded by a letter and closes with one not followed by one, so the
     # prose between two quoted values ("'a', 'b' look like …") is never taken for a value.
-    return re.sub(r"(?<!\w)'(?=\S)([^']{%d,})'(?!\w)" % (MAX_QUOTED_CHARS + 1),
+    return re.sub(rf"(?<!\w)'(?=\S)([^']{{{MAX_QUOTED_CHARS + 1},}})'(?!\w)",
                   lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)", message)
 
 
@@ -473,8 +509,8 @@ def _stage_line_numbers(tx: Transaction, source: SourceFile, rows_read: int) -> 
     return True
 
 
-def _describe_reject(row: tuple, header: list[str]) -> Problem:
-    line, column_name, error_type, error_message = row
+def _describe_reject(row: tuple[Any, ...], header: list[str]) -> Problem:
+    line, _column, error_type, error_message = row
     expected = len(header)
     if error_type == "MISSING COLUMNS":
         return Problem(f"this row has too few values: the header has {expected} columns.", line=line)
@@ -713,7 +749,8 @@ _ROW_PROBLEM = " OR ".join(f"({condition})" for condition in (
     "area_fault IS NOT NULL"))
 
 
-def _problems_from(tx: Transaction, sql: str, params: list | None, describe: Callable[[tuple], Problem]) -> tuple[list[Problem], int]:
+def _problems_from(tx: Transaction, sql: str, params: list[Any] | None,
+                   describe: Callable[[tuple[Any, ...]], Problem]) -> tuple[list[Problem], int]:
     rows = tx.fetchall(f"SELECT * FROM ({sql}) LIMIT {MAX_PROBLEMS_LISTED + 1}", params)
     if not rows:
         return [], 0
@@ -723,8 +760,10 @@ def _problems_from(tx: Transaction, sql: str, params: list | None, describe: Cal
 
 def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: str) -> tuple[list[Problem], int]:
     """Every problem in staged (first 50 per check), and how many there are in all."""
-    col = lambda role: _header_name(header, mapping, role)  # noqa: E731 - a short local alias reads best
-    checks: list[tuple[str, Callable[[tuple], Problem]]] = [
+    def col(role: str) -> str:
+        return _header_name(header, mapping, role)
+
+    checks: list[tuple[str, Callable[[tuple[Any, ...]], Problem]]] = [
         (
             f"SELECT line_no, period_raw FROM explain_rows WHERE {_BAD_PERIOD} ORDER BY line_no",
             lambda r: Problem(
@@ -732,13 +771,13 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
                 r[0], col("period")),
         ),
         (
-            "SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision IS NULL "
-            "GROUP BY provision_raw ORDER BY 1",
+            ("SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision IS NULL "
+            "GROUP BY provision_raw ORDER BY 1"),
             lambda r: _unknown_label(r, "provision", col("provision")),
         ),
         (
-            "SELECT min(line_no), need_raw, count(*) FROM explain_rows WHERE primary_need IS NULL "
-            "GROUP BY need_raw ORDER BY 1",
+            ("SELECT min(line_no), need_raw, count(*) FROM explain_rows WHERE primary_need IS NULL "
+            "GROUP BY need_raw ORDER BY 1"),
             lambda r: _unknown_label(r, "primary need", col("need")),
         ),
         (
@@ -752,8 +791,8 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
                 r[0], col("geographic_level") if fmt == FORMAT_EES else col("area_code")),
         ),
         (
-            "SELECT first_line, last_line, period, area_name, phase, provision, primary_need FROM explain_cells "
-            "WHERE conflicting ORDER BY 1",
+            ("SELECT first_line, last_line, period, area_name, phase, provision, primary_need FROM explain_cells "
+            "WHERE conflicting ORDER BY 1"),
             lambda r: Problem(
                 f"two rows give different counts for the same figure ({format_period(r[2] or '')}, {r[3]}, "
                 f"phase {r[4]}, {r[5]}, {r[6]}); the other is on line {r[1]}.", r[0]),
@@ -762,8 +801,8 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
     if fmt == FORMAT_PUPIL:
         codes = ", ".join(f"'{code}'" for code in PUPIL_PROVISION_CODES)
         checks[1] = (
-            f"SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision_raw IS NULL "
-            f"OR provision_raw NOT IN ({codes}) GROUP BY provision_raw ORDER BY 1",
+            (f"SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision_raw IS NULL "
+            f"OR provision_raw NOT IN ({codes}) GROUP BY provision_raw ORDER BY 1"),
             # Values are never quoted back from an extract: a misaligned column could hold a UPN or a name.
             lambda r: Problem(
                 f"not a SENprovision code ({r[2]} pupil row{'s' if r[2] != 1 else ''} like this); expected "
@@ -789,10 +828,10 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
         return col(role)
 
     checks.append((
-        "SELECT min(s.line_no), s.area_code, s.area_name, s.old_la_code, s.geographic_level, s.area_fault, "
+        ("SELECT min(s.line_no), s.area_code, s.area_name, s.old_la_code, s.geographic_level, s.area_fault, "
         "any_value(r.area_name), any_value(r.level), any_value(r.old_la_code), count(*) FROM explain_rows s "
         "LEFT JOIN ref_area r ON r.area_code = s.area_code WHERE s.area_fault IS NOT NULL "
-        "GROUP BY ALL ORDER BY 1",
+        "GROUP BY ALL ORDER BY 1"),
         lambda r: _area_problem(r, area_column(r[4], r[5], r[1] == r[3]), configured="area_code" not in mapping and fmt != FORMAT_EES),
     ))
     checks.append((
@@ -823,7 +862,7 @@ def _shown(text: str | None, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _area_problem(row: tuple, column: str | None, *, configured: bool) -> Problem:
+def _area_problem(row: tuple[Any, ...], column: str | None, *, configured: bool) -> Problem:
     """One problem per distinct area a file gives wrongly (see _AREA_FAULT_SQL for the faults)."""
     line, code, name, old_code, level, fault, known_name, known_level, known_old, count = row
     rows = f" ({count} rows)" if count > 1 else ""
@@ -845,7 +884,7 @@ def _area_problem(row: tuple, column: str | None, *, configured: bool) -> Proble
     return Problem(message, line, column)
 
 
-def _unknown_label(row: tuple, kind: str, column: str) -> Problem:
+def _unknown_label(row: tuple[Any, ...], kind: str, column: str) -> Problem:
     first_line, label, count = row
     if label is None:
         return Problem(f"the {kind} is blank ({count} row{'s' if count != 1 else ''}).", first_line, column)
@@ -1318,6 +1357,7 @@ def _publish_kept_copy(store: Store, pending: Path, sha256: str) -> None:
 
     A crash before this runs leaves the copy in the work folder, and the next start puts it in place."""
     folder = store.uploads_dir
+    assert folder is not None, "a kept copy is only written beside a store file"  # see _keep_raw_file
     folder.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
     os.replace(pending, folder / f"{sha256}.csv")
 
@@ -1348,7 +1388,7 @@ def _find_loaded(read: ReadValue, sha256: str, period: str | None) -> int | None
     "already loaded": loading it again puts it back in force. ``read`` is ``Store.query_value`` for a preview
     and ``Transaction.fetch_value`` inside a load, where the answer cannot change before the load commits.
     """
-    return read(
+    found = read(
         """SELECT max(l.load_id) FROM loads l
            WHERE l.kind = 'census' AND l.sha256 = ? AND l.outcome = 'loaded'
              AND coalesce(l.period_given, '') = ?
@@ -1356,6 +1396,7 @@ def _find_loaded(read: ReadValue, sha256: str, period: str | None) -> int | None
                = (SELECT count(DISTINCT (period, area_key)) FROM census_current c WHERE c.load_id = l.load_id)""",
         [sha256, period or ""],
     )
+    return None if found is None else int(found)
 
 
 def _normalise_given_period(period: str | None, file_name: str) -> str | None:
@@ -1438,7 +1479,8 @@ def load_census(
                 refuse_if_changed(tx.fetch_value, "census", checked_version)
                 staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=True)
                 report_progress(0.8, "Writing")
-                load_id = int(staged.load_id)
+                assert staged.load_id is not None  # a load (writing=True) always takes an id
+                load_id = staged.load_id
                 rows_stored = int(tx.fetch_value("SELECT count(*) FROM detail"))
                 tx.execute(
                     """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
@@ -1500,7 +1542,7 @@ def preview_census(
     name = file_name or path.name
     report_progress = progress or _no_progress
     period, source = open_checked_source(path, name, period, config, work_dir=store.work_dir)
-    result: dict[str, object] = {}
+    result: dict[str, Any] = {}
     try:
         with store.transaction() as tx:
             result["version"] = load_log_version(tx.fetch_value, "census")
