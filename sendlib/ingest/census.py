@@ -33,7 +33,8 @@ Temporary objects (all inside the load's transaction; none outlives it):
 - the write: ``repeated_cells`` (figures given more than once), ``given_totals`` (the file's totals, which
   the warnings compare with the detail), view ``detail`` (the rows written under the load id);
 - explain only: ``raw_csv`` (every value as text, rejected lines in ``csv_rejects``), ``row_line`` (row → line
-  where they differ), ``explain_rows`` (``staged`` over ``raw_csv`` with each row's line), ``explain_cells``,
+  where they differ), ``explain_repeated`` (figures given on more than one row), ``explain_rows`` (the rows of
+  ``staged`` over ``raw_csv`` that a rule can name, with each row's line), ``explain_cells``,
   ``count_rejects`` (the reader's rows beside the file's records); a kept copy's read, ``kept_copy_rejects``.
 
 There is no Python loop per row, so a national file loads in about the time DuckDB needs to read it
@@ -849,7 +850,7 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
     problems: list[Problem] = []
     total = 0
     if "time_identifier" in mapping:
-        identifiers = [r[0] for r in tx.fetchall("SELECT DISTINCT time_identifier FROM explain_rows ORDER BY 1")]
+        identifiers = [r[0] for r in tx.fetchall("SELECT DISTINCT time_identifier FROM distinct_labels ORDER BY 1")]
         if len(identifiers) > 1:
             problems.append(Problem(
                 f"the file mixes census dates ({', '.join(str(i) for i in identifiers)}); load one time_identifier per file.",
@@ -1052,6 +1053,11 @@ derived_no_sen AS (
 
 
 # -- explain ---------------------------------------------------------------------------------------
+# A row of a figure the refused file gives on more than one row (temp table explain_repeated).
+_EXPLAIN_REPEATED = ("provision IS NOT NULL AND primary_need IS NOT NULL "
+                     f"AND {_CELL_HASH} IN (SELECT cell FROM explain_repeated)")
+
+
 def _build_explain_cells(tx: Transaction) -> None:
     """Temp table explain_cells: one row per figure the refused file gives (period, area, phase, provision, need,
     label part), with its first and last line and whether two of its rows disagree (``conflicting``)."""
@@ -1060,11 +1066,7 @@ def _build_explain_cells(tx: Transaction) -> None:
         f"""CREATE OR REPLACE TEMP TABLE explain_cells AS
         SELECT min(line_no) AS first_line, max(line_no) AS last_line, period, arg_max(area_name, area_code) AS area_name,
                phase, provision, primary_need, min({value}) <> max({value}) AS conflicting
-        FROM explain_rows
-        WHERE provision IS NOT NULL AND primary_need IS NOT NULL AND {_CELL_HASH} IN (
-            -- only a figure given on more than one row can be given two ways: group those rows alone
-            SELECT {_CELL_HASH} FROM explain_rows WHERE provision IS NOT NULL AND primary_need IS NOT NULL
-            GROUP BY ALL HAVING count(*) > 1)
+        FROM explain_rows WHERE {_EXPLAIN_REPEATED}
         GROUP BY period, area_key, phase, provision, primary_need, part_key""")
 
 
@@ -1074,7 +1076,7 @@ def _explain(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapp
 
     Runs only for a refused file, so it may read the file again and hold its rows: into temp table raw_csv
     (every value as text, with DuckDB's rejected lines), then, by view staged over it, into temp table
-    explain_rows with each row's line, which the rules in ``_validate`` read.
+    explain_rows: the rows a rule can name, each with its line, which the rules in ``_validate`` read.
     """
     tx.execute("DROP VIEW IF EXISTS staged")
     tx.execute("DROP VIEW IF EXISTS src")
@@ -1083,7 +1085,16 @@ def _explain(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapp
     _stage_source(tx, fmt, mapping, config, period, line_map=_stage_line_numbers(
         tx, source, rows_read, every_column=keep is None))
     _normalise(tx, config)
-    tx.execute("CREATE OR REPLACE TEMP TABLE explain_rows AS SELECT * FROM staged")
+    # Only the rows a rule can name are held: those breaking a rule, and every row of a figure given more than
+    # once (only such a figure can be given two ways). The rest of a national file is never copied.
+    codes = ", ".join(_quote_literal(code) for code in PUPIL_PROVISION_CODES)
+    named = (f"({_ROW_PROBLEM}) OR provision_raw IS NULL OR provision_raw NOT IN ({codes})" if fmt == FORMAT_PUPIL
+             else _ROW_PROBLEM)
+    if fmt != FORMAT_PUPIL:  # many pupils share a cell: identical rows are expected, not a figure given twice
+        tx.execute(f"""CREATE OR REPLACE TEMP TABLE explain_repeated AS SELECT {_CELL_HASH} AS cell FROM staged
+            WHERE provision IS NOT NULL AND primary_need IS NOT NULL GROUP BY cell HAVING count(*) > 1""")
+        named += f" OR ({_EXPLAIN_REPEATED})"
+    tx.execute(f"CREATE OR REPLACE TEMP TABLE explain_rows AS SELECT * FROM staged WHERE {named}")
     if fmt != FORMAT_PUPIL:
         _build_explain_cells(tx)
     problems, total = _validate(tx, source.header, mapping, fmt)
