@@ -1,13 +1,16 @@
 """The benchmark: loads, pages and the meeting pack as the data grows, against the physical limits.
 
     make bench                                  # 10k, 100k and 1M rows, 3 runs each (about 3 minutes)
+    .venv/bin/python benchmarks/bench.py --sizes 1000000 --loads-only --out /tmp/loads.md   # the loads alone
     .venv/bin/python benchmarks/bench.py --sizes 10000,100000 --runs 3 --out benchmarks/RESULTS.md
 
 Everything is measured in the same run, so ratios compare like with like on this machine:
 
-1. **Load**: the project's full census load (detect, decode, validate, normalise, commit) against DuckDB's
-   bare ``CREATE TABLE … AS SELECT * FROM read_csv(…)`` and against pandas (``read_csv`` then insert) on
-   the same file; wall time and peak RSS, each run in a process of its own; the median of ``--runs``.
+1. **Load**: the project's full census load as the officers run it (``python -m sendlib ingest census FILE``:
+   start-up, detect, decode, validate, normalise, commit) against DuckDB's bare ``CREATE TABLE … AS SELECT *
+   FROM read_csv(…)`` and against pandas (``read_csv`` then insert), each a ``python -c`` process, on the same
+   file; and the refusal of the same file with one bad row, which must name its line. Wall time and peak RSS of
+   whole processes, the methods alternating run by run; the median of ``--runs``.
 2. **Pages**: every page's script in Streamlit's AppTest, cold (query cache cleared) and warm (run again), with
    the store holding each size; and, in Chromium, the time from opening the overview and primary-needs
    pages to their first rendered figure, against a bare one-chart Streamlit page on the same machine.
@@ -20,9 +23,9 @@ Benchmarks are not tests: nothing here asserts a time (a smoke run in the test s
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,11 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import write_census  # noqa: E402
+from synth import write_census, write_one_bad_row
 
 PAGES = ("overview", "primary_needs", "stakeholders", "participation", "reach_gaps", "commitments", "you_said",
          "upload")
-LOAD_METHODS = ("duckdb", "project", "pandas")
+LOAD_METHODS = ("duckdb", "project", "refusal", "pandas")
 
 
 @dataclass
@@ -71,22 +74,60 @@ def machine_facts() -> dict[str, str]:
             "Plotly": plotly.__version__, "platform": platform.platform(), "date": date.today().isoformat()}
 
 
-def measure_loads(csv_path: Path, runs: int, work: Path) -> dict[str, dict[str, float]]:
-    """Each load method ``runs`` times in fresh processes on fresh stores; the medians."""
-    figures: dict[str, dict[str, float]] = {}
-    for method in LOAD_METHODS:
-        samples = []
-        for run in range(runs):
-            db = work / f"load-{method}-{run}.duckdb"
-            for stale in work.glob(f"{db.name}*"):
-                stale.unlink()
-            done = subprocess.run([sys.executable, str(Path(__file__).parent / "load_worker.py"), method,
-                                   str(csv_path), str(db)], capture_output=True, text=True, cwd=ROOT, check=True)
-            samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
-            for stale in work.glob(f"{db.name}*"):
-                stale.unlink()
-        figures[method] = {key: statistics.median(s[key] for s in samples) for key in samples[0]}
-    return figures
+# The bare read and the pandas way, each a whole process of its own like the project's command line:
+# python -c SCRIPT FILE.csv STORE.duckdb.
+BARE_READ = ("import sys, duckdb; duckdb.connect(sys.argv[2]).execute("
+             "'CREATE TABLE census AS SELECT * FROM read_csv(?)', [sys.argv[1]])")
+PANDAS_READ = ("import sys, duckdb, pandas; frame = pandas.read_csv(sys.argv[1]); con = duckdb.connect(sys.argv[2]); "
+               "con.register('frame', frame); con.execute('CREATE TABLE census AS SELECT * FROM frame')")
+
+
+def load_command(method: str, csv_path: Path, db: Path) -> list[str]:
+    """The whole process each load method runs: the project's is the officers' own command line."""
+    if method in ("project", "refusal"):
+        return [sys.executable, "-m", "sendlib", "--db", str(db), "ingest", "census", str(csv_path)]
+    script = {"duckdb": BARE_READ, "pandas": PANDAS_READ}[method]
+    return [sys.executable, "-c", script, str(csv_path), str(db)]
+
+
+def run_process(command: list[str]) -> tuple[dict[str, float], int, str]:
+    """Run ``command`` to its end: wall seconds from start to exit and its own peak RSS (MB, from wait4, so no
+    other child counts), with its exit code and standard error."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", errors="replace")
+    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024}, process.returncode, stderr
+
+
+def measure_loads(csv_path: Path, bad_path: Path, bad_line: int, runs: int,
+                  work: Path) -> dict[str, dict[str, float]]:
+    """Every load method ``runs`` times as whole processes on fresh stores, alternating (one of each, then again),
+    so that whatever else the machine is doing falls on every method alike; the medians.
+
+    ``refusal`` loads ``bad_path`` (the same file with one bad count on ``bad_line``), which must be refused
+    naming that line.
+    """
+    samples: dict[str, list[dict[str, float]]] = {method: [] for method in LOAD_METHODS}
+    for run in range(runs):
+        for method in LOAD_METHODS:
+            folder = work / f"load-{method}-{run}"  # the store, its work folder and its uploads/: fresh each run
+            folder.mkdir()
+            db = folder / "store.duckdb"
+            figures, code, stderr = run_process(load_command(method, bad_path if method == "refusal" else csv_path, db))
+            if method == "refusal":
+                if code != 1 or f"Line {bad_line}, column 'pupil_count'" not in stderr:
+                    raise RuntimeError(f"the file with a bad row on line {bad_line} was not refused by line: {stderr}")
+            elif code != 0:
+                raise RuntimeError(f"{method} load failed: {stderr[-2000:]}")
+            samples[method].append(figures)
+            shutil.rmtree(folder)
+    return {method: {key: statistics.median(s[key] for s in runs_) for key in runs_[0]}
+            for method, runs_ in samples.items()}
 
 
 def build_store(csv_path: Path, db: Path) -> None:
@@ -211,18 +252,31 @@ def measure_pack(db: Path) -> float:
 
 def render(results: Results) -> str:
     """The results as Markdown: machine, then one table per measure, with the ratios the targets use."""
-    lines = ["# Benchmark results", "", "Written by `make bench` (benchmarks/bench.py); the README's Performance "
-             "section states the targets.", "", "| machine | |", "| --- | --- |"]
+    lines = ["# Benchmark results", "", ("Written by `make bench` (benchmarks/bench.py); the README's Performance "
+             "section states the targets."), "", "| machine | |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in results.machine.items()]
-    lines += ["", "## Load (median of runs; each run a fresh process and store)", "",
-              "| rows | DuckDB bare read (s) | project load (s) | ratio | pandas way (s) | DuckDB peak RSS (MB) | "
-              "project peak RSS (MB) | ratio | pandas peak RSS (MB) |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += ["", "## Load (whole processes on fresh stores, alternating, median of runs)", "",
+              ("The project load is `python -m sendlib ingest census FILE`; the bare read is `python -c` with DuckDB's "
+              "`CREATE TABLE census AS SELECT * FROM read_csv(FILE)`; the pandas way is `python -c` with "
+              "`pandas.read_csv` then an insert. Each is one process from start to exit, and peak RSS is its own."), "",
+              ("| rows | DuckDB bare read (s) | project load (s) | ratio | pandas way (s) | DuckDB peak RSS (MB) | "
+              "project peak RSS (MB) | ratio | pandas peak RSS (MB) |"), "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for size, methods in sorted(results.loads.items()):
         bare, ours, pandas_way = methods["duckdb"], methods["project"], methods["pandas"]
         lines.append(f"| {size:,} | {bare['seconds']:.2f} | {ours['seconds']:.2f} | "
                      f"{ours['seconds'] / bare['seconds']:.2f} | {pandas_way['seconds']:.2f} | "
                      f"{bare['peak_rss_mb']:.0f} | {ours['peak_rss_mb']:.0f} | "
                      f"{ours['peak_rss_mb'] / bare['peak_rss_mb']:.2f} | {pandas_way['peak_rss_mb']:.0f} |")
+    lines += ["", "## Refusing a file with one bad row (whole process, median of runs)", "",
+              ("The same file with one count made not a number, half way down: refused by `python -m sendlib ingest "
+              "census`, naming its line and column."), "",
+              "| rows | DuckDB bare read (s) | refusal (s) | ratio | refusal peak RSS (MB) | ratio |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for size, methods in sorted(results.loads.items()):
+        bare, refusal = methods["duckdb"], methods["refusal"]
+        lines.append(f"| {size:,} | {bare['seconds']:.2f} | {refusal['seconds']:.2f} | "
+                     f"{refusal['seconds'] / bare['seconds']:.2f} | {refusal['peak_rss_mb']:.0f} | "
+                     f"{refusal['peak_rss_mb'] / bare['peak_rss_mb']:.2f} |")
     if results.pages:
         sizes = sorted(results.pages)
         lines += ["", "## Pages (AppTest script run, seconds, median of 3: cold = query cache cleared first, warm = run again)", "",
@@ -258,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(Path(__file__).parent / "RESULTS.md"), help="where to write the table")
     parser.add_argument("--pages", default=",".join(PAGES), help="pages to time, comma-separated")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measures")
+    parser.add_argument("--loads-only", action="store_true", help="measure the loads alone (no pages, browser, pack)")
     parser.add_argument("--data", default=str(Path(__file__).parent / "data"), help="folder for the synthetic files")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -271,8 +326,12 @@ def main(argv: list[str] | None = None) -> int:
             csv_path = data / f"census-{size}.csv"
             if not csv_path.exists():
                 write_census(csv_path, size)
+            bad_path = data / f"census-{size}-one-bad-row.csv"
+            bad_line = write_one_bad_row(csv_path, bad_path)
             print(f"[{size:,} rows] loads …", flush=True)
-            results.loads[size] = measure_loads(csv_path, args.runs, work)
+            results.loads[size] = measure_loads(csv_path, bad_path, bad_line, args.runs, work)
+            if args.loads_only:
+                continue
             db = work / f"pages-{size}.duckdb"
             build_store(csv_path, db)
             print(f"[{size:,} rows] pages …", flush=True)

@@ -9,6 +9,7 @@ and seed always give the same bytes.
 from __future__ import annotations
 
 import csv
+import io
 import random
 from pathlib import Path
 
@@ -66,3 +67,19 @@ def write_census(path: Path, rows: int, *, seed: int = 7, area_code: str = "E080
                                          f"School {urn}", phase, provision, need, count, ""])
                         written += 1
     return written
+
+
+def write_one_bad_row(source: Path, path: Path) -> int:
+    """Copy ``source`` to ``path`` with the count of the data row half way down made 'ten' (not a number);
+    returns that row's line number (the header is line 1). Every other byte is the same."""
+    with open(source, encoding="utf-8", newline="") as fh:
+        lines = fh.readlines()
+    bad_line = 1 + max(1, (len(lines) - 1) // 2)
+    row = next(csv.reader([lines[bad_line - 1]]))
+    row[HEADER.index("pupil_count")] = "ten"
+    with io.StringIO() as out:
+        csv.writer(out, lineterminator="\n").writerow(row)
+        lines[bad_line - 1] = out.getvalue()
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.writelines(lines)
+    return bad_line

@@ -9,6 +9,7 @@ never the only guard. Every change to an account is written to ``account_changes
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -36,8 +37,16 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified against when an address has no account, so that answering takes as long as for a real one.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash verified against when an address has no account, so that answering takes as long as for a real
+    one. Made at the first sign-in rather than at import: an argon2id hash costs every process (each command
+    line run) a tenth of a second and 64 MB. Every sign-in asks for it, account or not, so the first one is
+    slower whoever signs in and reveals nothing."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -308,10 +317,11 @@ def sign_in(store: Store, email: str, password: str, access: AccessConfig, *, cl
     except AuthError:
         raise AuthError(SIGN_IN_REFUSED) from None
     attempt_id = _admit_attempt(store, address, client.strip()[:100] or "unknown", moment, access)
+    dummy = _dummy_hash()
     row = store.query_rows("SELECT role, password_hash FROM users WHERE email = ?", [address])
     try:
         # A wrong password raises; an unknown address is checked against a dummy hash so it takes as long.
-        _hasher.verify(row[0][1] if row else _DUMMY_HASH, password)
+        _hasher.verify(row[0][1] if row else dummy, password)
         ok = bool(row)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False

@@ -16,7 +16,8 @@ def test_the_benchmark_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> N
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     text = out.read_text()
-    for heading in ("## Load", "## Pages", "## Time to first rendered figure in Chromium", "## Meeting pack"):
+    for heading in ("## Load", "## Refusing a file with one bad row", "## Pages",
+                    "## Time to first rendered figure in Chromium", "## Meeting pack"):
         assert heading in text
     load_row = next(line for line in text.splitlines() if line.startswith("| 600 |"))
     assert len(load_row.split("|")) == 11  # every load figure is there

@@ -1,9 +1,10 @@
-"""The three ways a census file is staged store exactly the same rows and say the same things.
+"""A census file takes one path: stage → check → write, and an explain pass only when the file is refused.
 
-A clean file is written straight into the census (``_stage_direct``); a clean file that gives a figure more
-than once (a synonym, parts of one code, an area under its other code) is grouped by cell first
-(``_stage_fast``); a file with any problem is staged the full way, which names each problem by line. All three
-must give the same census for a clean file, or a person's figures would depend on how the file was read.
+Every row is written straight into the census; a figure the file gives more than once (parts of one code, an
+agreeing repeat, an area under its other code) is added up into one row by the same rules; and a file with any
+problem is described line by line by the explain pass, which runs for refused files alone. A file whose every row
+is given twice must store exactly what the file itself stores, or a person's figures would depend on how often a
+row was repeated.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ HAND_WRITTEN = {
     # An all-pupils total and no 'No SEN' row: No SEN is derived; a total that disagrees is a warning.
     "derived-no-sen": T + "202425,All pupils,Total,1000\n202425,SEN support,ASD,80\n202425,EHC plan,ASD,20\n"
                       "202425,SEN support,Total,81\n202425,EHC plan,SLCN,c\n",
-    # One area under two names (different figures): every way names it the same in warnings and preview.
+    # One area under two names (different figures): named the same in warnings and preview.
     "one-area-two-names": "period,provision,primary_need,pupils,area_code,area_name\n"
                           "202425,SEN support,ASD,10,E08000024,Sunderland\n202425,EHC plan,ASD,4,E08000024,City of Sunderland\n"
                           "202425,SEN support,Total,11,E08000024,City of Sunderland\n",
+    # One part suppressed makes its code's figure the symbol.
+    "suppressed-part": T + "200910,School Action,ASD,c\n200910,School Action Plus,ASD,100\n200910,Statement,ASD,50\n",
 }
 
 
@@ -50,66 +53,64 @@ def _stored(store: Store) -> list[tuple]:
     return store.query_rows("SELECT * EXCLUDE (load_id) FROM census ORDER BY ALL")
 
 
-WAYS = ("direct", "sampled", "grouped", "full")
-STAGE_DIRECT = census_module._stage_direct  # the real ones, whatever a test has patched in since
-SAMPLE_FROM_BYTES = census_module.SAMPLE_FROM_BYTES
+def _given_twice(path: Path, tmp_path: Path) -> Path:
+    """``path`` with every data row given a second time after the last."""
+    text = path.read_text(encoding="utf-8-sig")
+    header, _, rows = text.partition("\n")
+    twice = tmp_path / f"twice-{path.name}"
+    twice.write_text(header + "\n" + rows + ("" if rows.endswith("\n") else "\n") + rows, encoding="utf-8")
+    return twice
 
 
-def _take_way(monkeypatch: pytest.MonkeyPatch, way: str, outcomes: list | None = None) -> list:
-    """Send every census staged from now on ``way``, recording what the direct path said of each (its outcome).
+@pytest.fixture
+def explained(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The file names the explain pass ran for, from now on (it still runs and refuses)."""
+    calls: list[str] = []
+    real = census_module._explain
 
-    direct: as the product does (written straight in, grouped when a figure repeats, full way on a problem);
-    sampled: the same, taking labels from a sample of the file first as it does for a large file;
-    grouped: as if every file repeated a figure; full: as if every file had a problem.
-    """
-    outcomes = [] if outcomes is None else outcomes
-    monkeypatch.setattr(census_module, "SAMPLE_FROM_BYTES", 1 if way == "sampled" else SAMPLE_FROM_BYTES)
+    def explain(tx, source, file_name, *args, **kwargs):
+        calls.append(file_name)
+        return real(tx, source, file_name, *args, **kwargs)
 
-    def staged(*args, **kwargs):
-        if way in ("direct", "sampled"):
-            outcome = STAGE_DIRECT(*args, **kwargs)
-        else:
-            outcome = census_module.REPEATED_CELLS if way == "grouped" else None
-        outcomes.append(outcome)
-        return outcome
-
-    monkeypatch.setattr(census_module, "_stage_direct", staged)
-    return outcomes
+    monkeypatch.setattr(census_module, "_explain", explain)
+    return calls
 
 
-def test_direct_grouped_and_full_loads_store_the_same(tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
-    stores = {way: Store.open(str(tmp_path / f"{way}.duckdb")) for way in WAYS}
-    files = _files(tmp_path)
-    direct_outcomes: list = []
-    for path in files:
-        results = {}
-        for way in WAYS:
-            outcomes = _take_way(monkeypatch, way, direct_outcomes if way == "direct" else None)
-            preview = preview_census(stores[way], path, config=config)
-            report = load_census(stores[way], path, config=config, actor=TEST_OFFICER)
-            results[way] = (_stored(stores[way]), report.rows_read, report.rows_stored, report.warnings,
-                            report.periods, report.areas, report.totals, preview.changes, preview.warnings)
-            assert outcomes, path.name
-        for way in WAYS[1:]:
-            direct, other = results["direct"], results[way]
-            assert direct[:6] == other[:6], (path.name, way)
-            assert direct[6].equals(other[6]) and direct[7].equals(other[7]), (path.name, way)
-            assert direct[8] == other[8], (path.name, way)
-    # Each file twice (preview and load): every clean file is written directly but the one repeating a figure.
-    repeated = [p.name for p, outcome in zip([f for f in files for _ in (0, 1)], direct_outcomes)
-                if outcome == census_module.REPEATED_CELLS]
-    assert repeated == ["parts-and-repeats.csv"] * 2
-    assert all(isinstance(outcome, int) or outcome == census_module.REPEATED_CELLS for outcome in direct_outcomes)
-    assert any("derived" in str(p) for p in files) and _stored(stores["direct"])
-    for store in stores.values():
+def test_a_file_given_twice_stores_what_the_file_stores(tmp_path: Path, config, explained: list[str]) -> None:
+    once, twice = Store.open(str(tmp_path / "once.duckdb")), Store.open(str(tmp_path / "twice.duckdb"))
+    for path in _files(tmp_path):
+        results = []
+        for store, given in ((once, path), (twice, _given_twice(path, tmp_path))):
+            preview = preview_census(store, given, config=config)
+            report = load_census(store, given, config=config, actor=TEST_OFFICER)
+            results.append((_stored(store), report.rows_stored, report.warnings, report.periods, report.areas,
+                            report.totals, preview.changes, preview.warnings, report.rows_read))
+        first, second = results
+        assert first[:5] == second[:5], path.name
+        assert first[5].equals(second[5]) and first[6].equals(second[6]), path.name
+        assert first[7] == second[7], path.name
+        assert second[8] == 2 * first[8], path.name  # every row was read: the repeats were added up, not lost
+    assert explained == []  # no clean file is explained
+    assert ("200910", "Local authority", "E08000024", "394", "Sunderland", "394", "Total", "SEN support", "ASD",
+            None, "c") in _stored(once)  # a suppressed part makes the sum a symbol
+    for store in (once, twice):
         store.close()
 
 
-def test_a_file_with_a_problem_is_described_by_line_after_the_one_pass(store: Store, config, write_csv) -> None:
-    # Line 3's count is not a number: the one pass only learns that something is wrong; the full stage says where.
+def test_parts_add_up_and_a_repeated_row_counts_once(store: Store, config, write_csv) -> None:
+    path = write_csv("parts.csv", HAND_WRITTEN["parts-and-repeats"])
+    report = load_census(store, path, config=config, actor=TEST_OFFICER)
+    assert report.rows_read == 5
+    assert store.query_rows("SELECT provision, primary_need, pupils FROM census ORDER BY ALL") == [
+        ("EHC plan", "ASD", 50), ("EHC plan", "UNK", 7), ("SEN support", "ASD", 200)]
+
+
+def test_a_file_with_a_problem_is_described_by_line(store: Store, config, write_csv, explained: list[str]) -> None:
+    # Line 3's count is not a number: the check only learns that something is wrong; the explain pass says where.
     path = write_csv("bad.csv", T + "202425,SEN support,ASD,10\n202425,EHC plan,ASD,ten\n")
     with pytest.raises(census_module.IngestRejected, match="Line 3, column 'pupils': 'ten' is not a number"):
         load_census(store, path, config=config, actor=TEST_OFFICER)
+    assert explained == ["bad.csv"]
     assert store.query_value("SELECT count(*) FROM census") == 0
 
 
@@ -122,17 +123,19 @@ BAD = {
     "mixed census dates": "time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,"
                           "sen_primary_need,pupil_count\n202425,Academic year,National,E92000001,England,SEN support,"
                           "ASD,10\n202425,January,National,E92000001,England,EHC plan,ASD,5\n",
+    "a label in the middle": T + "\n".join([f"202425,SEN support,{n},{i + 10}" for i, n in enumerate(
+        ("ASD", "SLCN", "MLD", "SEMH"))] + ["202425,SEN support,Autsim,10"] + [
+        f"202425,EHC plan,{n},{i + 1}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]) + "\n",
 }
 
 
 @pytest.mark.parametrize("name", list(BAD))
-def test_any_problem_sends_the_file_the_full_way(name: str, store: Store, config, write_csv,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    outcomes = _take_way(monkeypatch, "direct")
-    with pytest.raises(census_module.IngestRejected):
-        load_census(store, write_csv("bad.csv", BAD[name]), config=config, actor=TEST_OFFICER)
-    # Two counts for one figure is only known once cells are grouped; every other problem the direct path sees.
-    assert outcomes == [census_module.REPEATED_CELLS if name == "two counts for one figure" else None]
+def test_any_problem_is_refused_by_the_explain_pass(name: str, store: Store, config, write_csv,
+                                                    explained: list[str]) -> None:
+    for attempt in (preview_census, lambda *a, **k: load_census(*a, **k, actor=TEST_OFFICER)):
+        with pytest.raises(census_module.IngestRejected, match="was not loaded"):
+            attempt(store, write_csv("bad.csv", BAD[name]), config=config)
+    assert explained == ["bad.csv", "bad.csv"]
     assert store.query_value("SELECT count(*) FROM census") == 0
 
 
@@ -145,73 +148,11 @@ def test_a_rejected_file_uses_no_load_id(store: Store, config, write_csv) -> Non
     assert ids == [1, 2]  # the rejection's log entry and the load: no id spent on the rejected attempt itself
 
 
-def _tiny_sample(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Sample a file as if it were large, from two windows (head and end) of 100 bytes; returns, for each
-    attempt of the direct write, where its labels came from."""
-    monkeypatch.setattr(census_module, "SAMPLE_FROM_BYTES", 1)
-    monkeypatch.setattr(census_module, "SAMPLE_WINDOWS", 2)
-    monkeypatch.setattr(census_module, "SAMPLE_WINDOW_BYTES", 100)
-    attempts: list[str] = []
-    real = census_module._write_direct
-
-    def attempt(*args, **kwargs):
-        labels_from = args[7]
-        attempts.append("sample" if labels_from == "sample_rows" else "every row")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(census_module, "_write_direct", attempt)
-    return attempts
-
-
-def test_a_label_the_sample_missed_is_looked_up_from_every_row(store: Store, config, write_csv,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    attempts = _tiny_sample(monkeypatch)
-    text = T + "\n".join([f"202425,SEN support,{n},{i + 10}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]
-                         + ["202425,SEN support,Physical disability,7", "202324,EHC plan,Hearing impairment,3"]
-                         + [f"202425,EHC plan,{n},{i + 1}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]) + "\n"
-    path = write_csv("middle.csv", text)
-    assert len(text.encode()) > 300  # the two windows leave the middle rows out of the sample
-    report = load_census(store, path, config=config, actor=TEST_OFFICER)
-    assert attempts == ["sample", "every row"]
-    assert report.rows_stored == 10 and report.periods == ["202324", "202425"]
-    assert store.query_rows("SELECT period, provision, primary_need, pupils FROM census WHERE primary_need IN "
-                            "('PD', 'HI') ORDER BY 1") == [("202324", "EHC plan", "HI", 3),
-                                                           ("202425", "SEN support", "PD", 7)]
-
-
-@pytest.mark.parametrize(("middle", "message"), [
-    ("202425,SEN support,Autsim,10", "'Autsim' is not a primary need we recognise"),
-    ("202425,SEN support,PD,ten", "Line 6, column 'pupils': 'ten' is not a number"),
-])
-def test_a_problem_the_sample_missed_is_still_found_by_line(middle: str, message: str, store: Store, config,
-                                                             write_csv, monkeypatch: pytest.MonkeyPatch) -> None:
-    _tiny_sample(monkeypatch)
-    text = T + "\n".join([f"202425,SEN support,{n},{i + 10}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]
-                         + [middle] + [f"202425,EHC plan,{n},{i + 1}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]) + "\n"
-    with pytest.raises(census_module.IngestRejected, match=message):
-        load_census(store, write_csv("middle.csv", text), config=config, actor=TEST_OFFICER)
-    assert store.query_value("SELECT count(*) FROM census") == 0
-
-
-def test_a_census_date_the_sample_missed_is_still_a_mixed_file(store: Store, config, write_csv,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    _tiny_sample(monkeypatch)
-    head = ("time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,sen_primary_need,"
-            "pupil_count\n")
-    rows = [f"202425,Academic year,National,E92000001,England,SEN support,{n},{i + 10}"
-            for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH", "PD", "HI"))]
-    rows.insert(3, "202425,January,National,E92000001,England,EHC plan,ASD,5")
-    with pytest.raises(census_module.IngestRejected, match="mixes census dates"):
-        load_census(store, write_csv("dates.csv", head + "\n".join(rows) + "\n"), config=config, actor=TEST_OFFICER)
-
-
-def test_a_lone_carriage_return_in_the_sample_is_read_by_duckdb_alone(store: Store, config, write_csv,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    _tiny_sample(monkeypatch)
-    monkeypatch.setattr(census_module, "SAMPLE_WINDOW_BYTES", 40)
+def test_a_lone_carriage_return_is_a_plain_rejection(store: Store, config, write_csv) -> None:
     text = T + "202425,SEN support,ASD,10\r202425,EHC plan,ASD,5\n202425,EHC plan,SLCN,5\n"
-    with pytest.raises(census_module.IngestRejected):  # a plain rejection, not a crash in the sample's reader
+    with pytest.raises(census_module.IngestRejected):  # a plain rejection, not a crash in a reader
         load_census(store, write_csv("cr.csv", text), config=config, actor=TEST_OFFICER)
+    assert store.query_value("SELECT count(*) FROM census") == 0
 
 
 def test_a_value_over_pythons_csv_limit_does_not_stop_the_line_by_line_check(store: Store, config, write_csv) -> None:

@@ -1,26 +1,49 @@
-"""Census files → the canonical census table: detect, decode, validate, normalise, commit.
+"""Census files → the canonical census table: detect, decode, then stage → check → write, one path for all.
 
-One path for every census file (demo data, command line, Upload page):
+Every census file (demo data, command line, Upload page, preview or load) takes the same path:
 
-1. ``open_source`` checks size, binary signatures and encoding, and reads the header.
-2. The format is detected from the header (or given): ``ees`` (DfE open data, both layouts) or
-   ``template`` (the local template). Columns are matched by name, in any order, any case.
-3. Inside one transaction, DuckDB's own CSV reader writes a clean file's rows straight into the census
-   (``_stage_direct``): labels are looked up once each through the alias maps, every row is checked by
-   set-based SQL, and no figure may be given twice. A clean file that repeats a figure (synonyms, parts
-   of one code) is grouped by cell first (``_stage_fast``); a file with any problem is staged line by line
-   (the full path) so that every problem is named. There is no Python loop per row, so a national file
-   loads in about the time DuckDB needs to read it (README, Performance).
-4. Any problem rejects the whole file: the transaction is rolled back, the attempt is recorded in the
-   load log, and ``IngestRejected`` lists the problems (first 50, then a count) with line and column.
-5. Otherwise the rows are written under a new load id. For each (period, area) the newest load is the
-   one in force (view ``census_current``); earlier versions are kept so a load can be undone.
+1. ``open_source`` checks size, binary signatures and encoding, hashes the file, counts its lines and reads
+   the header. The format is detected from the header (or given): ``ees`` (DfE open data, both layouts),
+   ``template`` (the local template) or ``pupil`` (a pupil-level extract, counted on the way in). Columns are
+   matched by name, in any order, any case; a personal-looking column an aggregate file does not use is refused.
+2. **Stage** (inside the load's one transaction): views over DuckDB's own CSV reader give every row its role
+   names, codes, canonical geography and parsed count (``src``, ``staged``); the file's distinct labels,
+   periods and census dates are read once and looked up once each, and a bad one refuses the file at once.
+3. **Write**: every row goes from the reader straight into ``census`` under the next load id, held nowhere
+   else (an extract is counted by cell instead: no pupil's row is written). A row that breaks a rule is
+   written with a marked level (``_PROBLEM_MARK``), so that the rules are one condition (``_ROW_PROBLEM``).
+4. **Check**: one scan of the rows written counts the marked rows, the rows read (which must equal the file's
+   data lines) and the distinct figures. A figure given more than once (parts of one code, an agreeing repeat,
+   an area under its old and new code) has its rows read again and added up into one (``_merge_cells``); two
+   rows disagreeing about one figure are marked. Totals move out to ``given_totals`` and No SEN is completed.
+5. **Explain**, only when the check found anything: the file is read again, with each row's line, and every rule
+   in ``_validate`` names the lines and columns that break it (first 50, then a count). ``IngestRejected``
+   carries them; the transaction is rolled back and the attempt is recorded in the load log.
+6. Otherwise the load is logged: for each (period, area) the newest load is the one in force (view
+   ``census_current``); earlier versions are kept so a load can be undone. A preview does all of this under
+   ``PREVIEW_LOAD_ID`` and rolls back.
+
+Temporary objects (all inside the load's transaction; none outlives it):
+
+- lookups, made once per load by ``_create_lookups``: ``provision_alias``, ``need_alias``, ``component_label``,
+  ``ref_area`` (DfE's areas and spellings);
+- the stage, by ``_stage_source`` and ``_normalise``: views ``src`` (role names over the file's rows) and
+  ``staged`` (codes, geography, counts, ``area_fault``), tables ``distinct_labels``, ``provision_lookup``,
+  ``need_lookup``, ``period_lookup``; the reader's rejected lines go to ``stage_rejects``;
+- the write: ``repeated_cells`` (figures given more than once), ``given_totals`` (the file's totals, which
+  the warnings compare with the detail), view ``detail`` (the rows written under the load id);
+- explain only: ``raw_csv`` (every value as text, rejected lines in ``csv_rejects``), ``row_line`` (row → line
+  where they differ), ``explain_repeated`` (figures given on more than one row), ``explain_rows`` (the rows of
+  ``staged`` over ``raw_csv`` that a rule can name, with each row's line), ``explain_cells``,
+  ``count_rejects`` (the reader's rows beside the file's records); a kept copy's read, ``kept_copy_rejects``.
+
+There is no Python loop per row, so a national file loads in about the time DuckDB needs to read it
+(benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
@@ -31,6 +54,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -57,16 +81,29 @@ from sendlib.ingest.labels import (
     COMPONENT_LABELS,
     LABEL_KEY_SQL,
     NEED_ALIASES,
-    label_key,
     PROVISION_ALIASES,
     TOTAL_NEED,
     UNKNOWN_PROVISION,
+    label_key,
     suggest,
 )
-from sendlib.ingest.source import SourceError, SourceFile, count_data_rows, data_records, open_source
+from sendlib.ingest.source import (
+    SourceError,
+    SourceFile,
+    count_data_rows,
+    data_records,
+    open_source,
+)
 from sendlib.loads import AlreadyLoaded, ReadValue, load_log_version, refuse_if_changed
-from sendlib.store import (KEPT_PENDING_PREFIX, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, Store, StoreError,
-                           StoreInputError, Transaction)
+from sendlib.store import (
+    KEPT_PENDING_PREFIX,
+    PRIVATE_FILE_MODE,
+    PRIVATE_FOLDER_MODE,
+    Store,
+    StoreError,
+    StoreInputError,
+    Transaction,
+)
 
 FORMAT_EES = "ees"
 FORMAT_TEMPLATE = "template"
@@ -115,7 +152,7 @@ def _shorten_quoted(message: str) -> str:
     value of megabytes reaches the page, the command line and the load log as one short line."""
     # A quoted value opens with a quote not preceded by a letter and closes with one not followed by one, so the
     # prose between two quoted values ("'a', 'b' look like …") is never taken for a value.
-    return re.sub(r"(?<!\w)'(?=\S)([^']{%d,})'(?!\w)" % (MAX_QUOTED_CHARS + 1),
+    return re.sub(rf"(?<!\w)'(?=\S)([^']{{{MAX_QUOTED_CHARS + 1},}})'(?!\w)",
                   lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)", message)
 
 
@@ -460,12 +497,18 @@ def _data_row_lines(source: SourceFile) -> list[int]:
     return starts
 
 
-def _stage_line_numbers(tx: Transaction, source: SourceFile, rows_read: int) -> bool:
+def _stage_line_numbers(tx: Transaction, source: SourceFile, rows_read: int, *, every_column: bool) -> bool:
     """Temp table row_line (row_index → line_no) when rows and lines differ; False when they match.
+    ``every_column``: raw_csv holds every column of the file (not an extract's few).
 
     Only a file that is being described problem by problem comes here, so the extra read costs nothing
-    on a clean load.
+    on a clean load. When there are as many rows as lines after the header and no value holds a line break,
+    every row is one line and none is blank: row i is line i + 2, with no need to read the file in Python.
     """
+    if rows_read == source.lines_after_header and every_column:
+        values = " OR ".join(f"contains(c{i}, chr(10)) OR contains(c{i}, chr(13))" for i in range(len(source.header)))
+        if not tx.fetch_value(f"SELECT EXISTS (SELECT 1 FROM raw_csv WHERE {values})"):
+            return False
     starts = _data_row_lines(source)
     if len(starts) != rows_read or all(line == index + 2 for index, line in enumerate(starts)):
         return False  # nothing to correct (or a layout the two readers see differently: keep DuckDB's count)
@@ -474,8 +517,8 @@ def _stage_line_numbers(tx: Transaction, source: SourceFile, rows_read: int) -> 
     return True
 
 
-def _describe_reject(row: tuple, header: list[str]) -> Problem:
-    line, column_name, error_type, error_message = row
+def _describe_reject(row: tuple[Any, ...], header: list[str]) -> Problem:
+    line, _column, error_type, error_message = row
     expected = len(header)
     if error_type == "MISSING COLUMNS":
         return Problem(f"this row has too few values: the header has {expected} columns.", line=line)
@@ -614,10 +657,11 @@ _NAME_KEY_SQL = ("array_to_string(list_filter(string_split(trim(regexp_replace(l
 _SYMBOL_LIST = ", ".join(_quote_literal(symbol) for symbol in PUBLISHED_SYMBOLS)
 
 
-def _normalise(tx: Transaction, config: Config, *, materialise: bool = True) -> None:
-    """Temp table (or, on the fast path, view) staged: src with codes, canonical geography and parsed counts.
+def _normalise(tx: Transaction, config: Config) -> None:
+    """Temp view staged: view src with codes, canonical geography and parsed counts, and the label lookups.
 
-    A view is read once, by the grouping into cells, so the file's rows are never held twice.
+    Reads src once here, for temp table distinct_labels (the labels, periods and census dates it gives), so
+    that each label is keyed once; the view itself holds nothing, so the rows written are read once more.
     """
     # A file has a handful of distinct labels and a million rows: key each label once, then join on the text.
     tx.execute("""CREATE OR REPLACE TEMP TABLE distinct_labels AS
@@ -634,14 +678,12 @@ def _normalise(tx: Transaction, config: Config, *, materialise: bool = True) -> 
         SELECT raw, regexp_replace(regexp_replace(raw, '^(\\d{4})[/-](\\d{2})$', '\\1\\2'),
                                    '^(\\d{4})[/-]\\d{2}(\\d{2})$', '\\1\\2') AS period
         FROM (SELECT DISTINCT period_raw AS raw FROM distinct_labels WHERE period_raw IS NOT NULL)""")
-    tx.execute("DROP TABLE IF EXISTS staged")
     tx.execute("DROP VIEW IF EXISTS staged")
-    kind = "TABLE" if materialise else "VIEW"
     # A view cannot hold parameters: the configured area is written into it as literals.
     area = [_quote_literal(value) if value is not None else "NULL"
             for value in (config.area.code, config.area.name, config.area.code, config.area.old_la_code)]
     tx.execute(
-        f"""CREATE TEMP {kind} staged AS
+        f"""CREATE TEMP VIEW staged AS
         WITH parsed AS (
             SELECT s.*,
                 pp.period,
@@ -715,7 +757,8 @@ _ROW_PROBLEM = " OR ".join(f"({condition})" for condition in (
     "area_fault IS NOT NULL"))
 
 
-def _problems_from(tx: Transaction, sql: str, params: list | None, describe: Callable[[tuple], Problem]) -> tuple[list[Problem], int]:
+def _problems_from(tx: Transaction, sql: str, params: list[Any] | None,
+                   describe: Callable[[tuple[Any, ...]], Problem]) -> tuple[list[Problem], int]:
     rows = tx.fetchall(f"SELECT * FROM ({sql}) LIMIT {MAX_PROBLEMS_LISTED + 1}", params)
     if not rows:
         return [], 0
@@ -725,37 +768,39 @@ def _problems_from(tx: Transaction, sql: str, params: list | None, describe: Cal
 
 def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: str) -> tuple[list[Problem], int]:
     """Every problem in staged (first 50 per check), and how many there are in all."""
-    col = lambda role: _header_name(header, mapping, role)  # noqa: E731 - a short local alias reads best
-    checks: list[tuple[str, Callable[[tuple], Problem]]] = [
+    def col(role: str) -> str:
+        return _header_name(header, mapping, role)
+
+    checks: list[tuple[str, Callable[[tuple[Any, ...]], Problem]]] = [
         (
-            f"SELECT line_no, period_raw FROM staged WHERE {_BAD_PERIOD} ORDER BY line_no",
+            f"SELECT line_no, period_raw FROM explain_rows WHERE {_BAD_PERIOD} ORDER BY line_no",
             lambda r: Problem(
                 f"'{r[1] or ''}' is not a census period; expected an academic year such as 201920 or 2019/20.",
                 r[0], col("period")),
         ),
         (
-            "SELECT min(line_no), provision_raw, count(*) FROM staged WHERE provision IS NULL "
-            "GROUP BY provision_raw ORDER BY 1",
+            ("SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision IS NULL "
+            "GROUP BY provision_raw ORDER BY 1"),
             lambda r: _unknown_label(r, "provision", col("provision")),
         ),
         (
-            "SELECT min(line_no), need_raw, count(*) FROM staged WHERE primary_need IS NULL "
-            "GROUP BY need_raw ORDER BY 1",
+            ("SELECT min(line_no), need_raw, count(*) FROM explain_rows WHERE primary_need IS NULL "
+            "GROUP BY need_raw ORDER BY 1"),
             lambda r: _unknown_label(r, "primary need", col("need")),
         ),
         (
-            f"SELECT line_no, count_raw, pupils FROM staged WHERE {_BAD_COUNT} ORDER BY line_no",
+            f"SELECT line_no, count_raw, pupils FROM explain_rows WHERE {_BAD_COUNT} ORDER BY line_no",
             lambda r: Problem(_count_problem(r[1], r[2]), r[0], col("count")),
         ),
         (
-            f"SELECT line_no, area_code FROM staged WHERE {_BAD_AREA} ORDER BY line_no",
+            f"SELECT line_no, area_code FROM explain_rows WHERE {_BAD_AREA} ORDER BY line_no",
             lambda r: Problem(
                 "the area is missing or its geographic level is not National, Regional, Local authority or School.",
                 r[0], col("geographic_level") if fmt == FORMAT_EES else col("area_code")),
         ),
         (
-            "SELECT first_line, last_line, period, area_name, phase, provision, primary_need FROM cells "
-            "WHERE conflicting ORDER BY 1",
+            ("SELECT first_line, last_line, period, area_name, phase, provision, primary_need FROM explain_cells "
+            "WHERE conflicting ORDER BY 1"),
             lambda r: Problem(
                 f"two rows give different counts for the same figure ({format_period(r[2] or '')}, {r[3]}, "
                 f"phase {r[4]}, {r[5]}, {r[6]}); the other is on line {r[1]}.", r[0]),
@@ -764,15 +809,15 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
     if fmt == FORMAT_PUPIL:
         codes = ", ".join(f"'{code}'" for code in PUPIL_PROVISION_CODES)
         checks[1] = (
-            f"SELECT min(line_no), provision_raw, count(*) FROM staged WHERE provision_raw IS NULL "
-            f"OR provision_raw NOT IN ({codes}) GROUP BY provision_raw ORDER BY 1",
+            (f"SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision_raw IS NULL "
+            f"OR provision_raw NOT IN ({codes}) GROUP BY provision_raw ORDER BY 1"),
             # Values are never quoted back from an extract: a misaligned column could hold a UPN or a name.
             lambda r: Problem(
                 f"not a SENprovision code ({r[2]} pupil row{'s' if r[2] != 1 else ''} like this); expected "
                 "E (EHC plan), K (SEN support) or N (no SEN).", r[0], col("provision")),
         )
         checks[2] = (
-            "SELECT min(line_no), count(*) FROM staged WHERE primary_need IS NULL GROUP BY need_raw ORDER BY 1",
+            "SELECT min(line_no), count(*) FROM explain_rows WHERE primary_need IS NULL GROUP BY need_raw ORDER BY 1",
             lambda r: Problem(
                 f"not a SENtype code we recognise ({r[1]} pupil row{'s' if r[1] != 1 else ''} like this); expected "
                 "a school census code such as ASD, SLCN, SEMH or SPLD.", r[0], col("need")),
@@ -791,14 +836,14 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
         return col(role)
 
     checks.append((
-        "SELECT min(s.line_no), s.area_code, s.area_name, s.old_la_code, s.geographic_level, s.area_fault, "
-        "any_value(r.area_name), any_value(r.level), any_value(r.old_la_code), count(*) FROM staged s "
+        ("SELECT min(s.line_no), s.area_code, s.area_name, s.old_la_code, s.geographic_level, s.area_fault, "
+        "any_value(r.area_name), any_value(r.level), any_value(r.old_la_code), count(*) FROM explain_rows s "
         "LEFT JOIN ref_area r ON r.area_code = s.area_code WHERE s.area_fault IS NOT NULL "
-        "GROUP BY ALL ORDER BY 1",
+        "GROUP BY ALL ORDER BY 1"),
         lambda r: _area_problem(r, area_column(r[4], r[5], r[1] == r[3]), configured="area_code" not in mapping and fmt != FORMAT_EES),
     ))
     checks.append((
-        f"SELECT min(line_no), area_code FROM staged WHERE {_UNNAMED_AREA} GROUP BY area_code ORDER BY 1",
+        f"SELECT min(line_no), area_code FROM explain_rows WHERE {_UNNAMED_AREA} GROUP BY area_code ORDER BY 1",
         # Every code DfE lists has its name: only a school (its URN) can be left without one.
         lambda r: Problem(f"the school '{_shown(r[1])}' has no name; give it in the school_name column.", r[0],
                           col("school_name") if "school_name" in mapping else None),
@@ -806,7 +851,7 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
     problems: list[Problem] = []
     total = 0
     if "time_identifier" in mapping:
-        identifiers = [r[0] for r in tx.fetchall("SELECT DISTINCT time_identifier FROM staged ORDER BY 1")]
+        identifiers = [r[0] for r in tx.fetchall("SELECT DISTINCT time_identifier FROM distinct_labels ORDER BY 1")]
         if len(identifiers) > 1:
             problems.append(Problem(
                 f"the file mixes census dates ({', '.join(str(i) for i in identifiers)}); load one time_identifier per file.",
@@ -825,7 +870,7 @@ def _shown(text: str | None, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _area_problem(row: tuple, column: str | None, *, configured: bool) -> Problem:
+def _area_problem(row: tuple[Any, ...], column: str | None, *, configured: bool) -> Problem:
     """One problem per distinct area a file gives wrongly (see _AREA_FAULT_SQL for the faults)."""
     line, code, name, old_code, level, fault, known_name, known_level, known_old, count = row
     rows = f" ({count} rows)" if count > 1 else ""
@@ -847,7 +892,7 @@ def _area_problem(row: tuple, column: str | None, *, configured: bool) -> Proble
     return Problem(message, line, column)
 
 
-def _unknown_label(row: tuple, kind: str, column: str) -> Problem:
+def _unknown_label(row: tuple[Any, ...], kind: str, column: str) -> Problem:
     first_line, label, count = row
     if label is None:
         return Problem(f"the {kind} is blank ({count} row{'s' if count != 1 else ''}).", first_line, column)
@@ -871,262 +916,128 @@ def _count_problem(raw: str | None, parsed: int | None) -> str:
     return f"'{text}' is not a number; expected a whole number of pupils or a published symbol ({symbols})."
 
 
-def _aggregate_pupils(tx: Transaction) -> None:
-    """Replace staged's one-row-per-pupil with counts per (provision, need): nothing per pupil remains."""
-    tx.execute(
-        """CREATE OR REPLACE TEMP TABLE staged AS
-        SELECT min(line_no) AS line_no, any_value(period_raw) AS period_raw, period,
-               any_value(time_identifier) AS time_identifier, geographic_level, area_code, area_name, old_la_code,
-               area_key, phase, any_value(provision_raw) AS provision_raw, provision,
-               any_value(need_raw) AS need_raw, primary_need,
-               CAST(count(*) AS VARCHAR) AS count_raw, count(*) AS pupils, CAST(NULL AS VARCHAR) AS symbol,
-               '' AS part_key
-        FROM staged
-        GROUP BY period, geographic_level, area_code, area_name, old_la_code, area_key, phase, provision,
-                 primary_need"""
-    )
-    tx.execute("DROP VIEW IF EXISTS src")
-    tx.execute("DROP TABLE IF EXISTS raw_csv")
-
-
-# -- building the rows to store --------------------------------------------------------------------
-def _build_cells(tx: Transaction, *, with_checks: bool = False) -> None:
-    """Temp table cells: one row per figure the file gives (period, area, phase, provision, need, label part).
-
-    A cell repeated with the same labels — under another of the area's codes or names, say — counts once,
-    under the newest code it is given with; ``conflicting`` means two rows disagree (a problem the validation
-    reports). Grouping once here serves both the check and the rows to store.
-
-    ``with_checks`` (the fast path) groups every row, recognised or not, and adds per cell the rows read
-    and the rows failing a check, so that one query answers "is anything wrong?".
-    """
-    if with_checks:
-        lines = "CAST(NULL AS BIGINT) AS first_line, CAST(NULL AS BIGINT) AS last_line"
-        checks = f"count(*) AS rows_read, count(*) FILTER (WHERE {_ROW_PROBLEM}) AS problem_rows,"
-        # Every row here has a count or a symbol (a row with neither is a problem row): compare those.
-        conflicting = ("min(pupils) <> max(pupils) OR min(symbol) <> max(symbol) "
-                       "OR (count(pupils) > 0 AND count(symbol) > 0)")
-    else:
-        lines = "min(line_no) AS first_line, max(line_no) AS last_line"
-        checks = ""
-        # Two different values have different min and max: cheaper than counting distinct values.
-        conflicting = ("min(coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)) "
-                       "<> max(coalesce(CAST(pupils AS VARCHAR), symbol, count_raw))")
-    tx.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cells AS
-        SELECT {lines}, period,
-               max(geographic_level) AS geographic_level, max(area_code) AS area_code,
-               any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name, area_key, phase,
-               provision, primary_need, any_value(pupils) AS pupils, any_value(symbol) AS symbol, {checks}
-               {conflicting} AS conflicting
-        FROM staged {"" if with_checks else "WHERE provision IS NOT NULL AND primary_need IS NOT NULL"}
-        GROUP BY period, area_key, phase, provision, primary_need, part_key""")
-
-
-def _stage_fast(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
-                config: Config, period: str | None) -> int | None:
-    """Stage a file with no problems without copying its rows; rows read, or None when anything is wrong.
-
-    The file is read twice, never held: once for its distinct labels (to look each up once), once straight
-    into the grouping by cell, where every check is one count. Only a file that fails needs line numbers,
-    so the caller then stages it again the full way, which finds and describes each problem exactly as it
-    always has.
-    """
-    try:
-        _stage_source(tx, fmt, mapping, config, period, rows_from=_read_csv_sql(source, None, "fast_rejects"))
-        _normalise(tx, config, materialise=False)
-        _build_cells(tx, with_checks=True)
-    except StoreError as exc:
-        _raise_if_unreadable(exc, file_name)
-        raise
-    rejects, problems, conflicts, rows = tx.fetchall(
-        """SELECT (SELECT count(*) FROM fast_rejects), sum(problem_rows), count(*) FILTER (WHERE conflicting),
-                  sum(rows_read) FROM cells""")[0]
-    mixed = bool(tx.fetch_value(f"SELECT {_mixed_dates_sql(mapping)}"))
-    # The views read the file itself: nothing after this point may read it again by accident.
-    tx.execute("DROP VIEW staged")
-    tx.execute("DROP VIEW src")
-    return None if rejects or problems or conflicts or mixed else int(rows or 0)
-
-
-# What _stage_direct returns when a clean file repeats a figure (under a synonym, a part of a code or an
-# area's other code): only the grouping path (_stage_fast) can add or compare those rows.
-REPEATED_CELLS = "repeated cells"
+# -- write -----------------------------------------------------------------------------------------
 # A preview writes its rows under this id inside a transaction that is always rolled back.
 PREVIEW_LOAD_ID = 0
-# What one attempt of the direct write says when the labels it looked up did not cover every row.
-_UNMATCHED = "unmatched labels"
-# Files this large take their labels from a sample first (reading every row for them costs a fifth of a load).
-SAMPLE_FROM_BYTES = 4 * 1_048_576
-SAMPLE_WINDOWS = 32
-SAMPLE_WINDOW_BYTES = 32 * 1024
-# A figure as the census keys it: two rows with the same key are one figure given twice.
+# A figure as the census keys it: two rows with the same key give one figure more than once.
 _CELL_HASH = "hash(period, area_key, phase, provision, primary_need)"
 # Rows that are neither a total nor No SEN's total: stored as the file gives them.
 _PLAIN_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') AND primary_need <> '{TOTAL_NEED}'")
+# The cells a census keeps: SEN support, EHC plan and No SEN by need (No SEN's total stands for its need).
+_KEPT_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') "
+              f"AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')")
+_CENSUS_COLUMNS = ("period, geographic_level, area_code, old_la_code, area_name, area_key, phase, provision, "
+                   "primary_need, pupils, symbol")
+# While a load is staged, a row written with a problem (see _ROW_PROBLEM) or two rows disagreeing about one
+# figure carry this geographic level: no good row has it (blanks are NULL and a row without a level is a problem
+# row), so one count of the rows written says whether anything is wrong. The rows never commit: any mark sends
+# the file to the explain pass, which refuses it.
+_PROBLEM_MARK = "''"
 
 
-def _mixed_dates_sql(mapping: dict[str, int]) -> str:
-    """SQL that is true when temp table distinct_labels holds more than one census date (time_identifier)."""
-    return ("(SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels) > 1"
-            if "time_identifier" in mapping else "false")
-
-
-def _labels_have_problems(tx: Transaction, mapping: dict[str, int]) -> bool:
-    """Whether any distinct label, period or census date (temp tables from ``_normalise``) is unknown or mixed."""
-    mixed = _mixed_dates_sql(mapping)
+def _labels_refused(tx: Transaction, fmt: str, mapping: dict[str, int]) -> bool:
+    """Whether any distinct label, period or census date of the file (temp table distinct_labels and its
+    lookups) is unknown, blank or mixed: known from the label columns alone, before a row is written."""
+    mixed = ("(SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels) > 1"
+             if "time_identifier" in mapping else "false")
+    codes = ", ".join(_quote_literal(code) for code in PUPIL_PROVISION_CODES)
+    not_a_code = (f"OR EXISTS (SELECT 1 FROM distinct_labels WHERE provision_raw NOT IN ({codes}))"
+                  if fmt == FORMAT_PUPIL else "")
     return bool(tx.fetch_value(
         f"""SELECT EXISTS (SELECT 1 FROM provision_lookup WHERE code IS NULL)
                 OR EXISTS (SELECT 1 FROM need_lookup WHERE code IS NULL)
                 OR EXISTS (SELECT 1 FROM distinct_labels
                            WHERE provision_raw IS NULL OR need_raw IS NULL OR period_raw IS NULL)
                 OR EXISTS (SELECT 1 FROM (SELECT period FROM period_lookup) WHERE {_BAD_PERIOD})
-                OR {mixed}"""))
+                OR {mixed} {not_a_code}"""))
 
 
-def _sample_rows(source: SourceFile) -> pd.DataFrame | None:
-    """Rows from windows spread evenly over a large file, head to end (columns c0…cN), or None for a small one.
+def _write_rows(tx: Transaction, load_id: int) -> None:
+    """Every row of view staged into census under ``load_id``, as it is, a row with a problem marked.
 
-    A window starts and ends mid-line, so its first and last lines are dropped, and one that starts inside a
-    quoted value may read oddly: the sample only suggests labels (see ``_stage_direct``), it never decides.
+    The rows go from DuckDB's reader straight into the census, held nowhere else (no grouping, no copy), like
+    DuckDB's own ``CREATE TABLE … AS SELECT * FROM read_csv``. Blank values are written as '' so that a bad row
+    is marked and counted rather than stopping the write on a NOT NULL column.
     """
-    size = source.csv_path.stat().st_size
-    if size < SAMPLE_FROM_BYTES:
-        return None
-    width = len(source.header)
-    records: list[list[str]] = []
-    starts = sorted({max(0, size - SAMPLE_WINDOW_BYTES) * window // (SAMPLE_WINDOWS - 1)
-                     for window in range(SAMPLE_WINDOWS)})
-    with open(source.csv_path, "rb") as handle:
-        for start in starts:
-            handle.seek(start)
-            lines = handle.read(SAMPLE_WINDOW_BYTES).split(b"\n")[1:-1]  # at the head, [0] is the header
-            text = b"\n".join(lines).decode("utf-8", errors="replace")
-            records += _readable_records(text, width)
-    return pd.DataFrame(records, columns=[f"c{i}" for i in range(width)], dtype=object) if records else None
+    tx.execute(
+        f"""INSERT INTO census SELECT {int(load_id)}, coalesce(period, ''),
+               CASE WHEN {_ROW_PROBLEM} THEN {_PROBLEM_MARK} ELSE geographic_level END,
+               coalesce(area_code, ''), old_la_code, coalesce(area_name, ''), coalesce(area_key, ''), phase,
+               coalesce(provision, ''), coalesce(primary_need, ''), pupils, symbol
+        FROM staged""")
 
 
-def _readable_records(text: str, width: int) -> list[list[str]]:
-    """The records of ``text`` with ``width`` values; a line Python's csv reader refuses (a lone carriage
-    return, a value over its field limit) ends the window's sample, since the sample only suggests labels."""
-    records: list[list[str]] = []
-    try:
-        records += [record for record in csv.reader(io.StringIO(text)) if len(record) == width]
-    except csv.Error:
-        pass
-    return records
+def _merge_cells(tx: Transaction, load_id: int, *, pupils: bool) -> None:
+    """Make the rows written under ``load_id`` one per figure: where the file gives a figure more than once
+    (parts of one code such as School Action and School Action Plus, a synonym, one area under two codes, a
+    pupil-level extract's pupils) its rows are read again from view staged and added up into one.
 
-
-def _stage_direct(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
-                  config: Config, period: str | None, load_id: int) -> int | str | None:
-    """Write a clean file's rows straight into census under ``load_id``, holding them nowhere else.
-
-    Labels, periods and the census date are looked up once each, from a sample of a large file's rows (a few
-    hundred kilobytes from across it) or, when the sample missed any, from every row. The write reads the
-    file once, like DuckDB's own ``CREATE TABLE … AS SELECT * FROM read_csv``, with no grouping: one scan of
-    the rows just written then counts rows the sample's labels did not cover and rows failing a check, and
-    proves that no figure is given twice by counting distinct hashes of the cell keys (equal keys have equal
-    hashes, so as many distinct hashes as rows means no two rows share a cell). Totals are then moved into
-    the temp table cells, which the warnings read, and No SEN is completed as ``_build_detail`` does.
-
-    Returns the rows read; ``REPEATED_CELLS`` (rows removed again) when a figure is given more than once,
-    which only the grouping path can resolve; None (nothing left written) when anything is wrong, for the
-    full path to describe by line. The rows are not in force until the load's log entry says 'loaded'.
+    Within one label, a repeated row counts once and two different counts are a conflict (marked, for the
+    explain pass to name); different labels of one code add up, and one suppressed part makes the sum a
+    symbol. ``pupils`` (an extract): every row is a pupil, so nothing was written yet, every row is read and
+    a label's rows are counted; no pupil's row is ever written.
     """
-    file_rows = _read_csv_sql(source, None, "direct_rejects")
-    sample = _sample_rows(source)
-    if sample is not None:
-        tx.execute("DROP TABLE IF EXISTS sample_rows")
-        tx.execute(f"CREATE TEMP TABLE sample_rows ({', '.join(f'{c} VARCHAR' for c in sample.columns)})")
-        tx.insert_frame("sample_rows", sample)
-    for labels_from in (["sample_rows"] if sample is not None else []) + [file_rows]:
-        outcome = _write_direct(tx, file_name, fmt, mapping, config, period, load_id, labels_from, file_rows)
-        if outcome != _UNMATCHED:
-            return outcome
-    raise AssertionError("labels read from every row cover every row")  # pragma: no cover
-
-
-def _write_direct(tx: Transaction, file_name: str, fmt: str, mapping: dict[str, int], config: Config,
-                  period: str | None, load_id: int, labels_from: str, file_rows: str) -> int | str | None:
-    """One attempt of ``_stage_direct`` with labels looked up from ``labels_from``; ``_UNMATCHED`` (nothing left
-    written) when some row's label, period or census date is not among them."""
-    sampled = labels_from != file_rows
-    try:
-        _stage_source(tx, fmt, mapping, config, period, rows_from=labels_from)
-        _normalise(tx, config, materialise=False)
-        if _labels_have_problems(tx, mapping):
-            tx.execute("DROP VIEW staged")
-            tx.execute("DROP VIEW src")
-            return _UNMATCHED if sampled else None
-        census_date = tx.fetch_value("SELECT any_value(time_identifier) FROM distinct_labels")
-        # staged reads src by name: from here on it reads the file itself.
-        _stage_source(tx, fmt, mapping, config, period, rows_from=file_rows)
-        # Blank geography is written as '' (never a value of a file's: _column_sql makes blanks NULL), so that
-        # a bad row is counted below rather than stopping the write on a NOT NULL column; a label the lookups
-        # lack is written as '' too. A row of another census date than the labels' is a bad row (mixed dates).
-        date_literal = "NULL" if census_date is None else _quote_literal(census_date)
-        other_date = f"time_identifier IS DISTINCT FROM {date_literal}" if "time_identifier" in mapping else "false"
-        tx.execute(
-            f"""INSERT INTO census SELECT {int(load_id)}, coalesce(period, ''),
-                   CASE WHEN {other_date} OR area_fault IS NOT NULL THEN '' ELSE coalesce(geographic_level, '') END,
-                   coalesce(area_code, ''), old_la_code, coalesce(area_name, ''), coalesce(area_key, ''), phase,
-                   coalesce(provision, ''), coalesce(primary_need, ''), pupils, symbol
-            FROM staged""")
-    except StoreError as exc:
-        _raise_if_unreadable(exc, file_name)
-        raise
-    tx.execute("DROP VIEW staged")
-    tx.execute("DROP VIEW src")
     written = f"census WHERE load_id = {int(load_id)}"
-    row_problem = " OR ".join(f"({condition})" for condition in (
-        _BAD_COUNT, "area_code = '' OR geographic_level NOT IN "
-        f"('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}')", "area_name = ''"))
-    rejects, unmatched, problems, rows, cells, plain = tx.fetchall(
-        f"""SELECT (SELECT count(*) FROM direct_rejects),
-                   count(*) FILTER (WHERE period = '' OR provision = '' OR primary_need = ''),
-                   count(*) FILTER (WHERE {row_problem}), count(*),
-                   count(DISTINCT {_CELL_HASH}), count(*) FILTER (WHERE {_KEPT_CELL}) FROM {written}""")[0]
-    if rejects or unmatched or problems or cells != rows:
-        tx.execute(f"DELETE FROM {written}")
-        if rejects or problems:
-            return None
-        return _UNMATCHED if unmatched else REPEATED_CELLS
-    if not plain:
-        raise _only_totals(file_name)
-    tx.execute(f"CREATE OR REPLACE TEMP TABLE cells AS SELECT * EXCLUDE (load_id) FROM {written} "
+    if pupils:
+        where = "true"
+    else:
+        tx.execute(f"""CREATE OR REPLACE TEMP TABLE repeated_cells AS
+            SELECT {_CELL_HASH} AS cell FROM {written} GROUP BY cell HAVING count(*) > 1""")
+        tx.execute(f"DELETE FROM {written} AND {_CELL_HASH} IN (SELECT cell FROM repeated_cells)")
+        where = f"{_CELL_HASH} IN (SELECT cell FROM repeated_cells)"
+    per_label = "count(*)" if pupils else "any_value(pupils)"
+    # Two different values have different min and max: cheaper than counting distinct values.
+    value = "coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)"
+    conflicting = "false" if pupils else f"min({value}) <> max({value})"
+    area = ("max(geographic_level) AS geographic_level, max(area_code) AS area_code, "
+            "any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name")
+    tx.execute(
+        f"""INSERT INTO census SELECT {int(load_id)}, coalesce(period, ''),
+               CASE WHEN marked THEN {_PROBLEM_MARK} ELSE geographic_level END, coalesce(area_code, ''),
+               old_la_code, coalesce(area_name, ''), coalesce(area_key, ''), phase, coalesce(provision, ''),
+               coalesce(primary_need, ''), pupils, symbol
+        FROM (
+            WITH per_label AS (
+                SELECT period, {area}, area_key, phase, provision, primary_need, {per_label} AS pupils,
+                       any_value(symbol) AS symbol, {conflicting} OR bool_or({_ROW_PROBLEM}) AS marked
+                FROM staged WHERE {where}
+                GROUP BY period, area_key, phase, provision, primary_need, part_key)
+            SELECT period, {area}, area_key, phase, provision, primary_need,
+                   CASE WHEN count(symbol) = 0 THEN sum(pupils) END AS pupils,
+                   CASE WHEN count(symbol) > 0 THEN min(symbol) END AS symbol, bool_or(marked) AS marked
+            FROM per_label GROUP BY period, area_key, phase, provision, primary_need)""")
+
+
+def _complete_rows(tx: Transaction, load_id: int) -> None:
+    """Move the file's totals out of the rows written under ``load_id`` into temp table given_totals (the
+    warnings compare them with the detail), and complete No SEN.
+
+    No SEN's total stands for its need (UNK) unless the file breaks No SEN down; where the file gives all pupils
+    but no No SEN row, No SEN is derived (all pupils less the rows kept) for prevalence.
+    """
+    written = f"census WHERE load_id = {int(load_id)}"
+    tx.execute(f"CREATE OR REPLACE TEMP TABLE given_totals AS SELECT * EXCLUDE (load_id) FROM {written} "
                f"AND NOT ({_PLAIN_CELL})")
     tx.execute(f"DELETE FROM {written} AND NOT ({_PLAIN_CELL})")
-    # No SEN's total stands for its need (UNK) unless the file breaks No SEN down; then derive No SEN where
-    # the file gives all pupils but no No SEN row: the same rules as _build_detail.
     tx.execute(
         f"""INSERT INTO census SELECT {int(load_id)}, period, geographic_level, area_code, old_la_code, area_name,
                area_key, phase, provision, 'UNK', pupils, symbol
-        FROM cells t WHERE t.provision = '{NO_SEN}' AND t.primary_need = '{TOTAL_NEED}' AND NOT EXISTS (
+        FROM given_totals t WHERE t.provision = '{NO_SEN}' AND t.primary_need = '{TOTAL_NEED}' AND NOT EXISTS (
             SELECT 1 FROM {written} AND provision = '{NO_SEN}' AND period = t.period AND area_key = t.area_key
             AND phase = t.phase)""")
     tx.execute(
         f"""INSERT INTO census SELECT {int(load_id)}, * FROM (
             WITH kept AS (SELECT {_CENSUS_COLUMNS} FROM {written}), {_DERIVED_NO_SEN_CTES}
             SELECT * FROM derived_no_sen)""")
-    return int(rows)
 
 
-# The cells a census keeps: SEN support, EHC plan and No SEN by need (No SEN's total stands for its need).
-_KEPT_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') "
-              f"AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')")
-
-
-_CENSUS_COLUMNS = ("period, geographic_level, area_code, old_la_code, area_name, area_key, phase, provision, "
-                   "primary_need, pupils, symbol")
-
-
-# Files that give all pupils as a total (in cells) but no 'No SEN' row: derive No SEN, for prevalence, from
-# the rows kept (relation kept, census columns).
+# Files that give all pupils as a total (in given_totals) but no 'No SEN' row: derive No SEN, for prevalence,
+# from the rows kept (relation kept, census columns).
 _DERIVED_NO_SEN_CTES = f"""all_pupil_totals AS (  -- a total repeated in the file counts once
     SELECT period, area_key, phase, any_value(geographic_level) AS geographic_level,
            max(area_code) AS area_code, any_value(old_la_code) AS old_la_code,
            arg_max(area_name, area_code) AS area_name, any_value(pupils) AS pupils
-    FROM cells WHERE provision = '{ALL_PUPILS}' AND primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
+    FROM given_totals WHERE provision = '{ALL_PUPILS}' AND primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
     GROUP BY period, area_key, phase
 ),
 derived_no_sen AS (
@@ -1142,47 +1053,56 @@ derived_no_sen AS (
 )"""
 
 
-def _build_detail(tx: Transaction, load_id: int | None) -> None:
-    """detail: the canonical rows to store (totals dropped; No SEN derived where needed).
+# -- explain ---------------------------------------------------------------------------------------
+# A row of a figure the refused file gives on more than one row (temp table explain_repeated).
+_EXPLAIN_REPEATED = ("provision IS NOT NULL AND primary_need IS NOT NULL "
+                     f"AND {_CELL_HASH} IN (SELECT cell FROM explain_repeated)")
 
-    With a ``load_id`` (a load) the rows are written straight into census under it and detail is a view of
-    them, so they are held once. They are not in force until the load's log entry says 'loaded' (see the
-    view census_current), so the warnings still compare against what was stored before. Without a load id
-    (a preview) detail is a temp table.
-    """
-    tx.execute("DROP TABLE IF EXISTS detail")
-    tx.execute("DROP VIEW IF EXISTS detail")
-    target = ("CREATE TEMP TABLE detail AS" if load_id is None
-              else f"INSERT INTO census SELECT {int(load_id)}, {_CENSUS_COLUMNS} FROM (")
+
+def _build_explain_cells(tx: Transaction) -> None:
+    """Temp table explain_cells: one row per figure the refused file gives (period, area, phase, provision, need,
+    label part), with its first and last line and whether two of its rows disagree (``conflicting``)."""
+    value = "coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)"
     tx.execute(
-        f"""{target}
-        WITH per_label AS (SELECT * FROM cells WHERE {_KEPT_CELL}),
-        rows AS (
-            -- Different labels for one code (School Action and School Action Plus are both SEN support;
-            -- Missing and Not reported are both UNK) add up; one unknown part makes the sum unknown.
-            SELECT period, max(geographic_level) AS geographic_level, max(area_code) AS area_code,
-                   any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name, area_key, phase,
-                   provision,
-                   CASE WHEN primary_need = '{TOTAL_NEED}' THEN 'UNK' ELSE primary_need END AS primary_need,
-                   CASE WHEN count(symbol) = 0 THEN sum(pupils) END AS pupils,
-                   CASE WHEN count(symbol) > 0 THEN min(symbol) END AS symbol,
-                   primary_need = '{TOTAL_NEED}' AS from_total
-            FROM per_label
-            GROUP BY period, area_key, phase, provision, primary_need
-        ),
-        -- Pupils with no SEN have no primary need: their total row is stored under UNK, unless the file
-        -- also breaks them down by need, in which case the breakdown is kept and the total only checks it.
-        kept AS (
-            SELECT r.* EXCLUDE (from_total) FROM rows r
-            WHERE NOT (r.from_total AND EXISTS (
-                SELECT 1 FROM rows d WHERE NOT d.from_total AND d.provision = '{NO_SEN}'
-                AND d.period = r.period AND d.area_key = r.area_key AND d.phase = r.phase))
-        ),
-        {_DERIVED_NO_SEN_CTES}
-        SELECT * FROM kept UNION ALL SELECT * FROM derived_no_sen{"" if load_id is None else ")"}"""
-    )
-    if load_id is not None:
-        _view_detail(tx, load_id)
+        f"""CREATE OR REPLACE TEMP TABLE explain_cells AS
+        SELECT min(line_no) AS first_line, max(line_no) AS last_line, period, arg_max(area_name, area_code) AS area_name,
+               phase, provision, primary_need, min({value}) <> max({value}) AS conflicting
+        FROM explain_rows WHERE {_EXPLAIN_REPEATED}
+        GROUP BY period, area_key, phase, provision, primary_need, part_key""")
+
+
+def _explain(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
+             config: Config, period: str | None, keep: list[int] | None) -> NoReturn:
+    """Refuse a file the check found wrong, naming every problem by line and column.
+
+    Runs only for a refused file, so it may read the file again and hold its rows: into temp table raw_csv
+    (every value as text, with DuckDB's rejected lines), then, by view staged over it, into temp table
+    explain_rows: the rows a rule can name, each with its line, which the rules in ``_validate`` read.
+    """
+    tx.execute("DROP VIEW IF EXISTS staged")
+    tx.execute("DROP VIEW IF EXISTS src")
+    rows_read = _stage_raw(tx, source, file_name, keep)
+    _check_every_row_read(tx, source, file_name, rows_read)
+    _stage_source(tx, fmt, mapping, config, period, line_map=_stage_line_numbers(
+        tx, source, rows_read, every_column=keep is None))
+    _normalise(tx, config)
+    # Only the rows a rule can name are held: those breaking a rule, and every row of a figure given more than
+    # once (only such a figure can be given two ways). The rest of a national file is never copied.
+    codes = ", ".join(_quote_literal(code) for code in PUPIL_PROVISION_CODES)
+    named = (f"({_ROW_PROBLEM}) OR provision_raw IS NULL OR provision_raw NOT IN ({codes})" if fmt == FORMAT_PUPIL
+             else _ROW_PROBLEM)
+    if fmt != FORMAT_PUPIL:  # many pupils share a cell: identical rows are expected, not a figure given twice
+        tx.execute(f"""CREATE OR REPLACE TEMP TABLE explain_repeated AS SELECT {_CELL_HASH} AS cell FROM staged
+            WHERE provision IS NOT NULL AND primary_need IS NOT NULL GROUP BY cell HAVING count(*) > 1""")
+        named += f" OR ({_EXPLAIN_REPEATED})"
+    tx.execute(f"CREATE OR REPLACE TEMP TABLE explain_rows AS SELECT * FROM staged WHERE {named}")
+    if fmt != FORMAT_PUPIL:
+        _build_explain_cells(tx)
+    problems, total = _validate(tx, source.header, mapping, fmt)
+    if not problems:  # the check and the rules disagree: a fault here, never the file's
+        raise StoreError(f"{file_name}: the census check found a problem that no rule names; nothing was written.")
+    raise IngestRejected(file_name, problems, total)
+
 
 
 def _total_warnings(tx: Transaction) -> list[str]:
@@ -1199,7 +1119,7 @@ def _total_warnings(tx: Transaction) -> list[str]:
         ),
         file_totals AS (
             SELECT period, area_key, min(area_name) AS area_name, phase, provision, any_value(pupils) AS pupils
-            FROM cells WHERE primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
+            FROM given_totals WHERE primary_need = '{TOTAL_NEED}' AND pupils IS NOT NULL
               AND provision NOT IN ('{UNKNOWN_PROVISION}')
             GROUP BY period, area_key, phase, provision
         )
@@ -1207,7 +1127,7 @@ def _total_warnings(tx: Transaction) -> list[str]:
         FROM file_totals t JOIN detail_sums d USING (period, area_key, phase, provision)
         WHERE d.symbols = 0 AND d.pupils <> t.pupils
           AND NOT (t.provision = '{ALL_PUPILS}' AND EXISTS (
-              SELECT 1 FROM cells u WHERE u.provision = '{UNKNOWN_PROVISION}' AND u.period = t.period
+              SELECT 1 FROM given_totals u WHERE u.provision = '{UNKNOWN_PROVISION}' AND u.period = t.period
               AND u.area_key = t.area_key))
         ORDER BY t.period, t.area_name, t.phase, t.provision"""
     )
@@ -1318,9 +1238,11 @@ def _only_totals(file_name: str) -> IngestRejected:
 
 def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period: str | None,
            config: Config, progress: ProgressCallback, *, writing: bool) -> _Staged:
-    """Everything up to the log entry: staged, validated, normalised into ``detail``, warnings worked out.
+    """Stage, check and write one file inside ``tx``: everything up to the load's log entry.
 
-    ``writing`` (a load, not a preview) writes the rows into census under a new load id (``load_id``).
+    The rows are written into census under the next load id (``PREVIEW_LOAD_ID`` for a preview, whose
+    transaction is rolled back); they are not in force until the log entry says 'loaded'. Temp view detail
+    is the rows written; the warnings are worked out against what was stored before.
     """
     chosen = detect_format(source.header, file_name) if fmt == "auto" else fmt
     if chosen not in FORMATS:
@@ -1330,48 +1252,56 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
         raise IngestRejected(file_name, [Problem(
             f"the file has its own period column '{source.header[mapping['period']]}'; leave out --period.")])
     progress(0.15, "Reading the file")
-    keep = list(mapping.values()) if chosen == FORMAT_PUPIL else None
+    pupils = chosen == FORMAT_PUPIL
+    keep = list(mapping.values()) if pupils else None  # an extract's identifiers are never read
+
+    def explain() -> NoReturn:
+        progress(0.45, "Finding what is wrong")
+        _explain(tx, source, file_name, chosen, mapping, config, period, keep)
+
+    # Stage: views src and staged over the file; its distinct labels looked up once each (one read of the file).
     _create_lookups(tx)
-    # Aggregate files are written straight into census; one that repeats a figure is grouped first; a
-    # pupil-level extract (whose rows are pupils to be counted and never kept) and any file with a problem go
-    # the full way, which names every problem by line.
-    rows_read: int | None = None
-    written_directly = False
-    direct_id = PREVIEW_LOAD_ID
-    if keep is None:
-        direct_id = _next_load_id(tx) if writing else PREVIEW_LOAD_ID
-        outcome = _stage_direct(tx, source, file_name, chosen, mapping, config, period, direct_id)
-        if outcome == REPEATED_CELLS:
-            rows_read = _stage_fast(tx, source, file_name, chosen, mapping, config, period)
-        elif outcome is not None:
-            rows_read, written_directly = int(outcome), True
-            _view_detail(tx, direct_id)
-    if rows_read is not None:
-        _check_every_row_read(tx, source, file_name, rows_read)
-    else:
-        rows_read = _stage_raw(tx, source, file_name, keep)
-        _check_every_row_read(tx, source, file_name, rows_read)
-        progress(0.45, "Checking every row")
-        _stage_source(tx, chosen, mapping, config, period, line_map=_stage_line_numbers(tx, source, rows_read))
+    try:
+        _stage_source(tx, chosen, mapping, config, period, rows_from=_read_csv_sql(source, keep, "stage_rejects"))
         _normalise(tx, config)
-        if chosen != FORMAT_PUPIL:
-            _build_cells(tx)
-        problems, total = _validate(tx, source.header, mapping, chosen)
-        if problems:
-            raise IngestRejected(file_name, problems, total)
-        if chosen == FORMAT_PUPIL:
-            _aggregate_pupils(tx)
-            _build_cells(tx)
+    except StoreError as exc:
+        _raise_if_unreadable(exc, file_name)
+        raise
+    if tx.fetch_value("SELECT count(*) FROM stage_rejects") or _labels_refused(tx, chosen, mapping):
+        explain()
+    # Write, then check: the rows go in as they are, then one scan of the rows written counts the problems.
+    load_id = _next_load_id(tx) if writing else PREVIEW_LOAD_ID
+    written = f"census WHERE load_id = {int(load_id)}"
+    try:
+        if pupils:
+            _merge_cells(tx, load_id, pupils=True)
+        else:
+            _write_rows(tx, load_id)
+    except StoreError as exc:
+        _raise_if_unreadable(exc, file_name)
+        raise
+    rejects, marked, rows, cells, pupils_read = tx.fetchall(
+        f"""SELECT (SELECT count(*) FROM stage_rejects), count(*) FILTER (WHERE geographic_level = {_PROBLEM_MARK}),
+                   count(*), count(DISTINCT {_CELL_HASH}), sum(pupils) FROM {written}""")[0]
+    if rejects or marked:
+        explain()
+    rows_read = int(pupils_read or 0) if pupils else int(rows)
+    _check_every_row_read(tx, source, file_name, rows_read)
+    if cells != rows and not pupils:  # a figure given more than once: add its rows up, or name the conflict
+        _merge_cells(tx, load_id, pupils=False)
+        if tx.fetch_value(f"SELECT count(*) FROM {written} AND geographic_level = {_PROBLEM_MARK}"):
+            explain()
+    tx.execute("DROP VIEW staged")  # it reads the file: nothing after this point may read it again by accident
+    tx.execute("DROP VIEW src")
     progress(0.65, "Comparing with what is stored")
-    if not written_directly and not tx.fetch_value(f"SELECT count(*) FROM cells WHERE {_KEPT_CELL}"):
+    if not tx.fetch_value(f"SELECT count(*) FROM {written} AND {_KEPT_CELL}"):
         raise _only_totals(file_name)
+    _complete_rows(tx, load_id)
+    _view_detail(tx, load_id)
     # A load id is taken only once the file has passed: a sequence is not rolled back with a rejected load.
-    load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')")) if writing else None
-    if written_directly:
-        if writing and load_id != direct_id:  # only one writer (the write lock): the id cannot move
-            raise StoreError(f"Load id {load_id} was taken while the file was written as {direct_id}; try again.")
-    else:
-        _build_detail(tx, load_id)
+    taken = int(tx.fetch_value("SELECT nextval('load_id_seq')")) if writing else None
+    if writing and taken != load_id:  # only one writer (the write lock): the id cannot move
+        raise StoreError(f"Load id {taken} was taken while the file was written as {load_id}; try again.")
     _refuse_overlong_text(tx, file_name)
     warnings = []
     if ignored:
@@ -1384,7 +1314,8 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     areas = [r[0] for r in tx.fetchall(
         "SELECT area_name FROM detail GROUP BY area_name ORDER BY min(geographic_level) DESC, area_name")]
     kept_columns = [i for i, column in enumerate(source.header) if column not in ignored] if ignored else None
-    return _Staged(chosen, rows_read, warnings, periods, areas, load_id, kept_columns)
+    return _Staged(chosen, rows_read, warnings, periods, areas, taken, kept_columns)
+
 
 
 def _refuse_overlong_text(tx: Transaction, file_name: str) -> None:
@@ -1449,6 +1380,7 @@ def _publish_kept_copy(store: Store, pending: Path, sha256: str) -> None:
 
     A crash before this runs leaves the copy in the work folder, and the next start puts it in place."""
     folder = store.uploads_dir
+    assert folder is not None, "a kept copy is only written beside a store file"  # see _keep_raw_file
     folder.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
     os.replace(pending, folder / f"{sha256}.csv")
 
@@ -1479,7 +1411,7 @@ def _find_loaded(read: ReadValue, sha256: str, period: str | None) -> int | None
     "already loaded": loading it again puts it back in force. ``read`` is ``Store.query_value`` for a preview
     and ``Transaction.fetch_value`` inside a load, where the answer cannot change before the load commits.
     """
-    return read(
+    found = read(
         """SELECT max(l.load_id) FROM loads l
            WHERE l.kind = 'census' AND l.sha256 = ? AND l.outcome = 'loaded'
              AND coalesce(l.period_given, '') = ?
@@ -1487,6 +1419,7 @@ def _find_loaded(read: ReadValue, sha256: str, period: str | None) -> int | None
                = (SELECT count(DISTINCT (period, area_key)) FROM census_current c WHERE c.load_id = l.load_id)""",
         [sha256, period or ""],
     )
+    return None if found is None else int(found)
 
 
 def _normalise_given_period(period: str | None, file_name: str) -> str | None:
@@ -1569,7 +1502,8 @@ def load_census(
                 refuse_if_changed(tx.fetch_value, "census", checked_version)
                 staged = _stage(tx, source, name, fmt, period, config, report_progress, writing=True)
                 report_progress(0.8, "Writing")
-                load_id = int(staged.load_id)
+                assert staged.load_id is not None  # a load (writing=True) always takes an id
+                load_id = staged.load_id
                 rows_stored = int(tx.fetch_value("SELECT count(*) FROM detail"))
                 tx.execute(
                     """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
@@ -1631,7 +1565,7 @@ def preview_census(
     name = file_name or path.name
     report_progress = progress or _no_progress
     period, source = open_checked_source(path, name, period, config, work_dir=store.work_dir)
-    result: dict[str, object] = {}
+    result: dict[str, Any] = {}
     try:
         with store.transaction() as tx:
             result["version"] = load_log_version(tx.fetch_value, "census")
