@@ -1,6 +1,6 @@
 """Who may do what: roles, local accounts (argon2-hashed), sign-in throttling, and the write check.
 
-Three roles (DESIGN.md §1): ``officer`` loads and edits, and manages local accounts; ``commissioner`` sees every
+Three roles (ARCHITECTURE.md, The census table and the roles): ``officer`` loads and edits, and manages local accounts; ``commissioner`` sees every
 view unsuppressed and exports; ``forum`` sees the views meant for families, always with small-number
 suppression. Every write function in sendlib calls ``require(actor, action)`` itself, so hiding a button is
 never the only guard. Every change to an account is written to ``account_changes`` in the same transaction

@@ -1,6 +1,6 @@
 """The census vocabulary: primary-need codes, provisions, geographic levels and census periods.
 
-Codes are the DfE school census codes (DESIGN.md §4). Short labels are as the local strategies write
+Codes are the DfE school census codes (ARCHITECTURE.md, The census table and the roles). Short labels are as the local strategies write
 them (SpLD, not SPLD); full names follow DfE's current filter labels.
 """
 

@@ -1,4 +1,4 @@
-"""The shape rules of DESIGN.md §3, enforced."""
+"""The shape rules of ARCHITECTURE.md (layers, one way to do each thing), enforced."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The process's shared state: the settings, the one Store (and its backup thread), and the query cache.
 
-Caching lives here, not in sendlib (DESIGN.md §3): one Store per process (every query takes its own
+Caching lives here, not in sendlib (ARCHITECTURE.md, Layers): one Store per process (every query takes its own
 cursor, as DuckDB 2.0 requires across threads), and query results cached by the store's data
 version, so a new load is seen at once and an unchanged store is never queried twice. Each cached
 function is defined here once: Streamlit keys its caches on the function.

@@ -1,4 +1,4 @@
-"""Readers that turn census files into the canonical census table (DESIGN.md §4), with validation.
+"""Readers that turn census files into the canonical census table (ARCHITECTURE.md, The census table and the roles), with validation.
 
 ``load_census`` is the one load path: the demo data, the command line and the Upload page all use it.
 """
