@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import TypedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -74,8 +76,23 @@ def _commitment_id(store: Store, reference: str) -> int:
     return int(found)
 
 
+class CheckedCommitment(TypedDict):
+    """A new commitment's fields, every one checked and cleaned (what ``_insert_commitment`` writes)."""
+
+    reference: str
+    title: str
+    full_text: str
+    strategy: str
+    section: str
+    theme: str
+    level: str
+    owner: str
+    start_date: date
+    due_date: date
+
+
 def _checked_commitment(*, reference: str, title: str, full_text: str, strategy: str, section: str, theme: str,
-                        level: str, owner: str, start_date: date, due_date: date) -> dict:
+                        level: str, owner: str, start_date: date, due_date: date) -> CheckedCommitment:
     """Every field of a new commitment checked and cleaned; CommitmentError naming the first problem."""
     start_date, due_date = check_dates(start_date, due_date)
     title = _clean(title, "The title", required=True, limit=entries.MAX_TITLE)
@@ -92,7 +109,7 @@ def _checked_commitment(*, reference: str, title: str, full_text: str, strategy:
     }
 
 
-def _insert_commitment(tx: Transaction, values: dict, actor: Actor) -> int:
+def _insert_commitment(tx: Transaction, values: CheckedCommitment, actor: Actor) -> int:
     """Write one checked commitment and its first plan inside an open transaction; returns its id."""
     if tx.fetch_value("SELECT count(*) FROM commitments WHERE lower(reference) = lower(?)", [values["reference"]]):
         raise CommitmentError(f"There is already a commitment '{values['reference']}'.")
@@ -450,7 +467,9 @@ def import_csv(store: Store, actor: Actor, text: str, *,
                if name not in header]
     if missing:
         raise CommitmentError(f"The file has no {', '.join(missing)} column; export the list to see the layout.")
-    checked, problems, seen = [], [], set()
+    checked: list[CheckedCommitment] = []
+    problems: list[str] = []
+    seen: set[str] = set()
     held = {reference.lower() for reference in store.query_df("SELECT reference FROM commitments")["reference"]}
     finished, rows_read = reader.line_num, 0  # finished: the last line of the last record read
     try:
@@ -476,9 +495,15 @@ def import_csv(store: Store, actor: Actor, text: str, *,
     return f"Imported {len(checked)} commitment{'s' if len(checked) != 1 else ''}."
 
 
-def _check_import_row(raw: dict, line: int, taken: set[str], problems: list[str]) -> dict | None:
+# A csv.DictReader record: the values under the header's names (None for a short line's missing ones), and
+# under None the extra values of a long line.
+CsvRecord = Mapping[str | None, str | list[str] | None]
+
+
+def _check_import_row(raw: CsvRecord, line: int, taken: set[str], problems: list[str]) -> CheckedCommitment | None:
     """One import line's commitment, checked; None (and its problem added to ``problems``) when refused."""
-    row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
+    # Only the named columns: under a name the value is text or None, never the long line's list.
+    row = {k.strip().lower(): (v if isinstance(v, str) else "").strip() for k, v in raw.items() if isinstance(k, str)}
     try:
         start, due = date.fromisoformat(row["start_date"]), date.fromisoformat(row["due_date"])
         values = _checked_commitment(
@@ -564,7 +589,20 @@ def build_burn_up_chart(series: pd.DataFrame, *, source: str, height: int) -> go
     return base_layout(fig, title="Burn-up: commitments complete against commitments due", height=height, source=source)
 
 
-def build_progress_chart(updates: pd.DataFrame, row: dict, *, as_of: date, source: str, height: int) -> go.Figure:
+class TrackerRow(TypedDict):
+    """The fields of one ``query_tracker`` row that the progress chart and its view read."""
+
+    commitment_id: int
+    reference: str
+    start_date: date
+    due_date: date
+    percent: float
+    time_elapsed_pct: float
+    rag: str
+
+
+def build_progress_chart(updates: pd.DataFrame, row: TrackerRow, *, as_of: date, source: str,
+                         height: int) -> go.Figure:
     """One commitment's percent complete at each update, against the pace that would finish it on its due date."""
     own = updates[(updates["commitment_id"] == row["commitment_id"])
                   & (pd.to_datetime(updates["updated_on"]).dt.date <= as_of)].sort_values("updated_on")

@@ -253,9 +253,10 @@ def _build_suppressed_need_table(breakdown: pd.DataFrame, columns: list[str]) ->
                 row[provision], row[f"{provision} %"] = SUPPRESSED, SUPPRESSED
                 any_hidden = True
             else:
-                row[provision] = int(cell["pupils"].iloc[0])
+                pupils = int(cell["pupils"].iloc[0])
+                row[provision] = pupils
                 row[f"{provision} %"] = round(float(cell["share_pct"].iloc[0]), 1)
-                total += row[provision]
+                total += pupils
         shown_totals = breakdown.attrs.get("need_totals", {})
         code = part["primary_need"].iloc[0]
         row["Total with SEND"] = shown_totals.get(code, SUPPRESSED if any_hidden else total)
@@ -410,15 +411,16 @@ def summarise_prevalence(prevalence: pd.DataFrame, local_key: str, *, period: st
     rate = float(local["prevalence_pct"].iloc[0])
     name = local["area_name"].iloc[0]
     comparisons = []
-    for row in known[known["area_key"] != local_key].itertuples():
-        difference = round(rate - float(row.prevalence_pct), decimals)
+    others = known[known["area_key"] != local_key]
+    for area_name, others_pct in zip(others["area_name"], others["prevalence_pct"]):
+        difference = round(rate - float(others_pct), decimals)
         if difference == 0:
-            comparisons.append(f"the same as {row.area_name}")
+            comparisons.append(f"the same as {area_name}")
         else:
             direction = "above" if difference > 0 else "below"
             points = abs(difference)
             comparisons.append(f"{points:.{decimals}f} percentage point{'s' if points != 1 else ''} {direction} "
-                               f"{row.area_name} ({float(row.prevalence_pct):.{decimals}f}%)")
+                               f"{area_name} ({float(others_pct):.{decimals}f}%)")
     tail = f", {' and '.join(comparisons)}" if comparisons else ""
     return (f"In {format_period(period)}, {int(local['total_sen'].iloc[0]):,} children and young people in {name} "
             f"had SEND: {rate:.{decimals}f}% of all pupils{tail}.")

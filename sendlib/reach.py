@@ -165,9 +165,9 @@ def build_cohort(census: pd.DataFrame) -> pd.DataFrame:
     (provision, primary_need, pupils). Columns: participant, dimension, category, cohort."""
     parts = [
         pd.DataFrame({"dimension": TOTAL, "category": ALL, "cohort": [int(census["pupils"].sum())]}),
-        census.groupby("provision", as_index=False)["pupils"].sum().rename(
+        census.groupby("provision", as_index=False)[["pupils"]].sum().rename(
             columns={"provision": "category", "pupils": "cohort"}).assign(dimension=PROVISION),
-        census.groupby("primary_need", as_index=False)["pupils"].sum().rename(
+        census.groupby("primary_need", as_index=False)[["pupils"]].sum().rename(
             columns={"primary_need": "category", "pupils": "cohort"}).assign(dimension=NEED),
     ]
     frame = pd.concat(parts, ignore_index=True).assign(participant=CYP)
@@ -202,7 +202,7 @@ def combine(participation: pd.DataFrame, cohort: pd.DataFrame, kinds: tuple[str,
     people = chosen.groupby(["level", "dimension", "category"], as_index=False)[["distinct_people", "attendances"]].sum()
     people["people"] = people["distinct_people"] + people["attendances"]
     people["basis"] = [_basis(d, a) for d, a in zip(people["distinct_people"], people["attendances"])]
-    pool = cohort[cohort["participant"].isin(kinds)].groupby(["dimension", "category"], as_index=False)["cohort"].sum()
+    pool = cohort[cohort["participant"].isin(kinds)].groupby(["dimension", "category"], as_index=False)[["cohort"]].sum()
     return people, pool
 
 
@@ -457,6 +457,7 @@ def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height
     patterns = {CYP: "", PARENT_CARERS: "/"}
     widest = max([0.0, *shown["rate_pct"].fillna(0), *shown["target_pct"].fillna(0)])
     for kind, part in shown.groupby("participant", sort=False):
+        assert isinstance(kind, str)  # the participant column is text (CYP, PARENT_CARERS)
         levels = [LEVEL_LABELS[level] for level in part["level"]]
         fig.add_trace(go.Bar(
             y=levels, x=part["rate_pct"].fillna(0), orientation="h", name=kind.capitalize(), offsetgroup=kind,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import TypedDict, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -216,16 +217,29 @@ def query_grid(store: Store, as_of: date, grid: StakeholderConfig) -> pd.DataFra
                                     df["target_importance"], has_target)]
     df["moved"] = [round(distance((i, m), (pi, pm)), 1) if pd.notna(pi) else None
                    for i, m, pi, pm in zip(df["influence"], df["importance"], df["prev_influence"], df["prev_importance"])]
-    df["status"] = [_status(row) for row in df.to_dict("records")]
+    # Each record has the columns above (pandas types records loosely, as Hashable -> Any).
+    df["status"] = [_status(cast(_StatusRow, row)) for row in df.to_dict("records")]
     return df
 
 
-def _status(row: dict) -> str:
-    if pd.isna(row["target_influence"]):
+class _StatusRow(TypedDict):
+    """The fields of one grid row that :func:`_status` reads (scores are DOUBLE columns: a missing one is NaN)."""
+
+    quadrant: str
+    target_quadrant: str | None
+    target_influence: float
+    target_importance: float
+    prev_influence: float
+    prev_importance: float
+    distance_to_target: float
+
+
+def _status(row: _StatusRow) -> str:
+    if math.isnan(row["target_influence"]):
         return "No target set"
     if row["quadrant"] == row["target_quadrant"]:
         return "In target quadrant"
-    if pd.notna(row["prev_influence"]):
+    if not math.isnan(row["prev_influence"]):
         before = distance((row["prev_influence"], row["prev_importance"]),
                           (row["target_influence"], row["target_importance"]))
         if row["distance_to_target"] < before:
@@ -291,6 +305,7 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
         ))
     label_at = _label_positions(grid_df)
     for kind, part in grid_df.groupby("kind", sort=False):
+        assert isinstance(kind, str)  # the kind column is text
         colour, symbol = KIND_STYLE.get(kind, KIND_STYLE["other"])
         fig.add_trace(go.Scatter(
             x=part["importance"], y=part["influence"], mode="markers+text", name=kind.capitalize(),

@@ -9,6 +9,7 @@ responses are shown to families. Nothing is overwritten.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypedDict
 
 import pandas as pd
 
@@ -115,12 +116,24 @@ def query_items(store: Store, as_of: date) -> pd.DataFrame:
 def published_by_theme(items: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """The published items grouped by theme, each group newest first, the group with the newest item first."""
     published = items[items["published_on"].notna()]
-    groups = [(theme, part.sort_values("published_on", ascending=False))
+    groups = [(str(theme), part.sort_values("published_on", ascending=False))  # theme: a text column
               for theme, part in published.groupby("theme", sort=False)]
     return sorted(groups, key=lambda group: group[1]["published_on"].max(), reverse=True)
 
 
-def describe_item(row: dict) -> tuple[str, str, str]:
+class ItemRow(TypedDict):
+    """The fields of one ``query_items`` row that :func:`describe_item` reads (a published item)."""
+
+    what_was_said: str
+    said_by: str
+    said_on: date
+    what_we_did: str
+    state: str
+    published_on: date
+    commitments: str
+
+
+def describe_item(row: ItemRow) -> tuple[str, str, str]:
     """An item in plain words: ('You said: …', 'We did: …' or 'What we are doing: …', the line under it)."""
     said = f"You said: “{row['what_was_said']}”"
     lead = "We did" if row["state"] == "closed" else "What we are doing"
