@@ -18,16 +18,26 @@ from typing import TypedDict
 import pandas as pd
 import plotly.graph_objects as go
 
-from sendlib.auth import Actor, require
-from sendlib.config import UploadConfig
-from sendlib.charts import base_layout
-from sendlib.palette import (GREY, GRID, RAG_AMBER, RAG_COMPLETE, RAG_GREEN, RAG_NEUTRAL, RAG_RED, REFERENCE_LINE,
-                             TEXT, TIMELINE_BAR)
-from sendlib.export import table_to_csv
-from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib import entries, text
+from sendlib.auth import Actor, require
+from sendlib.charts import base_layout
+from sendlib.config import UploadConfig
+from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib.entries import EntryError
+from sendlib.export import table_to_csv
 from sendlib.ingest.source import describe_csv_error
+from sendlib.palette import (
+    GREY,
+    GRID,
+    RAG_AMBER,
+    RAG_COMPLETE,
+    RAG_GREEN,
+    RAG_NEUTRAL,
+    RAG_RED,
+    REFERENCE_LINE,
+    TEXT,
+    TIMELINE_BAR,
+)
 from sendlib.store import Store, Transaction
 
 STATUSES: tuple[str, ...] = ("not started", "in progress", "complete", "paused", "dropped")
@@ -148,7 +158,8 @@ def record_update(store: Store, actor: Actor, *, reference: str, updated_on: dat
     status = _choose(status, STATUSES, "status")
     percent = check_percent(percent)
     if status == "complete" and percent != 100:
-        raise CommitmentError("A complete commitment is 100% done: set percent complete to 100 or choose another status.")
+        raise CommitmentError("A complete commitment is 100% done: set percent complete to 100 or choose another "
+                              "status.")
     if status == "not started" and percent != 0:
         raise CommitmentError("A commitment not yet started is 0% done: set percent to 0 or choose 'in progress'.")
     commentary = _clean(commentary, "The commentary", required=True)
@@ -169,7 +180,8 @@ def link_reach_gap(store: Store, actor: Actor, *, reference: str, dimension: str
     dimension = _choose(dimension, tuple(CATEGORIES), "group dimension")
     category = read_category(dimension, category)
     with store.transaction() as tx:
-        tx.execute("INSERT OR IGNORE INTO commitment_reach_links VALUES (?, ?, ?)", [commitment_id, dimension, category])
+        tx.execute("INSERT OR IGNORE INTO commitment_reach_links VALUES (?, ?, ?)",
+                   [commitment_id, dimension, category])
 
 
 def query_latest(store: Store) -> pd.DataFrame:
@@ -284,7 +296,8 @@ def progress_as_of(updates: pd.DataFrame, as_of: date) -> pd.DataFrame:
         return pd.DataFrame(columns=["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"])
     ordered = dated.sort_values(["commitment_id", "updated_on", "update_id"])
     latest = ordered.groupby("commitment_id").tail(1)
-    completed = ordered[ordered["status"] == "complete"].groupby("commitment_id")["updated_on"].min().rename("completed_on")
+    completed = (ordered[ordered["status"] == "complete"].groupby("commitment_id")["updated_on"].min()
+                 .rename("completed_on"))
     return latest.merge(completed, on="commitment_id", how="left")[
         ["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"]]
 
@@ -332,7 +345,8 @@ def build_tracker(details: pd.DataFrame, progress: pd.DataFrame, as_of: date, gr
                              for st, pc, s, d in zip(frame["status"], frame["percent"], starts, dues)]
     overridden = frame["override_rag"].notna()
     frame["rag"] = frame["override_rag"].where(overridden, frame["computed_rag"])
-    frame["rag_label"] = [rag_label(r) + (" (set by an officer)" if o else "") for r, o in zip(frame["rag"], overridden)]
+    frame["rag_label"] = [rag_label(r) + (" (set by an officer)" if o else "")
+                          for r, o in zip(frame["rag"], overridden)]
     return frame
 
 
@@ -547,7 +561,8 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
     spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=spans, base=starts, orientation="h", name="Start to due",
-                         marker={"color": TIMELINE_BAR, "line": {"color": REFERENCE_LINE, "width": 1}}, hoverinfo="skip"))
+                         marker={"color": TIMELINE_BAR, "line": {"color": REFERENCE_LINE, "width": 1}},
+                         hoverinfo="skip"))
     fig.add_trace(go.Bar(
         y=labels, x=spans * frame["percent"] / 100, base=starts, orientation="h", name="Progress (shaded)",
         # Hatched as well as coloured: the progress part of a bar reads apart from its span in greyscale.
@@ -577,7 +592,8 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
 def build_burn_up_chart(series: pd.DataFrame, *, source: str, height: int) -> go.Figure:
     """Commitments complete month by month, against how many were due by then and how many there are."""
     fig = go.Figure()
-    lines = (("complete", "Complete", RAG_COMPLETE, "circle", "solid"), ("due", "Due by then", RAG_RED, "square", "dash"),
+    lines = (("complete", "Complete", RAG_COMPLETE, "circle", "solid"),
+             ("due", "Due by then", RAG_RED, "square", "dash"),
              ("total", "All commitments", GREY, None, "dot"))
     for column, name, colour, symbol, dash in lines:
         fig.add_trace(go.Scatter(x=series["month_end"], y=series[column], name=name, line={"color": colour, "width": 3,
@@ -623,7 +639,8 @@ def build_progress_chart(updates: pd.DataFrame, row: TrackerRow, *, as_of: date,
 TRACKER_COLUMNS: dict[str, str] = {
     "rag_label": "RAG", "reference": "Ref", "title": "Commitment", "owner": "Owner", "theme": "Priority or theme",
     "level": "Level", "strategy": "Strategy", "status": "Status", "percent": "% complete", "start_date": "Start",
-    "due_date": "Due", "updated_on": "Last update", "commentary": "Latest commentary", "override_reason": "Why RAG was set",
+    "due_date": "Due", "updated_on": "Last update", "commentary": "Latest commentary",
+    "override_reason": "Why RAG was set",
 }
 
 

@@ -60,7 +60,8 @@ def add_item(store: Store, actor: Actor, *, said_on: date, said_by: str, what_wa
                            f"{len(commitment_references or []):,} were given.")
     ids = []
     for reference in commitment_references or []:
-        found = store.query_value("SELECT commitment_id FROM commitments WHERE lower(reference) = lower(?)", [reference])
+        found = store.query_value("SELECT commitment_id FROM commitments WHERE lower(reference) = lower(?)",
+                                  [reference])
         if found is None:
             raise YouSaidError(f"There is no commitment '{reference[:40]}'.")
         ids.append(int(found))
@@ -93,9 +94,10 @@ def respond(store: Store, actor: Actor, *, item_id: int, what_we_did: str, state
 
 
 def query_items(store: Store, as_of: date) -> pd.DataFrame:
-    """Every item with its latest response published by ``as_of`` (a draft never hides one): item_id, said_on, said_by, what_was_said, theme, activity_title,
-    what_we_did, state, published_on (None: not published by ``as_of``), commitments (reference: title,
-    status, one per line). Newest publication first, unpublished last."""
+    """Every item with its latest response published by ``as_of`` (a draft never hides one): item_id, said_on,
+    said_by, what_was_said, theme, activity_title, what_we_did, state, published_on (None: not published by
+    ``as_of``), commitments (reference: title, status, one per line). Newest publication first, unpublished
+    last."""
     return store.query_df(
         """WITH latest AS (SELECT * FROM we_did WHERE published_on <= ? QUALIFY row_number() OVER
                               (PARTITION BY item_id ORDER BY recorded_at DESC, response_id DESC) = 1),
