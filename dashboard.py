@@ -11,7 +11,6 @@ import streamlit as st
 import ui
 from sendlib.views import PAGES  # the pages, their roles and their views: one registry
 
-
 st.set_page_config(
     page_title="SEND Commissioning Dashboard",
     page_icon=":material/diversity_3:",

@@ -68,7 +68,8 @@ if late is not None and late.figure is not None:
 
 st.subheader("The tracker")
 filter_columns = st.columns(5)
-for key, options in (("filter_strategy", sorted(tracker["strategy"].unique())), ("filter_theme", sorted(tracker["theme"].unique())),
+for key, options in (("filter_strategy", sorted(tracker["strategy"].unique())),
+                     ("filter_theme", sorted(tracker["theme"].unique())),
                      ("filter_level", list(LEVELS)), ("filter_owner", sorted(tracker["owner"].unique())),
                      ("filter_rag", list(commitments.RAGS))):
     ui.url_param(key, options=options, kind="list")

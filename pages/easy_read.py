@@ -7,8 +7,7 @@ from datetime import date
 import streamlit as st
 
 import ui
-from sendlib import text
-from sendlib import easy_read
+from sendlib import easy_read, text
 
 ui.page_guard()
 config = ui.get_config()

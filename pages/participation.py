@@ -30,7 +30,8 @@ ui.url_param("reach_period", options=[*years, reach.ALL_YEARS])
 ui.url_param("reach_audience", options=list(reach.AUDIENCE_CHOICES))
 ui.url_param("reach_dimension", options=list(reach.COHORT_DIMENSIONS))
 period = left.selectbox("Period", [*years, reach.ALL_YEARS], key="reach_period",
-                        format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
+                        format_func=lambda p: "All years" if p == reach.ALL_YEARS
+                        else f"Academic year {format_period(p)}")
 heard_from = right.selectbox("Who", list(reach.AUDIENCE_CHOICES), key="reach_audience",
                              format_func=str.capitalize)
 filters = Filters(engagement_year=period, heard_from=heard_from)
@@ -87,7 +88,8 @@ with st.form("record_activity", clear_on_submit=True):
     hart_rung = quality_columns[0].selectbox("Hart's ladder rung", list(engagement.HART_RUNGS), index=4,
                                              key="activity_hart",
                                              format_func=lambda r: f"{r}. {engagement.HART_RUNGS[r]}")
-    kirby = quality_columns[1].selectbox("Kirby's level", ["not recorded", *engagement.KIRBY_LEVELS], key="activity_kirby")
+    kirby = quality_columns[1].selectbox("Kirby's level", ["not recorded", *engagement.KIRBY_LEVELS],
+                                         key="activity_kirby")
     lundy: dict[str, tuple[bool, str]] = {}
     for element, column in zip(engagement.LUNDY_ELEMENTS, st.columns(4)):
         met = column.checkbox(f"Lundy: {element.title()} met", key=f"activity_lundy_{element}")

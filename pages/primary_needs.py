@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from sendlib import text
-from sendlib import needs
+from sendlib import needs, text
 from sendlib.codes import NEEDS, format_period
 from sendlib.views import Filters
 from sendlib.views import needs as views
@@ -20,8 +19,8 @@ st.markdown(f"Children and young people with special educational needs and disab
 
 periods = ui.query(needs.query_periods, needs.local_area_key(config))
 if not periods:
-    st.info(f"No census figures are loaded for {text.markdown(config.area.name)} yet. An officer can load a census file "
-            "with `python -m sendlib ingest census FILE` (see the README).")
+    st.info(f"No census figures are loaded for {text.markdown(config.area.name)} yet. An officer can load a census "
+            "file with `python -m sendlib ingest census FILE` (see the README).")
     st.stop()
 
 ui.url_param("census_period", options=periods)

@@ -33,7 +33,8 @@ left, right = st.columns(2)
 ui.url_param("gaps_period", options=periods)
 ui.url_param("gaps_audience", options=heard_choices)
 period = left.selectbox("Period", periods or [reach.ALL_YEARS], key="gaps_period",
-                        format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}")
+                        format_func=lambda p: "All years" if p == reach.ALL_YEARS
+                        else f"Academic year {format_period(p)}")
 heard_from = right.selectbox("Heard from", heard_choices, key="gaps_audience", format_func=str.capitalize)
 filters = Filters(engagement_year=period, heard_from=heard_from)
 

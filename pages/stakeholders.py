@@ -54,14 +54,16 @@ if actor is not None and actor.may("edit"):
         description = st.text_area("Description", max_chars=MAX_TEXT, key="group_description")
         kind = st.selectbox("Kind", stakeholders.KINDS, key="group_kind")
         engagement = st.radio("We", stakeholders.ENGAGEMENT, horizontal=True, key="group_engagement",
-                              format_func=lambda e: "engage this group" if e == "engage" else "keep this group informed")
+                              format_func=lambda e: "engage this group" if e == "engage"
+                              else "keep this group informed")
         if st.form_submit_button("Add the group", type="primary"):
             ui.run_edit(lambda: stakeholders.add_group(
                 ui.get_store(), actor, name=name, short_name=short_name, description=description, kind=kind,
                 engagement=engagement), "Group added. Record an assessment to place it on the grid.")
     with target, st.form("set_target", clear_on_submit=True):
         target_group = st.selectbox("Group", list(group_ids), key="target_group")
-        target_influence = st.slider(f"Target {grid_config.y_axis.lower()}", 0.0, 10.0, 5.0, 0.5, key="target_influence")
+        target_influence = st.slider(f"Target {grid_config.y_axis.lower()}", 0.0, 10.0, 5.0, 0.5,
+                                     key="target_influence")
         target_importance = st.slider(f"Target {grid_config.x_axis.lower()}", 0.0, 10.0, 5.0, 0.5,
                                       key="target_importance")
         target_date = st.date_input("Get there by", format="DD/MM/YYYY", key="target_date")

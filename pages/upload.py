@@ -11,9 +11,9 @@ import ui
 from sendlib import text
 from sendlib.codes import format_period
 from sendlib.config import PROJECT_ROOT
+from sendlib.errors import SendlibError
 from sendlib.ingest import IngestRejected, load_census, preview_census
 from sendlib.ingest.census import FORMAT_NAMES, FORMATS, uploaded_file
-from sendlib.errors import SendlibError
 from sendlib.ingest.engagement import load_engagement, preview_engagement
 from sendlib.loads import PreviewOutOfDate, build_history_table, query_load_history, undo_load
 
@@ -82,7 +82,8 @@ def census_section() -> None:
                                 max_upload_size=config.upload.max_file_mb)
     columns = st.columns(2)
     chosen_format = columns[0].selectbox(
-        "Format", ["auto", *FORMATS], key="census_format", format_func=lambda f: "Detect from the header" if f == "auto" else FORMAT_NAMES[f])
+        "Format", ["auto", *FORMATS], key="census_format",
+        format_func=lambda f: "Detect from the header" if f == "auto" else FORMAT_NAMES[f])
     period = columns[1].text_input("Census period (pupil-level extracts only)", max_chars=20,
                                  placeholder="e.g. 202425 or 2024/25")
     checked = st.button("Check the file", type="primary", key="check_file")
@@ -93,7 +94,8 @@ def census_section() -> None:
         with uploaded_file(store, uploaded.getvalue(), uploaded.name) as path:
             try:
                 preview = preview_census(store, path, config=config, file_name=uploaded.name, fmt=chosen_format,
-                                         period=period.strip() or None, progress=lambda f, t: progress.progress(f, text=t))
+                                         period=period.strip() or None,
+                                         progress=lambda f, t: progress.progress(f, text=t))
                 st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
             except SendlibError as refused:
                 show_refusal(refused)
@@ -113,14 +115,16 @@ def census_section() -> None:
             f"{' …' if len(preview.areas) > 8 else ''})"
         )
         if preview.already_loaded_as is not None:
-            st.info(f"This exact file is already loaded (load {preview.already_loaded_as}); loading it again changes nothing.")
+            st.info(f"This exact file is already loaded (load {preview.already_loaded_as}); loading it again "
+                    "changes nothing.")
         for warning in preview.warnings:
             st.warning(text.markdown(warning))
         st.markdown("**Totals in the file**")
         st.dataframe(ui.label_columns(preview.totals), hide_index=True, width="stretch")
         st.markdown("**What changes against what is stored now** (all phases together; blank *before* means new)")
         changed = preview.changes[preview.changes["difference"].fillna(1) != 0]
-        st.dataframe(ui.label_columns(changed if not changed.empty else preview.changes), hide_index=True, width="stretch")
+        st.dataframe(ui.label_columns(changed if not changed.empty else preview.changes), hide_index=True,
+                     width="stretch")
         confirm, cancel = st.columns([1, 4])
         if confirm.button("Load this file", type="primary", key="confirm_load"):
             progress = st.progress(0.0, text="Loading")
@@ -139,7 +143,8 @@ def engagement_section() -> None:
         "line per participant with a pseudonymous reference (such as YC-01). References are turned into a keyed "
         "hash on the way in and never kept as given. Nothing is written until you confirm, and a load can be undone.")
     template_buttons("engagement")
-    chosen = st.file_uploader("Engagement file (CSV)", type=["csv"], key=f"engagement_file_{st.session_state.upload_round}",
+    chosen = st.file_uploader("Engagement file (CSV)", type=["csv"],
+                              key=f"engagement_file_{st.session_state.upload_round}",
                               max_upload_size=config.upload.max_file_mb)
     if st.button("Check the file", type="primary", key="check_engagement"):
         st.session_state.pop("engagement_preview", None)
@@ -158,7 +163,8 @@ def engagement_section() -> None:
     checked, data = pending
     st.subheader(f"Check before loading: {text.markdown(checked.file_name)}")
     if checked.already_loaded_as is not None:
-        st.info(f"This exact file is already loaded (load {checked.already_loaded_as}); loading it again changes nothing.")
+        st.info(f"This exact file is already loaded (load {checked.already_loaded_as}); loading it again changes "
+                "nothing.")
     else:
         st.markdown(text.markdown(checked.describe()))
         st.dataframe(checked.table(), hide_index=True, width="stretch")
@@ -192,9 +198,11 @@ else:
     in_force = history[history["outcome"] == "loaded"]
     if not in_force.empty:
         with st.form("undo_load"):
-            st.markdown("**Undo a load.** What that load replaced comes back (a census load) or its activities stop counting (an engagement load); nothing is deleted.")
+            st.markdown("**Undo a load.** What that load replaced comes back (a census load) or its activities stop "
+                        "counting (an engagement load); nothing is deleted.")
             choice = st.selectbox("Load to undo", in_force["load_id"].tolist(), key="undo_choice",
-                                  format_func=lambda i: f"Load {i}: {in_force.set_index('load_id').loc[i, 'file_name']}")
+                                  format_func=lambda i: f"Load {i}: "
+                                                        f"{in_force.set_index('load_id').loc[i, 'file_name']}")
             sure = st.checkbox("Yes, undo this load", key="undo_sure")
             if st.form_submit_button("Undo", key="undo_button"):
                 if not sure:

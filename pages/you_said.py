@@ -7,11 +7,10 @@ from datetime import date
 import streamlit as st
 
 import ui
-from sendlib import text
-from sendlib import you_said
+from sendlib import text, you_said
+from sendlib.entries import MAX_COMMITMENT_REFERENCE, MAX_LINKED, MAX_REFERENCE, MAX_TEXT, MAX_THEME
 from sendlib.views import Filters
 from sendlib.views import you_said as views
-from sendlib.entries import MAX_COMMITMENT_REFERENCE, MAX_LINKED, MAX_REFERENCE, MAX_TEXT, MAX_THEME
 
 ui.page_guard()
 config = ui.get_config()

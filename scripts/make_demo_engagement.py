@@ -69,9 +69,11 @@ def count_rows(base, kind, total, provisions=None, ages=None, settings=None):
         rows.append(dict(base, participant=kind, dimension="provision", category=provision, count=people))
         for need, n in split(people, need_mix(provision)).items():
             needs[need] = needs.get(need, 0) + n
-    rows += [dict(base, participant=kind, dimension="primary need", category=need, count=n) for need, n in needs.items()]
+    rows += [dict(base, participant=kind, dimension="primary need", category=need, count=n)
+             for need, n in needs.items()]
     if ages:
-        rows += [dict(base, participant=kind, dimension="age band", category=a, count=n) for a, n in split(total, ages).items()]
+        rows += [dict(base, participant=kind, dimension="age band", category=a, count=n)
+                 for a, n in split(total, ages).items()]
     if settings:
         rows += [dict(base, participant=kind, dimension="setting", category=s, count=n)
                  for s, n in split(total, settings).items()]
@@ -86,9 +88,11 @@ def main() -> None:
         base = activity(f"MIC-AR-{n}", day, f"EHC plan annual reviews, term {n}: the child's views recorded",
                         "micro", "both", "review meeting", "SEND Casework Team", 5,
                         "views taken into account by adults", ("space", "voice", "audience"), True)
-        rows += count_rows(base, CYP, cyp, {"EHC plan": cyp}, AGES_CYP, {"mainstream school": 0.45, "special school": 0.55})
+        rows += count_rows(base, CYP, cyp, {"EHC plan": cyp}, AGES_CYP,
+                           {"mainstream school": 0.45, "special school": 0.55})
         rows += count_rows(base, PARENTS, parents, {"EHC plan": parents})
-    for n, (day, cyp, parents) in enumerate([("2025-12-12", 58, 121), ("2026-04-01", 64, 117), ("2026-07-10", 55, 109)], 1):
+    for n, (day, cyp, parents) in enumerate([("2025-12-12", 58, 121), ("2026-04-01", 64, 117),
+                                             ("2026-07-10", 55, 109)], 1):
         base = activity(f"MIC-SS-{n}", day, f"SEN support plan reviews in schools, term {n}", "micro", "both",
                         "review meeting", "Schools with the SENCO network", 4, "views taken into account by adults",
                         ("space", "audience"), False)
@@ -96,7 +100,8 @@ def main() -> None:
         rows += count_rows(base, PARENTS, parents, {"SEN support": parents})
     for n, (day, parents) in enumerate([("2025-12-19", 52), ("2026-03-27", 61), ("2026-06-26", 57)], 1):
         base = activity(f"MIC-NA-{n}", day, f"EHC needs assessments: parent carers' views, term {n}", "micro",
-                        "parent carers", "one-to-one", "SEND Casework Team", 5, "", ("space", "voice", "audience"), True)
+                        "parent carers", "one-to-one", "SEND Casework Team", 5, "", ("space", "voice", "audience"),
+                        True)
         rows += count_rows(base, PARENTS, parents, {"SEN support": parents})
     # Meso: services.
     base = activity("MES-01", "2025-11-14", "Local Offer survey for parent carers", "meso", "parent carers", "survey",
@@ -116,7 +121,8 @@ def main() -> None:
                     "meso", CYP, "AAC-supported", "Speech and Language Therapy Service", 5,
                     "views taken into account by adults", ("space", "voice", "audience"), True,
                     "Talking Mats and symbol boards for children who use AAC")
-    rows += count_rows(base, CYP, 31, {"EHC plan": 24, "SEN support": 7}, AGES_CYP, {"special school": 0.7, "mainstream school": 0.3})
+    rows += count_rows(base, CYP, 31, {"EHC plan": 24, "SEN support": 7}, AGES_CYP,
+                       {"special school": 0.7, "mainstream school": 0.3})
     base = activity("MES-05", "2026-05-15", "Emotional wellbeing service: art-based feedback", "meso", CYP,
                     "creative/arts", "Emotional wellbeing service provider", 4, "views taken into account by adults",
                     ("space", "voice"), False)
@@ -133,23 +139,32 @@ def main() -> None:
         rows += count_rows(base, PARENTS, [24, 27, 22, 26][n - 1], {"EHC plan": [18, 20, 17, 19][n - 1],
                                                                     "SEN support": [4, 5, 3, 5][n - 1]})
     young_commissioners = [
-        ("YC-01", "EHC plan", "ASD", "16-19", "college or sixth form"), ("YC-02", "EHC plan", "ASD", "11-15", "special school"),
-        ("YC-03", "EHC plan", "SEMH", "11-15", "alternative provision"), ("YC-04", "SEN support", "SPLD", "11-15", "mainstream school"),
-        ("YC-05", "EHC plan", "PD", "16-19", "college or sixth form"), ("YC-06", "EHC plan", "ASD", "16-19", "special school"),
-        ("YC-07", "SEN support", "SEMH", "16-19", "mainstream school"), ("YC-08", "EHC plan", "HI", "11-15", "mainstream school"),
-        ("YC-09", "EHC plan", "MLD", "11-15", "special school"), ("YC-10", "EHC plan", "ASD", "20-25", "college or sixth form"),
-        ("YC-11", "EHC plan", "VI", "16-19", "mainstream school"), ("YC-12", "SEN support", "ASD", "11-15", "mainstream school"),
+        ("YC-01", "EHC plan", "ASD", "16-19", "college or sixth form"),
+        ("YC-02", "EHC plan", "ASD", "11-15", "special school"),
+        ("YC-03", "EHC plan", "SEMH", "11-15", "alternative provision"),
+        ("YC-04", "SEN support", "SPLD", "11-15", "mainstream school"),
+        ("YC-05", "EHC plan", "PD", "16-19", "college or sixth form"),
+        ("YC-06", "EHC plan", "ASD", "16-19", "special school"),
+        ("YC-07", "SEN support", "SEMH", "16-19", "mainstream school"),
+        ("YC-08", "EHC plan", "HI", "11-15", "mainstream school"),
+        ("YC-09", "EHC plan", "MLD", "11-15", "special school"),
+        ("YC-10", "EHC plan", "ASD", "20-25", "college or sixth form"),
+        ("YC-11", "EHC plan", "VI", "16-19", "mainstream school"),
+        ("YC-12", "SEN support", "ASD", "11-15", "mainstream school"),
     ]
     attendance = [range(8), range(10), range(2, 12), range(1, 11), range(12)]
-    for n, (day, who) in enumerate(zip(["2025-10-22", "2025-12-03", "2026-02-25", "2026-04-29", "2026-06-24"], attendance), 1):
+    days = ["2025-10-22", "2025-12-03", "2026-02-25", "2026-04-29", "2026-06-24"]
+    for n, (day, who) in enumerate(zip(days, attendance), 1):
         base = activity(f"MAC-YC-{n}", day, f"Young Commissioners session {n}", "macro", CYP, "focus group",
-                        "Together for Children Sunderland", 8 if n >= 4 else 6, "share power and responsibility with adults",
+                        "Together for Children Sunderland", 8 if n >= 4 else 6,
+                        "share power and responsibility with adults",
                         ("space", "voice", "audience", "influence"), True)
         for ref, provision, need, age, setting in (young_commissioners[i] for i in who):
             rows.append(dict(base, participant=CYP, participant_ref=ref, provision=provision, primary_need=need,
                              age_band=age, setting=setting))
     base = activity("MAC-STRAT", "2026-03-25", "Co-producing the participation strategy refresh", "macro", "both",
-                    "event or drop-in", "Integrated Commissioning Service", 6, "involved in decision-making with adults",
+                    "event or drop-in", "Integrated Commissioning Service", 6,
+                    "involved in decision-making with adults",
                     ("space", "voice", "audience", "influence"), True)
     rows += count_rows(base, PARENTS, 31, {"EHC plan": 22, "SEN support": 7})
     rows += count_rows(base, CYP, 11, {"EHC plan": 9, "SEN support": 2}, {"11-15": 0.5, "16-19": 0.5})
@@ -162,7 +177,8 @@ def main() -> None:
         for row in rows:
             if row["reference"] in seen:
                 row = {k: (v if k in ("reference", "participant", "dimension", "category", "count", "participant_ref",
-                                      "provision", "primary_need", "age_band", "setting") else "") for k, v in row.items()}
+                                      "provision", "primary_need", "age_band", "setting") else "")
+                       for k, v in row.items()}
             seen.add(row["reference"])
             writer.writerow(row)
 

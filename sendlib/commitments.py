@@ -11,21 +11,33 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import TypedDict
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from sendlib.auth import Actor, require
-from sendlib.config import UploadConfig
-from sendlib.charts import base_layout
-from sendlib.palette import (GREY, GRID, RAG_AMBER, RAG_COMPLETE, RAG_GREEN, RAG_NEUTRAL, RAG_RED, REFERENCE_LINE,
-                             TEXT, TIMELINE_BAR)
-from sendlib.export import table_to_csv
-from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib import entries, text
+from sendlib.auth import Actor, require
+from sendlib.charts import base_layout
+from sendlib.config import UploadConfig
+from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib.entries import EntryError
+from sendlib.export import table_to_csv
 from sendlib.ingest.source import describe_csv_error
+from sendlib.palette import (
+    GREY,
+    GRID,
+    RAG_AMBER,
+    RAG_COMPLETE,
+    RAG_GREEN,
+    RAG_NEUTRAL,
+    RAG_RED,
+    REFERENCE_LINE,
+    TEXT,
+    TIMELINE_BAR,
+)
 from sendlib.store import Store, Transaction
 
 STATUSES: tuple[str, ...] = ("not started", "in progress", "complete", "paused", "dropped")
@@ -74,8 +86,23 @@ def _commitment_id(store: Store, reference: str) -> int:
     return int(found)
 
 
+class CheckedCommitment(TypedDict):
+    """A new commitment's fields, every one checked and cleaned (what ``_insert_commitment`` writes)."""
+
+    reference: str
+    title: str
+    full_text: str
+    strategy: str
+    section: str
+    theme: str
+    level: str
+    owner: str
+    start_date: date
+    due_date: date
+
+
 def _checked_commitment(*, reference: str, title: str, full_text: str, strategy: str, section: str, theme: str,
-                        level: str, owner: str, start_date: date, due_date: date) -> dict:
+                        level: str, owner: str, start_date: date, due_date: date) -> CheckedCommitment:
     """Every field of a new commitment checked and cleaned; CommitmentError naming the first problem."""
     start_date, due_date = check_dates(start_date, due_date)
     title = _clean(title, "The title", required=True, limit=entries.MAX_TITLE)
@@ -92,7 +119,7 @@ def _checked_commitment(*, reference: str, title: str, full_text: str, strategy:
     }
 
 
-def _insert_commitment(tx: Transaction, values: dict, actor: Actor) -> int:
+def _insert_commitment(tx: Transaction, values: CheckedCommitment, actor: Actor) -> int:
     """Write one checked commitment and its first plan inside an open transaction; returns its id."""
     if tx.fetch_value("SELECT count(*) FROM commitments WHERE lower(reference) = lower(?)", [values["reference"]]):
         raise CommitmentError(f"There is already a commitment '{values['reference']}'.")
@@ -131,7 +158,8 @@ def record_update(store: Store, actor: Actor, *, reference: str, updated_on: dat
     status = _choose(status, STATUSES, "status")
     percent = check_percent(percent)
     if status == "complete" and percent != 100:
-        raise CommitmentError("A complete commitment is 100% done: set percent complete to 100 or choose another status.")
+        raise CommitmentError("A complete commitment is 100% done: set percent complete to 100 or choose another "
+                              "status.")
     if status == "not started" and percent != 0:
         raise CommitmentError("A commitment not yet started is 0% done: set percent to 0 or choose 'in progress'.")
     commentary = _clean(commentary, "The commentary", required=True)
@@ -152,7 +180,8 @@ def link_reach_gap(store: Store, actor: Actor, *, reference: str, dimension: str
     dimension = _choose(dimension, tuple(CATEGORIES), "group dimension")
     category = read_category(dimension, category)
     with store.transaction() as tx:
-        tx.execute("INSERT OR IGNORE INTO commitment_reach_links VALUES (?, ?, ?)", [commitment_id, dimension, category])
+        tx.execute("INSERT OR IGNORE INTO commitment_reach_links VALUES (?, ?, ?)",
+                   [commitment_id, dimension, category])
 
 
 def query_latest(store: Store) -> pd.DataFrame:
@@ -267,7 +296,8 @@ def progress_as_of(updates: pd.DataFrame, as_of: date) -> pd.DataFrame:
         return pd.DataFrame(columns=["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"])
     ordered = dated.sort_values(["commitment_id", "updated_on", "update_id"])
     latest = ordered.groupby("commitment_id").tail(1)
-    completed = ordered[ordered["status"] == "complete"].groupby("commitment_id")["updated_on"].min().rename("completed_on")
+    completed = (ordered[ordered["status"] == "complete"].groupby("commitment_id")["updated_on"].min()
+                 .rename("completed_on"))
     return latest.merge(completed, on="commitment_id", how="left")[
         ["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"]]
 
@@ -315,7 +345,8 @@ def build_tracker(details: pd.DataFrame, progress: pd.DataFrame, as_of: date, gr
                              for st, pc, s, d in zip(frame["status"], frame["percent"], starts, dues)]
     overridden = frame["override_rag"].notna()
     frame["rag"] = frame["override_rag"].where(overridden, frame["computed_rag"])
-    frame["rag_label"] = [rag_label(r) + (" (set by an officer)" if o else "") for r, o in zip(frame["rag"], overridden)]
+    frame["rag_label"] = [rag_label(r) + (" (set by an officer)" if o else "")
+                          for r, o in zip(frame["rag"], overridden)]
     return frame
 
 
@@ -450,7 +481,9 @@ def import_csv(store: Store, actor: Actor, text: str, *,
                if name not in header]
     if missing:
         raise CommitmentError(f"The file has no {', '.join(missing)} column; export the list to see the layout.")
-    checked, problems, seen = [], [], set()
+    checked: list[CheckedCommitment] = []
+    problems: list[str] = []
+    seen: set[str] = set()
     held = {reference.lower() for reference in store.query_df("SELECT reference FROM commitments")["reference"]}
     finished, rows_read = reader.line_num, 0  # finished: the last line of the last record read
     try:
@@ -476,9 +509,15 @@ def import_csv(store: Store, actor: Actor, text: str, *,
     return f"Imported {len(checked)} commitment{'s' if len(checked) != 1 else ''}."
 
 
-def _check_import_row(raw: dict, line: int, taken: set[str], problems: list[str]) -> dict | None:
+# A csv.DictReader record: the values under the header's names (None for a short line's missing ones), and
+# under None the extra values of a long line.
+CsvRecord = Mapping[str | None, str | list[str] | None]
+
+
+def _check_import_row(raw: CsvRecord, line: int, taken: set[str], problems: list[str]) -> CheckedCommitment | None:
     """One import line's commitment, checked; None (and its problem added to ``problems``) when refused."""
-    row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
+    # Only the named columns: under a name the value is text or None, never the long line's list.
+    row = {k.strip().lower(): (v if isinstance(v, str) else "").strip() for k, v in raw.items() if isinstance(k, str)}
     try:
         start, due = date.fromisoformat(row["start_date"]), date.fromisoformat(row["due_date"])
         values = _checked_commitment(
@@ -522,7 +561,8 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
     spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=spans, base=starts, orientation="h", name="Start to due",
-                         marker={"color": TIMELINE_BAR, "line": {"color": REFERENCE_LINE, "width": 1}}, hoverinfo="skip"))
+                         marker={"color": TIMELINE_BAR, "line": {"color": REFERENCE_LINE, "width": 1}},
+                         hoverinfo="skip"))
     fig.add_trace(go.Bar(
         y=labels, x=spans * frame["percent"] / 100, base=starts, orientation="h", name="Progress (shaded)",
         # Hatched as well as coloured: the progress part of a bar reads apart from its span in greyscale.
@@ -552,7 +592,8 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
 def build_burn_up_chart(series: pd.DataFrame, *, source: str, height: int) -> go.Figure:
     """Commitments complete month by month, against how many were due by then and how many there are."""
     fig = go.Figure()
-    lines = (("complete", "Complete", RAG_COMPLETE, "circle", "solid"), ("due", "Due by then", RAG_RED, "square", "dash"),
+    lines = (("complete", "Complete", RAG_COMPLETE, "circle", "solid"),
+             ("due", "Due by then", RAG_RED, "square", "dash"),
              ("total", "All commitments", GREY, None, "dot"))
     for column, name, colour, symbol, dash in lines:
         fig.add_trace(go.Scatter(x=series["month_end"], y=series[column], name=name, line={"color": colour, "width": 3,
@@ -564,7 +605,20 @@ def build_burn_up_chart(series: pd.DataFrame, *, source: str, height: int) -> go
     return base_layout(fig, title="Burn-up: commitments complete against commitments due", height=height, source=source)
 
 
-def build_progress_chart(updates: pd.DataFrame, row: dict, *, as_of: date, source: str, height: int) -> go.Figure:
+class TrackerRow(TypedDict):
+    """The fields of one ``query_tracker`` row that the progress chart and its view read."""
+
+    commitment_id: int
+    reference: str
+    start_date: date
+    due_date: date
+    percent: float
+    time_elapsed_pct: float
+    rag: str
+
+
+def build_progress_chart(updates: pd.DataFrame, row: TrackerRow, *, as_of: date, source: str,
+                         height: int) -> go.Figure:
     """One commitment's percent complete at each update, against the pace that would finish it on its due date."""
     own = updates[(updates["commitment_id"] == row["commitment_id"])
                   & (pd.to_datetime(updates["updated_on"]).dt.date <= as_of)].sort_values("updated_on")
@@ -585,7 +639,8 @@ def build_progress_chart(updates: pd.DataFrame, row: dict, *, as_of: date, sourc
 TRACKER_COLUMNS: dict[str, str] = {
     "rag_label": "RAG", "reference": "Ref", "title": "Commitment", "owner": "Owner", "theme": "Priority or theme",
     "level": "Level", "strategy": "Strategy", "status": "Status", "percent": "% complete", "start_date": "Start",
-    "due_date": "Due", "updated_on": "Last update", "commentary": "Latest commentary", "override_reason": "Why RAG was set",
+    "due_date": "Due", "updated_on": "Last update", "commentary": "Latest commentary",
+    "override_reason": "Why RAG was set",
 }
 
 

@@ -20,8 +20,8 @@ from datetime import date
 
 from sendlib import commitments, reach, you_said
 from sendlib.codes import EHC_PLAN, SEN_SUPPORT
-from sendlib.needs import provision_totals
 from sendlib.config import Config
+from sendlib.needs import provision_totals
 from sendlib.store import Store
 from sendlib.views import Audience, Filters, page
 from sendlib.views.needs import public_census
@@ -157,7 +157,8 @@ def reach_part(store: Store, config: Config, audience: Audience) -> Part:
         if groups.empty:
             continue
         # Under-reached groups come largest gap (in people) first, as on the Reach gaps page.
-        not_heard += [_group_words(dimension, g) for g in groups.loc[groups["under_reached"], "group"].head(MOST_NEEDS_LISTED)]
+        not_heard += [_group_words(dimension, g)
+                      for g in groups.loc[groups["under_reached"], "group"].head(MOST_NEEDS_LISTED)]
         # "A lot" means more than their share of children with SEND; the most over-represented first.
         over = groups[(groups["share_of_cohort_pct"] > 0)
                       & (groups["share_of_participants_pct"] > groups["share_of_cohort_pct"])]

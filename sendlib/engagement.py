@@ -37,9 +37,9 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from sendlib import entries
 from sendlib.auth import Actor, require
 from sendlib.codes import EHC_PLAN, NEEDS, SEN_SUPPORT
-from sendlib import entries
 from sendlib.entries import EntryError
 from sendlib.store import Store, Transaction
 
@@ -205,7 +205,8 @@ def read_hart_rung(value: object) -> int:
     try:
         rung = int(str(value).strip())
     except (TypeError, ValueError):
-        raise EngagementError(f"Hart's ladder rung must be a whole number from 1 to 8, not '{str(value)[:20]}'.") from None
+        raise EngagementError(f"Hart's ladder rung must be a whole number from 1 to 8, "
+                              f"not '{str(value)[:20]}'.") from None
     if rung not in HART_RUNGS:
         raise EngagementError(f"Hart's ladder rung must be from 1 to 8 (got {rung}).")
     return rung
@@ -273,7 +274,8 @@ def check_activity(activity: Activity, today: date | None = None) -> Activity:
 
     Raises EngagementError with the first thing to correct.
     """
-    activity.reference = _clean(activity.reference, "The activity reference", required=True, limit=entries.MAX_REFERENCE)
+    activity.reference = _clean(activity.reference, "The activity reference", required=True,
+                                limit=entries.MAX_REFERENCE)
     activity.title = _clean(activity.title, "The title", required=True, limit=MAX_TITLE)
     activity.lead_organisation = _clean(activity.lead_organisation, "The lead organisation", required=False,
                                             limit=MAX_TITLE)
@@ -287,7 +289,8 @@ def check_activity(activity: Activity, today: date | None = None) -> Activity:
     lundy = {}
     for element in LUNDY_ELEMENTS:
         met, evidence = activity.lundy.get(element, (False, ""))
-        evidence = _clean(evidence, f"The evidence for Lundy's {element.title()}", required=False, limit=entries.MAX_REASON)
+        evidence = _clean(evidence, f"The evidence for Lundy's {element.title()}", required=False,
+                          limit=entries.MAX_REASON)
         if met and not evidence:
             raise EngagementError(f"Lundy's {element.title()} is marked as met: say in a line what shows it.")
         lundy[element] = (bool(met), evidence)
@@ -322,11 +325,13 @@ def _complete_counts(counts: dict[tuple[str, str, str], int]) -> dict[tuple[str,
 def _check_audience(activity: Activity) -> None:
     kinds = {kind for kind, _, _ in activity.counts} | {p.kind for p in activity.participants}
     if activity.audience != "both" and kinds - {activity.audience}:
-        raise EngagementError(f"The activity was for {activity.audience}, but {', '.join(sorted(kinds - {activity.audience}))} "
+        raise EngagementError(f"The activity was for {activity.audience}, but "
+                              f"{', '.join(sorted(kinds - {activity.audience}))} "
                               "are counted as taking part; set the audience to 'both'.")
 
 
-def counts_for(kind: str, total: int, breakdowns: dict[str, dict[str, int]] | None = None) -> dict[tuple[str, str, str], int]:
+def counts_for(kind: str, total: int,
+               breakdowns: dict[str, dict[str, int]] | None = None) -> dict[tuple[str, str, str], int]:
     """The counts of one kind of participant as an Activity holds them: the total and any breakdowns
     (dimension → category → people; zero entries are left out). An empty dict when ``total`` is 0."""
     total = read_people(total, f"The number of {kind}")

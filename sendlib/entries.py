@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from sendlib.errors import EntryError
+from sendlib.errors import EntryError as EntryError  # the entry kind; imported from here as it always was
 
 # The longest text each kind of field takes (a person's words fit; a pasted document does not). Every form and
 # import refuses longer text with a message naming the limit, and the pages' boxes stop typing at it.

@@ -16,7 +16,6 @@ from plotly.subplots import make_subplots
 
 from sendlib import text
 from sendlib.charts import base_layout
-from sendlib.palette import BACKGROUND, BLACK, BLUE, GREEN, GREY, GRID, PROVISION, PROVISION_PATTERN, PURPLE
 from sendlib.codes import (
     EHC_PLAN,
     LOCAL_AUTHORITY,
@@ -30,6 +29,7 @@ from sendlib.codes import (
 )
 from sendlib.config import Config
 from sendlib.geography import lookup_area
+from sendlib.palette import BACKGROUND, BLACK, BLUE, GREEN, GREY, GRID, PROVISION, PROVISION_PATTERN, PURPLE
 from sendlib.store import Store
 from sendlib.suppression import SUPPRESSED, suppress_table
 
@@ -253,9 +253,10 @@ def _build_suppressed_need_table(breakdown: pd.DataFrame, columns: list[str]) ->
                 row[provision], row[f"{provision} %"] = SUPPRESSED, SUPPRESSED
                 any_hidden = True
             else:
-                row[provision] = int(cell["pupils"].iloc[0])
+                pupils = int(cell["pupils"].iloc[0])
+                row[provision] = pupils
                 row[f"{provision} %"] = round(float(cell["share_pct"].iloc[0]), 1)
-                total += row[provision]
+                total += pupils
         shown_totals = breakdown.attrs.get("need_totals", {})
         code = part["primary_need"].iloc[0]
         row["Total with SEND"] = shown_totals.get(code, SUPPRESSED if any_hidden else total)
@@ -264,7 +265,7 @@ def _build_suppressed_need_table(breakdown: pd.DataFrame, columns: list[str]) ->
     table = pd.DataFrame(rows, columns=[*columns, "_rank"])
     # Shown rows by size first, rows with a hidden cell after them by code: the order must not rank them.
     table = table.sort_values(["_rank", "Need"]).drop(columns="_rank").reset_index(drop=True)
-    return table.astype({c: "object" for c in columns[2:]})
+    return table.astype(dict.fromkeys(columns[2:], "object"))
 
 
 def provision_totals(breakdown: pd.DataFrame) -> dict[str, int]:
@@ -328,11 +329,11 @@ def summarise_needs(breakdown: pd.DataFrame, *, area_name: str, period: str, dec
         if part.empty:
             continue
         top = part.iloc[0]
-        parts.append(f"{top['need_name'].lower()} ({top['need']}, {top['share_pct']:.{decimals}f}%) is the largest need "
-                     f"under {provision}")
+        parts.append(f"{top['need_name'].lower()} ({top['need']}, {top['share_pct']:.{decimals}f}%) is the largest "
+                     f"need under {provision}")
     return (
-        f"In {format_period(period)}, {format_count(totals[SEN_SUPPORT])} children and young people in {area_name} received "
-        f"SEN support and {format_count(totals[EHC_PLAN])} had an EHC plan; " + " and ".join(parts) + "."
+        f"In {format_period(period)}, {format_count(totals[SEN_SUPPORT])} children and young people in {area_name} "
+        f"received SEN support and {format_count(totals[EHC_PLAN])} had an EHC plan; " + " and ".join(parts) + "."
     )
 
 
@@ -384,7 +385,8 @@ def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str
             y=known["area_name"].map(text.plotly), x=known[column].astype(float), orientation="h", name=provision,
             marker={"color": PROVISION[provision], "pattern": {"shape": PROVISION_PATTERN[provision]}},
             customdata=known[count_column],
-            hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})<extra></extra>"
+            hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})"
+                          "<extra></extra>"
             .replace("%%", "%"),
         ))
     fig.add_trace(go.Scatter(
@@ -410,15 +412,16 @@ def summarise_prevalence(prevalence: pd.DataFrame, local_key: str, *, period: st
     rate = float(local["prevalence_pct"].iloc[0])
     name = local["area_name"].iloc[0]
     comparisons = []
-    for row in known[known["area_key"] != local_key].itertuples():
-        difference = round(rate - float(row.prevalence_pct), decimals)
+    others = known[known["area_key"] != local_key]
+    for area_name, others_pct in zip(others["area_name"], others["prevalence_pct"]):
+        difference = round(rate - float(others_pct), decimals)
         if difference == 0:
-            comparisons.append(f"the same as {row.area_name}")
+            comparisons.append(f"the same as {area_name}")
         else:
             direction = "above" if difference > 0 else "below"
             points = abs(difference)
             comparisons.append(f"{points:.{decimals}f} percentage point{'s' if points != 1 else ''} {direction} "
-                               f"{row.area_name} ({float(row.prevalence_pct):.{decimals}f}%)")
+                               f"{area_name} ({float(others_pct):.{decimals}f}%)")
     tail = f", {' and '.join(comparisons)}" if comparisons else ""
     return (f"In {format_period(period)}, {int(local['total_sen'].iloc[0]):,} children and young people in {name} "
             f"had SEND: {rate:.{decimals}f}% of all pupils{tail}.")
@@ -542,7 +545,8 @@ def query_source_line(store: Store, period: str, area_keys: list[str]) -> str:
     )
     if not rows:
         return f"No census data loaded for {format_period(period)}."
-    files = "; ".join(f"{name} (load {load_id}, {loaded_at:%d %b %Y} by {who})" for load_id, name, loaded_at, who in rows)
+    files = "; ".join(f"{name} (load {load_id}, {loaded_at:%d %b %Y} by {who})"
+                      for load_id, name, loaded_at, who in rows)
     latest = max(row[2] for row in rows)
     return f"Source: {files}. School census {format_period(period)}; data as at {latest:%d %B %Y}."
 

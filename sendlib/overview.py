@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-
 from sendlib.config import Config
 from sendlib.store import Store
 from sendlib.views import PAGES, Audience, Filters, Metric, Page, View, headline_key

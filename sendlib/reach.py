@@ -30,14 +30,27 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sendlib.charts import base_layout
-from sendlib.palette import BLUE, GREEN, GRID, NOTE_TEXT, REFERENCE_LINE, TEXT, VERMILLION
-from sendlib.codes import EHC_PLAN, SEN_SUPPORT, academic_year_dates, TOTAL_PHASE, format_period, need_name, need_short
+from sendlib.codes import EHC_PLAN, SEN_SUPPORT, TOTAL_PHASE, academic_year_dates, format_period, need_name, need_short
 from sendlib.config import Config, ReachConfig
 from sendlib.engagement import (
-    AGE_BAND, ALL, CYP, EARLIEST, HART_RUNGS, LEVELS, LUNDY_ELEMENTS, NEED, NON_PARTICIPATION_RUNGS, NOT_KNOWN, PARENT_CARERS,
-    PARTICIPANT_KINDS, PROVISION, SETTING, TOTAL,
+    AGE_BAND,
+    ALL,
+    CYP,
+    EARLIEST,
+    HART_RUNGS,
+    LEVELS,
+    LUNDY_ELEMENTS,
+    NEED,
+    NON_PARTICIPATION_RUNGS,
+    NOT_KNOWN,
+    PARENT_CARERS,
+    PARTICIPANT_KINDS,
+    PROVISION,
+    SETTING,
+    TOTAL,
 )
 from sendlib.needs import census_breakdown, local_area_key, provision_totals, suppress_breakdown
+from sendlib.palette import BLUE, GREEN, GRID, NOTE_TEXT, REFERENCE_LINE, TEXT, VERMILLION
 from sendlib.store import Store
 from sendlib.suppression import SUPPRESSED, suppress_series, suppress_shares, suppression_note
 
@@ -165,9 +178,9 @@ def build_cohort(census: pd.DataFrame) -> pd.DataFrame:
     (provision, primary_need, pupils). Columns: participant, dimension, category, cohort."""
     parts = [
         pd.DataFrame({"dimension": TOTAL, "category": ALL, "cohort": [int(census["pupils"].sum())]}),
-        census.groupby("provision", as_index=False)["pupils"].sum().rename(
+        census.groupby("provision", as_index=False)[["pupils"]].sum().rename(
             columns={"provision": "category", "pupils": "cohort"}).assign(dimension=PROVISION),
-        census.groupby("primary_need", as_index=False)["pupils"].sum().rename(
+        census.groupby("primary_need", as_index=False)[["pupils"]].sum().rename(
             columns={"primary_need": "category", "pupils": "cohort"}).assign(dimension=NEED),
     ]
     frame = pd.concat(parts, ignore_index=True).assign(participant=CYP)
@@ -192,17 +205,20 @@ def _estimate_wording(children: int, reach: ReachConfig) -> str:
 
 
 # -- pure measures -------------------------------------------------------------------------------------------
-def combine(participation: pd.DataFrame, cohort: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def combine(participation: pd.DataFrame, cohort: pd.DataFrame,
+            kinds: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Participation and cohort for the chosen kinds of participant, added together.
 
     Returns (people: level, dimension, category, people, distinct_people, attendances, basis;
     cohort: dimension, category, cohort).
     """
     chosen = participation[participation["participant"].isin(kinds)]
-    people = chosen.groupby(["level", "dimension", "category"], as_index=False)[["distinct_people", "attendances"]].sum()
+    people = chosen.groupby(["level", "dimension", "category"],
+                            as_index=False)[["distinct_people", "attendances"]].sum()
     people["people"] = people["distinct_people"] + people["attendances"]
     people["basis"] = [_basis(d, a) for d, a in zip(people["distinct_people"], people["attendances"])]
-    pool = cohort[cohort["participant"].isin(kinds)].groupby(["dimension", "category"], as_index=False)["cohort"].sum()
+    pool = cohort[cohort["participant"].isin(kinds)].groupby(["dimension", "category"],
+                                                             as_index=False)[["cohort"]].sum()
     return people, pool
 
 
@@ -289,7 +305,8 @@ def reach_gaps(groups: pd.DataFrame, level: str = ALL_LEVELS) -> pd.DataFrame:
     overall = at["people"].sum() / at["cohort"].sum()
     at["overall_rate_pct"] = overall * 100
     # A small tolerance so that floating-point noise never makes a group at the overall rate "1 short".
-    at["gap_people"] = [max(0, math.ceil(overall * size - people - 1e-9)) for size, people in zip(at["cohort"], at["people"])]
+    at["gap_people"] = [max(0, math.ceil(overall * size - people - 1e-9))
+                        for size, people in zip(at["cohort"], at["people"])]
     gaps = at[at["gap_people"] > 0].sort_values(["gap_people", "category"], ascending=[False, True])
     return gaps[columns].reset_index(drop=True)
 
@@ -412,7 +429,8 @@ def summarise_quality(quality: pd.DataFrame) -> str:
     by_measure = quality.set_index("measure")["activities_meeting"]
     weakest = quality.iloc[:4].sort_values("share_pct").iloc[0]
     return (f"Of {total} activities, {int(by_measure['Lundy: all four elements'])} met all four of Lundy's elements "
-            f"(the least often met: {weakest['measure'].removeprefix('Lundy: ')}, {int(weakest['activities_meeting'])}) "
+            f"(the least often met: {weakest['measure'].removeprefix('Lundy: ')}, "
+            f"{int(weakest['activities_meeting'])}) "
             f"and {int(by_measure['Feedback given to participants'])} gave feedback to participants.")
 
 
@@ -432,11 +450,13 @@ def summarise_quarters(quarters: pd.DataFrame) -> str:
 def source_line(store: Store, cohort: Cohort, start: date, end: date, threshold: int = 0) -> str:
     """Where reach figures come from: activities recorded, the census period and the estimate used.
 
-    ``threshold``: small-number suppression for public views (0: figures as they are). The estimate of parent carers is the number of
-    children with SEND times a ratio, so it is not given when the public census views hide that number.
+    ``threshold``: small-number suppression for public views (0: figures as they are). The estimate of parent
+    carers is the number of children with SEND times a ratio, so it is not given when the public census views
+    hide that number.
     """
     row = store.query_rows(
-        "SELECT count(*), max(recorded_at) FROM engagement_current WHERE activity_date BETWEEN ? AND ?", [start, end])[0]
+        "SELECT count(*), max(recorded_at) FROM engagement_current WHERE activity_date BETWEEN ? AND ?",
+        [start, end])[0]
     estimate = cohort.parent_carers_estimated_from
     if threshold and not cohort.census.empty and estimate.startswith("parent carers: about"):
         shown = suppress_breakdown(census_breakdown(cohort.census), threshold)
@@ -457,6 +477,7 @@ def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height
     patterns = {CYP: "", PARENT_CARERS: "/"}
     widest = max([0.0, *shown["rate_pct"].fillna(0), *shown["target_pct"].fillna(0)])
     for kind, part in shown.groupby("participant", sort=False):
+        assert isinstance(kind, str)  # the participant column is text (CYP, PARENT_CARERS)
         levels = [LEVEL_LABELS[level] for level in part["level"]]
         fig.add_trace(go.Bar(
             y=levels, x=part["rate_pct"].fillna(0), orientation="h", name=kind.capitalize(), offsetgroup=kind,
@@ -465,8 +486,10 @@ def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height
             hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]:,} %{customdata[1]}); target %{customdata[2]:.1f}%"
                           "<extra>" + kind + "</extra>"))
         fig.add_trace(go.Scatter(
-            y=levels, x=[max(r if not math.isnan(r) else 0, t) + widest * 0.02 for r, t in zip(part["rate_pct"], part["target_pct"])],
-            mode="text", offsetgroup=kind, orientation="h", showlegend=False, hoverinfo="skip", textposition="middle right",
+            y=levels, x=[max(r if not math.isnan(r) else 0, t) + widest * 0.02
+                         for r, t in zip(part["rate_pct"], part["target_pct"])],
+            mode="text", offsetgroup=kind, orientation="h", showlegend=False, hoverinfo="skip",
+            textposition="middle right",
             text=[f"{rate:.{decimals}f}%" if not math.isnan(rate) else "no cohort" for rate in part["rate_pct"]]))
     targets = shown.drop_duplicates("level")
     fig.add_trace(go.Scatter(
@@ -510,7 +533,8 @@ def build_hart_chart(hart: pd.DataFrame, *, title: str, source: str, height: int
         hovertemplate="%{y}: %{x} activities (%{customdata})<extra></extra>", showlegend=False))
     fig.add_annotation(xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom", showarrow=False,
                        text="Grey, hatched: rungs 1–3, not participation", font={"size": 13, "color": NOTE_TEXT})
-    fig.update_xaxes(title_text="Activities", rangemode="tozero", gridcolor=GRID, dtick=1 if hart["activities"].max() < 10 else None)
+    fig.update_xaxes(title_text="Activities", rangemode="tozero", gridcolor=GRID,
+                     dtick=1 if hart["activities"].max() < 10 else None)
     fig.update_yaxes(title_text=None)
     return base_layout(fig, title=title, height=height, source=source, source_chars=95)
 
@@ -520,7 +544,8 @@ def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, heigh
     fig = go.Figure(go.Bar(
         y=quality["measure"], x=quality["share_pct"].fillna(0), orientation="h", marker={"color": BLUE},
         text=[f"{share:.{decimals}f}% ({meeting} of {total})" if total else "no activities"
-              for share, meeting, total in zip(quality["share_pct"], quality["activities_meeting"], quality["activities"])],
+              for share, meeting, total in zip(quality["share_pct"], quality["activities_meeting"],
+                                               quality["activities"])],
         textposition="outside", cliponaxis=False, showlegend=False,
         hovertemplate="%{y}: %{x:.1f}% of activities<extra></extra>"))
     fig.update_xaxes(title_text="% of activities", range=[0, 130], ticksuffix="%", tickvals=[0, 25, 50, 75, 100],
@@ -626,7 +651,8 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
     """
     people, pool = combine(participation, cohort, kinds)
     groups = reach_by_group(people, pool, dimension)
-    children = cohort[(cohort["participant"] == CYP) & (cohort["dimension"] == dimension)].set_index("category")["cohort"]
+    children = (cohort[(cohort["participant"] == CYP) & (cohort["dimension"] == dimension)]
+                .set_index("category")["cohort"])
     at = groups[(groups["level"] == ALL_LEVELS) & (groups["cohort"] > 0)].set_index("category")
     gaps = reach_gaps(groups).set_index("category")
     at = at.assign(gap_people=gaps["gap_people"].reindex(at.index).fillna(0).astype("int64"))
@@ -653,13 +679,15 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
         "Group": labels, "Heard from": list(heard_body), "Children with SEND": list(size_body),
         "Share of children with SEND %": list(shares_cohort), "Share of those heard from %": list(shares_people),
         "Representation ratio": [SUPPRESSED if h else round(r, 2) for h, r in zip(hidden, at["representation_ratio"])],
-        "More people to reach the overall rate": [SUPPRESSED if h else int(g) for h, g in zip(hidden, at["gap_people"])],
+        "More people to reach the overall rate": [SUPPRESSED if h else int(g)
+                                                  for h, g in zip(hidden, at["gap_people"])],
         "Under-reached": [NOT_SHOWN if h else ("yes" if u else "no") for h, u in zip(hidden, at["under_reached"])],
     }, index=at.index)
     # Shown groups keep their ranking (worked from shown figures); hidden ones follow in alphabetical order,
     # so where a hidden group would have ranked is not given away.
     is_hidden = pd.Series(hidden, index=at.index)
-    order = [*at.index[~is_hidden.to_numpy()], *sorted(at.index[is_hidden.to_numpy()], key=lambda c: group_label(dimension, c))]
+    order = [*at.index[~is_hidden.to_numpy()],
+             *sorted(at.index[is_hidden.to_numpy()], key=lambda c: group_label(dimension, c))]
     table = table.loc[order]
     sentences = []
     for category in order:
@@ -667,8 +695,8 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
         if not shown or row["Under-reached"] != "yes":
             continue
         share_c, share_p = row["Share of children with SEND %"], row["Share of those heard from %"]
-        sentence = (f"{group_phrase(dimension, category)} are {share_c:.{decimals}f}% of children and young people with "
-                    f"SEND but {share_p:.{decimals}f}% of those we heard from {when}.")
+        sentence = (f"{group_phrase(dimension, category)} are {share_c:.{decimals}f}% of children and young people "
+                    f"with SEND but {share_p:.{decimals}f}% of those we heard from {when}.")
         planned = (plans or {}).get((dimension, category))
         sentence += (" What is planned: " + "; ".join(planned) + "." if planned
                      else " No commitment is linked to this gap yet.")
@@ -722,7 +750,8 @@ def build_gap_chart(chart: pd.DataFrame, *, title: str, source: str, decimals: i
     in words. The height follows the number of groups."""
     fig = go.Figure()
     labels = [f"{g} (under-reached)" if u else g for g, u in zip(chart["group"], chart["under_reached"])]
-    for label, cohort_share, people_share in zip(labels, chart["share_of_cohort_pct"], chart["share_of_participants_pct"]):
+    for label, cohort_share, people_share in zip(labels, chart["share_of_cohort_pct"],
+                                                 chart["share_of_participants_pct"]):
         fig.add_trace(go.Scatter(x=[cohort_share, people_share], y=[label, label], mode="lines",
                                  line={"color": REFERENCE_LINE, "width": 3}, showlegend=False, hoverinfo="skip"))
     fig.add_trace(go.Scatter(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import TypedDict, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,10 +20,23 @@ import plotly.graph_objects as go
 from sendlib import entries, text
 from sendlib.auth import Actor, require
 from sendlib.charts import base_layout
-from sendlib.palette import (BLACK, BLUE, GREEN, GREY, MARKER_OUTLINE, NOTE_TEXT, PURPLE, QUADRANT_ENGAGE,
-                             QUADRANT_LOW, QUADRANT_SOME, REFERENCE_LINE, TEXT, VERMILLION)
 from sendlib.config import StakeholderConfig
 from sendlib.entries import MAX_TEXT, EntryError
+from sendlib.palette import (
+    BLACK,
+    BLUE,
+    GREEN,
+    GREY,
+    MARKER_OUTLINE,
+    NOTE_TEXT,
+    PURPLE,
+    QUADRANT_ENGAGE,
+    QUADRANT_LOW,
+    QUADRANT_SOME,
+    REFERENCE_LINE,
+    TEXT,
+    VERMILLION,
+)
 from sendlib.store import Store
 
 KINDS: tuple[str, ...] = ("children and young people", "parent carers", "practitioners", "providers",
@@ -191,10 +205,12 @@ def query_grid(store: Store, as_of: date, grid: StakeholderConfig) -> pd.DataFra
                FROM stakeholder_assessments a WHERE assessed_on <= ?
            ),
            target AS (
-               SELECT * FROM (SELECT t.*, row_number() OVER (PARTITION BY group_id ORDER BY set_on DESC, target_id DESC) AS n
+               SELECT * FROM (SELECT t.*, row_number() OVER (PARTITION BY group_id
+                                                             ORDER BY set_on DESC, target_id DESC) AS n
                               FROM stakeholder_targets t WHERE set_on <= ?) WHERE n = 1
            )
-           SELECT g.group_id, g.name, g.short_name, g.kind, g.engagement, cur.assessed_on, cur.influence, cur.interest AS importance,
+           SELECT g.group_id, g.name, g.short_name, g.kind, g.engagement, cur.assessed_on, cur.influence,
+                  cur.interest AS importance,
                   cur.note, prev.influence AS prev_influence, prev.interest AS prev_importance,
                   t.influence AS target_influence, t.interest AS target_importance, t.target_date, t.reason
            FROM stakeholder_groups g
@@ -215,17 +231,31 @@ def query_grid(store: Store, as_of: date, grid: StakeholderConfig) -> pd.DataFra
         for i, m, ti, tm, ok in zip(df["influence"], df["importance"], df["target_influence"],
                                     df["target_importance"], has_target)]
     df["moved"] = [round(distance((i, m), (pi, pm)), 1) if pd.notna(pi) else None
-                   for i, m, pi, pm in zip(df["influence"], df["importance"], df["prev_influence"], df["prev_importance"])]
-    df["status"] = [_status(row) for row in df.to_dict("records")]
+                   for i, m, pi, pm in zip(df["influence"], df["importance"], df["prev_influence"],
+                                           df["prev_importance"])]
+    # Each record has the columns above (pandas types records loosely, as Hashable -> Any).
+    df["status"] = [_status(cast(_StatusRow, row)) for row in df.to_dict("records")]
     return df
 
 
-def _status(row: dict) -> str:
-    if pd.isna(row["target_influence"]):
+class _StatusRow(TypedDict):
+    """The fields of one grid row that :func:`_status` reads (scores are DOUBLE columns: a missing one is NaN)."""
+
+    quadrant: str
+    target_quadrant: str | None
+    target_influence: float
+    target_importance: float
+    prev_influence: float
+    prev_importance: float
+    distance_to_target: float
+
+
+def _status(row: _StatusRow) -> str:
+    if math.isnan(row["target_influence"]):
         return "No target set"
     if row["quadrant"] == row["target_quadrant"]:
         return "In target quadrant"
-    if pd.notna(row["prev_influence"]):
+    if not math.isnan(row["prev_influence"]):
         before = distance((row["prev_influence"], row["prev_importance"]),
                           (row["target_influence"], row["target_importance"]))
         if row["distance_to_target"] < before:
@@ -254,7 +284,8 @@ def summarise_grid(grid_df: pd.DataFrame, as_of: date) -> str:
         return f"No stakeholder group had been assessed by {as_of:%d %B %Y}."
     with_target = grid_df[grid_df["status"] != "No target set"]
     in_place = int((with_target["status"] == "In target quadrant").sum())
-    sentence = f"On {as_of:%d %B %Y}, {in_place} of {len(with_target)} groups with a target are in their target quadrant"
+    sentence = (f"On {as_of:%d %B %Y}, {in_place} of {len(with_target)} groups with a target are in their target "
+                "quadrant")
     away = with_target[with_target["status"] != "In target quadrant"].sort_values("distance_to_target", ascending=False)
     if not away.empty:
         moving = int((away["status"] == "Moving towards target").sum())
@@ -269,7 +300,8 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
     by kind, labelled) and an arrow to its target (hollow marker)."""
     fig = go.Figure()
     mid = grid.midpoint
-    quadrants = ((mid, 10, mid, 10, grid.high_high, QUADRANT_ENGAGE), (0, mid, mid, 10, grid.high_influence, QUADRANT_SOME),
+    quadrants = ((mid, 10, mid, 10, grid.high_high, QUADRANT_ENGAGE),
+                 (0, mid, mid, 10, grid.high_influence, QUADRANT_SOME),
                  (mid, 10, 0, mid, grid.high_importance, QUADRANT_SOME), (0, mid, 0, mid, grid.low_low, QUADRANT_LOW))
     for x0, x1, y0, y1, label, colour in quadrants:
         fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, fillcolor=colour, line={"width": 0}, layer="below")
@@ -283,7 +315,8 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
         fig.add_trace(go.Scatter(
             x=trail["importance"], y=trail["influence"], mode="lines+markers", opacity=0.35, showlegend=False,
             line={"color": colour, "width": 2, "dash": "dot"}, marker={"size": 7, "color": colour},
-            customdata=list(zip(trail["name"].map(text.plotly), pd.to_datetime(trail["assessed_on"]).dt.strftime("%d %b %Y"),
+            customdata=list(zip(trail["name"].map(text.plotly),
+                                pd.to_datetime(trail["assessed_on"]).dt.strftime("%d %b %Y"),
                                 trail["note"].map(text.plotly))),
             hovertemplate="%{customdata[0]}<br>%{customdata[1]}: influence %{y}, importance %{x}<br>%{customdata[2]}"
                           "<extra>earlier assessment</extra>",
@@ -291,6 +324,7 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
         ))
     label_at = _label_positions(grid_df)
     for kind, part in grid_df.groupby("kind", sort=False):
+        assert isinstance(kind, str)  # the kind column is text
         colour, symbol = KIND_STYLE.get(kind, KIND_STYLE["other"])
         fig.add_trace(go.Scatter(
             x=part["importance"], y=part["influence"], mode="markers+text", name=kind.capitalize(),
@@ -298,8 +332,10 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
             text=[_wrap(name) for name in part["short_name"]],
             textposition=[label_at[group_id] for group_id in part["group_id"]],
             textfont={"size": 13, "color": TEXT},
-            customdata=list(zip(part["name"].map(text.plotly), pd.to_datetime(part["assessed_on"]).dt.strftime("%d %b %Y"),
-                                part["note"].map(text.plotly), part["quadrant"], part["target_quadrant"].fillna("no target"))),
+            customdata=list(zip(part["name"].map(text.plotly),
+                                pd.to_datetime(part["assessed_on"]).dt.strftime("%d %b %Y"),
+                                part["note"].map(text.plotly), part["quadrant"],
+                                part["target_quadrant"].fillna("no target"))),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: influence %{y}, importance %{x}"
                           "<br>%{customdata[3]} → %{customdata[4]}<br>%{customdata[2]}<extra></extra>",
         ))
@@ -309,13 +345,14 @@ def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: Stakehol
         if distance((row["influence"], row["importance"]), (row["target_influence"], row["target_importance"])) > 0.2:
             fig.add_annotation(x=row["target_importance"], y=row["target_influence"], ax=row["importance"],
                                ay=row["influence"], xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                               arrowhead=3, arrowsize=1.3, arrowwidth=2, arrowcolor=colour, standoff=8, startstandoff=10,
-                               text="")
+                               arrowhead=3, arrowsize=1.3, arrowwidth=2, arrowcolor=colour, standoff=8,
+                               startstandoff=10, text="")
     if not targets.empty:
         fig.add_trace(go.Scatter(
             x=targets["target_importance"], y=targets["target_influence"], mode="markers", name="Target",
             marker={"size": 18, "color": TEXT, "symbol": "circle-open-dot", "line": {"width": 2}},
-            customdata=list(zip(targets["name"].map(text.plotly), pd.to_datetime(targets["target_date"]).dt.strftime("%b %Y"),
+            customdata=list(zip(targets["name"].map(text.plotly),
+                                pd.to_datetime(targets["target_date"]).dt.strftime("%b %Y"),
                                 targets["reason"].map(text.plotly))),
             hovertemplate="<b>Target for %{customdata[0]}</b> by %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
         ))
@@ -357,7 +394,8 @@ def _wrap(name: str, width: int = 24) -> str:
 def source_line(store: Store, as_of: date) -> str:
     """Where the grid's positions came from."""
     row = store.query_rows(
-        "SELECT count(*), max(assessed_on), count(DISTINCT assessed_by) FROM stakeholder_assessments WHERE assessed_on <= ?",
+        "SELECT count(*), max(assessed_on), count(DISTINCT assessed_by) FROM stakeholder_assessments "
+        "WHERE assessed_on <= ?",
         [as_of])[0]
     if not row[0]:
         return "Source: no stakeholder assessments recorded yet."

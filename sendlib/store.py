@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -585,10 +585,8 @@ class Store:
                     cur.execute("UPDATE data_changes SET version = version + 1")
                 cur.execute("COMMIT")
             except BaseException as exc:
-                try:
+                with suppress(duckdb.Error):  # the transaction was already aborted by duckdb itself
                     cur.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass  # the transaction was already aborted by duckdb itself
                 if isinstance(exc, duckdb.Error):
                     raise _translate(exc, self.path) from exc
                 raise

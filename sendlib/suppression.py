@@ -42,7 +42,7 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, overload
 
 import numpy as np
 import pandas as pd
@@ -154,6 +154,16 @@ def suppress_series(counts: pd.Series, *, threshold: int = DEFAULT_THRESHOLD, to
     return shown
 
 
+ShareOf: TypeAlias = Literal["row", "column", "grand", "total"] | None
+
+
+# Series in, Series out; table in, table out (the two must match: checked at run time too).
+@overload
+def suppress_shares(shares: pd.Series, hidden: pd.Series, *, of: ShareOf = None,
+                    total_label: str | None = None) -> pd.Series: ...
+@overload
+def suppress_shares(shares: pd.DataFrame, hidden: SuppressedTable | pd.DataFrame, *, of: ShareOf = None,
+                    total_label: str | None = None) -> pd.DataFrame: ...
 def suppress_shares(shares: pd.Series | pd.DataFrame, hidden: SuppressedTable | pd.Series | pd.DataFrame, *,
                     of: Literal["row", "column", "grand", "total"] | None = None,
                     total_label: str | None = None) -> pd.Series | pd.DataFrame:

@@ -9,6 +9,7 @@ responses are shown to families. Nothing is overwritten.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypedDict
 
 import pandas as pd
 
@@ -59,7 +60,8 @@ def add_item(store: Store, actor: Actor, *, said_on: date, said_by: str, what_wa
                            f"{len(commitment_references or []):,} were given.")
     ids = []
     for reference in commitment_references or []:
-        found = store.query_value("SELECT commitment_id FROM commitments WHERE lower(reference) = lower(?)", [reference])
+        found = store.query_value("SELECT commitment_id FROM commitments WHERE lower(reference) = lower(?)",
+                                  [reference])
         if found is None:
             raise YouSaidError(f"There is no commitment '{reference[:40]}'.")
         ids.append(int(found))
@@ -92,9 +94,10 @@ def respond(store: Store, actor: Actor, *, item_id: int, what_we_did: str, state
 
 
 def query_items(store: Store, as_of: date) -> pd.DataFrame:
-    """Every item with its latest response published by ``as_of`` (a draft never hides one): item_id, said_on, said_by, what_was_said, theme, activity_title,
-    what_we_did, state, published_on (None: not published by ``as_of``), commitments (reference: title,
-    status, one per line). Newest publication first, unpublished last."""
+    """Every item with its latest response published by ``as_of`` (a draft never hides one): item_id, said_on,
+    said_by, what_was_said, theme, activity_title, what_we_did, state, published_on (None: not published by
+    ``as_of``), commitments (reference: title, status, one per line). Newest publication first, unpublished
+    last."""
     return store.query_df(
         """WITH latest AS (SELECT * FROM we_did WHERE published_on <= ? QUALIFY row_number() OVER
                               (PARTITION BY item_id ORDER BY recorded_at DESC, response_id DESC) = 1),
@@ -115,12 +118,24 @@ def query_items(store: Store, as_of: date) -> pd.DataFrame:
 def published_by_theme(items: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """The published items grouped by theme, each group newest first, the group with the newest item first."""
     published = items[items["published_on"].notna()]
-    groups = [(theme, part.sort_values("published_on", ascending=False))
+    groups = [(str(theme), part.sort_values("published_on", ascending=False))  # theme: a text column
               for theme, part in published.groupby("theme", sort=False)]
     return sorted(groups, key=lambda group: group[1]["published_on"].max(), reverse=True)
 
 
-def describe_item(row: dict) -> tuple[str, str, str]:
+class ItemRow(TypedDict):
+    """The fields of one ``query_items`` row that :func:`describe_item` reads (a published item)."""
+
+    what_was_said: str
+    said_by: str
+    said_on: date
+    what_we_did: str
+    state: str
+    published_on: date
+    commitments: str
+
+
+def describe_item(row: ItemRow) -> tuple[str, str, str]:
     """An item in plain words: ('You said: …', 'We did: …' or 'What we are doing: …', the line under it)."""
     said = f"You said: “{row['what_was_said']}”"
     lead = "We did" if row["state"] == "closed" else "What we are doing"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import runpy
 import threading
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,5 @@ def page_guard() -> None:
 
 def page_link(page: str, label: str = "Open the page for the detail") -> None:
     """A link to a page when the current role may open it (pages it may not open are not linked)."""
-    try:
+    with suppress(StreamlitAPIException):  # the page is not in this role's navigation
         st.page_link(page, label=label, icon=":material/arrow_forward:")
-    except StreamlitAPIException:  # the page is not in this role's navigation
-        pass

@@ -78,7 +78,8 @@ def refusal_page(title: str, roles: tuple[str, ...]) -> Callable[[], None]:
     def refuse() -> None:
         actor = current_actor()
         st.title(title)
-        who = f"You are signed in as **{actor.role}**" if actor and actor != ANONYMOUS_FORUM else "You are not signed in"
+        signed_in = actor and actor != ANONYMOUS_FORUM
+        who = f"You are signed in as **{actor.role}**" if signed_in else "You are not signed in"
         st.info(f"This page is for {' and '.join(roles)} accounts. {who}, so it is not available to you. "
                 "Use the menu to see the pages that are.")
 

@@ -67,7 +67,7 @@ def _start_backups(store: Store, folder: Path, every_hours: int) -> None:
         while True:
             try:
                 LOG.info(backup(store, folder / f"send-{datetime.now():%Y-%m-%d-%H%M}"))
-            except Exception:  # noqa: BLE001 — a failed backup must not stop the dashboard; it goes to the log
+            except Exception:  # a failed backup must not stop the dashboard; it goes to the log
                 LOG.exception("The scheduled backup failed")
             time.sleep(every_hours * 3600)
 

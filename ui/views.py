@@ -37,7 +37,7 @@ def show_view(view: View | None, *, key: str | None = None, heading: bool = True
                           delta_arrow="auto" if metric.arrow else "off")
     decimals = get_config().display.percent_decimals
     percent = st.column_config.NumberColumn(format=f"%.{decimals}f%%")
-    column_config = {column: percent for column in view.percent_columns}
+    column_config = dict.fromkeys(view.percent_columns, percent)
     if view.figure is not None:
         show_chart(view.figure, summary=view.summary, table=view.table, table_label=view.table_label,
                    table_expanded=view.table_expanded, column_config=column_config, note=view.suppression_note,

@@ -14,8 +14,7 @@ from sendlib.auth import COMMISSIONER, FORUM, OFFICER
 from sendlib.views import commitments as commitment_views
 from sendlib.views import needs, stakeholders, you_said
 from sendlib.views import reach as reach_views
-from sendlib.views.base import (Audience, CommitmentChoice, Filters, Metric, Page, View, ViewFunction,
-                                ViewSpec)
+from sendlib.views.base import Audience, CommitmentChoice, Filters, Metric, Page, View, ViewFunction, ViewSpec
 
 EVERYONE = (OFFICER, COMMISSIONER, FORUM)
 STAFF = (OFFICER, COMMISSIONER)
@@ -55,7 +54,8 @@ PAGES: tuple[Page, ...] = (
         ViewSpec("commitments.tracker", commitment_views.tracker_table, in_pack=False),
         ViewSpec("commitments.timeline", commitment_views.timeline),
         ViewSpec("commitments.burn_up", commitment_views.burn_up),
-        ViewSpec("commitments.progress", commitment_views.progress, in_pack=False),  # one commitment, chosen on the page
+        # One commitment, chosen on the page: not in the pack.
+        ViewSpec("commitments.progress", commitment_views.progress, in_pack=False),
     )),
     Page("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", EVERYONE, (
         ViewSpec("you_said.items", you_said.items),

@@ -8,6 +8,8 @@ counts of children, so nothing here is suppressed: the forum does not see these 
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from sendlib import commitments
@@ -122,7 +124,8 @@ def progress(store: Store, config: Config, filters: Filters, audience: Audience)
     if tracker.empty:
         return None
     chosen = tracker[tracker["reference"] == filters.commitments.reference]
-    row = (chosen if not chosen.empty else tracker).iloc[0].to_dict()
+    # A record of query_tracker's columns (pandas types records loosely, as Hashable -> Any).
+    row = cast(commitments.TrackerRow, (chosen if not chosen.empty else tracker).iloc[0].to_dict())
     updates = commitments.query_updates(store)
     own = updates[updates["commitment_id"] == row["commitment_id"]]
     as_of, source = filters.today(), _source(store, filters)

@@ -186,7 +186,7 @@ def headline(store: Store, config: Config, filters: Filters, audience: Audience)
         shown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, p), threshold)
         totals: dict[str, int | str] = dict(needs.provision_totals(shown))
         if threshold and needs.query_has_symbols(store, local, p):
-            totals = {provision: UNAVAILABLE for provision in totals}
+            totals = dict.fromkeys(totals, UNAVAILABLE)
         known = all(isinstance(value, int) for value in totals.values())
         return totals, (sum(int(value) for value in totals.values()) if known else UNAVAILABLE)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from sendlib import you_said
@@ -20,7 +22,8 @@ def items(store: Store, config: Config, filters: Filters, audience: Audience) ->
     rows = []
     for theme, part in you_said.published_by_theme(everything):
         for row in part.to_dict("records"):
-            said, did, footer = you_said.describe_item(row)
+            # A record of query_items' columns (pandas types records loosely, as Hashable -> Any).
+            said, did, footer = you_said.describe_item(cast(you_said.ItemRow, row))
             rows.append([theme, row["state"], said, did, footer])
     return View("you_said.items", "You said, we did", you_said.summarise_items(everything),
                 "Source: the You said, we did log kept in the dashboard.",
