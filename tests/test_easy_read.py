@@ -16,7 +16,7 @@ from sendlib.codes import EHC_PLAN, SEN_SUPPORT
 from sendlib.ingest import load_census
 from sendlib.store import Store
 from tests.conftest import TEST_OFFICER
-from tests.test_app import ROLE_ACTORS, demo_db, run_app  # noqa: F401 - demo_db is a fixture
+from tests.fixtures import ROLE_ACTORS, run_app
 
 AS_OF = date(2026, 11, 23)
 ROLES = {OFFICER: None, COMMISSIONER: None, FORUM: 5}

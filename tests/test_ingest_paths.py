@@ -17,6 +17,7 @@ from sendlib.ingest import census as census_module
 from sendlib.ingest import load_census, preview_census
 from sendlib.store import Store
 from tests.conftest import TEST_OFFICER
+from tests.fixtures import WAYS, _take_way
 
 ROOT = Path(__file__).resolve().parent.parent
 T = "period,provision,primary_need,pupils\n"
@@ -48,33 +49,6 @@ def _files(tmp_path: Path) -> list[Path]:
 
 def _stored(store: Store) -> list[tuple]:
     return store.query_rows("SELECT * EXCLUDE (load_id) FROM census ORDER BY ALL")
-
-
-WAYS = ("direct", "sampled", "grouped", "full")
-STAGE_DIRECT = census_module._stage_direct  # the real ones, whatever a test has patched in since
-SAMPLE_FROM_BYTES = census_module.SAMPLE_FROM_BYTES
-
-
-def _take_way(monkeypatch: pytest.MonkeyPatch, way: str, outcomes: list | None = None) -> list:
-    """Send every census staged from now on ``way``, recording what the direct path said of each (its outcome).
-
-    direct: as the product does (written straight in, grouped when a figure repeats, full way on a problem);
-    sampled: the same, taking labels from a sample of the file first as it does for a large file;
-    grouped: as if every file repeated a figure; full: as if every file had a problem.
-    """
-    outcomes = [] if outcomes is None else outcomes
-    monkeypatch.setattr(census_module, "SAMPLE_FROM_BYTES", 1 if way == "sampled" else SAMPLE_FROM_BYTES)
-
-    def staged(*args, **kwargs):
-        if way in ("direct", "sampled"):
-            outcome = STAGE_DIRECT(*args, **kwargs)
-        else:
-            outcome = census_module.REPEATED_CELLS if way == "grouped" else None
-        outcomes.append(outcome)
-        return outcome
-
-    monkeypatch.setattr(census_module, "_stage_direct", staged)
-    return outcomes
 
 
 def test_direct_grouped_and_full_loads_store_the_same(tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch) -> None:
