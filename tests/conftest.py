@@ -46,7 +46,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def _copy_store(built: Path, to: Path) -> Path:
+def copy_store(built: Path, to: Path) -> Path:
     """A copy of the closed store ``built`` (its file and its ``uploads/`` beside it) at ``to``; returns ``to``.
 
     The work folder is not copied: every read-write open wipes it anyway."""
@@ -73,7 +73,7 @@ def built_demo_with_accounts(built_demo: Path, tmp_path_factory: pytest.TempPath
     """The demo store plus one local account per role (ROLE_ACTORS in tests/fixtures.py), built once."""
     from tests.fixtures import ROLE_ACTORS
 
-    path = _copy_store(built_demo, tmp_path_factory.mktemp("built-demo-accounts") / "demo.duckdb")
+    path = copy_store(built_demo, tmp_path_factory.mktemp("built-demo-accounts") / "demo.duckdb")
     built = Store.open(path)
     for actor in ROLE_ACTORS.values():  # the accounts the AppTest sessions are signed in with
         add_user(built, actor.name, actor.role, "a test password", by=TEST_OFFICER)
@@ -84,7 +84,7 @@ def built_demo_with_accounts(built_demo: Path, tmp_path_factory: pytest.TempPath
 @pytest.fixture
 def demo_store(built_demo: Path, tmp_path: Path) -> Iterator[Store]:
     """A store holding the shipped demo data: this test's own copy of the session's demo store."""
-    opened = Store.open(_copy_store(built_demo, tmp_path / "test.duckdb"))
+    opened = Store.open(copy_store(built_demo, tmp_path / "test.duckdb"))
     yield opened
     opened.close()
 
@@ -92,7 +92,7 @@ def demo_store(built_demo: Path, tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def demo_db(built_demo_with_accounts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The path of this test's own copy of the demo store with the role accounts; the app (SENDLIB_DB) uses it."""
-    path = _copy_store(built_demo_with_accounts, tmp_path / "app.duckdb")
+    path = copy_store(built_demo_with_accounts, tmp_path / "app.duckdb")
     monkeypatch.setenv("SENDLIB_DB", str(path))
     return path
 
@@ -117,7 +117,7 @@ def server_url(built_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     (password tests.browser.PASSWORD). Module-scoped: tests in a module may change its data."""
     from tests.browser import PASSWORD, running_server
 
-    db = _copy_store(built_demo, tmp_path_factory.mktemp("browser") / "demo.duckdb")
+    db = copy_store(built_demo, tmp_path_factory.mktemp("browser") / "demo.duckdb")
     opened = Store.open(db)
     for role in ("officer", "commissioner", "forum"):
         add_user(opened, f"{role}@example.invalid", role, PASSWORD, by=TEST_OFFICER)

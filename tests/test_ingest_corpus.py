@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from sendlib.config import Config, UploadConfig
 from sendlib.ingest import IngestRejected, LoadReport, load_census
 from sendlib.loads import undo_load
 from sendlib.store import Store, StoreError
-from tests.conftest import TEST_OFFICER, census_snapshot
+from tests.conftest import TEST_OFFICER, census_snapshot, copy_store
 from tests.hostile_files import (  # the catalogue of hostile census files, shared with test_no_tracebacks
     CORPUS, HOSTILE, IDENTIFIERS, PUPIL_EXTRACT, ROW, T, Hostile, _pupil_rows, _pupil_variant, _set_provision, leaked,
 )
@@ -317,12 +317,23 @@ def test_pupil_extract_is_aggregated_and_leaves_no_identifier_anywhere(tmp_path:
     assert list(system_temp.iterdir()) == []
 
 
+@pytest.fixture(scope="session")
+def built_baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The baseline store, built once per session (closed): each test below gets its own copy."""
+    path = tmp_path_factory.mktemp("census-baseline") / "baseline.duckdb"
+    built = Store.open(path)
+    load(built, TEMPLATE)
+    load(built, OLD_LAYOUT)
+    built.close()
+    return path
+
+
 @pytest.fixture
-def baseline_store(store: Store) -> Store:
+def baseline_store(built_baseline: Path, tmp_path: Path) -> Iterator[Store]:
     """A store already holding Sunderland 2024/25 and the 2018/19 geographies: what a bad file must not touch."""
-    load(store, TEMPLATE)
-    load(store, OLD_LAYOUT)
-    return store
+    opened = Store.open(copy_store(built_baseline, tmp_path / "test.duckdb"))
+    yield opened
+    opened.close()
 
 
 def test_the_hostile_catalogue_is_large() -> None:
