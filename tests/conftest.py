@@ -202,7 +202,7 @@ def _group(item: pytest.Item) -> str:
     names = _names_reached(getattr(item, "obj", None), seen)
     for name in fixtures:
         for definition in (info.name2fixturedefs.get(name, ()) if info is not None else ()):
-            if str(getattr(definition, "baseid", "")) != "" or "tests" in getattr(definition.func, "__module__", ""):
+            if getattr(definition.func, "__module__", "").startswith("tests."):  # ours, not pytest's own
                 names |= _names_reached(definition.func, seen)
     if names & BROWSER_NAMES or "browser" in fixtures:
         return "browser"
