@@ -13,8 +13,10 @@ run: $(VENV)/.installed
 	$(BIN)/python -m sendlib init --demo
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
+# Two workers (pytest-xdist); --dist loadgroup keeps the tests that share a module-scoped fixture (a server, a store
+# built for the module) on one worker, as tests/conftest.py marks them.
 test: $(VENV)/.installed-dev chromium node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The benchmark (README, Performance): 10k, 100k and 1M rows; writes benchmarks/RESULTS.md.
 bench: $(VENV)/.installed-dev chromium

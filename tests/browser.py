@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import Browser
+
 from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -76,3 +78,25 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# The password of the role accounts (<role>@example.invalid) on the server_url fixture's server.
+PASSWORD = "correct horse battery"
+
+
+def signed_in_page(browser: Browser, server_url: str, role: str, path: str = "", height: int = 900):
+    """A new page signed in as ``role`` through the real sign-in form, then at ``path`` (the role's first
+    page when ``path`` is empty or is that first page)."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    page.goto(server_url)
+    wait_for_app(page)
+    page.get_by_label("E-mail address").fill(f"{role}@example.invalid")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Role: {role}").wait_for(timeout=60_000)
+    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
+    if path and link.count():
+        # A local sign-in lasts for the browser tab's session: move within the app by its navigation.
+        link.first.click()
+        wait_for_app(page)
+    return page

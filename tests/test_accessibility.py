@@ -21,7 +21,7 @@ from tests.browser import ARTIFACTS, screenshot, wait_for_app
 from tests.conftest import PROJECT_ROOT
 
 # The demo server (officer, commissioner and forum accounts) and Chromium, shared with the other browser tests.
-from tests.test_browser import PASSWORD, browser, server_url, signed_in_page  # noqa: F401 - fixtures
+from tests.browser import PASSWORD, signed_in_page
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules axe-core can check automatically.

@@ -12,46 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from sendlib.auth import COMMISSIONER, FORUM, OFFICER, Actor, add_user, query_account_changes, set_role
-from sendlib.config import Config
-from sendlib.demo import load_demo
+from sendlib.auth import COMMISSIONER, FORUM, OFFICER, add_user, query_account_changes, set_role
 from sendlib.store import Store
 from tests.conftest import PROJECT_ROOT, TEST_OFFICER, as_read
-
-PAGES = sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "app.duckdb"
-    store = Store.open(path)
-    load_demo(store, Config())
-    for actor in ROLE_ACTORS.values():  # the accounts the sessions below are signed in with
-        add_user(store, actor.name, actor.role, "a test password", by=TEST_OFFICER)
-    store.close()
-    monkeypatch.setenv("SENDLIB_DB", str(path))
-    return path
-
-
-ROLE_ACTORS = {role: Actor(f"{role}@example.invalid", role) for role in (OFFICER, COMMISSIONER, FORUM)}
-
-
-def run_app(page: str | None = None, actor: Actor | None = ROLE_ACTORS[OFFICER]) -> AppTest:
-    """The app as ``actor`` (signed in with a local account; None: not signed in), on ``page``."""
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    if actor is not None:
-        at.session_state["actor"] = actor
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
-
-
-# Pages only some roles may open (every other page is for every role): file → (url path, roles).
-RESTRICTED = {"pages/upload.py": ("upload", {OFFICER}), "pages/accounts.py": ("accounts", {OFFICER}),
-              "pages/participation.py": ("participation", {OFFICER, COMMISSIONER}),
-              "pages/commitments.py": ("commitments", {OFFICER, COMMISSIONER})}
-
+from tests.fixtures import PAGES, RESTRICTED, ROLE_ACTORS, run_app
 
 @pytest.mark.parametrize("role", [OFFICER, COMMISSIONER, FORUM])
 @pytest.mark.parametrize("page", PAGES)

@@ -6,55 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from sendlib.auth import add_user
 from sendlib.config import Config
 from sendlib.demo import load_demo
 from sendlib.store import Store
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server, screenshot, wait_for_app
-from tests.conftest import TEST_OFFICER
-
-PASSWORD = "correct horse battery"
-
-
-def signed_in_page(browser: Browser, server_url: str, role: str, path: str = "", height: int = 900):
-    """A new page signed in as ``role`` through the real sign-in form, then at ``path`` (the role's first
-    page when ``path`` is empty or is that first page)."""
-    page = browser.new_page(viewport={"width": 1400, "height": height})
-    page.goto(server_url)
-    wait_for_app(page)
-    page.get_by_label("E-mail address").fill(f"{role}@example.invalid")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text(f"Role: {role}").wait_for(timeout=60_000)
-    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
-    if path and link.count():
-        # A local sign-in lasts for the browser tab's session: move within the app by its navigation.
-        link.first.click()
-        wait_for_app(page)
-    return page
-
-
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    store = Store.open(db)
-    load_demo(store, Config())
-    for role in ("officer", "commissioner", "forum"):
-        add_user(store, f"{role}@example.invalid", role, PASSWORD, by=TEST_OFFICER)
-    store.close()
-    with running_server(db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+from tests.browser import PASSWORD, running_server, screenshot, signed_in_page, wait_for_app
 
 
 def test_primary_needs_page_renders_the_chart_and_seed_figures(server_url: str, browser: Browser) -> None:

@@ -19,8 +19,7 @@ from sendlib.config import Config
 from sendlib.store import Store
 from tests.browser import running_server, screenshot, wait_for_app
 from tests.conftest import TEST_OFFICER
-from tests.hostile_text import plant_hostile_text
-from tests.test_browser import PASSWORD, browser, signed_in_page  # noqa: F401 (browser: a fixture)
+from tests.browser import PASSWORD, signed_in_page
 
 # Each page's address and (part of) its title, the first thing its run draws.
 TITLES = {"overview": "SEND: overview", "primary_needs": "Primary needs", "stakeholders": "Stakeholders",

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
-from tests.test_app import PAGES, RESTRICTED, ROLE_ACTORS, demo_db, run_app  # noqa: F401 - demo_db is a fixture
+from tests.fixtures import PAGES, RESTRICTED, ROLE_ACTORS, run_app
 
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 

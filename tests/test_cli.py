@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import PROJECT_ROOT, held_by_another_process
+from tests.fixtures import run_cli
 
 EXPORT_HEADER = "period,geographic_level,area_code,old_la_code,area_name,phase,provision,primary_need,pupils,symbol"
-
-
-def run_cli(*args: str, db: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "sendlib"]
-    if db is not None:
-        command += ["--db", str(db)]
-    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env={**os.environ, **(env or {})}, timeout=120)
 
 
 def test_init_demo_then_export_prints_the_sunderland_rows(tmp_path: Path) -> None:

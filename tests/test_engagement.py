@@ -19,9 +19,9 @@ from sendlib.ingest import IngestRejected
 from sendlib.ingest.engagement import load_engagement, preview_engagement
 from sendlib.store import Store
 from tests.conftest import PROJECT_ROOT, TEST_OFFICER
+from tests.hostile_files import BAD_LINES, ENGAGEMENT_HEADER as HEADER, oversized_notes_file
 
 EXAMPLE = PROJECT_ROOT / "data" / "templates" / "engagement-example.csv"
-HEADER = (PROJECT_ROOT / "data" / "templates" / "engagement-template.csv").read_text().strip()
 TODAY = date(2026, 11, 23)
 
 
@@ -109,25 +109,6 @@ def test_the_demo_file_previews_all_its_activities(store: Store, config: Config)
     assert store.query_value("SELECT count(*) FROM engagement_activities") == 0  # a preview writes nothing
 
 
-BAD_LINES = {
-    "bad date and count": ("X-1,2026-02-30,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,ten,,,,,",
-                           ["Line 2: The date cannot be read as a date", "Line 2, column 'count': The count must be a whole number, not this value."]),
-    "unknown need": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,primary need,Autism-ish,3,,,,,",
-                     ["Line 2, column 'category': this value is not a primary need"]),
-    "breakdown over total": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,2,,,,,\n"
-                             "X-1,,,,,,,,,,,,,,,,,,,parent carers,provision,EHC plan,3,,,,,",
-                             ["Line 2: The provision breakdown of parent carers adds up to 3, more than the 2"]),
-    "conflicting title": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,2,,,,,\n"
-                          "X-1,,Other title,,,,,,,,,,,,,,,,,children and young people,total,,2,,,,,",
-                          ["Line 3, column 'title': differs from line 2 for the same activity 'X-1'"]),
-    "same person twice": ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,8,,,,,,,,,,yes,"
-                          "children and young people,,,,P1,,,,\n"
-                          "Y-1,,,,,,,,,,,,,,,,,,,children and young people,,,,p1 ,,,,",
-                          ["Line 3, column 'participant_ref': the same participant is listed twice for this "
-                           "activity (also line 2)"]),
-}
-
-
 @pytest.mark.parametrize("case", list(BAD_LINES))
 def test_a_malformed_file_lists_its_problems_and_writes_nothing(case: str, store: Store, config: Config,
                                                                 write_csv: Callable[..., Path]) -> None:
@@ -173,15 +154,6 @@ def test_a_reference_typed_into_the_wrong_column_is_never_repeated_or_logged(sto
     assert "Line 2, column 'participant': this value is not who took part" in described
     logged = " ".join(str(v) for row in store.query_rows("SELECT * FROM loads") for v in row)
     assert "Jamie" not in described and "Jamie" not in logged
-
-
-def oversized_notes_file() -> str:
-    """The example file with 200,000 characters of notes on its third line: over Python's csv field limit."""
-    lines = EXAMPLE.read_text().splitlines()
-    header = lines[0].split(",")
-    values = lines[2].split(",")
-    values[header.index("notes")] = '"' + "x" * 200_000 + '"'
-    return "\n".join([lines[0], lines[1], ",".join(values), *lines[3:]]) + "\n"
 
 
 def test_a_value_over_the_csv_field_limit_is_a_plain_rejection_on_record(store: Store, config: Config,

@@ -18,7 +18,7 @@ from sendlib.ingest import IngestRejected, load_census, preview_census
 from sendlib.ingest.source import RecordCounter
 from sendlib.store import Store
 from tests.conftest import TEST_OFFICER, census_snapshot
-from tests.test_cli import run_cli
+from tests.fixtures import run_cli
 
 T = "period,provision,primary_need,pupils,note\n"
 # About 32 MB: DuckDB's reader skips a line this long without a word (one of 16 MB it reports as too long).

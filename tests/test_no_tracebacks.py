@@ -21,8 +21,7 @@ from streamlit.testing.v1 import AppTest
 from sendlib.auth import OFFICER, Actor, add_user
 from sendlib.store import Store
 from tests.conftest import PROJECT_ROOT, TEST_OFFICER
-from tests.test_engagement import BAD_LINES, HEADER, oversized_notes_file
-from tests.test_ingest_corpus import HOSTILE
+from tests.hostile_files import BAD_LINES, ENGAGEMENT_HEADER as HEADER, HOSTILE, oversized_notes_file
 
 FORMAT_OPTIONS = ("auto", "ees", "template", "pupil")  # what the Upload page's format box offers
 

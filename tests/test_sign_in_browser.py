@@ -11,7 +11,6 @@ from sendlib.auth import COMMISSIONER, OFFICER, add_user
 from sendlib.store import Store
 from tests.browser import running_server, screenshot, wait_for_app
 from tests.conftest import TEST_OFFICER
-from tests.test_browser import browser  # noqa: F401 (a fixture: one Chromium per module)
 
 PASSWORD = "correct horse battery"
 OWNER = "officer@example.invalid"
