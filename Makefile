@@ -7,16 +7,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test bench setup setup-dev chromium clean
+.PHONY: run test check bench setup setup-dev chromium clean
 
 run: $(VENV)/.installed
 	$(BIN)/python -m sendlib init --demo
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
-# Two workers (pytest-xdist); --dist loadgroup keeps the tests that share a module-scoped fixture (a server, a store
+# Static checks first (pyproject.toml: ruff lint and format, mypy strict on sendlib/), then every test on two
+# workers (pytest-xdist); --dist loadgroup keeps the tests that share a module-scoped fixture (a server, a store
 # built for the module) on one worker, as tests/conftest.py marks them.
-test: $(VENV)/.installed-dev chromium node_modules/.installed
+test: $(VENV)/.installed-dev chromium node_modules/.installed check
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+check: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The benchmark (README, Performance): 10k, 100k and 1M rows; writes benchmarks/RESULTS.md.
 bench: $(VENV)/.installed-dev chromium

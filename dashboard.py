@@ -26,20 +26,37 @@ if actor is None:
     # Every page's address shows the sign-in form, so a link from an agenda opened in a new tab (a local sign-in
     # lasts for the tab) asks for sign-in and then opens the page it names, filters and presentation mode kept.
     sign_in_at = [st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:", url_path="sign_in", default=True)]
-    sign_in_at += [st.Page(ui.sign_in_page_at(spec.title), title=spec.title, url_path=spec.url_path,
-                           visibility="hidden") for spec in PAGES]
+    sign_in_at += [
+        st.Page(ui.sign_in_page_at(spec.title), title=spec.title, url_path=spec.url_path, visibility="hidden")
+        for spec in PAGES
+    ]
     navigation = st.navigation(sign_in_at, position="hidden")
 elif ui.must_choose_password(actor):  # signed in with a one-time password: nothing else until they choose one
-    navigation = st.navigation([st.Page(ui.choose_password_page, title="Choose a new password", icon=":material/key:",
-                                        url_path="choose_password", default=True)], position="hidden")
+    navigation = st.navigation(
+        [
+            st.Page(
+                ui.choose_password_page,
+                title="Choose a new password",
+                icon=":material/key:",
+                url_path="choose_password",
+                default=True,
+            )
+        ],
+        position="hidden",
+    )
     ui.sidebar_identity(actor)
 else:
     allowed = [spec for spec in PAGES if actor.role in spec.roles]
-    pages = [st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=index == 0)
-             for index, spec in enumerate(allowed)]
+    pages = [
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=index == 0)
+        for index, spec in enumerate(allowed)
+    ]
     # Another role's page keeps its URL but shows a refusal, never the page itself.
-    pages += [st.Page(ui.refusal_page(spec.title, spec.roles), title=spec.title, url_path=spec.url_path,
-                      visibility="hidden") for spec in PAGES if spec not in allowed]
+    pages += [
+        st.Page(ui.refusal_page(spec.title, spec.roles), title=spec.title, url_path=spec.url_path, visibility="hidden")
+        for spec in PAGES
+        if spec not in allowed
+    ]
     if actor == ui.ANONYMOUS_FORUM:
         pages.append(st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:", url_path="sign_in"))
     navigation = st.navigation(pages)

@@ -40,10 +40,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import write_census, write_one_bad_row
+from synth import write_census, write_one_bad_row  # noqa: E402 (found through the path set just above)
 
-PAGES = ("overview", "primary_needs", "stakeholders", "participation", "reach_gaps", "commitments", "you_said",
-         "upload")
+PAGES = (
+    "overview",
+    "primary_needs",
+    "stakeholders",
+    "participation",
+    "reach_gaps",
+    "commitments",
+    "you_said",
+    "upload",
+)
 LOAD_METHODS = ("duckdb", "project", "refusal", "pandas")
 
 
@@ -52,10 +60,10 @@ class Results:
     """Every figure measured, by size."""
 
     machine: dict[str, str] = field(default_factory=dict)
-    loads: dict[int, dict[str, dict[str, float]]] = field(default_factory=dict)      # size → method → figures
-    pages: dict[int, dict[str, dict[str, float]]] = field(default_factory=dict)      # size → page → cold/warm
-    browser: dict[int, dict[str, float]] = field(default_factory=dict)               # size → page → seconds
-    pack: dict[int, float] = field(default_factory=dict)                             # size → seconds
+    loads: dict[int, dict[str, dict[str, float]]] = field(default_factory=dict)  # size → method → figures
+    pages: dict[int, dict[str, dict[str, float]]] = field(default_factory=dict)  # size → page → cold/warm
+    browser: dict[int, dict[str, float]] = field(default_factory=dict)  # size → page → seconds
+    pack: dict[int, float] = field(default_factory=dict)  # size → seconds
 
 
 def machine_facts() -> dict[str, str]:
@@ -63,23 +71,36 @@ def machine_facts() -> dict[str, str]:
     import pandas
     import plotly
     import streamlit
+
     memory = ""
     try:
         with open("/proc/meminfo") as fh:
             memory = f"{int(fh.readline().split()[1]) / 1_048_576:.1f} GB"
     except OSError:
         pass
-    return {"CPUs": str(os.cpu_count()), "memory": memory, "Python": platform.python_version(),
-            "DuckDB": duckdb.__version__, "Streamlit": streamlit.__version__, "pandas": pandas.__version__,
-            "Plotly": plotly.__version__, "platform": platform.platform(), "date": date.today().isoformat()}
+    return {
+        "CPUs": str(os.cpu_count()),
+        "memory": memory,
+        "Python": platform.python_version(),
+        "DuckDB": duckdb.__version__,
+        "Streamlit": streamlit.__version__,
+        "pandas": pandas.__version__,
+        "Plotly": plotly.__version__,
+        "platform": platform.platform(),
+        "date": date.today().isoformat(),
+    }
 
 
 # The bare read and the pandas way, each a whole process of its own like the project's command line:
 # python -c SCRIPT FILE.csv STORE.duckdb.
-BARE_READ = ("import sys, duckdb; duckdb.connect(sys.argv[2]).execute("
-             "'CREATE TABLE census AS SELECT * FROM read_csv(?)', [sys.argv[1]])")
-PANDAS_READ = ("import sys, duckdb, pandas; frame = pandas.read_csv(sys.argv[1]); con = duckdb.connect(sys.argv[2]); "
-               "con.register('frame', frame); con.execute('CREATE TABLE census AS SELECT * FROM frame')")
+BARE_READ = (
+    "import sys, duckdb; duckdb.connect(sys.argv[2]).execute("
+    "'CREATE TABLE census AS SELECT * FROM read_csv(?)', [sys.argv[1]])"
+)
+PANDAS_READ = (
+    "import sys, duckdb, pandas; frame = pandas.read_csv(sys.argv[1]); con = duckdb.connect(sys.argv[2]); "
+    "con.register('frame', frame); con.execute('CREATE TABLE census AS SELECT * FROM frame')"
+)
 
 
 def load_command(method: str, csv_path: Path, db: Path) -> list[str]:
@@ -104,8 +125,7 @@ def run_process(command: list[str]) -> tuple[dict[str, float], int, str]:
     return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024}, process.returncode, stderr
 
 
-def measure_loads(csv_path: Path, bad_path: Path, bad_line: int, runs: int,
-                  work: Path) -> dict[str, dict[str, float]]:
+def measure_loads(csv_path: Path, bad_path: Path, bad_line: int, runs: int, work: Path) -> dict[str, dict[str, float]]:
     """Every load method ``runs`` times as whole processes on fresh stores, alternating (one of each, then again),
     so that whatever else the machine is doing falls on every method alike; the medians.
 
@@ -126,8 +146,9 @@ def measure_loads(csv_path: Path, bad_path: Path, bad_line: int, runs: int,
                 raise RuntimeError(f"{method} load failed: {stderr[-2000:]}")
             samples[method].append(figures)
             shutil.rmtree(folder)
-    return {method: {key: statistics.median(s[key] for s in runs_) for key in runs_[0]}
-            for method, runs_ in samples.items()}
+    return {
+        method: {key: statistics.median(s[key] for s in runs_) for key in runs_[0]} for method, runs_ in samples.items()
+    }
 
 
 def build_store(csv_path: Path, db: Path) -> None:
@@ -137,6 +158,7 @@ def build_store(csv_path: Path, db: Path) -> None:
     from sendlib.demo import load_demo
     from sendlib.ingest import load_census
     from sendlib.store import Store
+
     store = Store.open(db)
     load_demo(store, Config())
     load_census(store, csv_path, config=Config(), actor=Actor("benchmark", OFFICER))
@@ -164,6 +186,7 @@ def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float
     from streamlit.testing.v1 import AppTest
 
     from sendlib.auth import OFFICER, Actor
+
     set_log_level("error")  # AppTest runs without a server: its "no runtime" warnings are expected noise
     figures: dict[str, dict[str, float]] = {}
     with store_env(db):
@@ -192,6 +215,7 @@ def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float
         # Close the app's store before the browser measures start their own server on the same file (DuckDB
         # allows one writing process): clearing the cache alone would leave the connection open.
         import ui
+
         ui.get_store().close()
         st.cache_resource.clear()
     return figures
@@ -203,14 +227,17 @@ def measure_browser(db: Path, runs: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_server
+
     timings: dict[str, list[float]] = {"overview": [], "primary_needs": [], "bare one-chart page": []}
     config = db.with_suffix(".public.yaml")
     config.write_text("access:\n  public: true\n")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         with running_server(db, {"SENDLIB_CONFIG": str(config)}) as url:
-            for page_name, selector in (("overview", "[data-testid='stMetricValue']"),
-                                        ("primary_needs", "[data-testid='stPlotlyChart'] .main-svg")):
+            for page_name, selector in (
+                ("overview", "[data-testid='stMetricValue']"),
+                ("primary_needs", "[data-testid='stPlotlyChart'] .main-svg"),
+            ):
                 for run in range(runs + 1):  # the first visit warms the server's caches: not counted
                     seconds = _time_to_first(browser, f"{url}/{page_name}", selector)
                     if run:
@@ -239,12 +266,14 @@ def measure_pack(db: Path) -> float:
     from sendlib import pack
     from sendlib.config import Config
     from sendlib.store import Store
+
     store = Store.open(db)
     try:
         started = time.perf_counter()
         slides = pack.collect_slides(store, Config(), "commissioner", date.today())
-        pack.build_pack(slides, area="Sunderland", role="commissioner", as_of=date.today(),
-                        data_date=pack.data_as_at(store))
+        pack.build_pack(
+            slides, area="Sunderland", role="commissioner", as_of=date.today(), data_date=pack.data_as_at(store)
+        )
         return time.perf_counter() - started
     finally:
         store.close()
@@ -252,50 +281,91 @@ def measure_pack(db: Path) -> float:
 
 def render(results: Results) -> str:
     """The results as Markdown: machine, then one table per measure, with the ratios the targets use."""
-    lines = ["# Benchmark results", "", ("Written by `make bench` (benchmarks/bench.py); the README's Performance "
-             "section states the targets."), "", "| machine | |", "| --- | --- |"]
+    lines = [
+        "# Benchmark results",
+        "",
+        ("Written by `make bench` (benchmarks/bench.py); the README's Performance section states the targets."),
+        "",
+        "| machine | |",
+        "| --- | --- |",
+    ]
     lines += [f"| {key} | {value} |" for key, value in results.machine.items()]
-    lines += ["", "## Load (whole processes on fresh stores, alternating, median of runs)", "",
-              ("The project load is `python -m sendlib ingest census FILE`; the bare read is `python -c` with DuckDB's "
-              "`CREATE TABLE census AS SELECT * FROM read_csv(FILE)`; the pandas way is `python -c` with "
-              "`pandas.read_csv` then an insert. Each is one process from start to exit, and peak RSS is its own."), "",
-              ("| rows | DuckDB bare read (s) | project load (s) | ratio | pandas way (s) | DuckDB peak RSS (MB) | "
-              "project peak RSS (MB) | ratio | pandas peak RSS (MB) |"), "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        "## Load (whole processes on fresh stores, alternating, median of runs)",
+        "",
+        (
+            "The project load is `python -m sendlib ingest census FILE`; the bare read is `python -c` with DuckDB's "
+            "`CREATE TABLE census AS SELECT * FROM read_csv(FILE)`; the pandas way is `python -c` with "
+            "`pandas.read_csv` then an insert. Each is one process from start to exit, and peak RSS is its own."
+        ),
+        "",
+        (
+            "| rows | DuckDB bare read (s) | project load (s) | ratio | pandas way (s) | DuckDB peak RSS (MB) | "
+            "project peak RSS (MB) | ratio | pandas peak RSS (MB) |"
+        ),
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for size, methods in sorted(results.loads.items()):
         bare, ours, pandas_way = methods["duckdb"], methods["project"], methods["pandas"]
-        lines.append(f"| {size:,} | {bare['seconds']:.2f} | {ours['seconds']:.2f} | "
-                     f"{ours['seconds'] / bare['seconds']:.2f} | {pandas_way['seconds']:.2f} | "
-                     f"{bare['peak_rss_mb']:.0f} | {ours['peak_rss_mb']:.0f} | "
-                     f"{ours['peak_rss_mb'] / bare['peak_rss_mb']:.2f} | {pandas_way['peak_rss_mb']:.0f} |")
-    lines += ["", "## Refusing a file with one bad row (whole process, median of runs)", "",
-              ("The same file with one count made not a number, half way down: refused by `python -m sendlib ingest "
-              "census`, naming its line and column."), "",
-              "| rows | DuckDB bare read (s) | refusal (s) | ratio | refusal peak RSS (MB) | ratio |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines.append(
+            f"| {size:,} | {bare['seconds']:.2f} | {ours['seconds']:.2f} | "
+            f"{ours['seconds'] / bare['seconds']:.2f} | {pandas_way['seconds']:.2f} | "
+            f"{bare['peak_rss_mb']:.0f} | {ours['peak_rss_mb']:.0f} | "
+            f"{ours['peak_rss_mb'] / bare['peak_rss_mb']:.2f} | {pandas_way['peak_rss_mb']:.0f} |"
+        )
+    lines += [
+        "",
+        "## Refusing a file with one bad row (whole process, median of runs)",
+        "",
+        (
+            "The same file with one count made not a number, half way down: refused by `python -m sendlib ingest "
+            "census`, naming its line and column."
+        ),
+        "",
+        "| rows | DuckDB bare read (s) | refusal (s) | ratio | refusal peak RSS (MB) | ratio |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for size, methods in sorted(results.loads.items()):
         bare, refusal = methods["duckdb"], methods["refusal"]
-        lines.append(f"| {size:,} | {bare['seconds']:.2f} | {refusal['seconds']:.2f} | "
-                     f"{refusal['seconds'] / bare['seconds']:.2f} | {refusal['peak_rss_mb']:.0f} | "
-                     f"{refusal['peak_rss_mb'] / bare['peak_rss_mb']:.2f} |")
+        lines.append(
+            f"| {size:,} | {bare['seconds']:.2f} | {refusal['seconds']:.2f} | "
+            f"{refusal['seconds'] / bare['seconds']:.2f} | {refusal['peak_rss_mb']:.0f} | "
+            f"{refusal['peak_rss_mb'] / bare['peak_rss_mb']:.2f} |"
+        )
     if results.pages:
         sizes = sorted(results.pages)
-        lines += ["", "## Pages (AppTest script run, seconds, median of 3: cold = query cache cleared first, warm = run again)", "",
-                  "| page | " + " | ".join(f"{s:,} cold | {s:,} warm" for s in sizes)
-                  + f" | warm {sizes[-1]:,} ÷ {sizes[0]:,} | cold ÷ warm at {sizes[-1]:,} |",
-                  "| --- | " + " | ".join("---: | ---:" for _ in sizes) + " | ---: | ---: |"]
+        lines += [
+            "",
+            "## Pages (AppTest script run, seconds, median of 3: cold = query cache cleared first, warm = run again)",
+            "",
+            "| page | "
+            + " | ".join(f"{s:,} cold | {s:,} warm" for s in sizes)
+            + f" | warm {sizes[-1]:,} ÷ {sizes[0]:,} | cold ÷ warm at {sizes[-1]:,} |",
+            "| --- | " + " | ".join("---: | ---:" for _ in sizes) + " | ---: | ---: |",
+        ]
         for page in results.pages[sizes[0]]:
-            cells = " | ".join(f"{results.pages[s][page]['cold']:.2f} | {results.pages[s][page]['warm']:.2f}"
-                               for s in sizes)
+            cells = " | ".join(
+                f"{results.pages[s][page]['cold']:.2f} | {results.pages[s][page]['warm']:.2f}" for s in sizes
+            )
             first, last = results.pages[sizes[0]][page], results.pages[sizes[-1]][page]
-            lines.append(f"| {page} | {cells} | {last['warm'] / first['warm']:.2f} | {last['cold'] / last['warm']:.2f} |")
+            lines.append(
+                f"| {page} | {cells} | {last['warm'] / first['warm']:.2f} | {last['cold'] / last['warm']:.2f} |"
+            )
     if results.browser:
-        lines += ["", "## Time to first rendered figure in Chromium (seconds, median)", "",
-                  "| rows | overview | primary needs | bare one-chart page | primary needs ÷ bare | overview ÷ bare |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "## Time to first rendered figure in Chromium (seconds, median)",
+            "",
+            "| rows | overview | primary needs | bare one-chart page | primary needs ÷ bare | overview ÷ bare |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for size, figures in sorted(results.browser.items()):
             bare = figures["bare one-chart page"]
-            lines.append(f"| {size:,} | {figures['overview']:.2f} | {figures['primary_needs']:.2f} | {bare:.2f} | "
-                         f"{figures['primary_needs'] / bare:.2f} | {figures['overview'] / bare:.2f} |")
+            lines.append(
+                f"| {size:,} | {figures['overview']:.2f} | {figures['primary_needs']:.2f} | {bare:.2f} | "
+                f"{figures['primary_needs'] / bare:.2f} | {figures['overview'] / bare:.2f} |"
+            )
     if results.pack:
         lines += ["", "## Meeting pack (deck and PDF, commissioner)", "", "| rows | seconds |", "| ---: | ---: |"]
         lines += [f"| {size:,} | {seconds:.2f} |" for size, seconds in sorted(results.pack.items())]

@@ -29,6 +29,7 @@ def main(method: str, csv_path: str, db_path: str) -> None:
         from sendlib.config import Config
         from sendlib.ingest import load_census
         from sendlib.store import Store
+
         store = Store.open(db_path)  # migrations are set-up, not load: done before the clock starts
         start_rss = _rss_mb()
         started = time.perf_counter()

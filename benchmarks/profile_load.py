@@ -28,13 +28,16 @@ from sendlib.store import Store, Transaction
 Timing = tuple[float, str, str]  # seconds, kind, what
 
 
-def _timed(function: Callable[..., Any], kind: str, timings: list[Timing], describe: Callable[..., str]) -> Callable[..., Any]:
+def _timed(
+    function: Callable[..., Any], kind: str, timings: list[Timing], describe: Callable[..., str]
+) -> Callable[..., Any]:
     def timed(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
             return function(*args, **kwargs)
         finally:
             timings.append((time.perf_counter() - started, kind, describe(*args, **kwargs)))
+
     return timed
 
 
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seconds, timings = profile_load(args.csv)
     print(f"{'seconds':>8}  {'kind':<6}  step")
-    for spent, kind, what in timings[:args.top]:
+    for spent, kind, what in timings[: args.top]:
         print(f"{spent:8.3f}  {kind:<6}  {what[:120]}")
     print(f"{seconds:8.3f}  total   the whole load ({sum(t[0] for t in timings):.3f} s in the steps timed)")
     return 0

@@ -16,9 +16,25 @@ from pathlib import Path
 from sendlib.codes import NEEDS
 
 REFERENCE = Path(__file__).resolve().parent.parent / "sendlib" / "reference" / "dfe-region-la-hierarchy.csv"
-HEADER = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
-          "region_name", "old_la_code", "la_name", "new_la_code", "school_urn", "school_name", "phase_type_grouping",
-          "sen_provision", "sen_primary_need", "pupil_count", "pupil_percent"]
+HEADER = [
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "la_name",
+    "new_la_code",
+    "school_urn",
+    "school_name",
+    "phase_type_grouping",
+    "sen_provision",
+    "sen_primary_need",
+    "pupil_count",
+    "pupil_percent",
+]
 PERIODS = ("202122", "202223", "202324", "202425", "202526")
 PHASES = ("State-funded primary", "State-funded secondary", "State-funded special", "State-funded AP school")
 NEED_NAMES = [need.name for need in NEEDS if need.code != "UNK"]
@@ -37,7 +53,7 @@ def write_census(path: Path, rows: int, *, seed: int = 7, area_code: str = "E080
     las = local_authorities()
     by_code = {la["new_la_code"]: la for la in las}
     local = by_code.get(area_code, las[0])
-    overview_rows = (len(PERIODS) * 2 * ROWS_PER_SCHOOL_PERIOD)  # the local area and England, every period
+    overview_rows = len(PERIODS) * 2 * ROWS_PER_SCHOOL_PERIOD  # the local area and England, every period
     schools = max(1, (rows - overview_rows) // (len(PERIODS) * ROWS_PER_SCHOOL_PERIOD))
     written = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -48,10 +64,27 @@ def write_census(path: Path, rows: int, *, seed: int = 7, area_code: str = "E080
                 for provision in PROVISIONS:
                     for need in NEED_NAMES:
                         count = rng.randint(1, 40) * scale
-                        writer.writerow([period, "Academic year", level, "E92000001", "England",
-                                         la["region_code"] if la else "", la["region_name"] if la else "",
-                                         la["old_la_code"] if la else "", la["la_name"] if la else "",
-                                         la["new_la_code"] if la else "", "", "", "Total", provision, need, count, ""])
+                        writer.writerow(
+                            [
+                                period,
+                                "Academic year",
+                                level,
+                                "E92000001",
+                                "England",
+                                la["region_code"] if la else "",
+                                la["region_name"] if la else "",
+                                la["old_la_code"] if la else "",
+                                la["la_name"] if la else "",
+                                la["new_la_code"] if la else "",
+                                "",
+                                "",
+                                "Total",
+                                provision,
+                                need,
+                                count,
+                                "",
+                            ]
+                        )
                         written += 1
         for school in range(schools):
             la = las[school % len(las)]
@@ -62,9 +95,27 @@ def write_census(path: Path, rows: int, *, seed: int = 7, area_code: str = "E080
                     for need in NEED_NAMES:
                         roll = rng.random()
                         count = "c" if roll < 0.02 else "x" if roll < 0.025 else str(rng.randint(0, 60))
-                        writer.writerow([period, "Academic year", "School", "E92000001", "England", la["region_code"],
-                                         la["region_name"], la["old_la_code"], la["la_name"], la["new_la_code"], urn,
-                                         f"School {urn}", phase, provision, need, count, ""])
+                        writer.writerow(
+                            [
+                                period,
+                                "Academic year",
+                                "School",
+                                "E92000001",
+                                "England",
+                                la["region_code"],
+                                la["region_name"],
+                                la["old_la_code"],
+                                la["la_name"],
+                                la["new_la_code"],
+                                urn,
+                                f"School {urn}",
+                                phase,
+                                provision,
+                                need,
+                                count,
+                                "",
+                            ]
+                        )
                         written += 1
     return written
 

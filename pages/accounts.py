@@ -17,13 +17,17 @@ actor = ui.require_permission("manage users")
 
 st.title("Accounts")
 if ui.oidc_configured():
-    st.info("People sign in with their council account, so there are no local accounts to manage here. Roles come "
-            "from config.yaml: access.roles_by_email, then access.roles_by_domain, else access.default_role.")
+    st.info(
+        "People sign in with their council account, so there are no local accounts to manage here. Roles come "
+        "from config.yaml: access.roles_by_email, then access.roles_by_domain, else access.default_role."
+    )
     st.stop()
-st.markdown("Who may sign in, and with which role. A new account or a reset password gets a **one-time password**, "
-            "shown here once: give it to its holder in person or by phone, never in the same message as the "
-            "address. They must choose their own password when they sign in with it. Every change is in the log "
-            "at the foot of the page.")
+st.markdown(
+    "Who may sign in, and with which role. A new account or a reset password gets a **one-time password**, "
+    "shown here once: give it to its holder in person or by phone, never in the same message as the "
+    "address. They must choose their own password when they sign in with it. Every change is in the log "
+    "at the foot of the page."
+)
 
 
 def issue_one_time_password(change: Callable[[], tuple[str, str]]) -> None:
@@ -39,24 +43,34 @@ def issue_one_time_password(change: Callable[[], tuple[str, str]]) -> None:
 
 if issued := st.session_state.pop("one_time_password", None):
     email, password = issued
-    st.success(f"One-time password for **{text.markdown(email)}**, shown only now (it is not stored and "
-               "cannot be shown again). They must choose their own password when they sign in with it.")
+    st.success(
+        f"One-time password for **{text.markdown(email)}**, shown only now (it is not stored and "
+        "cannot be shown again). They must choose their own password when they sign in with it."
+    )
     st.code(password, language=None)
 if message := st.session_state.pop("edit_message", None):
     st.success(text.markdown(message))
 
 accounts = auth.list_users(store)
 st.dataframe(
-    accounts.assign(must_change_password=accounts["must_change_password"].map({True: "yes", False: "no"}))
-    .rename(columns={"email": "E-mail address", "role": "Role", "created_at": "Added", "created_by": "Added by",
-                     "must_change_password": "Must choose a new password"}),
-    hide_index=True, width="stretch",
+    accounts.assign(must_change_password=accounts["must_change_password"].map({True: "yes", False: "no"})).rename(
+        columns={
+            "email": "E-mail address",
+            "role": "Role",
+            "created_at": "Added",
+            "created_by": "Added by",
+            "must_change_password": "Must choose a new password",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
     column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
 )
 emails = accounts["email"].tolist()
 
-add_tab, role_tab, reset_tab, remove_tab = st.tabs(["Add an account", "Change a role", "Reset a password",
-                                                    "Remove an account"])
+add_tab, role_tab, reset_tab, remove_tab = st.tabs(
+    ["Add an account", "Change a role", "Reset a password", "Remove an account"]
+)
 with add_tab, st.form("add_account", clear_on_submit=True):
     new_email = st.text_input("E-mail address", key="account_email", max_chars=254)
     new_role = st.selectbox("Role", ROLES, index=ROLES.index("forum"), key="account_role")  # the least, by default
@@ -94,9 +108,17 @@ if changes.empty:
     st.caption("No account has been changed yet.")
 else:
     st.dataframe(
-        changes.rename(columns={"changed_at": "When", "changed_by": "Who", "account": "Account", "action": "Change",
-                                "detail": "Detail"}),
-        hide_index=True, width="stretch",
+        changes.rename(
+            columns={
+                "changed_at": "When",
+                "changed_by": "Who",
+                "account": "Account",
+                "action": "Change",
+                "detail": "Detail",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
         column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
     )
     st.caption("The newest 200 changes. Passwords are never recorded, here or anywhere.")

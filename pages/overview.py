@@ -26,16 +26,24 @@ for section in ui.query(build_overview, config, ui.audience(), date.today()):
             st.info(section.missing)
         else:
             for column, tile in zip(st.columns(max(len(section.tiles), 1)), section.tiles):
-                column.metric(tile.label, tile.value, delta=tile.delta, delta_color="off", help=tile.help,
-                              delta_arrow="auto" if tile.arrow else "off")
+                column.metric(
+                    tile.label,
+                    tile.value,
+                    delta=tile.delta,
+                    delta_color="off",
+                    help=tile.help,
+                    delta_arrow="auto" if tile.arrow else "off",
+                )
             if section.lines:
                 st.markdown("\n".join(f"- {text.markdown(line)}" for line in section.lines))
         ui.page_link(section.page)
 
 st.subheader("Meeting pack")
-st.caption("Every chart you can see, as a PowerPoint deck and a PDF: a title slide, then one slide per chart with its "
-           "summary (and its source in the speaker notes)." + ("" if actor and actor.may("see unsuppressed") else
-                                                                " Small numbers are hidden, as on your pages."))
+st.caption(
+    "Every chart you can see, as a PowerPoint deck and a PDF: a title slide, then one slide per chart with its "
+    "summary (and its source in the speaker notes)."
+    + ("" if actor and actor.may("see unsuppressed") else " Small numbers are hidden, as on your pages.")
+)
 if st.button("Make the meeting pack", type="primary", key="make_pack", icon=":material/slideshow:"):
     progress = st.progress(0.0, text="Gathering the charts")
     try:
@@ -46,8 +54,21 @@ if st.button("Make the meeting pack", type="primary", key="make_pack", icon=":ma
     progress.empty()
 if (made := st.session_state.get("meeting_pack")) and made[1] == role:
     left, right = st.columns(2)
-    left.download_button("Download the deck (PowerPoint)", made[2], file_name=f"meeting-pack-{made[0]}.pptx",
-                         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                         key="pack_pptx", on_click="ignore", icon=":material/download:")
-    right.download_button("Download the PDF", made[3], file_name=f"meeting-pack-{made[0]}.pdf",
-                          mime="application/pdf", key="pack_pdf", on_click="ignore", icon=":material/download:")
+    left.download_button(
+        "Download the deck (PowerPoint)",
+        made[2],
+        file_name=f"meeting-pack-{made[0]}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="pack_pptx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Download the PDF",
+        made[3],
+        file_name=f"meeting-pack-{made[0]}.pdf",
+        mime="application/pdf",
+        key="pack_pdf",
+        on_click="ignore",
+        icon=":material/download:",
+    )

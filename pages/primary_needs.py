@@ -14,18 +14,27 @@ ui.page_guard()
 config = ui.get_config()
 
 st.title("Primary needs")
-st.markdown(f"Children and young people with special educational needs and disabilities (SEND) in "
-            f"**{text.markdown(config.area.name)}**, by their primary need, on SEN support or with an EHC plan.")
+st.markdown(
+    f"Children and young people with special educational needs and disabilities (SEND) in "
+    f"**{text.markdown(config.area.name)}**, by their primary need, on SEN support or with an EHC plan."
+)
 
 periods = ui.query(needs.query_periods, needs.local_area_key(config))
 if not periods:
-    st.info(f"No census figures are loaded for {text.markdown(config.area.name)} yet. An officer can load a census "
-            "file with `python -m sendlib ingest census FILE` (see the README).")
+    st.info(
+        f"No census figures are loaded for {text.markdown(config.area.name)} yet. An officer can load a census "
+        "file with `python -m sendlib ingest census FILE` (see the README)."
+    )
     st.stop()
 
 ui.url_param("census_period", options=periods)
-period = st.selectbox("Census period", periods, format_func=format_period, key="census_period",
-                      help="The school census (January/Spring) of this academic year. The latest is shown first.")
+period = st.selectbox(
+    "Census period",
+    periods,
+    format_func=format_period,
+    key="census_period",
+    help="The school census (January/Spring) of this academic year. The latest is shown first.",
+)
 filters = Filters(census_period=period)
 
 headline = ui.view(views.metrics, filters)
@@ -33,12 +42,17 @@ ui.show_view(headline, heading=False)
 if headline is not None:
     ui.source_caption(headline.source)
 # Each chart's widgets keep the keys they had before the views layer (downloads, links into the page).
-for build, key in ((views.by_need, "need_chart"), (views.against_all_pupils, "prevalence_chart"),
-                   (views.compared, "comparison_chart"), (views.over_time, "trend_chart")):
+for build, key in (
+    (views.by_need, "need_chart"),
+    (views.against_all_pupils, "prevalence_chart"),
+    (views.compared, "comparison_chart"),
+    (views.over_time, "trend_chart"),
+):
     ui.show_view(ui.view(build, filters), key=key)
 
 with st.expander("What the need codes mean"):
     st.dataframe(
         [{"Code": need.short, "Primary need": need.name} for need in NEEDS],
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
     )

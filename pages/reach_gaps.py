@@ -20,11 +20,13 @@ config = ui.get_config()
 audience = ui.audience()
 
 st.title("Reach gaps: who we are not hearing from")
-st.markdown(f"Parents told us that *\"all voices need to be captured, not just those who shout loudest\"*. This page "
-            f"compares the children, young people and families we heard from with all the children and young "
-            f"people with SEND in **{text.markdown(config.area.name)}**. A group is *under-reached* when its share "
-            f"of the people we heard from is less than {config.reach.gap_ratio:.0%} of its share of all children "
-            "with SEND.")
+st.markdown(
+    f'Parents told us that *"all voices need to be captured, not just those who shout loudest"*. This page '
+    f"compares the children, young people and families we heard from with all the children and young "
+    f"people with SEND in **{text.markdown(config.area.name)}**. A group is *under-reached* when its share "
+    f"of the people we heard from is less than {config.reach.gap_ratio:.0%} of its share of all children "
+    "with SEND."
+)
 ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
 years = ui.query(reach.query_engagement_years)
@@ -32,9 +34,12 @@ periods, heard_choices = reach.gap_choices(years, suppressed=audience.hides_smal
 left, right = st.columns(2)
 ui.url_param("gaps_period", options=periods)
 ui.url_param("gaps_audience", options=heard_choices)
-period = left.selectbox("Period", periods or [reach.ALL_YEARS], key="gaps_period",
-                        format_func=lambda p: "All years" if p == reach.ALL_YEARS
-                        else f"Academic year {format_period(p)}")
+period = left.selectbox(
+    "Period",
+    periods or [reach.ALL_YEARS],
+    key="gaps_period",
+    format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}",
+)
 heard_from = right.selectbox("Heard from", heard_choices, key="gaps_audience", format_func=str.capitalize)
 filters = Filters(engagement_year=period, heard_from=heard_from)
 

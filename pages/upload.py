@@ -35,24 +35,42 @@ def show_refusal(refused: SendlibError) -> None:
         st.error(text.markdown(str(refused)))
         return
     rejection = refused
-    st.error(f"**{text.markdown(rejection.file_name)} cannot be loaded.** {rejection.total} problem"
-             f"{'s' if rejection.total != 1 else ''} found; nothing was written. Correct the file and try again.")
-    st.markdown("\n".join(f"- {text.markdown(str(problem))}" for problem in rejection.problems)
-                + (f"\n- … and {rejection.total - len(rejection.problems)} more."
-                   if rejection.total > len(rejection.problems) else ""))
+    st.error(
+        f"**{text.markdown(rejection.file_name)} cannot be loaded.** {rejection.total} problem"
+        f"{'s' if rejection.total != 1 else ''} found; nothing was written. Correct the file and try again."
+    )
+    st.markdown(
+        "\n".join(f"- {text.markdown(str(problem))}" for problem in rejection.problems)
+        + (
+            f"\n- … and {rejection.total - len(rejection.problems)} more."
+            if rejection.total > len(rejection.problems)
+            else ""
+        )
+    )
 
 
 def template_buttons(kind: str) -> None:
     """The blank template and a filled example of a kind of file, to download."""
     left, right = st.columns(2)
-    left.download_button("Download the blank template", (templates / f"{kind}-template.csv").read_bytes(),
-                         file_name=f"{kind}-template.csv", mime="text/csv", key=f"{kind}_template")
-    right.download_button("Download a filled example", (templates / f"{kind}-example.csv").read_bytes(),
-                          file_name=f"{kind}-example.csv", mime="text/csv", key=f"{kind}_example")
+    left.download_button(
+        "Download the blank template",
+        (templates / f"{kind}-template.csv").read_bytes(),
+        file_name=f"{kind}-template.csv",
+        mime="text/csv",
+        key=f"{kind}_template",
+    )
+    right.download_button(
+        "Download a filled example",
+        (templates / f"{kind}-example.csv").read_bytes(),
+        file_name=f"{kind}-example.csv",
+        mime="text/csv",
+        key=f"{kind}_example",
+    )
 
 
-def end_upload(preview_key: str, data: bytes | None = None, file_name: str = "",
-               load: Callable[[Path], str] | None = None) -> None:
+def end_upload(
+    preview_key: str, data: bytes | None = None, file_name: str = "", load: Callable[[Path], str] | None = None
+) -> None:
     """Load the previewed bytes with ``load`` (when given) and keep its summary, or the reason it was refused,
     to show after the rerun; then clear the preview and the file box. A preview another load has overtaken
     keeps the file chosen, so that checking it again is one click."""
@@ -78,14 +96,22 @@ def census_section() -> None:
         "Nothing is written until you confirm, and any load can be undone."
     )
     template_buttons("census")
-    uploaded = st.file_uploader("Census file (CSV)", type=["csv"], key=f"census_file_{st.session_state.upload_round}",
-                                max_upload_size=config.upload.max_file_mb)
+    uploaded = st.file_uploader(
+        "Census file (CSV)",
+        type=["csv"],
+        key=f"census_file_{st.session_state.upload_round}",
+        max_upload_size=config.upload.max_file_mb,
+    )
     columns = st.columns(2)
     chosen_format = columns[0].selectbox(
-        "Format", ["auto", *FORMATS], key="census_format",
-        format_func=lambda f: "Detect from the header" if f == "auto" else FORMAT_NAMES[f])
-    period = columns[1].text_input("Census period (pupil-level extracts only)", max_chars=20,
-                                 placeholder="e.g. 202425 or 2024/25")
+        "Format",
+        ["auto", *FORMATS],
+        key="census_format",
+        format_func=lambda f: "Detect from the header" if f == "auto" else FORMAT_NAMES[f],
+    )
+    period = columns[1].text_input(
+        "Census period (pupil-level extracts only)", max_chars=20, placeholder="e.g. 202425 or 2024/25"
+    )
     checked = st.button("Check the file", type="primary", key="check_file")
 
     if checked and uploaded is not None:
@@ -93,9 +119,15 @@ def census_section() -> None:
         progress = st.progress(0.0, text="Checking the file")
         with uploaded_file(store, uploaded.getvalue(), uploaded.name) as path:
             try:
-                preview = preview_census(store, path, config=config, file_name=uploaded.name, fmt=chosen_format,
-                                         period=period.strip() or None,
-                                         progress=lambda f, t: progress.progress(f, text=t))
+                preview = preview_census(
+                    store,
+                    path,
+                    config=config,
+                    file_name=uploaded.name,
+                    fmt=chosen_format,
+                    period=period.strip() or None,
+                    progress=lambda f, t: progress.progress(f, text=t),
+                )
                 st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
             except SendlibError as refused:
                 show_refusal(refused)
@@ -115,23 +147,38 @@ def census_section() -> None:
             f"{' …' if len(preview.areas) > 8 else ''})"
         )
         if preview.already_loaded_as is not None:
-            st.info(f"This exact file is already loaded (load {preview.already_loaded_as}); loading it again "
-                    "changes nothing.")
+            st.info(
+                f"This exact file is already loaded (load {preview.already_loaded_as}); loading it again "
+                "changes nothing."
+            )
         for warning in preview.warnings:
             st.warning(text.markdown(warning))
         st.markdown("**Totals in the file**")
         st.dataframe(ui.label_columns(preview.totals), hide_index=True, width="stretch")
         st.markdown("**What changes against what is stored now** (all phases together; blank *before* means new)")
         changed = preview.changes[preview.changes["difference"].fillna(1) != 0]
-        st.dataframe(ui.label_columns(changed if not changed.empty else preview.changes), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            ui.label_columns(changed if not changed.empty else preview.changes), hide_index=True, width="stretch"
+        )
         confirm, cancel = st.columns([1, 4])
         if confirm.button("Load this file", type="primary", key="confirm_load"):
             progress = st.progress(0.0, text="Loading")
-            end_upload("census_preview", data, preview.file_name, lambda path: load_census(
-                store, path, config=config, actor=actor, file_name=preview.file_name, fmt=chosen_format,
-                period=chosen_period, progress=lambda f, t: progress.progress(f, text=t),
-                checked_version=preview.checked_version).summary())
+            end_upload(
+                "census_preview",
+                data,
+                preview.file_name,
+                lambda path: load_census(
+                    store,
+                    path,
+                    config=config,
+                    actor=actor,
+                    file_name=preview.file_name,
+                    fmt=chosen_format,
+                    period=chosen_period,
+                    progress=lambda f, t: progress.progress(f, text=t),
+                    checked_version=preview.checked_version,
+                ).summary(),
+            )
         if cancel.button("Cancel", key="cancel_load"):
             end_upload("census_preview")
 
@@ -141,11 +188,15 @@ def engagement_section() -> None:
     st.markdown(
         "Load engagement activities from the engagement template: one line per count of who took part, or one "
         "line per participant with a pseudonymous reference (such as YC-01). References are turned into a keyed "
-        "hash on the way in and never kept as given. Nothing is written until you confirm, and a load can be undone.")
+        "hash on the way in and never kept as given. Nothing is written until you confirm, and a load can be undone."
+    )
     template_buttons("engagement")
-    chosen = st.file_uploader("Engagement file (CSV)", type=["csv"],
-                              key=f"engagement_file_{st.session_state.upload_round}",
-                              max_upload_size=config.upload.max_file_mb)
+    chosen = st.file_uploader(
+        "Engagement file (CSV)",
+        type=["csv"],
+        key=f"engagement_file_{st.session_state.upload_round}",
+        max_upload_size=config.upload.max_file_mb,
+    )
     if st.button("Check the file", type="primary", key="check_engagement"):
         st.session_state.pop("engagement_preview", None)
         if chosen is None:
@@ -163,22 +214,38 @@ def engagement_section() -> None:
     checked, data = pending
     st.subheader(f"Check before loading: {text.markdown(checked.file_name)}")
     if checked.already_loaded_as is not None:
-        st.info(f"This exact file is already loaded (load {checked.already_loaded_as}); loading it again changes "
-                "nothing.")
+        st.info(
+            f"This exact file is already loaded (load {checked.already_loaded_as}); loading it again changes nothing."
+        )
     else:
         st.markdown(text.markdown(checked.describe()))
         st.dataframe(checked.table(), hide_index=True, width="stretch")
     confirm, cancel = st.columns([1, 4])
     if confirm.button("Load this file", type="primary", key="confirm_engagement"):
-        end_upload("engagement_preview", data, checked.file_name, lambda path: load_engagement(
-            store, path, config=config, actor=actor, file_name=checked.file_name,
-            checked_version=checked.checked_version).summary())
+        end_upload(
+            "engagement_preview",
+            data,
+            checked.file_name,
+            lambda path: load_engagement(
+                store,
+                path,
+                config=config,
+                actor=actor,
+                file_name=checked.file_name,
+                checked_version=checked.checked_version,
+            ).summary(),
+        )
     if cancel.button("Cancel", key="cancel_engagement"):
         end_upload("engagement_preview")
 
 
-what = st.radio("What are you loading?", ["census", "engagement"], horizontal=True, key="upload_kind",
-                format_func=lambda k: "A census file" if k == "census" else "Engagement activities")
+what = st.radio(
+    "What are you loading?",
+    ["census", "engagement"],
+    horizontal=True,
+    key="upload_kind",
+    format_func=lambda k: "A census file" if k == "census" else "Engagement activities",
+)
 if what == "census":
     census_section()
 else:
@@ -198,11 +265,16 @@ else:
     in_force = history[history["outcome"] == "loaded"]
     if not in_force.empty:
         with st.form("undo_load"):
-            st.markdown("**Undo a load.** What that load replaced comes back (a census load) or its activities stop "
-                        "counting (an engagement load); nothing is deleted.")
-            choice = st.selectbox("Load to undo", in_force["load_id"].tolist(), key="undo_choice",
-                                  format_func=lambda i: f"Load {i}: "
-                                                        f"{in_force.set_index('load_id').loc[i, 'file_name']}")
+            st.markdown(
+                "**Undo a load.** What that load replaced comes back (a census load) or its activities stop "
+                "counting (an engagement load); nothing is deleted."
+            )
+            choice = st.selectbox(
+                "Load to undo",
+                in_force["load_id"].tolist(),
+                key="undo_choice",
+                format_func=lambda i: f"Load {i}: {in_force.set_index('load_id').loc[i, 'file_name']}",
+            )
             sure = st.checkbox("Yes, undo this load", key="undo_sure")
             if st.form_submit_button("Undo", key="undo_button"):
                 if not sure:

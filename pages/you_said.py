@@ -17,8 +17,10 @@ config = ui.get_config()
 actor = ui.current_actor()
 
 st.title("You said, we did")
-st.markdown(f"What children, young people and families in **{text.markdown(config.area.name)}** told us, and "
-            "what we did about it. The newest are first. Where we are still working on something, it says so.")
+st.markdown(
+    f"What children, young people and families in **{text.markdown(config.area.name)}** told us, and "
+    "what we did about it. The newest are first. Where we are still working on something, it says so."
+)
 ui.page_link("pages/easy_read.py", label="Read this in easy read")
 
 # Today is part of the cache key: an answer published for a later date appears on that day.
@@ -49,32 +51,59 @@ if not unpublished.empty:
 add, answer = st.tabs(["Record what was said", "Record what we did"])
 with add, st.form("add_you_said", clear_on_submit=True):
     cols = st.columns(3)
-    said_on = cols[0].date_input("When it was said", value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
-                                 key="said_on")
+    said_on = cols[0].date_input(
+        "When it was said", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key="said_on"
+    )
     said_by = cols[1].selectbox("Who said it", you_said.SAID_BY, key="said_by")
     theme = cols[2].text_input("Theme", max_chars=MAX_THEME, key="said_theme", placeholder="e.g. Being heard")
     what = st.text_area("What was said (their words where possible)", max_chars=MAX_TEXT, key="said_text")
     cols = st.columns(2)
-    activity = cols[0].text_input("Engagement activity reference (optional)", max_chars=MAX_REFERENCE,
-                                  key="said_activity")
-    linked = cols[1].text_input("Commitment references, comma-separated (optional)",
-                                max_chars=MAX_LINKED * (MAX_COMMITMENT_REFERENCE + 2), key="said_commitments")
+    activity = cols[0].text_input(
+        "Engagement activity reference (optional)", max_chars=MAX_REFERENCE, key="said_activity"
+    )
+    linked = cols[1].text_input(
+        "Commitment references, comma-separated (optional)",
+        max_chars=MAX_LINKED * (MAX_COMMITMENT_REFERENCE + 2),
+        key="said_commitments",
+    )
     if st.form_submit_button("Record it", type="primary"):
-        ui.run_edit(lambda: you_said.add_item(
-            ui.get_store(), actor, said_on=said_on, said_by=said_by, what_was_said=what, theme=theme,
-            activity_reference=activity, commitment_references=[r.strip() for r in linked.split(",") if r.strip()]),
-            "Recorded. Add what we did to publish it.")
+        ui.run_edit(
+            lambda: you_said.add_item(
+                ui.get_store(),
+                actor,
+                said_on=said_on,
+                said_by=said_by,
+                what_was_said=what,
+                theme=theme,
+                activity_reference=activity,
+                commitment_references=[r.strip() for r in linked.split(",") if r.strip()],
+            ),
+            "Recorded. Add what we did to publish it.",
+        )
 with answer, st.form("answer_you_said", clear_on_submit=True):
     choices = {f"{row.theme}: {row.what_was_said[:80]}": int(row.item_id) for row in items.itertuples()}
     chosen = st.selectbox("Item", list(choices), key="answer_item")
     did = st.text_area("What we did", max_chars=MAX_TEXT, key="answer_text")
     cols = st.columns(2)
-    state = cols[0].radio("State", you_said.STATES, horizontal=True, key="answer_state",
-                          format_func=lambda s: "Still working on it" if s == "open" else "Done")
+    state = cols[0].radio(
+        "State",
+        you_said.STATES,
+        horizontal=True,
+        key="answer_state",
+        format_func=lambda s: "Still working on it" if s == "open" else "Done",
+    )
     publish = cols[1].checkbox("Publish now (families see it)", value=True, key="answer_publish")
     if st.form_submit_button("Record what we did", type="primary") and chosen:
-        ui.run_edit(lambda: you_said.respond(ui.get_store(), actor, item_id=choices[chosen], what_we_did=did,
-                                             state=state, published_on=date.today() if publish else None),
-                    "Recorded.")
+        ui.run_edit(
+            lambda: you_said.respond(
+                ui.get_store(),
+                actor,
+                item_id=choices[chosen],
+                what_we_did=did,
+                state=state,
+                published_on=date.today() if publish else None,
+            ),
+            "Recorded.",
+        )
 if message := st.session_state.pop("edit_message", None):
     st.success(message)

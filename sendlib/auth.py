@@ -1,10 +1,10 @@
 """Who may do what: roles, local accounts (argon2-hashed), sign-in throttling, and the write check.
 
-Three roles (ARCHITECTURE.md, The census table and the roles): ``officer`` loads and edits, and manages local accounts; ``commissioner`` sees every
-view unsuppressed and exports; ``forum`` sees the views meant for families, always with small-number
-suppression. Every write function in sendlib calls ``require(actor, action)`` itself, so hiding a button is
-never the only guard. Every change to an account is written to ``account_changes`` in the same transaction
-(never a password or a hash). Sign-in guessing is slowed per account and client (``sign_in``).
+Three roles (ARCHITECTURE.md, "The census table and the roles"): ``officer`` loads and edits, and manages local
+accounts; ``commissioner`` sees every view unsuppressed and exports; ``forum`` sees the views meant for families,
+always with small-number suppression. Every write function in sendlib calls ``require(actor, action)`` itself, so
+hiding a button is never the only guard. Every change to an account is written to ``account_changes`` in the same
+transaction (never a password or a hash). Sign-in guessing is slowed per account and client (``sign_in``).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def _dummy_hash() -> str:
     line run) a tenth of a second and 64 MB. Every sign-in asks for it, account or not, so the first one is
     slower whoever signs in and reveals nothing."""
     return _hasher.hash(secrets.token_urlsafe(16))
+
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -111,8 +112,10 @@ class AccountState:
 
 def _record_change(tx: Transaction, by: Actor, account: str, action: str, detail: str = "") -> None:
     """One row of the account audit log, in the change's own transaction (never a password or hash)."""
-    tx.execute("INSERT INTO account_changes VALUES (nextval('account_change_seq'), ?, ?, ?, ?, ?)",
-               [datetime.now(), by.name, account, action, detail])
+    tx.execute(
+        "INSERT INTO account_changes VALUES (nextval('account_change_seq'), ?, ?, ?, ?, ?)",
+        [datetime.now(), by.name, account, action, detail],
+    )
 
 
 def _check_password(password: str) -> str:
@@ -132,8 +135,9 @@ def _one_time_password() -> str:
     return "-".join(groups)
 
 
-def _create_account(store: Store, email: str, role: str, password: str, *, by: Actor, must_change: bool,
-                    detail: str) -> str:
+def _create_account(
+    store: Store, email: str, role: str, password: str, *, by: Actor, must_change: bool, detail: str
+) -> str:
     require(by, "manage users")
     address = normalise_email(email)
     check_role(role)
@@ -143,9 +147,11 @@ def _create_account(store: Store, email: str, role: str, password: str, *, by: A
     with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         if tx.fetch_value("SELECT count(*) FROM users WHERE email = ?", [address]):
             raise AuthError(f"There is already an account for {address}.")
-        tx.execute("INSERT INTO users (email, role, password_hash, created_at, created_by, must_change_password, "
-                   "password_set_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   [address, role, password_hash, moment, by.name, must_change, moment])
+        tx.execute(
+            "INSERT INTO users (email, role, password_hash, created_at, created_by, must_change_password, "
+            "password_set_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [address, role, password_hash, moment, by.name, must_change, moment],
+        )
         _record_change(tx, by, address, "added", f"as {role}{detail}")
     return address
 
@@ -161,8 +167,9 @@ def invite_user(store: Store, email: str, role: str, *, by: Actor) -> tuple[str,
     password). Returns (e-mail, one-time password): show the password once; it is never stored or shown again,
     and its holder must choose a new one at their first sign-in."""
     password = _one_time_password()
-    address = _create_account(store, email, role, password, by=by, must_change=True,
-                              detail=", with a one-time password")
+    address = _create_account(
+        store, email, role, password, by=by, must_change=True, detail=", with a one-time password"
+    )
     return address, password
 
 
@@ -178,8 +185,10 @@ def _keep_an_officer(tx: Transaction, address: str) -> None:
     """Refuse a change that would leave no officer account: nobody could then manage accounts in the app."""
     others = tx.fetch_value("SELECT count(*) FROM users WHERE role = ? AND email <> ?", [OFFICER, address])
     if not others:
-        raise AuthError(f"{address} is the only officer account: add another officer first, so that someone can "
-                        "still manage accounts.")
+        raise AuthError(
+            f"{address} is the only officer account: add another officer first, so that someone can "
+            "still manage accounts."
+        )
 
 
 def remove_user(store: Store, email: str, *, by: Actor) -> None:
@@ -215,14 +224,18 @@ def reset_password(store: Store, email: str, *, by: Actor) -> str:
     require(by, "manage users")
     address = normalise_email(email)
     if address == by.name:  # the reset would end this very session before its one-time password was read
-        raise AuthError("That is your own account: a reset would sign you out before you saw the one-time password. "
-                        "Ask another officer to reset it.")
+        raise AuthError(
+            "That is your own account: a reset would sign you out before you saw the one-time password. "
+            "Ask another officer to reset it."
+        )
     password = _one_time_password()
     password_hash = _hasher.hash(password)
     with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         _existing(tx, address)
-        tx.execute("UPDATE users SET password_hash = ?, must_change_password = true, password_set_at = ? "
-                   "WHERE email = ?", [password_hash, datetime.now(), address])
+        tx.execute(
+            "UPDATE users SET password_hash = ?, must_change_password = true, password_set_at = ? WHERE email = ?",
+            [password_hash, datetime.now(), address],
+        )
         _record_change(tx, by, address, "password reset", "one-time password issued")
     return password
 
@@ -233,21 +246,24 @@ def set_own_password(store: Store, actor: Actor, new_password: str) -> None:
     password_hash = _hasher.hash(new_password)
     with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         _existing(tx, actor.name)
-        tx.execute("UPDATE users SET password_hash = ?, must_change_password = false, password_set_at = ? "
-                   "WHERE email = ?", [password_hash, datetime.now(), actor.name])
+        tx.execute(
+            "UPDATE users SET password_hash = ?, must_change_password = false, password_set_at = ? WHERE email = ?",
+            [password_hash, datetime.now(), actor.name],
+        )
         _record_change(tx, actor, actor.name, "password set", "by the account's holder")
 
 
 def list_users(store: Store) -> pd.DataFrame:
     """Every local account: email, role, created_at, created_by, must_change_password. Never the hash."""
-    return store.query_df("SELECT email, role, created_at, created_by, must_change_password FROM users "
-                          "ORDER BY email")
+    return store.query_df("SELECT email, role, created_at, created_by, must_change_password FROM users ORDER BY email")
 
 
 def query_account_changes(store: Store, limit: int = 200) -> pd.DataFrame:
     """The account audit log, newest first: changed_at, changed_by, account, action, detail."""
-    return store.query_df("SELECT changed_at, changed_by, account, action, detail FROM account_changes "
-                          "ORDER BY change_id DESC LIMIT ?", [limit])
+    return store.query_df(
+        "SELECT changed_at, changed_by, account, action, detail FROM account_changes ORDER BY change_id DESC LIMIT ?",
+        [limit],
+    )
 
 
 # -- signing in ------------------------------------------------------------------------------------
@@ -281,16 +297,22 @@ def _admit_attempt(store: Store, address: str, client: str, moment: datetime, ac
             "SELECT count(*), max(attempted_at) FROM sign_in_attempts WHERE email = ? AND client = ? "
             "AND NOT succeeded AND attempted_at > coalesce((SELECT max(attempted_at) FROM sign_in_attempts "
             "WHERE email = ? AND client = ? AND succeeded), TIMESTAMP '1900-01-01')",
-            [address, client, address, client])[0]
+            [address, client, address, client],
+        )[0]
         wait = wait_after(failures, access)
         ready_at = latest + wait if failures and wait else None
         if ready_at is None or moment >= ready_at:
-            attempt_id: int = tx.fetch_value("INSERT INTO sign_in_attempts VALUES (nextval('sign_in_attempt_seq'), "
-                                             "?, ?, ?, false) RETURNING attempt_id", [address, client, moment])
+            attempt_id: int = tx.fetch_value(
+                "INSERT INTO sign_in_attempts VALUES (nextval('sign_in_attempt_seq'), "
+                "?, ?, ?, false) RETURNING attempt_id",
+                [address, client, moment],
+            )
             return attempt_id
     seconds = max(1, int((ready_at - moment).total_seconds() + 0.999))
-    raise AuthError(f"Too many wrong passwords for this account from this device. Wait {_spell_wait(seconds)} "
-                    "and try again, or ask an officer to reset your password.")
+    raise AuthError(
+        f"Too many wrong passwords for this account from this device. Wait {_spell_wait(seconds)} "
+        "and try again, or ask an officer to reset your password."
+    )
 
 
 def _spell_wait(seconds: int) -> str:
@@ -299,8 +321,9 @@ def _spell_wait(seconds: int) -> str:
     return f"{(seconds + 59) // 60} minutes"
 
 
-def sign_in(store: Store, email: str, password: str, access: AccessConfig, *, client: str,
-            now: datetime | None = None) -> Actor:
+def sign_in(
+    store: Store, email: str, password: str, access: AccessConfig, *, client: str, now: datetime | None = None
+) -> Actor:
     """Check a local account's password; returns the Actor or raises AuthError.
 
     Guessing is slowed per account *and per client* (the visitor's address), so a stranger's wrong guesses
@@ -350,8 +373,11 @@ def role_for_identity(email: str | None, access: AccessConfig) -> str:
     return access.roles_by_domain.get(domain, access.default_role)
 
 
-DEMO_ACCOUNTS = (("officer@demo.invalid", OFFICER), ("commissioner@demo.invalid", COMMISSIONER),
-                 ("forum@demo.invalid", FORUM))
+DEMO_ACCOUNTS = (
+    ("officer@demo.invalid", OFFICER),
+    ("commissioner@demo.invalid", COMMISSIONER),
+    ("forum@demo.invalid", FORUM),
+)
 
 
 DEMO_SET_UP = Actor("demo set-up", OFFICER)

@@ -34,8 +34,10 @@ def table_counts(store: Store) -> dict[str, int]:
 def holds_data(store: Store) -> bool:
     """True when anything has been recorded: a load, an account, an activity, a commitment, a group."""
     counts = table_counts(store)
-    return any(counts.get(name, 0) for name in ("loads", "users", "engagement_activities", "commitments",
-                                                 "stakeholder_groups", "you_said"))
+    return any(
+        counts.get(name, 0)
+        for name in ("loads", "users", "engagement_activities", "commitments", "stakeholder_groups", "you_said")
+    )
 
 
 def backup(store: Store, out: Path) -> str:
@@ -47,11 +49,15 @@ def backup(store: Store, out: Path) -> str:
     store.export_to(out / DATABASE)
     counts = table_counts(store)
     copied = _copy_kept_uploads(store, out / UPLOADS)
-    manifest = {"made_at": datetime.now().isoformat(timespec="seconds"), "store": store.path,
-                "schema_version": store.schema_version(), "tables": counts, "uploads": copied}
+    manifest = {
+        "made_at": datetime.now().isoformat(timespec="seconds"),
+        "store": store.path,
+        "schema_version": store.schema_version(),
+        "tables": counts,
+        "uploads": copied,
+    }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return (f"Backed up {sum(counts.values()):,} rows in {len(counts)} tables and {len(copied)} kept upload(s) "
-            f"to {out}.")
+    return f"Backed up {sum(counts.values()):,} rows in {len(counts)} tables and {len(copied)} kept upload(s) to {out}."
 
 
 def _copy_kept_uploads(store: Store, folder: Path) -> list[str]:
@@ -90,8 +96,10 @@ def restore(source: Path, db_path: Path, *, force: bool = False) -> str:
         finally:
             current.close()
         if occupied and not force:
-            raise BackupError(f"{db_path} already holds data; restoring would replace it. Run again with --force "
-                              "to replace it (the current file is kept beside it).")
+            raise BackupError(
+                f"{db_path} already holds data; restoring would replace it. Run again with --force "
+                "to replace it (the current file is kept beside it)."
+            )
     staging = db_path.with_name(db_path.name + ".restoring")
     for stale in db_path.parent.glob(staging.name + "*"):
         stale.unlink()
@@ -99,11 +107,15 @@ def restore(source: Path, db_path: Path, *, force: bool = False) -> str:
     rebuilt = Store.import_from(source / DATABASE, staging)
     try:
         counts = table_counts(rebuilt)
-        wrong = {name: (expected, counts.get(name)) for name, expected in manifest["tables"].items()
-                 if counts.get(name) != expected}
+        wrong = {
+            name: (expected, counts.get(name))
+            for name, expected in manifest["tables"].items()
+            if counts.get(name) != expected
+        }
         if wrong:
-            raise BackupError(f"The rebuilt store does not match the backup's manifest ({wrong}); "
-                              "nothing was replaced.")
+            raise BackupError(
+                f"The rebuilt store does not match the backup's manifest ({wrong}); nothing was replaced."
+            )
     except BaseException:
         rebuilt.close()
         staging.unlink(missing_ok=True)

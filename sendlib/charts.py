@@ -14,16 +14,24 @@ from sendlib.palette import BACKGROUND, NOTE_TEXT, TEXT
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 
 
-def base_layout(fig: go.Figure, *, title: str, height: int, source: str | None = None,
-                source_chars: int | None = None) -> go.Figure:
+def base_layout(
+    fig: go.Figure, *, title: str, height: int, source: str | None = None, source_chars: int | None = None
+) -> go.Figure:
     """Apply the product's layout: title, readable fonts, white background, source line at the foot
     (wrapped at ``source_chars``, narrower for charts whose long axis labels leave less room).
 
     ``title`` and ``source`` are plain text (they quote area and file names): they are escaped here, so
     Plotly shows them as typed and never reads them as markup."""
     fig.update_layout(
-        title={"text": text.plotly(title), "x": 0, "xanchor": "left", "y": 0.985, "yref": "container", "yanchor": "top",
-               "font": {"size": 20, "color": TEXT}},
+        title={
+            "text": text.plotly(title),
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.985,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": 20, "color": TEXT},
+        },
         font={"family": FONT_FAMILY, "size": 14, "color": TEXT},
         paper_bgcolor=BACKGROUND,
         plot_bgcolor=BACKGROUND,
@@ -52,8 +60,17 @@ def add_source_line(fig: go.Figure, source: str, chars: int = SOURCE_LINE_CHARS)
     axis_title_space = 62  # tick labels and the axis title sit in the first ~60px under the plot
     bottom = axis_title_space + 12 + 16 * len(lines)
     fig.add_annotation(
-        text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-axis_title_space,
-        xanchor="left", yanchor="top", align="left", showarrow=False, font={"size": 12, "color": NOTE_TEXT},
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-axis_title_space,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        font={"size": 12, "color": NOTE_TEXT},
         name="source",
     )
     fig.update_layout(margin={"b": bottom})
@@ -67,9 +84,22 @@ def with_note(fig: go.Figure, note: str | None) -> go.Figure:
     if not note:
         return copy
     lines = text.plotly_lines(note, SOURCE_LINE_CHARS).split("<br>")
-    copy.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                        yshift=-(copy.layout.margin.b or 40), align="left", showarrow=False,
-                        font={"size": 12, "color": NOTE_TEXT}, name="note")
-    copy.update_layout(margin={"b": (copy.layout.margin.b or 40) + 18 * len(lines) + 6},
-                       height=(copy.layout.height or 520) + 18 * len(lines) + 6)
+    copy.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-(copy.layout.margin.b or 40),
+        align="left",
+        showarrow=False,
+        font={"size": 12, "color": NOTE_TEXT},
+        name="note",
+    )
+    copy.update_layout(
+        margin={"b": (copy.layout.margin.b or 40) + 18 * len(lines) + 6},
+        height=(copy.layout.height or 520) + 18 * len(lines) + 6,
+    )
     return copy

@@ -29,8 +29,16 @@ from sendlib.loads import query_load_history, undo_load
 from sendlib.store import Store, StoreLockedError
 
 CENSUS_EXPORT_COLUMNS = [
-    "period", "geographic_level", "area_code", "old_la_code", "area_name",
-    "phase", "provision", "primary_need", "pupils", "symbol",
+    "period",
+    "geographic_level",
+    "area_code",
+    "old_la_code",
+    "area_name",
+    "phase",
+    "provision",
+    "primary_need",
+    "pupils",
+    "symbol",
 ]
 
 
@@ -69,8 +77,12 @@ def _parser() -> argparse.ArgumentParser:
 
     pack_command = commands.add_parser("pack", help="write the meeting pack (PowerPoint or PDF)")
     pack_command.add_argument("--out", required=True, type=Path, help="FILE.pptx or FILE.pdf")
-    pack_command.add_argument("--role", default="commissioner", choices=ROLES,
-                              help="whose pack: forum packs hide small numbers (default: commissioner)")
+    pack_command.add_argument(
+        "--role",
+        default="commissioner",
+        choices=ROLES,
+        help="whose pack: forum packs hide small numbers (default: commissioner)",
+    )
 
     user = commands.add_parser("user", help="manage local accounts (when no OpenID Connect provider is set up)")
     user_commands = user.add_subparsers(dest="user_command", required=True)
@@ -84,9 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     set_role = user_commands.add_parser("set-role", help="change an account's role")
     set_role.add_argument("email")
     set_role.add_argument("role", choices=ROLES)
-    reset = user_commands.add_parser("reset-password",
-                                     help="give an account a one-time password (printed once; a new one must be "
-                                          "chosen at the next sign-in)")
+    reset = user_commands.add_parser(
+        "reset-password",
+        help="give an account a one-time password (printed once; a new one must be chosen at the next sign-in)",
+    )
     reset.add_argument("email")
     log = user_commands.add_parser("log", help="the account audit log, newest first (who changed which account)")
     log.add_argument("--limit", type=int, default=50, help="how many changes to show (default 50)")
@@ -128,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
             print(restore(args.folder, db_path, force=args.force))
             return 0
         if args.command in READS_ONLY and str(db_path) != ":memory:" and not db_path.exists():
-            print(f"error: there is no data store at {db_path} yet; start the dashboard (make run) or run "
-                  "'python -m sendlib init' to create it, or give the right one with --db.", file=sys.stderr)
+            print(
+                f"error: there is no data store at {db_path} yet; start the dashboard (make run) or run "
+                "'python -m sendlib init' to create it, or give the right one with --db.",
+                file=sys.stderr,
+            )
             return 1
         store = Store.open(db_path)
     except SendlibError as exc:
@@ -148,10 +164,21 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - a person gets a sentence, never a traceback with server paths
         if args.command == "ingest":  # on record like any refused load (the load itself was rolled back)
             size = args.file.stat().st_size if args.file.is_file() else 0
-            record_rejection(store, args.file.name, size, "", _actor().name, args.kind,
-                             f"stopped by an unexpected problem ({type(exc).__name__})", kind=args.kind)
-        print(f"error: the command stopped on an unexpected problem ({type(exc).__name__}); nothing was written. "
-              "Please report it, with the command you ran.", file=sys.stderr)
+            record_rejection(
+                store,
+                args.file.name,
+                size,
+                "",
+                _actor().name,
+                args.kind,
+                f"stopped by an unexpected problem ({type(exc).__name__})",
+                kind=args.kind,
+            )
+        print(
+            f"error: the command stopped on an unexpected problem ({type(exc).__name__}); nothing was written. "
+            "Please report it, with the command you ran.",
+            file=sys.stderr,
+        )
         return 1
     finally:
         store.close()
@@ -206,8 +233,14 @@ def _write_pack(args: argparse.Namespace, store: Store, config: Config) -> int:
         return 1
     today = date.today()
     slides = pack.collect_slides(store, config, args.role, today)
-    deck, pdf = pack.build_pack(slides, area=config.area.name, role=args.role, as_of=today,
-                                data_date=pack.data_as_at(store), threshold=config.suppression.threshold)
+    deck, pdf = pack.build_pack(
+        slides,
+        area=config.area.name,
+        role=args.role,
+        as_of=today,
+        data_date=pack.data_as_at(store),
+        threshold=config.suppression.threshold,
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(deck if suffix == ".pptx" else pdf)
     print(f"Wrote {args.out}: {len(slides) + 1} slides for the {args.role} role.")
@@ -231,8 +264,10 @@ def _run_user(args: argparse.Namespace, store: Store) -> int:
         print(f"{args.email.strip().lower()} is now {args.role}.")
     elif args.user_command == "reset-password":
         password = auth.reset_password(store, args.email, by=_actor())
-        print(f"One-time password for {args.email.strip().lower()} (shown once, not stored): {password}\n"
-              "They must choose a new password when they sign in with it.")
+        print(
+            f"One-time password for {args.email.strip().lower()} (shown once, not stored): {password}\n"
+            "They must choose a new password when they sign in with it."
+        )
     elif args.user_command == "log":
         for row in auth.query_account_changes(store, max(1, args.limit)).itertuples():
             print(f"{row.changed_at:%Y-%m-%d %H:%M}\t{row.changed_by}\t{row.action}\t{row.account}\t{row.detail}")
@@ -256,8 +291,16 @@ def format_history(history: pd.DataFrame) -> list[str]:
         periods = ", ".join(json.loads(row["periods"])) if isinstance(row["periods"], str) else "-"
         stored = row["rows_stored"]
         rows = f"{int(stored):,} rows" if stored is not None and stored == stored else "-"
-        fields = [str(row["load_id"]), f"{row['loaded_at']:%Y-%m-%d %H:%M}", row["outcome"], row["file_name"],
-                  row["format"] or "-", rows, periods, row["loaded_by"]]
+        fields = [
+            str(row["load_id"]),
+            f"{row['loaded_at']:%Y-%m-%d %H:%M}",
+            row["outcome"],
+            row["file_name"],
+            row["format"] or "-",
+            rows,
+            periods,
+            row["loaded_by"],
+        ]
         lines.append("\t".join(fields))
     return lines
 

@@ -1,7 +1,7 @@
 """The census vocabulary: primary-need codes, provisions, geographic levels and census periods.
 
-Codes are the DfE school census codes (ARCHITECTURE.md, The census table and the roles). Short labels are as the local strategies write
-them (SpLD, not SPLD); full names follow DfE's current filter labels.
+Codes are the DfE school census codes (ARCHITECTURE.md, "The census table and the roles"). Short labels are
+as the local strategies write them (SpLD, not SPLD); full names follow DfE's current filter labels.
 """
 
 from __future__ import annotations

@@ -101,8 +101,19 @@ class CheckedCommitment(TypedDict):
     due_date: date
 
 
-def _checked_commitment(*, reference: str, title: str, full_text: str, strategy: str, section: str, theme: str,
-                        level: str, owner: str, start_date: date, due_date: date) -> CheckedCommitment:
+def _checked_commitment(
+    *,
+    reference: str,
+    title: str,
+    full_text: str,
+    strategy: str,
+    section: str,
+    theme: str,
+    level: str,
+    owner: str,
+    start_date: date,
+    due_date: date,
+) -> CheckedCommitment:
     """Every field of a new commitment checked and cleaned; CommitmentError naming the first problem."""
     start_date, due_date = check_dates(start_date, due_date)
     title = _clean(title, "The title", required=True, limit=entries.MAX_TITLE)
@@ -115,7 +126,8 @@ def _checked_commitment(*, reference: str, title: str, full_text: str, strategy:
         "theme": _clean(theme, "The priority or theme", required=False, limit=entries.MAX_TITLE),
         "level": _choose(level, LEVELS, "level"),
         "owner": _clean(owner, "The owner", required=True, limit=entries.MAX_PERSON),
-        "start_date": start_date, "due_date": due_date,
+        "start_date": start_date,
+        "due_date": due_date,
     }
 
 
@@ -125,30 +137,85 @@ def _insert_commitment(tx: Transaction, values: CheckedCommitment, actor: Actor)
         raise CommitmentError(f"There is already a commitment '{values['reference']}'.")
     commitment_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
     now = datetime.now()
-    tx.execute("INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               [commitment_id, values["reference"], values["title"], values["full_text"], values["strategy"],
-                values["section"], values["theme"], values["level"], now, actor.name])
+    tx.execute(
+        "INSERT INTO commitments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            commitment_id,
+            values["reference"],
+            values["title"],
+            values["full_text"],
+            values["strategy"],
+            values["section"],
+            values["theme"],
+            values["level"],
+            now,
+            actor.name,
+        ],
+    )
     # The first plan stands from the start date, or from today for a commitment that starts later, so the
     # tracker shows it (as not due to start) from the day it is added; a later change supersedes it.
-    tx.execute("INSERT INTO commitment_plans VALUES (nextval('commitment_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
-               [commitment_id, values["owner"], values["start_date"], values["due_date"],
-                min(values["start_date"], date.today()), "first plan", now, actor.name])
+    tx.execute(
+        "INSERT INTO commitment_plans VALUES (nextval('commitment_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            commitment_id,
+            values["owner"],
+            values["start_date"],
+            values["due_date"],
+            min(values["start_date"], date.today()),
+            "first plan",
+            now,
+            actor.name,
+        ],
+    )
     return commitment_id
 
 
-def add_commitment(store: Store, actor: Actor, *, reference: str, title: str, full_text: str, strategy: str,
-                   section: str, theme: str, level: str, owner: str, start_date: date, due_date: date) -> int:
+def add_commitment(
+    store: Store,
+    actor: Actor,
+    *,
+    reference: str,
+    title: str,
+    full_text: str,
+    strategy: str,
+    section: str,
+    theme: str,
+    level: str,
+    owner: str,
+    start_date: date,
+    due_date: date,
+) -> int:
     """Add a commitment with its first plan (owner and dates); returns its id."""
     require(actor, "edit")
-    values = _checked_commitment(reference=reference, title=title, full_text=full_text, strategy=strategy,
-                                 section=section, theme=theme, level=level, owner=owner, start_date=start_date,
-                                 due_date=due_date)
+    values = _checked_commitment(
+        reference=reference,
+        title=title,
+        full_text=full_text,
+        strategy=strategy,
+        section=section,
+        theme=theme,
+        level=level,
+        owner=owner,
+        start_date=start_date,
+        due_date=due_date,
+    )
     with store.transaction() as tx:
         return _insert_commitment(tx, values, actor)
 
 
-def record_update(store: Store, actor: Actor, *, reference: str, updated_on: date, status: str, percent: float,
-                  commentary: str, evidence_link: str = "", updated_by: str = "", today: date | None = None) -> int:
+def record_update(
+    store: Store,
+    actor: Actor,
+    *,
+    reference: str,
+    updated_on: date,
+    status: str,
+    percent: float,
+    commentary: str,
+    evidence_link: str = "",
+    updated_by: str = "",
+    today: date | None = None,
+) -> int:
     """Record a dated progress update; returns its id. Complete means 100%; not started means 0%."""
     require(actor, "edit")
     commitment_id = _commitment_id(store, reference)
@@ -158,8 +225,9 @@ def record_update(store: Store, actor: Actor, *, reference: str, updated_on: dat
     status = _choose(status, STATUSES, "status")
     percent = check_percent(percent)
     if status == "complete" and percent != 100:
-        raise CommitmentError("A complete commitment is 100% done: set percent complete to 100 or choose another "
-                              "status.")
+        raise CommitmentError(
+            "A complete commitment is 100% done: set percent complete to 100 or choose another status."
+        )
     if status == "not started" and percent != 0:
         raise CommitmentError("A commitment not yet started is 0% done: set percent to 0 or choose 'in progress'.")
     commentary = _clean(commentary, "The commentary", required=True)
@@ -167,9 +235,21 @@ def record_update(store: Store, actor: Actor, *, reference: str, updated_on: dat
     updated_by = _clean(updated_by, "Who updated it", required=False, limit=entries.MAX_PERSON) or actor.name
     with store.transaction() as tx:
         update_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
-        tx.execute("INSERT INTO commitment_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [update_id, commitment_id, updated_on, status, percent, commentary, evidence_link, updated_by,
-                    datetime.now(), actor.name])
+        tx.execute(
+            "INSERT INTO commitment_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                update_id,
+                commitment_id,
+                updated_on,
+                status,
+                percent,
+                commentary,
+                evidence_link,
+                updated_by,
+                datetime.now(),
+                actor.name,
+            ],
+        )
     return update_id
 
 
@@ -180,8 +260,9 @@ def link_reach_gap(store: Store, actor: Actor, *, reference: str, dimension: str
     dimension = _choose(dimension, tuple(CATEGORIES), "group dimension")
     category = read_category(dimension, category)
     with store.transaction() as tx:
-        tx.execute("INSERT OR IGNORE INTO commitment_reach_links VALUES (?, ?, ?)",
-                   [commitment_id, dimension, category])
+        tx.execute(
+            "INSERT OR IGNORE INTO commitment_reach_links VALUES (?, ?, ?)", [commitment_id, dimension, category]
+        )
 
 
 def query_latest(store: Store) -> pd.DataFrame:
@@ -196,7 +277,8 @@ def query_latest(store: Store) -> pd.DataFrame:
                   p.owner, p.start_date, p.due_date, coalesce(u.status, 'not started') AS status,
                   coalesce(u.percent, 0) AS percent, coalesce(u.commentary, '') AS commentary, u.updated_on
            FROM commitments c JOIN plan p USING (commitment_id) LEFT JOIN latest u USING (commitment_id)
-           ORDER BY c.reference""")
+           ORDER BY c.reference"""
+    )
 
 
 def query_gap_plans(store: Store) -> dict[tuple[str, str], list[str]]:
@@ -210,7 +292,8 @@ def query_gap_plans(store: Store) -> dict[tuple[str, str], list[str]]:
             continue
         done = "done" if row["status"] == "complete" else f"{row['status']}, {row['percent']:.0f}% done"
         plans.setdefault((row["dimension"], row["category"]), []).append(
-            f"{row['title']} ({done}, due {row['due_date']:%B %Y})")
+            f"{row['title']} ({done}, due {row['due_date']:%B %Y})"
+        )
     return plans
 
 
@@ -257,8 +340,9 @@ def is_overdue(status: str, due: date, as_of: date) -> bool:
     return as_of > due and status not in ("complete", "dropped")
 
 
-def work_out_rag(*, status: str, percent: float, start: date, due: date, as_of: date, green_ratio: float,
-                 red_ratio: float) -> str:
+def work_out_rag(
+    *, status: str, percent: float, start: date, due: date, as_of: date, green_ratio: float, red_ratio: float
+) -> str:
     """The RAG rating of a commitment on ``as_of`` from its latest status and percent complete.
 
     Complete and dropped say so; before the start date a commitment not started is not due to start;
@@ -296,17 +380,21 @@ def progress_as_of(updates: pd.DataFrame, as_of: date) -> pd.DataFrame:
         return pd.DataFrame(columns=["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"])
     ordered = dated.sort_values(["commitment_id", "updated_on", "update_id"])
     latest = ordered.groupby("commitment_id").tail(1)
-    completed = (ordered[ordered["status"] == "complete"].groupby("commitment_id")["updated_on"].min()
-                 .rename("completed_on"))
+    completed = (
+        ordered[ordered["status"] == "complete"].groupby("commitment_id")["updated_on"].min().rename("completed_on")
+    )
     return latest.merge(completed, on="commitment_id", how="left")[
-        ["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"]]
+        ["commitment_id", "status", "percent", "commentary", "updated_on", "completed_on"]
+    ]
 
 
 def query_updates(store: Store) -> pd.DataFrame:
     """Every progress update, oldest first: update_id, commitment_id, updated_on, status, percent,
     commentary, evidence_link, updated_by."""
-    return store.query_df("SELECT update_id, commitment_id, updated_on, status, percent, commentary, evidence_link, "
-                          "updated_by FROM commitment_updates ORDER BY commitment_id, updated_on, update_id")
+    return store.query_df(
+        "SELECT update_id, commitment_id, updated_on, status, percent, commentary, evidence_link, "
+        "updated_by FROM commitment_updates ORDER BY commitment_id, updated_on, update_id"
+    )
 
 
 def query_tracker(store: Store, as_of: date, green_ratio: float, red_ratio: float) -> pd.DataFrame:
@@ -324,12 +412,15 @@ def query_tracker(store: Store, as_of: date, green_ratio: float, red_ratio: floa
            SELECT c.commitment_id, c.reference, c.title, c.full_text, c.strategy, c.section, c.theme, c.level,
                   p.owner, p.start_date, p.due_date, o.rag AS override_rag, o.reason AS override_reason
            FROM commitments c JOIN plan p USING (commitment_id) LEFT JOIN override o USING (commitment_id)
-           ORDER BY c.reference""", [as_of, as_of])
+           ORDER BY c.reference""",
+        [as_of, as_of],
+    )
     return build_tracker(details, progress_as_of(query_updates(store), as_of), as_of, green_ratio, red_ratio)
 
 
-def build_tracker(details: pd.DataFrame, progress: pd.DataFrame, as_of: date, green_ratio: float,
-                  red_ratio: float) -> pd.DataFrame:
+def build_tracker(
+    details: pd.DataFrame, progress: pd.DataFrame, as_of: date, green_ratio: float, red_ratio: float
+) -> pd.DataFrame:
     """Join each commitment's details to its progress on ``as_of`` and work out RAG, overdue and elapsed time."""
     frame = details.merge(progress, on="commitment_id", how="left")
     frame["status"] = frame["status"].fillna("not started")
@@ -340,21 +431,24 @@ def build_tracker(details: pd.DataFrame, progress: pd.DataFrame, as_of: date, gr
     frame["time_elapsed_pct"] = [time_elapsed_pct(s, d, as_of) for s, d in zip(starts, dues)]
     frame["overdue"] = [is_overdue(st, d, as_of) for st, d in zip(frame["status"], dues)]
     frame["days_overdue"] = [(as_of - d).days if late else 0 for d, late in zip(dues, frame["overdue"])]
-    frame["computed_rag"] = [work_out_rag(status=st, percent=pc, start=s, due=d, as_of=as_of, green_ratio=green_ratio,
-                                          red_ratio=red_ratio)
-                             for st, pc, s, d in zip(frame["status"], frame["percent"], starts, dues)]
+    frame["computed_rag"] = [
+        work_out_rag(status=st, percent=pc, start=s, due=d, as_of=as_of, green_ratio=green_ratio, red_ratio=red_ratio)
+        for st, pc, s, d in zip(frame["status"], frame["percent"], starts, dues)
+    ]
     overridden = frame["override_rag"].notna()
     frame["rag"] = frame["override_rag"].where(overridden, frame["computed_rag"])
-    frame["rag_label"] = [rag_label(r) + (" (set by an officer)" if o else "")
-                          for r, o in zip(frame["rag"], overridden)]
+    frame["rag_label"] = [
+        rag_label(r) + (" (set by an officer)" if o else "") for r, o in zip(frame["rag"], overridden)
+    ]
     return frame
 
 
 def rag_counts(tracker: pd.DataFrame) -> pd.DataFrame:
     """How many commitments have each rating (every rating listed, zeros included): rag, label, commitments."""
     counts = tracker["rag"].value_counts() if not tracker.empty else pd.Series(dtype="int64")
-    return pd.DataFrame({"rag": list(RAGS), "label": [rag_label(r) for r in RAGS],
-                         "commitments": [int(counts.get(r, 0)) for r in RAGS]})
+    return pd.DataFrame(
+        {"rag": list(RAGS), "label": [rag_label(r) for r in RAGS], "commitments": [int(counts.get(r, 0)) for r in RAGS]}
+    )
 
 
 def status_counts(tracker: pd.DataFrame) -> pd.DataFrame:
@@ -370,8 +464,20 @@ def exceptions(tracker: pd.DataFrame) -> pd.DataFrame:
     override_reason."""
     chosen = tracker[(tracker["rag"] == RED) | tracker["overdue"]]
     ordered = chosen.sort_values(["days_overdue", "due_date", "reference"], ascending=[False, True, True])
-    return ordered[["reference", "title", "owner", "due_date", "days_overdue", "rag_label", "percent", "commentary",
-                    "updated_on", "override_reason"]].reset_index(drop=True)
+    return ordered[
+        [
+            "reference",
+            "title",
+            "owner",
+            "due_date",
+            "days_overdue",
+            "rag_label",
+            "percent",
+            "commentary",
+            "updated_on",
+            "override_reason",
+        ]
+    ].reset_index(drop=True)
 
 
 def burn_up(tracker: pd.DataFrame, updates: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -384,8 +490,14 @@ def burn_up(tracker: pd.DataFrame, updates: pd.DataFrame, as_of: date) -> pd.Dat
     done = updates[updates["status"] == "complete"].groupby("commitment_id")["updated_on"].min()
     done_dates = [pd.Timestamp(d).date() for d in done if pd.Timestamp(d).date() <= as_of]
     dues = [pd.Timestamp(d).date() for d in tracker["due_date"]]
-    return pd.DataFrame({"month_end": ends, "complete": [sum(d <= end for d in done_dates) for end in ends],
-                         "due": [sum(d <= end for d in dues) for end in ends], "total": len(tracker)})
+    return pd.DataFrame(
+        {
+            "month_end": ends,
+            "complete": [sum(d <= end for d in done_dates) for end in ends],
+            "due": [sum(d <= end for d in dues) for end in ends],
+            "total": len(tracker),
+        }
+    )
 
 
 def summarise_rag(tracker: pd.DataFrame, as_of: date) -> str:
@@ -395,13 +507,16 @@ def summarise_rag(tracker: pd.DataFrame, as_of: date) -> str:
     counts = rag_counts(tracker).set_index("rag")["commitments"]
     parts = [f"{counts[r]} {r.lower()}" for r in RAGS if counts[r]]
     late = int(tracker["overdue"].sum())
-    return (f"On {as_of:%d %B %Y}, of {len(tracker)} commitments: {', '.join(parts)}; "
-            f"{len(exceptions(tracker))} need attention ({late} overdue).")
+    return (
+        f"On {as_of:%d %B %Y}, of {len(tracker)} commitments: {', '.join(parts)}; "
+        f"{len(exceptions(tracker))} need attention ({late} overdue)."
+    )
 
 
 # -- more officer writes ----------------------------------------------------------------------------------------
-def override_rag(store: Store, actor: Actor, *, reference: str, rag: str | None, reason: str,
-                 set_on: date | None = None) -> int:
+def override_rag(
+    store: Store, actor: Actor, *, reference: str, rag: str | None, reason: str, set_on: date | None = None
+) -> int:
     """Set an officer's RAG for a commitment, with the reason (required), shown beside it from ``set_on``;
     ``rag=None`` clears the override (the worked-out rating applies again). Returns the override's id."""
     require(actor, "edit")
@@ -410,13 +525,24 @@ def override_rag(store: Store, actor: Actor, *, reference: str, rag: str | None,
     reason = _clean(reason, "The reason for the override", required=True, limit=entries.MAX_REASON)
     with store.transaction() as tx:
         override_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
-        tx.execute("INSERT INTO commitment_rag_overrides VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   [override_id, commitment_id, chosen, reason, set_on or date.today(), datetime.now(), actor.name])
+        tx.execute(
+            "INSERT INTO commitment_rag_overrides VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [override_id, commitment_id, chosen, reason, set_on or date.today(), datetime.now(), actor.name],
+        )
     return override_id
 
 
-def change_plan(store: Store, actor: Actor, *, reference: str, owner: str, start_date: date, due_date: date,
-                reason: str, set_on: date | None = None) -> int:
+def change_plan(
+    store: Store,
+    actor: Actor,
+    *,
+    reference: str,
+    owner: str,
+    start_date: date,
+    due_date: date,
+    reason: str,
+    set_on: date | None = None,
+) -> int:
     """Give a commitment a new owner or dates from ``set_on`` (earlier plans are kept); returns the plan id."""
     require(actor, "edit")
     commitment_id = _commitment_id(store, reference)
@@ -425,27 +551,62 @@ def change_plan(store: Store, actor: Actor, *, reference: str, owner: str, start
     reason = _clean(reason, "The reason for the change", required=True, limit=entries.MAX_REASON)
     with store.transaction() as tx:
         plan_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
-        tx.execute("INSERT INTO commitment_plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [plan_id, commitment_id, owner, start_date, due_date, set_on or date.today(), reason,
-                    datetime.now(), actor.name])
+        tx.execute(
+            "INSERT INTO commitment_plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                plan_id,
+                commitment_id,
+                owner,
+                start_date,
+                due_date,
+                set_on or date.today(),
+                reason,
+                datetime.now(),
+                actor.name,
+            ],
+        )
     return plan_id
 
 
 # -- the list as CSV ---------------------------------------------------------------------------------------------
-CSV_COLUMNS: tuple[str, ...] = ("reference", "title", "full_text", "strategy", "section", "theme", "level", "owner",
-                                "start_date", "due_date", "status", "percent", "rag", "latest_commentary")
+CSV_COLUMNS: tuple[str, ...] = (
+    "reference",
+    "title",
+    "full_text",
+    "strategy",
+    "section",
+    "theme",
+    "level",
+    "owner",
+    "start_date",
+    "due_date",
+    "status",
+    "percent",
+    "rag",
+    "latest_commentary",
+)
 
 
 def export_csv(tracker: pd.DataFrame) -> bytes:
     """The tracker as CSV (the columns of CSV_COLUMNS), every cell safe to open in Excel; import_csv reads it."""
-    frame = pd.DataFrame({
-        "reference": tracker["reference"], "title": tracker["title"], "full_text": tracker["full_text"],
-        "strategy": tracker["strategy"], "section": tracker["section"], "theme": tracker["theme"],
-        "level": tracker["level"], "owner": tracker["owner"],
-        "start_date": pd.to_datetime(tracker["start_date"]).dt.strftime("%Y-%m-%d"),
-        "due_date": pd.to_datetime(tracker["due_date"]).dt.strftime("%Y-%m-%d"), "status": tracker["status"],
-        "percent": tracker["percent"], "rag": tracker["rag"], "latest_commentary": tracker["commentary"],
-    })
+    frame = pd.DataFrame(
+        {
+            "reference": tracker["reference"],
+            "title": tracker["title"],
+            "full_text": tracker["full_text"],
+            "strategy": tracker["strategy"],
+            "section": tracker["section"],
+            "theme": tracker["theme"],
+            "level": tracker["level"],
+            "owner": tracker["owner"],
+            "start_date": pd.to_datetime(tracker["start_date"]).dt.strftime("%Y-%m-%d"),
+            "due_date": pd.to_datetime(tracker["due_date"]).dt.strftime("%Y-%m-%d"),
+            "status": tracker["status"],
+            "percent": tracker["percent"],
+            "rag": tracker["rag"],
+            "latest_commentary": tracker["commentary"],
+        }
+    )
     return table_to_csv(frame)
 
 
@@ -457,12 +618,13 @@ def decode_import(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise CommitmentError("Nothing was imported: the file is not text (neither UTF-8 nor Windows-1252). "
-                          "Save it from Excel as 'CSV UTF-8' and try again.")
+    raise CommitmentError(
+        "Nothing was imported: the file is not text (neither UTF-8 nor Windows-1252). "
+        "Save it from Excel as 'CSV UTF-8' and try again."
+    )
 
 
-def import_csv(store: Store, actor: Actor, text: str, *,
-               max_rows: int = UploadConfig().max_commitment_rows) -> str:
+def import_csv(store: Store, actor: Actor, text: str, *, max_rows: int = UploadConfig().max_commitment_rows) -> str:
     """Add the commitments in a CSV (columns reference, title, full_text, strategy, section, theme, level,
     owner, start_date, due_date; others, such as an export's status, are ignored). All or nothing, in one
     transaction: a line with a problem, a reference already held, or more than ``max_rows`` commitments
@@ -470,15 +632,19 @@ def import_csv(store: Store, actor: Actor, text: str, *,
     was done."""
     require(actor, "edit")
     if len(text) > MAX_IMPORT_MB * 1_048_576:
-        raise CommitmentError(f"Nothing was imported: the file is over {MAX_IMPORT_MB} MB, far more than a list of "
-                              "commitments needs.")
+        raise CommitmentError(
+            f"Nothing was imported: the file is over {MAX_IMPORT_MB} MB, far more than a list of commitments needs."
+        )
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     try:
         header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     except csv.Error as exc:
         raise CommitmentError(f"Nothing was imported. Line 1: {describe_csv_error(exc)}") from None
-    missing = [name for name in ("reference", "title", "strategy", "level", "owner", "start_date", "due_date")
-               if name not in header]
+    missing = [
+        name
+        for name in ("reference", "title", "strategy", "level", "owner", "start_date", "due_date")
+        if name not in header
+    ]
     if missing:
         raise CommitmentError(f"The file has no {', '.join(missing)} column; export the list to see the layout.")
     checked: list[CheckedCommitment] = []
@@ -490,8 +656,10 @@ def import_csv(store: Store, actor: Actor, text: str, *,
         for raw in reader:
             line, finished, rows_read = finished + 1, reader.line_num, rows_read + 1
             if rows_read > max_rows:  # refused as soon as it is over: a huge file is never held whole
-                raise CommitmentError(f"Nothing was imported: the file has more than {max_rows:,} commitments "
-                                      "(upload.max_commitment_rows in config.yaml). Import it in parts.")
+                raise CommitmentError(
+                    f"Nothing was imported: the file has more than {max_rows:,} commitments "
+                    "(upload.max_commitment_rows in config.yaml). Import it in parts."
+                )
             values = _check_import_row(raw, line, held | seen, problems)
             if values is not None:
                 seen.add(values["reference"].lower())
@@ -499,8 +667,11 @@ def import_csv(store: Store, actor: Actor, text: str, *,
     except csv.Error as exc:
         problems.append(f"Line {finished + 1}: {describe_csv_error(exc)}")
     if problems:
-        raise CommitmentError("Nothing was imported. " + " ".join(problems[:20])
-                              + (f" … and {len(problems) - 20} more." if len(problems) > 20 else ""))
+        raise CommitmentError(
+            "Nothing was imported. "
+            + " ".join(problems[:20])
+            + (f" … and {len(problems) - 20} more." if len(problems) > 20 else "")
+        )
     if not checked:
         raise CommitmentError("The file holds no commitments.")
     with store.transaction() as tx:
@@ -521,9 +692,17 @@ def _check_import_row(raw: CsvRecord, line: int, taken: set[str], problems: list
     try:
         start, due = date.fromisoformat(row["start_date"]), date.fromisoformat(row["due_date"])
         values = _checked_commitment(
-            reference=row["reference"], title=row["title"], full_text=row.get("full_text", ""),
-            strategy=row["strategy"], section=row.get("section", ""), theme=row.get("theme", ""),
-            level=row["level"], owner=row["owner"], start_date=start, due_date=due)
+            reference=row["reference"],
+            title=row["title"],
+            full_text=row.get("full_text", ""),
+            strategy=row["strategy"],
+            section=row.get("section", ""),
+            theme=row.get("theme", ""),
+            level=row["level"],
+            owner=row["owner"],
+            start_date=start,
+            due_date=due,
+        )
     except ValueError as exc:  # CommitmentError is a ValueError; so is a malformed date
         reason = exc if isinstance(exc, CommitmentError) else "dates must be written as 2026-03-31."
         problems.append(f"Line {line}: {reason}")
@@ -539,12 +718,16 @@ def source_line(store: Store, as_of: date) -> str:
     """Where the tracker's figures come from."""
     row = store.query_rows(
         "SELECT count(DISTINCT c.commitment_id), count(DISTINCT c.strategy), max(u.updated_on) FROM commitments c "
-        "LEFT JOIN commitment_updates u ON u.commitment_id = c.commitment_id AND u.updated_on <= ?", [as_of])[0]
+        "LEFT JOIN commitment_updates u ON u.commitment_id = c.commitment_id AND u.updated_on <= ?",
+        [as_of],
+    )[0]
     if not row[0]:
         return "Source: no commitments recorded yet."
     latest = f"; latest update {row[2]:%d %B %Y}" if row[2] else ""
-    return (f"Source: {row[0]} commitments from {row[1]} strateg{'y' if row[1] == 1 else 'ies'}, progress recorded in "
-            f"the dashboard{latest}; as at {as_of:%d %B %Y}.")
+    return (
+        f"Source: {row[0]} commitments from {row[1]} strateg{'y' if row[1] == 1 else 'ies'}, progress recorded in "
+        f"the dashboard{latest}; as at {as_of:%d %B %Y}."
+    )
 
 
 def _short(text: str, width: int = 46) -> str:
@@ -560,46 +743,84 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
     starts = pd.to_datetime(frame["start_date"])
     spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=labels, x=spans, base=starts, orientation="h", name="Start to due",
-                         marker={"color": TIMELINE_BAR, "line": {"color": REFERENCE_LINE, "width": 1}},
-                         hoverinfo="skip"))
-    fig.add_trace(go.Bar(
-        y=labels, x=spans * frame["percent"] / 100, base=starts, orientation="h", name="Progress (shaded)",
-        # Hatched as well as coloured: the progress part of a bar reads apart from its span in greyscale.
-        marker={"color": [RAG_STYLE[r][0] for r in frame["rag"]], "pattern": {"shape": "/", "solidity": 0.5}},
-        opacity=0.85,
-        customdata=list(zip(frame["percent"], frame["rag_label"], frame["owner"].map(text.plotly))),
-        hovertemplate="%{y}<br>%{customdata[0]:.0f}% complete · %{customdata[1]} · %{customdata[2]}<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=spans,
+            base=starts,
+            orientation="h",
+            name="Start to due",
+            marker={"color": TIMELINE_BAR, "line": {"color": REFERENCE_LINE, "width": 1}},
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=spans * frame["percent"] / 100,
+            base=starts,
+            orientation="h",
+            name="Progress (shaded)",
+            # Hatched as well as coloured: the progress part of a bar reads apart from its span in greyscale.
+            marker={"color": [RAG_STYLE[r][0] for r in frame["rag"]], "pattern": {"shape": "/", "solidity": 0.5}},
+            opacity=0.85,
+            customdata=list(zip(frame["percent"], frame["rag_label"], frame["owner"].map(text.plotly))),
+            hovertemplate="%{y}<br>%{customdata[0]:.0f}% complete · %{customdata[1]} · %{customdata[2]}<extra></extra>",
+        )
+    )
     for rag in RAGS:
         part = frame[frame["rag"] == rag]
         if part.empty:
             continue
         colour, symbol, _ = RAG_STYLE[rag]
-        fig.add_trace(go.Scatter(
-            y=[labels[i] for i in part.index], x=pd.to_datetime(part["due_date"]), mode="markers", name=rag,
-            marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 2, "color": colour}},
-            hovertemplate="%{y}: due %{x|%d %b %Y}<extra>" + rag + "</extra>"))
-    fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT, "width": 2, "dash": "dash"},
-                  annotation_text=f"Today, {as_of:%d %b %Y}" if as_of == date.today() else f"As at {as_of:%d %b %Y}",
-                  annotation_position="top")
+        fig.add_trace(
+            go.Scatter(
+                y=[labels[i] for i in part.index],
+                x=pd.to_datetime(part["due_date"]),
+                mode="markers",
+                name=rag,
+                marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 2, "color": colour}},
+                hovertemplate="%{y}: due %{x|%d %b %Y}<extra>" + rag + "</extra>",
+            )
+        )
+    fig.add_vline(
+        x=pd.Timestamp(as_of).timestamp() * 1000,
+        line={"color": TEXT, "width": 2, "dash": "dash"},
+        annotation_text=f"Today, {as_of:%d %b %Y}" if as_of == date.today() else f"As at {as_of:%d %b %Y}",
+        annotation_position="top",
+    )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(type="date", title_text=None, gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", title_text=None)
-    return base_layout(fig, title="Commitments from start to due date, progress shaded", source=source,
-                       height=height or 180 + 26 * len(frame), source_chars=110)
+    return base_layout(
+        fig,
+        title="Commitments from start to due date, progress shaded",
+        source=source,
+        height=height or 180 + 26 * len(frame),
+        source_chars=110,
+    )
 
 
 def build_burn_up_chart(series: pd.DataFrame, *, source: str, height: int) -> go.Figure:
     """Commitments complete month by month, against how many were due by then and how many there are."""
     fig = go.Figure()
-    lines = (("complete", "Complete", RAG_COMPLETE, "circle", "solid"),
-             ("due", "Due by then", RAG_RED, "square", "dash"),
-             ("total", "All commitments", GREY, None, "dot"))
+    lines = (
+        ("complete", "Complete", RAG_COMPLETE, "circle", "solid"),
+        ("due", "Due by then", RAG_RED, "square", "dash"),
+        ("total", "All commitments", GREY, None, "dot"),
+    )
     for column, name, colour, symbol, dash in lines:
-        fig.add_trace(go.Scatter(x=series["month_end"], y=series[column], name=name, line={"color": colour, "width": 3,
-                                 "dash": dash, "shape": "hv"}, mode="lines+markers" if symbol else "lines",
-                                 marker={"symbol": symbol or "circle", "size": 8},
-                                 hovertemplate="%{x|%b %Y}: %{y} " + name.lower() + "<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=series["month_end"],
+                y=series[column],
+                name=name,
+                line={"color": colour, "width": 3, "dash": dash, "shape": "hv"},
+                mode="lines+markers" if symbol else "lines",
+                marker={"symbol": symbol or "circle", "size": 8},
+                hovertemplate="%{x|%b %Y}: %{y} " + name.lower() + "<extra></extra>",
+            )
+        )
     fig.update_yaxes(title_text="Commitments", rangemode="tozero", gridcolor=GRID)
     fig.update_xaxes(title_text=None)
     return base_layout(fig, title="Burn-up: commitments complete against commitments due", height=height, source=source)
@@ -617,19 +838,33 @@ class TrackerRow(TypedDict):
     rag: str
 
 
-def build_progress_chart(updates: pd.DataFrame, row: TrackerRow, *, as_of: date, source: str,
-                         height: int) -> go.Figure:
+def build_progress_chart(updates: pd.DataFrame, row: TrackerRow, *, as_of: date, source: str, height: int) -> go.Figure:
     """One commitment's percent complete at each update, against the pace that would finish it on its due date."""
-    own = updates[(updates["commitment_id"] == row["commitment_id"])
-                  & (pd.to_datetime(updates["updated_on"]).dt.date <= as_of)].sort_values("updated_on")
+    own = updates[
+        (updates["commitment_id"] == row["commitment_id"]) & (pd.to_datetime(updates["updated_on"]).dt.date <= as_of)
+    ].sort_values("updated_on")
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[row["start_date"], row["due_date"]], y=[0, 100], name="Pace to finish on time",
-                             mode="lines", line={"color": GREY, "dash": "dot", "width": 2}))
-    fig.add_trace(go.Scatter(
-        x=own["updated_on"], y=own["percent"], name="Recorded progress", mode="lines+markers",
-        line={"color": RAG_COMPLETE, "width": 3, "shape": "hv"}, marker={"size": 10},
-        customdata=list(zip(own["status"], own["commentary"].map(text.plotly))),
-        hovertemplate="%{x|%d %b %Y}: %{y:.0f}% (%{customdata[0]})<br>%{customdata[1]}<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=[row["start_date"], row["due_date"]],
+            y=[0, 100],
+            name="Pace to finish on time",
+            mode="lines",
+            line={"color": GREY, "dash": "dot", "width": 2},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=own["updated_on"],
+            y=own["percent"],
+            name="Recorded progress",
+            mode="lines+markers",
+            line={"color": RAG_COMPLETE, "width": 3, "shape": "hv"},
+            marker={"size": 10},
+            customdata=list(zip(own["status"], own["commentary"].map(text.plotly))),
+            hovertemplate="%{x|%d %b %Y}: %{y:.0f}% (%{customdata[0]})<br>%{customdata[1]}<extra></extra>",
+        )
+    )
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line={"color": TEXT, "width": 1, "dash": "dash"})
     fig.update_yaxes(title_text="% complete", range=[0, 105], ticksuffix="%", gridcolor=GRID)
     fig.update_xaxes(title_text=None)
@@ -637,9 +872,19 @@ def build_progress_chart(updates: pd.DataFrame, row: TrackerRow, *, as_of: date,
 
 
 TRACKER_COLUMNS: dict[str, str] = {
-    "rag_label": "RAG", "reference": "Ref", "title": "Commitment", "owner": "Owner", "theme": "Priority or theme",
-    "level": "Level", "strategy": "Strategy", "status": "Status", "percent": "% complete", "start_date": "Start",
-    "due_date": "Due", "updated_on": "Last update", "commentary": "Latest commentary",
+    "rag_label": "RAG",
+    "reference": "Ref",
+    "title": "Commitment",
+    "owner": "Owner",
+    "theme": "Priority or theme",
+    "level": "Level",
+    "strategy": "Strategy",
+    "status": "Status",
+    "percent": "% complete",
+    "start_date": "Start",
+    "due_date": "Due",
+    "updated_on": "Last update",
+    "commentary": "Latest commentary",
     "override_reason": "Why RAG was set",
 }
 
@@ -651,12 +896,24 @@ def build_tracker_table(tracker: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def filter_tracker(tracker: pd.DataFrame, *, strategies: list[str], themes: list[str], levels: list[str],
-                   owners: list[str], rags: list[str]) -> pd.DataFrame:
+def filter_tracker(
+    tracker: pd.DataFrame,
+    *,
+    strategies: list[str],
+    themes: list[str],
+    levels: list[str],
+    owners: list[str],
+    rags: list[str],
+) -> pd.DataFrame:
     """The commitments matching every filter given (an empty filter keeps everything)."""
     keep = pd.Series(True, index=tracker.index)
-    for column, chosen in (("strategy", strategies), ("theme", themes), ("level", levels), ("owner", owners),
-                           ("rag", rags)):
+    for column, chosen in (
+        ("strategy", strategies),
+        ("theme", themes),
+        ("level", levels),
+        ("owner", owners),
+        ("rag", rags),
+    ):
         if chosen:
             keep &= tracker[column].isin(chosen)
     return tracker[keep]

@@ -60,8 +60,9 @@ class StoreConfig:
 
     path: str = _key("data/send.duckdb", "DuckDB file, relative to the project folder (SENDLIB_DB overrides).")
     demo_on_first_run: bool = _key(True, "Load the shipped demo data when the store is empty on first run.")
-    backup_folder: str = _key("", "Folder where the running dashboard writes a backup every backup_every_hours "
-                                  "(empty: no automatic backups).")
+    backup_folder: str = _key(
+        "", "Folder where the running dashboard writes a backup every backup_every_hours (empty: no automatic backups)."
+    )
     backup_every_hours: int = _key(24, "Hours between the dashboard's automatic backups.", low=1, high=24 * 31)
 
 
@@ -81,8 +82,9 @@ class UploadConfig:
     change_warning_pct: float = _key(
         25.0, "Warn before loading when a provision total moves more than this % from the previous period.", low=0
     )
-    max_engagement_lines: int = _key(50_000, "Most lines (counts or participant records) one engagement file may have.",
-                                     low=1, high=1_000_000)
+    max_engagement_lines: int = _key(
+        50_000, "Most lines (counts or participant records) one engagement file may have.", low=1, high=1_000_000
+    )
     max_engagement_activities: int = _key(5_000, "Most activities one engagement file may hold.", low=1, high=100_000)
     max_commitment_rows: int = _key(1_000, "Most commitments one commitments CSV import may add.", low=1, high=100_000)
 
@@ -93,39 +95,56 @@ class AccessConfig:
 
     public: bool = _key(False, "Treat visitors who have not signed in as the forum role (public, suppressed views).")
     default_role: str = _key("forum", "Role for a signed-in (OpenID Connect) user not named in the role maps.")
-    roles_by_email: dict[str, str] = _key({}, "OpenID Connect: e-mail address → role (officer, commissioner, "
-                                              "forum).")
-    roles_by_domain: dict[str, str] = _key({}, "OpenID Connect: e-mail domain → role, for anyone not in "
-                                               "roles_by_email.")
-    max_failed_sign_ins: int = _key(5, "Wrong passwords one client may try for an account within "
-                                       "failure_window_minutes before each further try must wait.", low=1, high=100)
-    failure_window_minutes: int = _key(15, "How long a failed local sign-in counts against its account and client "
-                                           "(older attempts are deleted).", low=1, high=1440)
-    first_wait_seconds: int = _key(30, "Wait before the first try beyond max_failed_sign_ins; each further failure "
-                                       "doubles it.", low=1, high=3600)
-    longest_wait_seconds: int = _key(900, "The longest wait between tries, however many failures.", low=1,
-                                     high=24 * 3600)
-    client_address_header: str = _key("", "Behind a reverse proxy: the header holding the visitor's address "
-                                          "(e.g. X-Forwarded-For); empty: the connection's address.")
+    roles_by_email: dict[str, str] = _key({}, "OpenID Connect: e-mail address → role (officer, commissioner, forum).")
+    roles_by_domain: dict[str, str] = _key(
+        {}, "OpenID Connect: e-mail domain → role, for anyone not in roles_by_email."
+    )
+    max_failed_sign_ins: int = _key(
+        5,
+        "Wrong passwords one client may try for an account within "
+        "failure_window_minutes before each further try must wait.",
+        low=1,
+        high=100,
+    )
+    failure_window_minutes: int = _key(
+        15,
+        "How long a failed local sign-in counts against its account and client (older attempts are deleted).",
+        low=1,
+        high=1440,
+    )
+    first_wait_seconds: int = _key(
+        30, "Wait before the first try beyond max_failed_sign_ins; each further failure doubles it.", low=1, high=3600
+    )
+    longest_wait_seconds: int = _key(
+        900, "The longest wait between tries, however many failures.", low=1, high=24 * 3600
+    )
+    client_address_header: str = _key(
+        "",
+        "Behind a reverse proxy: the header holding the visitor's address "
+        "(e.g. X-Forwarded-For); empty: the connection's address.",
+    )
 
 
 @dataclass(frozen=True)
 class SuppressionConfig:
     """Small-number suppression for forum and public views."""
 
-    threshold: int = _key(5, "Counts from 1 to this number show as 'c' in forum views (0 turns suppression off).",
-                          low=0, high=100)
+    threshold: int = _key(
+        5, "Counts from 1 to this number show as 'c' in forum views (0 turns suppression off).", low=0, high=100
+    )
 
 
 @dataclass(frozen=True)
 class StakeholderConfig:
     """How the stakeholder grid is named and divided."""
 
-    x_axis: str = _key("Importance", "Name of the grid's horizontal axis (the strategy's 'importance of "
-                                     "stakeholders').")
+    x_axis: str = _key(
+        "Importance", "Name of the grid's horizontal axis (the strategy's 'importance of stakeholders')."
+    )
     y_axis: str = _key("Influence", "Name of the grid's vertical axis (the strategy's 'influence of stakeholders').")
-    midpoint: float = _key(5.0, "Score (0-10) dividing low from high; a score exactly on it counts as high.",
-                           low=0, high=10)
+    midpoint: float = _key(
+        5.0, "Score (0-10) dividing low from high; a score exactly on it counts as high.", low=0, high=10
+    )
     high_high: str = _key("Manage closely", "Quadrant with high influence and high importance.")
     high_influence: str = _key("Keep satisfied", "Quadrant with high influence and low importance.")
     high_importance: str = _key("Keep informed", "Quadrant with low influence and high importance.")
@@ -136,19 +155,30 @@ class StakeholderConfig:
 class ReachConfig:
     """Participation reach: targets per level, the parent carer estimate, what counts as a gap."""
 
-    target_micro_pct: float = _key(20.0, "Target reach at micro level (individual: reviews, assessments), % of the "
-                                         "cohort.",
-                                   low=0, high=100)
-    target_meso_pct: float = _key(5.0, "Target reach at meso level (services: surveys, feedback), % of the cohort.",
-                                  low=0, high=100)
-    target_macro_pct: float = _key(1.0, "Target reach at macro level (strategic: forums, Young Commissioners), %.",
-                                   low=0, high=100)
-    parent_carers_estimate: int = _key(0, "Parent carers in the area; 0 works it out as children with SEND × "
-                                          "parent_carers_per_child.", low=0, high=10_000_000)
-    parent_carers_per_child: float = _key(1.67, "Parent carers per child with SEND (Barnsley's strategy: at least "
-                                                "10,000 for about 6,000 children).", low=0.5, high=4)
-    gap_ratio: float = _key(0.8, "A group heard from at less than this × its share of the cohort is under-reached.",
-                            low=0.1, high=1)
+    target_micro_pct: float = _key(
+        20.0, "Target reach at micro level (individual: reviews, assessments), % of the cohort.", low=0, high=100
+    )
+    target_meso_pct: float = _key(
+        5.0, "Target reach at meso level (services: surveys, feedback), % of the cohort.", low=0, high=100
+    )
+    target_macro_pct: float = _key(
+        1.0, "Target reach at macro level (strategic: forums, Young Commissioners), %.", low=0, high=100
+    )
+    parent_carers_estimate: int = _key(
+        0,
+        "Parent carers in the area; 0 works it out as children with SEND × parent_carers_per_child.",
+        low=0,
+        high=10_000_000,
+    )
+    parent_carers_per_child: float = _key(
+        1.67,
+        "Parent carers per child with SEND (Barnsley's strategy: at least 10,000 for about 6,000 children).",
+        low=0.5,
+        high=4,
+    )
+    gap_ratio: float = _key(
+        0.8, "A group heard from at less than this × its share of the cohort is under-reached.", low=0.1, high=1
+    )
 
     def target_pct(self, level: str) -> float:
         """The reach target for a level (micro, meso or macro), in per cent."""
@@ -159,10 +189,12 @@ class ReachConfig:
 class CommitmentConfig:
     """How a commitment's RAG rating is worked out from its progress against the time elapsed."""
 
-    green_ratio: float = _key(0.9, "Green when percent complete is at least this × the percent of its time elapsed.",
-                              low=0, high=2)
-    red_ratio: float = _key(0.7, "Red when percent complete is at or below this × the percent of time elapsed.",
-                            low=0, high=2)
+    green_ratio: float = _key(
+        0.9, "Green when percent complete is at least this × the percent of its time elapsed.", low=0, high=2
+    )
+    red_ratio: float = _key(
+        0.7, "Red when percent complete is at or below this × the percent of time elapsed.", low=0, high=2
+    )
 
 
 @dataclass(frozen=True)
@@ -176,16 +208,20 @@ class Config:
     )
     store: StoreConfig = field(default_factory=StoreConfig, metadata={"help": "The DuckDB store."})
     display: DisplayConfig = field(default_factory=DisplayConfig, metadata={"help": "Display settings."})
-    upload: UploadConfig = field(default_factory=UploadConfig,
-                                 metadata={"help": "Upload and import limits and checks."})
+    upload: UploadConfig = field(
+        default_factory=UploadConfig, metadata={"help": "Upload and import limits and checks."}
+    )
     access: AccessConfig = field(default_factory=AccessConfig, metadata={"help": "Sign-in and roles."})
-    suppression: SuppressionConfig = field(default_factory=SuppressionConfig,
-                                           metadata={"help": "Small-number suppression."})
-    stakeholders: StakeholderConfig = field(default_factory=StakeholderConfig,
-                                            metadata={"help": "The stakeholder grid."})
+    suppression: SuppressionConfig = field(
+        default_factory=SuppressionConfig, metadata={"help": "Small-number suppression."}
+    )
+    stakeholders: StakeholderConfig = field(
+        default_factory=StakeholderConfig, metadata={"help": "The stakeholder grid."}
+    )
     reach: ReachConfig = field(default_factory=ReachConfig, metadata={"help": "Participation reach."})
-    commitments: CommitmentConfig = field(default_factory=CommitmentConfig,
-                                          metadata={"help": "Commitment RAG thresholds."})
+    commitments: CommitmentConfig = field(
+        default_factory=CommitmentConfig, metadata={"help": "Commitment RAG thresholds."}
+    )
 
     @property
     def db_path(self) -> Path:
@@ -198,7 +234,7 @@ class Config:
 # Settings an earlier version had, and what replaced them: a config.yaml written for it is told exactly what to change.
 _RENAMED = {
     "access.lockout_minutes": "access.failure_window_minutes (sign-ins are now slowed per account and client, "
-                              "never locked: README, Security)",
+    "never locked: README, Security)",
 }
 
 
@@ -271,11 +307,15 @@ def load_config(path: Path | str | None = None) -> Config:
     config = _build(Config, raw, "")
     _check_roles(config.access)
     if config.access.longest_wait_seconds < config.access.first_wait_seconds:
-        raise ConfigError("access.longest_wait_seconds must be at least access.first_wait_seconds "
-                          f"(got {config.access.longest_wait_seconds} and {config.access.first_wait_seconds})")
+        raise ConfigError(
+            "access.longest_wait_seconds must be at least access.first_wait_seconds "
+            f"(got {config.access.longest_wait_seconds} and {config.access.first_wait_seconds})"
+        )
     if config.commitments.red_ratio >= config.commitments.green_ratio:
-        raise ConfigError("commitments.red_ratio must be below commitments.green_ratio "
-                          f"(got {config.commitments.red_ratio:g} and {config.commitments.green_ratio:g})")
+        raise ConfigError(
+            "commitments.red_ratio must be below commitments.green_ratio "
+            f"(got {config.commitments.red_ratio:g} and {config.commitments.green_ratio:g})"
+        )
     return config
 
 
@@ -284,9 +324,11 @@ ROLES = ("officer", "commissioner", "forum")
 
 def _check_roles(access: AccessConfig) -> None:
     """Every role named in the access settings must be one of ROLES."""
-    named = {"access.default_role": [access.default_role],
-             "access.roles_by_email": list(access.roles_by_email.values()),
-             "access.roles_by_domain": list(access.roles_by_domain.values())}
+    named = {
+        "access.default_role": [access.default_role],
+        "access.roles_by_email": list(access.roles_by_email.values()),
+        "access.roles_by_domain": list(access.roles_by_domain.values()),
+    }
     for key, roles in named.items():
         wrong = [role for role in roles if role not in ROLES]
         if wrong:

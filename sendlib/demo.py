@@ -54,21 +54,51 @@ def load_demo_commitments(store: Store, path: Path = DEMO_DIR / "commitments.yam
     demo = yaml.safe_load(path.read_text(encoding="utf-8"))
     for item in demo["commitments"]:
         commitments.add_commitment(
-            store, DEMO_ACTOR, reference=item["ref"], title=item["title"], full_text=item["text"],
-            strategy=demo["strategies"][item["strategy"]], section=item["section"], theme=item["theme"],
-            level=item["level"], owner=item["owner"], start_date=item["start"], due_date=item["due"])
+            store,
+            DEMO_ACTOR,
+            reference=item["ref"],
+            title=item["title"],
+            full_text=item["text"],
+            strategy=demo["strategies"][item["strategy"]],
+            section=item["section"],
+            theme=item["theme"],
+            level=item["level"],
+            owner=item["owner"],
+            start_date=item["start"],
+            due_date=item["due"],
+        )
         for updated_on, status, percent, commentary in item.get("updates", []):
-            commitments.record_update(store, DEMO_ACTOR, reference=item["ref"], updated_on=updated_on, status=status,
-                                      percent=percent, commentary=commentary, updated_by=item["owner"])
+            commitments.record_update(
+                store,
+                DEMO_ACTOR,
+                reference=item["ref"],
+                updated_on=updated_on,
+                status=status,
+                percent=percent,
+                commentary=commentary,
+                updated_by=item["owner"],
+            )
         for dimension, category in item.get("reach", []):
             commitments.link_reach_gap(store, DEMO_ACTOR, reference=item["ref"], dimension=dimension, category=category)
     for item in demo["you_said"]:
-        item_id = you_said.add_item(store, DEMO_ACTOR, said_on=item["said_on"], said_by=item["said_by"],
-                                    what_was_said=item["said"], theme=item["theme"],
-                                    activity_reference=item.get("activity", ""),
-                                    commitment_references=item["commitments"])
-        you_said.respond(store, DEMO_ACTOR, item_id=item_id, what_we_did=item["did"], state=item["state"],
-                         published_on=item["published_on"])
+        item_id = you_said.add_item(
+            store,
+            DEMO_ACTOR,
+            said_on=item["said_on"],
+            said_by=item["said_by"],
+            what_was_said=item["said"],
+            theme=item["theme"],
+            activity_reference=item.get("activity", ""),
+            commitment_references=item["commitments"],
+        )
+        you_said.respond(
+            store,
+            DEMO_ACTOR,
+            item_id=item_id,
+            what_we_did=item["did"],
+            state=item["state"],
+            published_on=item["published_on"],
+        )
     return len(demo["commitments"])
 
 
@@ -81,14 +111,35 @@ def load_demo_stakeholders(store: Store, path: Path = DEMO_DIR / "stakeholders.y
         return 0
     demo = yaml.safe_load(path.read_text(encoding="utf-8"))
     for group in demo["groups"]:
-        group_id = stakeholders.add_group(store, DEMO_ACTOR, name=group["name"], description=group["description"],
-                                          kind=group["kind"], engagement=group["engagement"],
-                                          short_name=group["short_name"])
+        group_id = stakeholders.add_group(
+            store,
+            DEMO_ACTOR,
+            name=group["name"],
+            description=group["description"],
+            kind=group["kind"],
+            engagement=group["engagement"],
+            short_name=group["short_name"],
+        )
         for assessed_on, influence, importance, note in group["assessments"]:
-            stakeholders.record_assessment(store, DEMO_ACTOR, group_id=group_id, assessed_on=assessed_on,
-                                           influence=influence, importance=importance,
-                                           assessed_by=demo["assessed_by"], note=note)
+            stakeholders.record_assessment(
+                store,
+                DEMO_ACTOR,
+                group_id=group_id,
+                assessed_on=assessed_on,
+                influence=influence,
+                importance=importance,
+                assessed_by=demo["assessed_by"],
+                note=note,
+            )
         influence, importance = group["target"]
-        stakeholders.set_target(store, DEMO_ACTOR, group_id=group_id, influence=influence, importance=importance,
-                                target_date=demo["target_date"], reason=group["reason"], set_on=demo["target_set_on"])
+        stakeholders.set_target(
+            store,
+            DEMO_ACTOR,
+            group_id=group_id,
+            influence=influence,
+            importance=importance,
+            target_date=demo["target_date"],
+            reason=group["reason"],
+            set_on=demo["target_set_on"],
+        )
     return len(demo["groups"])

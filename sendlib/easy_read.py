@@ -44,7 +44,7 @@ NEED_WORDS: dict[str, str] = {
     "NSA": "needs not yet checked",
     "DS": "Down syndrome",
     "UNK": "needs we do not know",
-    "UNKNOWN": "needs we do not know",    # the census label "Unknown: not recorded or missing"
+    "UNKNOWN": "needs we do not know",  # the census label "Unknown: not recorded or missing"
     "NOT KNOWN": "needs we do not know",  # an engagement record with no need given
 }
 # Everyday words for the two kinds of help, as "children who …".
@@ -54,15 +54,26 @@ MOST_NEEDS_LISTED = 3
 # Simple pictures beside each point, named as Material Symbols (the icon font Streamlit ships, so they draw
 # the same on every machine). Decorative: the words carry the meaning.
 CHILDREN, SCHOOL, PLAN, NEED, EAR, TICK, WARNING, PROMISE, DONE, WORKING, TALK, DATE = (
-    "family_restroom", "school", "description", "extension", "hearing", "check_circle", "priority_high",
-    "handshake", "task_alt", "construction", "chat", "calendar_month")
+    "family_restroom",
+    "school",
+    "description",
+    "extension",
+    "hearing",
+    "check_circle",
+    "priority_high",
+    "handshake",
+    "task_alt",
+    "construction",
+    "chat",
+    "calendar_month",
+)
 
 
 @dataclass(frozen=True)
 class Point:
     """One idea: a picture and one or two short sentences."""
 
-    icon: str   # a Material Symbols name
+    icon: str  # a Material Symbols name
     text: str
 
 
@@ -114,10 +125,15 @@ def census_part(store: Store, config: Config, audience: Audience) -> Part:
     part.points += [
         Point(CHILDREN, f"In {config.area.name}, {everyone} children and young people have SEND."),
         Point(CHILDREN, "SEND means they need extra help to learn."),
-        Point(SCHOOL, f"{(support or 'a small number').capitalize()} get extra help at school. "
-                      "This is called SEN support."),
-        Point(PLAN, f"{(plans or 'a small number').capitalize()} have a plan for their health, care and learning. "
-                    "This is called an EHC plan."),
+        Point(
+            SCHOOL,
+            f"{(support or 'a small number').capitalize()} get extra help at school. This is called SEN support.",
+        ),
+        Point(
+            PLAN,
+            f"{(plans or 'a small number').capitalize()} have a plan for their health, care and learning. "
+            "This is called an EHC plan.",
+        ),
         Point(DATE, f"These numbers are from the school year {year} to {int(year) + 1}."),
     ]
     shown = breakdown[~breakdown["hidden"]]
@@ -145,23 +161,38 @@ def reach_part(store: Store, config: Config, audience: Audience) -> Part:
     start, end = reach.period_dates(years[0])
     participation = reach.query_participation(store, start, end)
     everyone = next(iter(reach.AUDIENCE_CHOICES.values()))
-    part.points.append(Point(EAR, f"We asked children, young people and parents what they think. "
-                                  f"This is from {years[0][:4]} to {int(years[0][:4]) + 1}."))
+    part.points.append(
+        Point(
+            EAR,
+            f"We asked children, young people and parents what they think. "
+            f"This is from {years[0][:4]} to {int(years[0][:4]) + 1}.",
+        )
+    )
     heard_well: list[str] = []
     not_heard: list[str] = []
     for dimension in reach.COHORT_DIMENSIONS:
-        view = reach.build_gap_view(participation, cohort.frame, dimension, kinds=everyone,
-                                    when=reach.period_words(years[0]), gap_ratio=config.reach.gap_ratio,
-                                    decimals=1, threshold=audience.threshold, census=cohort.census)
+        view = reach.build_gap_view(
+            participation,
+            cohort.frame,
+            dimension,
+            kinds=everyone,
+            when=reach.period_words(years[0]),
+            gap_ratio=config.reach.gap_ratio,
+            decimals=1,
+            threshold=audience.threshold,
+            census=cohort.census,
+        )
         groups = view.chart
         if groups.empty:
             continue
         # Under-reached groups come largest gap (in people) first, as on the Reach gaps page.
-        not_heard += [_group_words(dimension, g)
-                      for g in groups.loc[groups["under_reached"], "group"].head(MOST_NEEDS_LISTED)]
+        not_heard += [
+            _group_words(dimension, g) for g in groups.loc[groups["under_reached"], "group"].head(MOST_NEEDS_LISTED)
+        ]
         # "A lot" means more than their share of children with SEND; the most over-represented first.
-        over = groups[(groups["share_of_cohort_pct"] > 0)
-                      & (groups["share_of_participants_pct"] > groups["share_of_cohort_pct"])]
+        over = groups[
+            (groups["share_of_cohort_pct"] > 0) & (groups["share_of_participants_pct"] > groups["share_of_cohort_pct"])
+        ]
         over = over.assign(ratio=over["share_of_participants_pct"] / over["share_of_cohort_pct"])
         heard_well += [_group_words(dimension, g) for g in over.sort_values("ratio", ascending=False)["group"].head(2)]
     part.points += [Point(TICK, f"We hear a lot from {who}.") for who in heard_well]
@@ -182,9 +213,11 @@ def promises_part(store: Store, config: Config, audience: Audience, as_of: date)
             counts = dict(zip(*commitments.status_counts(tracker).T.values))
             done = counts.get("complete", 0)
             active = len(tracker) - done - counts.get("dropped", 0)
-            part.points += [Point(PROMISE, f"We made {len(tracker)} promises in our plans."),
-                            Point(DONE, f"We have done {done} of them."),
-                            Point(WORKING, f"We are still working on {active}.")]
+            part.points += [
+                Point(PROMISE, f"We made {len(tracker)} promises in our plans."),
+                Point(DONE, f"We have done {done} of them."),
+                Point(WORKING, f"We are still working on {active}."),
+            ]
     items = you_said.query_items(store, as_of)
     published = items[items["published_on"].notna()] if not items.empty else items
     if published.empty:
@@ -203,8 +236,11 @@ def promises_part(store: Store, config: Config, audience: Audience, as_of: date)
 def build_easy_read(store: Store, config: Config, audience: Audience, as_of: date | None = None) -> list[Part]:
     """The Easy read page's three parts for ``audience`` (its threshold hides small numbers; 0 hides none)."""
     today = as_of or date.today()
-    return [census_part(store, config, audience), reach_part(store, config, audience),
-            promises_part(store, config, audience, today)]
+    return [
+        census_part(store, config, audience),
+        reach_part(store, config, audience),
+        promises_part(store, config, audience, today),
+    ]
 
 
 def all_text(parts: list[Part]) -> str:

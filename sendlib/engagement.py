@@ -53,11 +53,26 @@ CYP = "children and young people"
 PARENT_CARERS = "parent carers"
 PARTICIPANT_KINDS: tuple[str, ...] = (CYP, PARENT_CARERS)
 AUDIENCES: tuple[str, ...] = (CYP, PARENT_CARERS, "both")
-METHODS: tuple[str, ...] = ("survey", "focus group", "one-to-one", "online session", "forum meeting",
-                            "creative/arts", "AAC-supported", "event or drop-in", "review meeting", "other")
+METHODS: tuple[str, ...] = (
+    "survey",
+    "focus group",
+    "one-to-one",
+    "online session",
+    "forum meeting",
+    "creative/arts",
+    "AAC-supported",
+    "event or drop-in",
+    "review meeting",
+    "other",
+)
 HART_RUNGS: dict[int, str] = {
-    1: "Manipulation", 2: "Decoration", 3: "Tokenism", 4: "Assigned but informed", 5: "Consulted and informed",
-    6: "Adult-initiated, shared decisions", 7: "Young people-initiated and directed",
+    1: "Manipulation",
+    2: "Decoration",
+    3: "Tokenism",
+    4: "Assigned but informed",
+    5: "Consulted and informed",
+    6: "Adult-initiated, shared decisions",
+    7: "Young people-initiated and directed",
     8: "Young people-initiated, shared decisions with adults",
 }
 NON_PARTICIPATION_RUNGS = (1, 2, 3)  # Hart: the bottom three rungs are not participation at all
@@ -79,8 +94,16 @@ AGE_BAND = "age band"
 SETTING = "setting"
 DIMENSIONS: tuple[str, ...] = (PROVISION, NEED, AGE_BAND, SETTING)
 AGE_BANDS: tuple[str, ...] = ("0-4", "5-10", "11-15", "16-19", "20-25")
-SETTINGS: tuple[str, ...] = ("early years", "mainstream school", "special school", "alternative provision",
-                             "college or sixth form", "not in education or training", "home educated", "other")
+SETTINGS: tuple[str, ...] = (
+    "early years",
+    "mainstream school",
+    "special school",
+    "alternative provision",
+    "college or sixth form",
+    "not in education or training",
+    "home educated",
+    "other",
+)
 CATEGORIES: dict[str, tuple[str, ...]] = {
     PROVISION: (SEN_SUPPORT, EHC_PLAN),
     NEED: tuple(need.code for need in NEEDS),
@@ -141,11 +164,26 @@ _NEED_BY_TEXT: dict[str, str] = {}
 for _need in NEEDS:
     for _text in (_need.code, _need.short, _need.name):
         _NEED_BY_TEXT[_text.casefold()] = _need.code
-_PROVISION_BY_TEXT = {"sen support": SEN_SUPPORT, "k": SEN_SUPPORT, "ehc plan": EHC_PLAN, "e": EHC_PLAN,
-                      "ehcp": EHC_PLAN, "education, health and care plan": EHC_PLAN}
-_KIND_BY_TEXT = {CYP: CYP, "children": CYP, "young people": CYP, "child or young person": CYP, "cyp": CYP,
-                 PARENT_CARERS: PARENT_CARERS, "parent carer": PARENT_CARERS, "parents": PARENT_CARERS,
-                 "parent/carer": PARENT_CARERS, "parent carers and families": PARENT_CARERS}
+_PROVISION_BY_TEXT = {
+    "sen support": SEN_SUPPORT,
+    "k": SEN_SUPPORT,
+    "ehc plan": EHC_PLAN,
+    "e": EHC_PLAN,
+    "ehcp": EHC_PLAN,
+    "education, health and care plan": EHC_PLAN,
+}
+_KIND_BY_TEXT = {
+    CYP: CYP,
+    "children": CYP,
+    "young people": CYP,
+    "child or young person": CYP,
+    "cyp": CYP,
+    PARENT_CARERS: PARENT_CARERS,
+    "parent carer": PARENT_CARERS,
+    "parents": PARENT_CARERS,
+    "parent/carer": PARENT_CARERS,
+    "parent carers and families": PARENT_CARERS,
+}
 _TRUE = {"yes", "y", "true", "1", "met"}
 _FALSE = {"no", "n", "false", "0", "not met", ""}
 
@@ -205,8 +243,9 @@ def read_hart_rung(value: object) -> int:
     try:
         rung = int(str(value).strip())
     except (TypeError, ValueError):
-        raise EngagementError(f"Hart's ladder rung must be a whole number from 1 to 8, "
-                              f"not '{str(value)[:20]}'.") from None
+        raise EngagementError(
+            f"Hart's ladder rung must be a whole number from 1 to 8, not '{str(value)[:20]}'."
+        ) from None
     if rung not in HART_RUNGS:
         raise EngagementError(f"Hart's ladder rung must be from 1 to 8 (got {rung}).")
     return rung
@@ -274,11 +313,13 @@ def check_activity(activity: Activity, today: date | None = None) -> Activity:
 
     Raises EngagementError with the first thing to correct.
     """
-    activity.reference = _clean(activity.reference, "The activity reference", required=True,
-                                limit=entries.MAX_REFERENCE)
+    activity.reference = _clean(
+        activity.reference, "The activity reference", required=True, limit=entries.MAX_REFERENCE
+    )
     activity.title = _clean(activity.title, "The title", required=True, limit=MAX_TITLE)
-    activity.lead_organisation = _clean(activity.lead_organisation, "The lead organisation", required=False,
-                                            limit=MAX_TITLE)
+    activity.lead_organisation = _clean(
+        activity.lead_organisation, "The lead organisation", required=False, limit=MAX_TITLE
+    )
     activity.notes = _clean(activity.notes, "The notes", required=False)
     activity.activity_date = read_activity_date(activity.activity_date, today)
     activity.level = read_level(activity.level)
@@ -289,8 +330,9 @@ def check_activity(activity: Activity, today: date | None = None) -> Activity:
     lundy = {}
     for element in LUNDY_ELEMENTS:
         met, evidence = activity.lundy.get(element, (False, ""))
-        evidence = _clean(evidence, f"The evidence for Lundy's {element.title()}", required=False,
-                          limit=entries.MAX_REASON)
+        evidence = _clean(
+            evidence, f"The evidence for Lundy's {element.title()}", required=False, limit=entries.MAX_REASON
+        )
         if met and not evidence:
             raise EngagementError(f"Lundy's {element.title()} is marked as met: say in a line what shows it.")
         lundy[element] = (bool(met), evidence)
@@ -316,7 +358,8 @@ def _complete_counts(counts: dict[tuple[str, str, str], int]) -> dict[tuple[str,
             known = sum(p for (k, d, c), p in counts.items() if k == kind and d == dimension and c != NOT_KNOWN)
             if known > total:
                 raise EngagementError(
-                    f"The {dimension} breakdown of {kind} adds up to {known:,}, more than the {total:,} who took part.")
+                    f"The {dimension} breakdown of {kind} adds up to {known:,}, more than the {total:,} who took part."
+                )
             if total - known:
                 complete[(kind, dimension, NOT_KNOWN)] = total - known
     return complete
@@ -325,13 +368,16 @@ def _complete_counts(counts: dict[tuple[str, str, str], int]) -> dict[tuple[str,
 def _check_audience(activity: Activity) -> None:
     kinds = {kind for kind, _, _ in activity.counts} | {p.kind for p in activity.participants}
     if activity.audience != "both" and kinds - {activity.audience}:
-        raise EngagementError(f"The activity was for {activity.audience}, but "
-                              f"{', '.join(sorted(kinds - {activity.audience}))} "
-                              "are counted as taking part; set the audience to 'both'.")
+        raise EngagementError(
+            f"The activity was for {activity.audience}, but "
+            f"{', '.join(sorted(kinds - {activity.audience}))} "
+            "are counted as taking part; set the audience to 'both'."
+        )
 
 
-def counts_for(kind: str, total: int,
-               breakdowns: dict[str, dict[str, int]] | None = None) -> dict[tuple[str, str, str], int]:
+def counts_for(
+    kind: str, total: int, breakdowns: dict[str, dict[str, int]] | None = None
+) -> dict[tuple[str, str, str], int]:
     """The counts of one kind of participant as an Activity holds them: the total and any breakdowns
     (dimension → category → people; zero entries are left out). An empty dict when ``total`` is 0."""
     total = read_people(total, f"The number of {kind}")
@@ -342,7 +388,8 @@ def counts_for(kind: str, total: int,
         for category, people in categories.items():
             if people:
                 counts[(kind, dimension, read_category(dimension, category))] = read_people(
-                    people, f"The number of {kind} in '{category}'")
+                    people, f"The number of {kind} in '{category}'"
+                )
     return counts
 
 
@@ -351,34 +398,63 @@ def insert_activity(tx: Transaction, activity: Activity, *, actor: Actor, load_i
     """Write one checked activity and who took part inside an open transaction; returns its id."""
     activity_id = int(tx.fetch_value("SELECT nextval('engagement_id_seq')"))
     row = {
-        "activity_id": activity_id, "load_id": load_id, "reference": activity.reference,
-        "activity_date": activity.activity_date, "title": activity.title, "level": activity.level,
-        "audience": activity.audience, "method": activity.method, "lead_organisation": activity.lead_organisation,
-        "notes": activity.notes, "hart_rung": activity.hart_rung, "kirby_level": activity.kirby_level,
+        "activity_id": activity_id,
+        "load_id": load_id,
+        "reference": activity.reference,
+        "activity_date": activity.activity_date,
+        "title": activity.title,
+        "level": activity.level,
+        "audience": activity.audience,
+        "method": activity.method,
+        "lead_organisation": activity.lead_organisation,
+        "notes": activity.notes,
+        "hart_rung": activity.hart_rung,
+        "kirby_level": activity.kirby_level,
         **{f"lundy_{element}": activity.lundy[element][0] for element in LUNDY_ELEMENTS},
         **{f"lundy_{element}_evidence": activity.lundy[element][1] for element in LUNDY_ELEMENTS},
-        "feedback_given": activity.feedback_given, "participant_records": bool(activity.participants),
-        "recorded_at": datetime.now(), "recorded_by": actor.name,
+        "feedback_given": activity.feedback_given,
+        "participant_records": bool(activity.participants),
+        "recorded_at": datetime.now(),
+        "recorded_by": actor.name,
     }
-    tx.execute(f"INSERT INTO engagement_activities ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-               list(row.values()))
+    tx.execute(
+        f"INSERT INTO engagement_activities ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+    )
     if activity.counts:
-        tx.execute("INSERT INTO engagement_counts SELECT * FROM (VALUES " +
-                   ", ".join(["(?, ?, ?, ?, ?)"] * len(activity.counts)) + ")",
-                   [value for (kind, dimension, category), people in activity.counts.items()
-                    for value in (activity_id, kind, dimension, category, people)])
+        tx.execute(
+            "INSERT INTO engagement_counts SELECT * FROM (VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?)"] * len(activity.counts))
+            + ")",
+            [
+                value
+                for (kind, dimension, category), people in activity.counts.items()
+                for value in (activity_id, kind, dimension, category, people)
+            ],
+        )
     if activity.participants:
-        frame = pd.DataFrame([{"activity_id": activity_id, "participant": p.kind, "person_hash": p.person_hash,
-                               "provision": p.provision, "primary_need": p.primary_need, "age_band": p.age_band,
-                               "setting": p.setting} for p in activity.participants])
+        frame = pd.DataFrame(
+            [
+                {
+                    "activity_id": activity_id,
+                    "participant": p.kind,
+                    "person_hash": p.person_hash,
+                    "provision": p.provision,
+                    "primary_need": p.primary_need,
+                    "age_band": p.age_band,
+                    "setting": p.setting,
+                }
+                for p in activity.participants
+            ]
+        )
         tx.insert_frame("engagement_participants", frame)
     return activity_id
 
 
 def reference_in_use(tx: Transaction, reference: str) -> bool:
     """True when an activity in force already has this reference (case-insensitively)."""
-    return bool(tx.fetch_value("SELECT count(*) FROM engagement_current WHERE lower(reference) = lower(?)",
-                               [reference]))
+    return bool(
+        tx.fetch_value("SELECT count(*) FROM engagement_current WHERE lower(reference) = lower(?)", [reference])
+    )
 
 
 def record_activity(store: Store, actor: Actor, activity: Activity, today: date | None = None) -> int:
@@ -393,8 +469,9 @@ def record_activity(store: Store, actor: Actor, activity: Activity, today: date 
 
 def next_reference(store: Store, activity_date: date) -> str:
     """A fresh reference for a form entry: ``ENG-<year>-<n>``."""
-    count = store.query_value("SELECT count(*) FROM engagement_activities WHERE year(activity_date) = ?",
-                              [activity_date.year])
+    count = store.query_value(
+        "SELECT count(*) FROM engagement_activities WHERE year(activity_date) = ?", [activity_date.year]
+    )
     return f"ENG-{activity_date.year}-{int(count) + 1:03d}"
 
 
@@ -405,8 +482,10 @@ def withdraw_activity(store: Store, actor: Actor, activity_id: int) -> str:
         rows = tx.fetchall("SELECT title FROM engagement_current WHERE activity_id = ?", [int(activity_id)])
         if not rows:
             raise EngagementError(f"There is no activity {activity_id} in force to withdraw.")
-        tx.execute("UPDATE engagement_activities SET withdrawn_at = ?, withdrawn_by = ? WHERE activity_id = ?",
-                   [datetime.now(), actor.name, int(activity_id)])
+        tx.execute(
+            "UPDATE engagement_activities SET withdrawn_at = ?, withdrawn_by = ? WHERE activity_id = ?",
+            [datetime.now(), actor.name, int(activity_id)],
+        )
     return f"Withdrew '{rows[0][0]}'; it no longer counts in any measure."
 
 

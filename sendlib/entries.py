@@ -13,18 +13,19 @@ from sendlib.errors import EntryError as EntryError  # the entry kind; imported 
 
 # The longest text each kind of field takes (a person's words fit; a pasted document does not). Every form and
 # import refuses longer text with a message naming the limit, and the pages' boxes stop typing at it.
-MAX_TEXT = 2000                 # free text: full text, progress commentary, notes, descriptions, what was said or done
-MAX_TITLE = 200                 # a title, or the name of a strategy, section, theme or lead organisation
-MAX_REASON = 500                # a reason, or an evidence link or line
-MAX_PERSON = 120                # who: an owner, who updated or who assessed
-MAX_THEME = 100                 # a "you said" theme
-MAX_REFERENCE = 60              # an engagement activity's reference
-MAX_COMMITMENT_REFERENCE = 40   # a commitment's reference
-MAX_LINKED = 50                 # commitments one "you said" item may be linked to
+MAX_TEXT = 2000  # free text: full text, progress commentary, notes, descriptions, what was said or done
+MAX_TITLE = 200  # a title, or the name of a strategy, section, theme or lead organisation
+MAX_REASON = 500  # a reason, or an evidence link or line
+MAX_PERSON = 120  # who: an owner, who updated or who assessed
+MAX_THEME = 100  # a "you said" theme
+MAX_REFERENCE = 60  # an engagement activity's reference
+MAX_COMMITMENT_REFERENCE = 40  # a commitment's reference
+MAX_LINKED = 50  # commitments one "you said" item may be linked to
 
 
-def clean_text(value: str | None, field: str, *, required: bool, limit: int = MAX_TEXT,
-               error: type[EntryError] = EntryError) -> str:
+def clean_text(
+    value: str | None, field: str, *, required: bool, limit: int = MAX_TEXT, error: type[EntryError] = EntryError
+) -> str:
     """Trimmed text without control characters; refuses (with ``error``) blank required text and over-long text.
 
     Markup such as ``<script>`` is kept exactly as typed: it is always displayed as text, never run.

@@ -42,8 +42,7 @@ def figure_to_image(fig: go.Figure, *, fmt: str = "png", width: int = 1400, heig
                 _server_started = True
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-                image: bytes = fig.to_image(format=fmt, width=width, height=height or fig.layout.height or 700,
-                                            scale=1)
+                image: bytes = fig.to_image(format=fmt, width=width, height=height or fig.layout.height or 700, scale=1)
                 return image
     except Exception as exc:  # Kaleido raises several kinds; all mean "no image", said plainly below
         details = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
@@ -58,9 +57,11 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy in which every text cell is ``text.spreadsheet``'d: one starting with = + - @ (or a tab or carriage
     return) is prefixed with an apostrophe, so a spreadsheet shows it as text instead of running it as a
     formula. Numbers are untouched (a negative number is a number, not a formula)."""
-    neutralised: pd.DataFrame = frame.apply(lambda column: column.map(text.spreadsheet)
-                                            if column.dtype == object or pd.api.types.is_string_dtype(column)
-                                            else column)
+    neutralised: pd.DataFrame = frame.apply(
+        lambda column: (
+            column.map(text.spreadsheet) if column.dtype == object or pd.api.types.is_string_dtype(column) else column
+        )
+    )
     return neutralised
 
 

@@ -45,8 +45,13 @@ ReadValue = Callable[[str, Params], Any]  # Store.query_value, or Transaction.fe
 def load_log_version(read: ReadValue, kind: str) -> str:
     """A token that changes whenever a ``kind`` of load is loaded or undone, and only then (a rejected attempt,
     or an edit elsewhere, changes nothing a preview showed). A preview keeps it; the load compares it."""
-    return str(read("""SELECT concat(coalesce(max(load_id), 0), '/', count(undone_at)) FROM loads
-                       WHERE kind = ? AND outcome <> 'rejected'""", [kind]))
+    return str(
+        read(
+            """SELECT concat(coalesce(max(load_id), 0), '/', count(undone_at)) FROM loads
+                       WHERE kind = ? AND outcome <> 'rejected'""",
+            [kind],
+        )
+    )
 
 
 def refuse_if_changed(read: ReadValue, kind: str, checked_version: str | None) -> None:
@@ -58,16 +63,19 @@ def refuse_if_changed(read: ReadValue, kind: str, checked_version: str | None) -
     load_id, loaded_at, undone_at = read(
         """SELECT [CAST(load_id AS VARCHAR), strftime(loaded_at, '%H:%M'), strftime(undone_at, '%H:%M')] FROM loads
            WHERE kind = ? AND outcome <> 'rejected'
-           ORDER BY greatest(loaded_at, coalesce(undone_at, loaded_at)) DESC, load_id DESC LIMIT 1""", [kind]) \
-        or [None, None, None]
+           ORDER BY greatest(loaded_at, coalesce(undone_at, loaded_at)) DESC, load_id DESC LIMIT 1""",
+        [kind],
+    ) or [None, None, None]
     if undone_at is not None:
         change = f"load {load_id} was undone at {undone_at}"
     elif loaded_at is not None:
         change = f"another load at {loaded_at}"
     else:
         change = "the loads were changed"
-    raise PreviewOutOfDate(f"{_WHAT_LOADS_CHANGE.get(kind, 'The data')} changed since you checked this file "
-                           f"({change}). Check it again to see what it would change.")
+    raise PreviewOutOfDate(
+        f"{_WHAT_LOADS_CHANGE.get(kind, 'The data')} changed since you checked this file "
+        f"({change}). Check it again to see what it would change."
+    )
 
 
 def query_load_history(store: Store, limit: int | None = None) -> pd.DataFrame:
@@ -82,22 +90,25 @@ def query_load_history(store: Store, limit: int | None = None) -> pd.DataFrame:
 
 def build_history_table(history: pd.DataFrame) -> pd.DataFrame:
     """The load log as people read it: one row per attempt, plain column names, census periods spelt out."""
+
     def periods(text: object) -> str:
         return ", ".join(format_period(p) for p in json.loads(text)) if isinstance(text, str) else ""
 
-    table = pd.DataFrame({
-        "Load": history["load_id"],
-        "Kind": history["kind"],
-        "When": history["loaded_at"].dt.strftime("%d %b %Y %H:%M"),
-        "Who": history["loaded_by"],
-        "File": history["file_name"],
-        "Format": history["format"].fillna(""),
-        "Rows stored": history["rows_stored"].astype("Int64"),
-        "Periods": history["periods"].map(periods),
-        "Outcome": history["outcome"],
-        "Size (KB)": (history["file_size"] / 1024).round(1),
-        "SHA-256": history["sha256"].str[:12],
-    })
+    table = pd.DataFrame(
+        {
+            "Load": history["load_id"],
+            "Kind": history["kind"],
+            "When": history["loaded_at"].dt.strftime("%d %b %Y %H:%M"),
+            "Who": history["loaded_by"],
+            "File": history["file_name"],
+            "Format": history["format"].fillna(""),
+            "Rows stored": history["rows_stored"].astype("Int64"),
+            "Periods": history["periods"].map(periods),
+            "Outcome": history["outcome"],
+            "Size (KB)": (history["file_size"] / 1024).round(1),
+            "SHA-256": history["sha256"].str[:12],
+        }
+    )
     return table
 
 

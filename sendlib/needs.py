@@ -72,10 +72,14 @@ def query_need_breakdown(store: Store, area_key: str, period: str, phase: str = 
 def query_has_symbols(store: Store, area_key: str, period: str, phase: str = TOTAL_PHASE) -> bool:
     """True when any SEN count of the area in ``period`` was published as a symbol (``c``, ``x`` …) rather
     than a number: its totals are then not known, and a figure worked from them would mislead or reveal."""
-    return bool(store.query_value(
-        "SELECT count(*) FROM census_current WHERE area_key = ? AND period = ? AND phase = ? AND provision IN (?, ?) "
-        "AND pupils IS NULL",
-        [area_key, period, phase, SEN_SUPPORT, EHC_PLAN]))
+    return bool(
+        store.query_value(
+            "SELECT count(*) FROM census_current "
+            "WHERE area_key = ? AND period = ? AND phase = ? AND provision IN (?, ?) "
+            "AND pupils IS NULL",
+            [area_key, period, phase, SEN_SUPPORT, EHC_PLAN],
+        )
+    )
 
 
 def _query_need_counts(store: Store, area_keys: list[str], period: str, phase: str) -> pd.DataFrame:
@@ -122,13 +126,17 @@ def suppress_breakdown(breakdown: pd.DataFrame, threshold: int) -> pd.DataFrame:
     result.attrs = {"totals": provision_totals(breakdown), "note": None}
     if breakdown.empty or threshold <= 0:
         return result
-    counts = breakdown.pivot_table(index="primary_need", columns="provision", values="pupils", aggfunc="sum",
-                                   fill_value=0).reindex(columns=list(SEN_PROVISIONS), fill_value=0)
-    suppressed = suppress_table(counts.astype("int64"), threshold=threshold, row_totals=True, column_totals=True,
-                                grand_total=True)
+    counts = breakdown.pivot_table(
+        index="primary_need", columns="provision", values="pupils", aggfunc="sum", fill_value=0
+    ).reindex(columns=list(SEN_PROVISIONS), fill_value=0)
+    suppressed = suppress_table(
+        counts.astype("int64"), threshold=threshold, row_totals=True, column_totals=True, grand_total=True
+    )
     hidden = suppressed.hidden.stack()
-    result["hidden"] = [bool(hidden.get((need, provision), False))
-                        for need, provision in zip(result["primary_need"], result["provision"])]
+    result["hidden"] = [
+        bool(hidden.get((need, provision), False))
+        for need, provision in zip(result["primary_need"], result["provision"])
+    ]
     result["pupils"] = result["pupils"].astype("Int64").mask(result["hidden"])
     result["share_pct"] = result["share_pct"].astype("Float64").mask(result["hidden"])
     total_row = suppressed.table.loc[suppressed.total_label]
@@ -142,8 +150,12 @@ def suppress_breakdown(breakdown: pd.DataFrame, threshold: int) -> pd.DataFrame:
     result["share_pct"] = result["share_pct"].mask(result["provision"].isin(hidden_totals))
     result.attrs = {"totals": totals, "need_totals": need_totals, "grand_total": grand_total, "note": suppressed.note}
     order = result.assign(_hidden=result["hidden"].astype(int))
-    order = order.sort_values(["provision", "_hidden", "pupils", "primary_need"],
-                              ascending=[True, True, False, True], na_position="last", key=_provision_key)
+    order = order.sort_values(
+        ["provision", "_hidden", "pupils", "primary_need"],
+        ascending=[True, True, False, True],
+        na_position="last",
+        key=_provision_key,
+    )
     return order.drop(columns="_hidden").reset_index(drop=True)
 
 
@@ -171,8 +183,9 @@ def suppress_share_comparison(shares: pd.DataFrame, threshold: int) -> pd.DataFr
     return pd.concat(kept, ignore_index=True)[shares.columns] if kept else shares.iloc[0:0]
 
 
-def suppress_prevalence(prevalence: pd.DataFrame, threshold: int,
-                        comparison: pd.DataFrame | None = None) -> pd.DataFrame:
+def suppress_prevalence(
+    prevalence: pd.DataFrame, threshold: int, comparison: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Prevalence as a forum view shows it: an area any of whose counts is from 1 to ``threshold`` is left
     out whole (its rates and totals would let the small count be worked out). ``comparison``: every area's
     need breakdown (:func:`query_share_comparison`); an area whose need table hides a provision total (to
@@ -182,8 +195,11 @@ def suppress_prevalence(prevalence: pd.DataFrame, threshold: int,
     counts = prevalence[["sen_support", "ehc_plan", "all_pupils"]].astype("Float64")
     small = ((counts >= 1) & (counts <= threshold)).fillna(False).any(axis=1)
     if comparison is not None and not comparison.empty:
-        hidden = {key for key, area in comparison.groupby("area_key")
-                  if totals_hidden(area[BREAKDOWN_COLUMNS].reset_index(drop=True), threshold)}
+        hidden = {
+            key
+            for key, area in comparison.groupby("area_key")
+            if totals_hidden(area[BREAKDOWN_COLUMNS].reset_index(drop=True), threshold)
+        }
         small |= prevalence["area_key"].isin(hidden)
     return prevalence[~small].reset_index(drop=True)
 
@@ -198,8 +214,11 @@ def query_periods_with_hidden_totals(store: Store, area_key: str, threshold: int
     """Census periods whose public need table hides a provision total of the area (none when threshold is 0)."""
     if threshold <= 0:
         return []
-    return [period for period in query_periods(store, area_key)
-            if totals_hidden(query_need_breakdown(store, area_key, period), threshold)]
+    return [
+        period
+        for period in query_periods(store, area_key)
+        if totals_hidden(query_need_breakdown(store, area_key, period), threshold)
+    ]
 
 
 def suppress_trend(trend: pd.DataFrame, threshold: int, hidden_periods: Iterable[str] = ()) -> pd.DataFrame:
@@ -276,8 +295,9 @@ def provision_totals(breakdown: pd.DataFrame) -> dict[str, int]:
     return {provision: int(sums.get(provision, 0)) for provision in SEN_PROVISIONS}
 
 
-def build_need_chart(breakdown: pd.DataFrame, *, area_name: str, period: str, source: str, height: int,
-                     decimals: int = 1) -> go.Figure:
+def build_need_chart(
+    breakdown: pd.DataFrame, *, area_name: str, period: str, source: str, height: int, decimals: int = 1
+) -> go.Figure:
     """Two bar charts side by side, SEN support and EHC plan, each need sorted by size and labelled
     with its count and share; hover gives the full need name."""
     totals = provision_totals(breakdown)
@@ -293,12 +313,16 @@ def build_need_chart(breakdown: pd.DataFrame, *, area_name: str, period: str, so
                 orientation="h",
                 name=provision,
                 marker={"color": PROVISION[provision], "pattern": {"shape": PROVISION_PATTERN[provision]}},
-                text=[SUPPRESSED if h else f"{int(p):,} ({float(s):.{decimals}f}%)"
-                      for p, s, h in zip(part["pupils"], part["share_pct"], hidden)],
+                text=[
+                    SUPPRESSED if h else f"{int(p):,} ({float(s):.{decimals}f}%)"
+                    for p, s, h in zip(part["pupils"], part["share_pct"], hidden)
+                ],
                 textposition="outside",
                 cliponaxis=False,
-                customdata=[(name, SUPPRESSED if h else f"{int(p):,}", SUPPRESSED if h else f"{float(s):.{decimals}f}%")
-                            for name, p, s, h in zip(part["need_name"], part["pupils"], part["share_pct"], hidden)],
+                customdata=[
+                    (name, SUPPRESSED if h else f"{int(p):,}", SUPPRESSED if h else f"{float(s):.{decimals}f}%")
+                    for name, p, s, h in zip(part["need_name"], part["pupils"], part["share_pct"], hidden)
+                ],
                 hovertemplate="<b>%{customdata[0]}</b> (%{y})<br>%{customdata[1]} pupils<br>"
                 + f"%{{customdata[2]}} of {provision}<extra></extra>",
             ),
@@ -306,8 +330,7 @@ def build_need_chart(breakdown: pd.DataFrame, *, area_name: str, period: str, so
             col=column,
         )
         top = float(part["pupils"].astype("Float64").max()) if part["pupils"].notna().any() else 1.0
-        fig.update_xaxes(range=[0, top * 1.45], showgrid=True, gridcolor=GRID, title_text="Pupils",
-                         row=1, col=column)
+        fig.update_xaxes(range=[0, top * 1.45], showgrid=True, gridcolor=GRID, title_text="Pupils", row=1, col=column)
         fig.update_yaxes(tickfont={"size": 14}, row=1, col=column)
     fig.update_layout(showlegend=False, bargap=0.25)
     return base_layout(
@@ -329,8 +352,10 @@ def summarise_needs(breakdown: pd.DataFrame, *, area_name: str, period: str, dec
         if part.empty:
             continue
         top = part.iloc[0]
-        parts.append(f"{top['need_name'].lower()} ({top['need']}, {top['share_pct']:.{decimals}f}%) is the largest "
-                     f"need under {provision}")
+        parts.append(
+            f"{top['need_name'].lower()} ({top['need']}, {top['share_pct']:.{decimals}f}%) is the largest "
+            f"need under {provision}"
+        )
     return (
         f"In {format_period(period)}, {format_count(totals[SEN_SUPPORT])} children and young people in {area_name} "
         f"received SEN support and {format_count(totals[EHC_PLAN])} had an EHC plan; " + " and ".join(parts) + "."
@@ -344,8 +369,18 @@ def query_prevalence(store: Store, period: str, area_keys: list[str]) -> pd.Data
     prevalence_pct, sen_support_pct, ehc_plan_pct. Rates are NULL where the area has no all-pupil count.
     Rows follow the order of ``area_keys``.
     """
-    columns = ["area_key", "area_name", "geographic_level", "sen_support", "ehc_plan", "total_sen", "all_pupils",
-               "prevalence_pct", "sen_support_pct", "ehc_plan_pct"]
+    columns = [
+        "area_key",
+        "area_name",
+        "geographic_level",
+        "sen_support",
+        "ehc_plan",
+        "total_sen",
+        "all_pupils",
+        "prevalence_pct",
+        "sen_support_pct",
+        "ehc_plan_pct",
+    ]
     if not area_keys:
         return pd.DataFrame(columns=columns)
     placeholders = ", ".join("?" for _ in area_keys)
@@ -366,41 +401,56 @@ def query_prevalence(store: Store, period: str, area_keys: list[str]) -> pd.Data
     df["ehc_plan"] = df["ehc_plan"].fillna(0).astype("int64")
     df["total_sen"] = df["sen_support"] + df["ehc_plan"]
     df["all_pupils"] = df["all_known"].where(df["no_sen_rows"] > 0).astype("Int64")
-    for column, numerator in (("prevalence_pct", "total_sen"), ("sen_support_pct", "sen_support"),
-                              ("ehc_plan_pct", "ehc_plan")):
+    for column, numerator in (
+        ("prevalence_pct", "total_sen"),
+        ("sen_support_pct", "sen_support"),
+        ("ehc_plan_pct", "ehc_plan"),
+    ):
         df[column] = (100 * df[numerator] / df["all_pupils"]).astype("Float64")
     order = {key: index for index, key in enumerate(area_keys)}
     df = df.sort_values("area_key", key=lambda keys: keys.map(order)).reset_index(drop=True)
     return df[columns]
 
 
-def build_prevalence_chart(prevalence: pd.DataFrame, *, period: str, source: str, height: int,
-                           decimals: int = 1) -> go.Figure:
+def build_prevalence_chart(
+    prevalence: pd.DataFrame, *, period: str, source: str, height: int, decimals: int = 1
+) -> go.Figure:
     """Stacked bars: % of all pupils on SEN support and with an EHC plan, one bar per area."""
     known = prevalence.dropna(subset=["prevalence_pct"])
     fig = go.Figure()
     for provision, column in ((SEN_SUPPORT, "sen_support_pct"), (EHC_PLAN, "ehc_plan_pct")):
         count_column = "sen_support" if provision == SEN_SUPPORT else "ehc_plan"
-        fig.add_trace(go.Bar(
-            y=known["area_name"].map(text.plotly), x=known[column].astype(float), orientation="h", name=provision,
-            marker={"color": PROVISION[provision], "pattern": {"shape": PROVISION_PATTERN[provision]}},
-            customdata=known[count_column],
-            hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})"
-                          "<extra></extra>"
-            .replace("%%", "%"),
-        ))
-    fig.add_trace(go.Scatter(
-        y=known["area_name"].map(text.plotly), x=known["prevalence_pct"].astype(float), mode="text",
-        name="All with SEND",
-        text=[f"  {v:.{decimals}f}% with SEND" for v in known["prevalence_pct"].astype(float)],
-        textposition="middle right", showlegend=False, hoverinfo="skip",
-    ))
+        fig.add_trace(
+            go.Bar(
+                y=known["area_name"].map(text.plotly),
+                x=known[column].astype(float),
+                orientation="h",
+                name=provision,
+                marker={"color": PROVISION[provision], "pattern": {"shape": PROVISION_PATTERN[provision]}},
+                customdata=known[count_column],
+                hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})"
+                "<extra></extra>".replace("%%", "%"),
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            y=known["area_name"].map(text.plotly),
+            x=known["prevalence_pct"].astype(float),
+            mode="text",
+            name="All with SEND",
+            text=[f"  {v:.{decimals}f}% with SEND" for v in known["prevalence_pct"].astype(float)],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
     top = float(known["prevalence_pct"].max()) if not known.empty else 1.0
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(title_text="% of all pupils", range=[0, top * 1.45], ticksuffix="%", gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
-    return base_layout(fig, title=f"Share of all pupils with SEND, {format_period(period)}", height=height,
-                       source=source)
+    return base_layout(
+        fig, title=f"Share of all pupils with SEND, {format_period(period)}", height=height, source=source
+    )
 
 
 def summarise_prevalence(prevalence: pd.DataFrame, local_key: str, *, period: str, decimals: int = 1) -> str:
@@ -420,11 +470,15 @@ def summarise_prevalence(prevalence: pd.DataFrame, local_key: str, *, period: st
         else:
             direction = "above" if difference > 0 else "below"
             points = abs(difference)
-            comparisons.append(f"{points:.{decimals}f} percentage point{'s' if points != 1 else ''} {direction} "
-                               f"{area_name} ({float(others_pct):.{decimals}f}%)")
+            comparisons.append(
+                f"{points:.{decimals}f} percentage point{'s' if points != 1 else ''} {direction} "
+                f"{area_name} ({float(others_pct):.{decimals}f}%)"
+            )
     tail = f", {' and '.join(comparisons)}" if comparisons else ""
-    return (f"In {format_period(period)}, {int(local['total_sen'].iloc[0]):,} children and young people in {name} "
-            f"had SEND: {rate:.{decimals}f}% of all pupils{tail}.")
+    return (
+        f"In {format_period(period)}, {int(local['total_sen'].iloc[0]):,} children and young people in {name} "
+        f"had SEND: {rate:.{decimals}f}% of all pupils{tail}."
+    )
 
 
 def query_trend(store: Store, area_key: str) -> pd.DataFrame:
@@ -442,12 +496,19 @@ def build_trend_chart(trend: pd.DataFrame, *, area_name: str, source: str, heigh
     fig = go.Figure()
     for provision, symbol in zip(SEN_PROVISIONS, ("circle", "square")):
         part = trend[trend["provision"] == provision]
-        fig.add_trace(go.Scatter(
-            x=[format_period(p) for p in part["period"]], y=part["pupils"], name=provision, mode="lines+markers+text",
-            line={"color": PROVISION[provision], "width": 3}, marker={"symbol": symbol, "size": 10},
-            text=[f"{v:,}" for v in part["pupils"]], textposition="top center",
-            hovertemplate=f"{provision}, %{{x}}: %{{y:,}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[format_period(p) for p in part["period"]],
+                y=part["pupils"],
+                name=provision,
+                mode="lines+markers+text",
+                line={"color": PROVISION[provision], "width": 3},
+                marker={"symbol": symbol, "size": 10},
+                text=[f"{v:,}" for v in part["pupils"]],
+                textposition="top center",
+                hovertemplate=f"{provision}, %{{x}}: %{{y:,}}<extra></extra>",
+            )
+        )
     fig.update_yaxes(title_text="Pupils", rangemode="tozero", gridcolor=GRID)
     fig.update_xaxes(title_text="Census", type="category")
     return base_layout(fig, title=f"SEN support and EHC plans in {area_name} over time", height=height, source=source)
@@ -484,14 +545,23 @@ def query_share_comparison(store: Store, period: str, area_keys: list[str]) -> p
     return pd.concat(frames, ignore_index=True)
 
 
-def build_share_comparison_chart(shares: pd.DataFrame, local_key: str, *, period: str, source: str,
-                                 height: int, decimals: int = 1) -> go.Figure:
+def build_share_comparison_chart(
+    shares: pd.DataFrame, local_key: str, *, period: str, source: str, height: int, decimals: int = 1
+) -> go.Figure:
     """For each provision, each need's share in the local area beside its share in each comparator."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[f"Share of {p}" for p in SEN_PROVISIONS],
-                        horizontal_spacing=0.12, shared_yaxes=False)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=[f"Share of {p}" for p in SEN_PROVISIONS],
+        horizontal_spacing=0.12,
+        shared_yaxes=False,
+    )
     local = shares[shares["area_key"] == local_key]
-    order = (local.groupby("need")["pupils"].sum().sort_values().index.tolist()
-             if not local.empty else sorted(shares["need"].unique()))
+    order = (
+        local.groupby("need")["pupils"].sum().sort_values().index.tolist()
+        if not local.empty
+        else sorted(shares["need"].unique())
+    )
     area_keys = [local_key] + [k for k in shares["area_key"].unique() if k != local_key]
     palette = [BLUE, GREY, GREEN, PURPLE, BLACK]
     symbols = ["circle", "diamond", "square", "triangle-up", "x"]
@@ -501,15 +571,27 @@ def build_share_comparison_chart(shares: pd.DataFrame, local_key: str, *, period
             continue
         for column, provision in enumerate(SEN_PROVISIONS, start=1):
             part = area[area["provision"] == provision]
-            fig.add_trace(go.Scatter(
-                x=part["share_pct"], y=part["need"], mode="markers", name=text.plotly(area["area_name"].iloc[0]),
-                legendgroup=key, showlegend=column == 1,
-                marker={"color": palette[index % len(palette)], "size": 13 if key == local_key else 11,
-                        "symbol": symbols[index % len(symbols)], "line": {"width": 1, "color": BACKGROUND}},
-                customdata=list(zip(part["need_name"], part["pupils"])),
-                hovertemplate="%{fullData.name}<br><b>%{customdata[0]}</b><br>"
-                + f"%{{x:.{decimals}f}}% of {provision} (%{{customdata[1]:,}})<extra></extra>",
-            ), row=1, col=column)
+            fig.add_trace(
+                go.Scatter(
+                    x=part["share_pct"],
+                    y=part["need"],
+                    mode="markers",
+                    name=text.plotly(area["area_name"].iloc[0]),
+                    legendgroup=key,
+                    showlegend=column == 1,
+                    marker={
+                        "color": palette[index % len(palette)],
+                        "size": 13 if key == local_key else 11,
+                        "symbol": symbols[index % len(symbols)],
+                        "line": {"width": 1, "color": BACKGROUND},
+                    },
+                    customdata=list(zip(part["need_name"], part["pupils"])),
+                    hovertemplate="%{fullData.name}<br><b>%{customdata[0]}</b><br>"
+                    + f"%{{x:.{decimals}f}}% of {provision} (%{{customdata[1]:,}})<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
     for column in (1, 2):
         fig.update_yaxes(categoryorder="array", categoryarray=order, gridcolor=GRID, row=1, col=column)
         fig.update_xaxes(ticksuffix="%", rangemode="tozero", gridcolor=GRID, row=1, col=column)
@@ -530,8 +612,10 @@ def summarise_share_comparison(shares: pd.DataFrame, local_key: str, *, decimals
     if gaps.empty:
         return f"No primary need has an EHC plan share both here and in {other['area_name'].iloc[0]} to compare."
     need = gaps.abs().idxmax()
-    return (f"Among EHC plans, the biggest difference from {other['area_name'].iloc[0]} is {need}: "
-            f"{local.loc[need, 'share_pct']:.{decimals}f}% here against {other.loc[need, 'share_pct']:.{decimals}f}%.")
+    return (
+        f"Among EHC plans, the biggest difference from {other['area_name'].iloc[0]} is {need}: "
+        f"{local.loc[need, 'share_pct']:.{decimals}f}% here against {other.loc[need, 'share_pct']:.{decimals}f}%."
+    )
 
 
 def query_source_line(store: Store, period: str, area_keys: list[str]) -> str:
@@ -545,8 +629,9 @@ def query_source_line(store: Store, period: str, area_keys: list[str]) -> str:
     )
     if not rows:
         return f"No census data loaded for {format_period(period)}."
-    files = "; ".join(f"{name} (load {load_id}, {loaded_at:%d %b %Y} by {who})"
-                      for load_id, name, loaded_at, who in rows)
+    files = "; ".join(
+        f"{name} (load {load_id}, {loaded_at:%d %b %Y} by {who})" for load_id, name, loaded_at, who in rows
+    )
     latest = max(row[2] for row in rows)
     return f"Source: {files}. School census {format_period(period)}; data as at {latest:%d %B %Y}."
 
@@ -556,4 +641,3 @@ def comparator_keys(config: Config) -> list[str]:
     local = local_area_key(config)
     keys = [area_key_for(code) for code in [*config.comparators, config.area.region_code]]
     return [key for key in dict.fromkeys(keys) if key != local]
-

@@ -22,10 +22,10 @@ class Section:
     """One page's headline: tiles, lines of text under them, and what to do when there is no data."""
 
     title: str
-    page: str                      # the pages/ file it links to
+    page: str  # the pages/ file it links to
     tiles: list[Metric] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
-    missing: str | None = None     # set when the data is not there: says what to load
+    missing: str | None = None  # set when the data is not there: says what to load
 
 
 def section_of(entry: Page, view: View) -> Section:

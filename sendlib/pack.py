@@ -31,7 +31,7 @@ from sendlib.suppression import suppression_note
 from sendlib.views import PAGES, Audience, Filters
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1600, 900
-SLIDE_SIZE = (Inches(13.333), Inches(7.5))   # 16:9
+SLIDE_SIZE = (Inches(13.333), Inches(7.5))  # 16:9
 PDF_PAGE = landscape((29.7 * cm, 21.0 * cm))  # A4 landscape
 Progress = Callable[[float, str], None]
 
@@ -44,7 +44,7 @@ class Slide:
     figure: go.Figure
     summary: str
     source: str
-    key: str | None = None     # the registered view it shows
+    key: str | None = None  # the registered view it shows
 
 
 def collect_slides(store: Store, config: Config, audience: Audience | str, as_of: date) -> list[Slide]:
@@ -62,8 +62,15 @@ def collect_slides(store: Store, config: Config, audience: Audience | str, as_of
         for spec in specs:
             view = spec.build(store, config, filters, seen) if spec.in_pack else None
             if view is not None and view.figure is not None:
-                slides.append(Slide(view.title, with_note(view.figure, view.suppression_note), view.summary,
-                                    view.source, key=view.key))
+                slides.append(
+                    Slide(
+                        view.title,
+                        with_note(view.figure, view.suppression_note),
+                        view.summary,
+                        view.source,
+                        key=view.key,
+                    )
+                )
     return slides
 
 
@@ -72,12 +79,21 @@ def data_as_at(store: Store) -> str:
     latest = store.query_value(
         "SELECT max(t) FROM (SELECT max(loaded_at) AS t FROM loads WHERE outcome = 'loaded' "
         "UNION ALL SELECT max(recorded_at) FROM commitment_updates UNION ALL SELECT max(recorded_at) "
-        "FROM engagement_activities UNION ALL SELECT max(recorded_at) FROM stakeholder_assessments)")
+        "FROM engagement_activities UNION ALL SELECT max(recorded_at) FROM stakeholder_assessments)"
+    )
     return f"{latest:%d %B %Y}" if latest else "no data loaded"
 
 
-def build_pack(slides: list[Slide], *, area: str, role: str, as_of: date, data_date: str, threshold: int = 5,
-               progress: Progress | None = None) -> tuple[bytes, bytes]:
+def build_pack(
+    slides: list[Slide],
+    *,
+    area: str,
+    role: str,
+    as_of: date,
+    data_date: str,
+    threshold: int = 5,
+    progress: Progress | None = None,
+) -> tuple[bytes, bytes]:
     """The deck (PPTX) and the PDF of the same slides; each chart is drawn once, as a PNG."""
     report = progress or (lambda _fraction, _text: None)
     images = []
@@ -85,9 +101,11 @@ def build_pack(slides: list[Slide], *, area: str, role: str, as_of: date, data_d
         report(index / (len(slides) + 2), f"Drawing {slide.title}")
         images.append(figure_to_image(slide.figure, fmt="png", width=IMAGE_WIDTH, height=IMAGE_HEIGHT))
     title = f"{area} SEND Commissioning: meeting pack"
-    subtitle = (f"{as_of:%d %B %Y} · data as at {data_date} · "
-                + ("figures as they are" if role in PERMISSIONS["see unsuppressed"]
-                   else "small numbers hidden: " + suppression_note(threshold)))
+    subtitle = f"{as_of:%d %B %Y} · data as at {data_date} · " + (
+        "figures as they are"
+        if role in PERMISSIONS["see unsuppressed"]
+        else "small numbers hidden: " + suppression_note(threshold)
+    )
     report(len(slides) / (len(slides) + 2), "Writing the slides")
     deck = _pptx(slides, images, title, subtitle)
     report((len(slides) + 1) / (len(slides) + 2), "Writing the PDF")
@@ -134,8 +152,9 @@ def _pdf(slides: list[Slide], images: list[bytes], title: str, subtitle: str) ->
         pdf.drawString(1.5 * cm, height - 1.6 * cm, slide.title[:110])
         image_width = width - 3 * cm
         image_height = image_width * IMAGE_HEIGHT / IMAGE_WIDTH
-        pdf.drawImage(ImageReader(io.BytesIO(image)), 1.5 * cm, height - 2.2 * cm - image_height, image_width,
-                      image_height)
+        pdf.drawImage(
+            ImageReader(io.BytesIO(image)), 1.5 * cm, height - 2.2 * cm - image_height, image_width, image_height
+        )
         text = pdf.beginText(1.5 * cm, height - 2.8 * cm - image_height)
         text.setFont("Helvetica", 11)
         for line in _wrap(slide.summary, 150):
@@ -148,4 +167,5 @@ def _pdf(slides: list[Slide], images: list[bytes], title: str, subtitle: str) ->
 
 def _wrap(text: str, width: int) -> list[str]:
     import textwrap
+
     return textwrap.wrap(text, width) or [""]

@@ -56,8 +56,12 @@ from sendlib.suppression import SUPPRESSED, suppress_series, suppress_shares, su
 
 ALL_LEVELS = "all levels"
 LEVEL_ORDER: tuple[str, ...] = (*LEVELS, ALL_LEVELS)
-LEVEL_LABELS: dict[str, str] = {"micro": "Micro (individual)", "meso": "Meso (services)", "macro": "Macro (strategic)",
-                                ALL_LEVELS: "All levels"}
+LEVEL_LABELS: dict[str, str] = {
+    "micro": "Micro (individual)",
+    "meso": "Meso (services)",
+    "macro": "Macro (strategic)",
+    ALL_LEVELS: "All levels",
+}
 AUDIENCE_CHOICES: dict[str, tuple[str, ...]] = {
     "children, young people and parent carers": PARTICIPANT_KINDS,
     CYP: (CYP,),
@@ -73,7 +77,8 @@ def query_engagement_years(store: Store) -> list[str]:
     """Academic years (census periods such as ``202526``) with any activity in force, newest first."""
     rows = store.query_rows(
         """SELECT DISTINCT CASE WHEN month(activity_date) >= 9 THEN year(activity_date) ELSE year(activity_date) - 1 END
-           FROM engagement_current ORDER BY 1 DESC""")
+           FROM engagement_current ORDER BY 1 DESC"""
+    )
     return [f"{first}{(first + 1) % 100:02d}" for (first,) in rows]
 
 
@@ -127,7 +132,8 @@ def query_participation(store: Store, start: date, end: date) -> pd.DataFrame:
                   count(DISTINCT person_hash) AS distinct_people
            FROM unpivoted
            GROUP BY GROUPING SETS ((level, participant, dimension, category), (participant, dimension, category))""",
-        [start, end])
+        [start, end],
+    )
     counts = store.query_df(
         """SELECT coalesce(a.level, 'all levels') AS level, c.participant, c.dimension, c.category,
                   sum(c.people)::BIGINT AS attendances
@@ -135,7 +141,8 @@ def query_participation(store: Store, start: date, end: date) -> pd.DataFrame:
            WHERE a.activity_date BETWEEN ? AND ?
            GROUP BY GROUPING SETS ((a.level, c.participant, c.dimension, c.category),
                                    (c.participant, c.dimension, c.category))""",
-        [start, end])
+        [start, end],
+    )
     keys = ["level", "participant", "dimension", "category"]
     merged = records.merge(counts, on=keys, how="outer")
     merged[["distinct_people", "attendances"]] = merged[["distinct_people", "attendances"]].fillna(0).astype("int64")
@@ -159,18 +166,23 @@ def query_cohort(store: Store, config: Config) -> Cohort:
     area = local_area_key(config)
     period = store.query_value(
         "SELECT max(period) FROM census_current WHERE area_key = ? AND phase = ? AND provision IN (?, ?)",
-        [area, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN])
+        [area, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN],
+    )
     if period is None:
         return Cohort(pd.DataFrame(columns=["participant", "dimension", "category", "cohort"]), None, "")
     census = store.query_df(
         """SELECT provision, primary_need, sum(pupils)::BIGINT AS pupils FROM census_current
            WHERE area_key = ? AND period = ? AND phase = ? AND provision IN (?, ?) AND pupils IS NOT NULL
            GROUP BY ALL""",
-        [area, period, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN])
+        [area, period, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN],
+    )
     children = build_cohort(census)
-    return Cohort(scale_parent_carers(children, config.reach), period,
-                  _estimate_wording(int(children.loc[children["dimension"] == TOTAL, "cohort"].sum()), config.reach),
-                  census)
+    return Cohort(
+        scale_parent_carers(children, config.reach),
+        period,
+        _estimate_wording(int(children.loc[children["dimension"] == TOTAL, "cohort"].sum()), config.reach),
+        census,
+    )
 
 
 def build_cohort(census: pd.DataFrame) -> pd.DataFrame:
@@ -178,10 +190,14 @@ def build_cohort(census: pd.DataFrame) -> pd.DataFrame:
     (provision, primary_need, pupils). Columns: participant, dimension, category, cohort."""
     parts = [
         pd.DataFrame({"dimension": TOTAL, "category": ALL, "cohort": [int(census["pupils"].sum())]}),
-        census.groupby("provision", as_index=False)[["pupils"]].sum().rename(
-            columns={"provision": "category", "pupils": "cohort"}).assign(dimension=PROVISION),
-        census.groupby("primary_need", as_index=False)[["pupils"]].sum().rename(
-            columns={"primary_need": "category", "pupils": "cohort"}).assign(dimension=NEED),
+        census.groupby("provision", as_index=False)[["pupils"]]
+        .sum()
+        .rename(columns={"provision": "category", "pupils": "cohort"})
+        .assign(dimension=PROVISION),
+        census.groupby("primary_need", as_index=False)[["pupils"]]
+        .sum()
+        .rename(columns={"primary_need": "category", "pupils": "cohort"})
+        .assign(dimension=NEED),
     ]
     frame = pd.concat(parts, ignore_index=True).assign(participant=CYP)
     return frame[["participant", "dimension", "category", "cohort"]]
@@ -200,25 +216,30 @@ def scale_parent_carers(children: pd.DataFrame, reach: ReachConfig) -> pd.DataFr
 def _estimate_wording(children: int, reach: ReachConfig) -> str:
     if reach.parent_carers_estimate:
         return f"parent carers: {reach.parent_carers_estimate:,} (the configured estimate)"
-    return (f"parent carers: about {round(children * reach.parent_carers_per_child):,}, estimated as "
-            f"{reach.parent_carers_per_child:g} per child with SEND")
+    return (
+        f"parent carers: about {round(children * reach.parent_carers_per_child):,}, estimated as "
+        f"{reach.parent_carers_per_child:g} per child with SEND"
+    )
 
 
 # -- pure measures -------------------------------------------------------------------------------------------
-def combine(participation: pd.DataFrame, cohort: pd.DataFrame,
-            kinds: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def combine(
+    participation: pd.DataFrame, cohort: pd.DataFrame, kinds: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Participation and cohort for the chosen kinds of participant, added together.
 
     Returns (people: level, dimension, category, people, distinct_people, attendances, basis;
     cohort: dimension, category, cohort).
     """
     chosen = participation[participation["participant"].isin(kinds)]
-    people = chosen.groupby(["level", "dimension", "category"],
-                            as_index=False)[["distinct_people", "attendances"]].sum()
+    people = chosen.groupby(["level", "dimension", "category"], as_index=False)[
+        ["distinct_people", "attendances"]
+    ].sum()
     people["people"] = people["distinct_people"] + people["attendances"]
     people["basis"] = [_basis(d, a) for d, a in zip(people["distinct_people"], people["attendances"])]
-    pool = cohort[cohort["participant"].isin(kinds)].groupby(["dimension", "category"],
-                                                             as_index=False)[["cohort"]].sum()
+    pool = (
+        cohort[cohort["participant"].isin(kinds)].groupby(["dimension", "category"], as_index=False)[["cohort"]].sum()
+    )
     return people, pool
 
 
@@ -233,15 +254,21 @@ def _rate(people: float, cohort: float) -> float:
     return people / cohort * 100 if cohort and not pd.isna(cohort) else math.nan
 
 
-def reach_by_level(participation: pd.DataFrame, cohort: pd.DataFrame, reach: ReachConfig,
-                   kinds: tuple[str, ...] = PARTICIPANT_KINDS, *, together: bool = False) -> pd.DataFrame:
+def reach_by_level(
+    participation: pd.DataFrame,
+    cohort: pd.DataFrame,
+    reach: ReachConfig,
+    kinds: tuple[str, ...] = PARTICIPANT_KINDS,
+    *,
+    together: bool = False,
+) -> pd.DataFrame:
     """Reach per kind of participant (or, with ``together``, all ``kinds`` added up) and level against target.
 
     Columns: participant (a kind, or "together"), level (micro, meso, macro, all levels), people, basis,
     cohort, rate_pct, target_pct (NaN for all levels), met (True/False; None without a target or a cohort).
     """
     rows = []
-    for name, chosen in ([("together", kinds)] if together else [(kind, (kind,)) for kind in kinds]):
+    for name, chosen in [("together", kinds)] if together else [(kind, (kind,)) for kind in kinds]:
         people, pool = combine(participation, cohort, chosen)
         total = people[people["dimension"] == TOTAL].set_index("level")
         cohort_total = pool.loc[pool["dimension"] == TOTAL, "cohort"].sum() if not pool.empty else math.nan
@@ -250,9 +277,18 @@ def reach_by_level(participation: pd.DataFrame, cohort: pd.DataFrame, reach: Rea
             rate = _rate(heard, cohort_total)
             target = reach.target_pct(level) if level in LEVELS else math.nan
             met = None if math.isnan(target) or math.isnan(rate) else bool(rate >= target)
-            rows.append({"participant": name, "level": level, "people": heard,
-                         "basis": total["basis"].get(level, "no activity"), "cohort": cohort_total,
-                         "rate_pct": rate, "target_pct": target, "met": met})
+            rows.append(
+                {
+                    "participant": name,
+                    "level": level,
+                    "people": heard,
+                    "basis": total["basis"].get(level, "no activity"),
+                    "cohort": cohort_total,
+                    "rate_pct": rate,
+                    "target_pct": target,
+                    "met": met,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -274,11 +310,31 @@ def reach_by_group(people: pd.DataFrame, pool: pd.DataFrame, dimension: str) -> 
             share_people = count / known * 100 if known else math.nan
             share_cohort = size / cohort_total * 100 if cohort_total else math.nan
             ratio = share_people / share_cohort if share_cohort and not math.isnan(share_people) else math.nan
-            rows.append({"level": level, "category": category, "people": count, "cohort": int(size),
-                         "rate_pct": _rate(count, size), "share_of_participants_pct": share_people,
-                         "share_of_cohort_pct": share_cohort, "representation_ratio": ratio})
-    return pd.DataFrame(rows, columns=["level", "category", "people", "cohort", "rate_pct",
-                                       "share_of_participants_pct", "share_of_cohort_pct", "representation_ratio"])
+            rows.append(
+                {
+                    "level": level,
+                    "category": category,
+                    "people": count,
+                    "cohort": int(size),
+                    "rate_pct": _rate(count, size),
+                    "share_of_participants_pct": share_people,
+                    "share_of_cohort_pct": share_cohort,
+                    "representation_ratio": ratio,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "level",
+            "category",
+            "people",
+            "cohort",
+            "rate_pct",
+            "share_of_participants_pct",
+            "share_of_cohort_pct",
+            "representation_ratio",
+        ],
+    )
 
 
 def representation_score(groups: pd.DataFrame, level: str = ALL_LEVELS) -> float | None:
@@ -298,15 +354,25 @@ def reach_gaps(groups: pd.DataFrame, level: str = ALL_LEVELS) -> pd.DataFrame:
     the overall rate, rounded up).
     """
     at = groups[(groups["level"] == level) & (groups["cohort"] > 0)].copy()
-    columns = ["category", "people", "cohort", "rate_pct", "overall_rate_pct", "share_of_cohort_pct",
-               "share_of_participants_pct", "representation_ratio", "gap_people"]
+    columns = [
+        "category",
+        "people",
+        "cohort",
+        "rate_pct",
+        "overall_rate_pct",
+        "share_of_cohort_pct",
+        "share_of_participants_pct",
+        "representation_ratio",
+        "gap_people",
+    ]
     if at.empty or at["people"].sum() == 0:
         return pd.DataFrame(columns=columns)
     overall = at["people"].sum() / at["cohort"].sum()
     at["overall_rate_pct"] = overall * 100
     # A small tolerance so that floating-point noise never makes a group at the overall rate "1 short".
-    at["gap_people"] = [max(0, math.ceil(overall * size - people - 1e-9))
-                        for size, people in zip(at["cohort"], at["people"])]
+    at["gap_people"] = [
+        max(0, math.ceil(overall * size - people - 1e-9)) for size, people in zip(at["cohort"], at["people"])
+    ]
     gaps = at[at["gap_people"] > 0].sort_values(["gap_people", "category"], ascending=[False, True])
     return gaps[columns].reset_index(drop=True)
 
@@ -315,10 +381,18 @@ def hart_distribution(activities: pd.DataFrame) -> pd.DataFrame:
     """Activities at each rung of Hart's ladder: rung, name, activities, share_pct, participation (rung ≥ 4)."""
     total = len(activities)
     counts = activities["hart_rung"].value_counts() if total else pd.Series(dtype="int64")
-    return pd.DataFrame([{"rung": rung, "name": name, "activities": int(counts.get(rung, 0)),
-                          "share_pct": counts.get(rung, 0) / total * 100 if total else math.nan,
-                          "participation": rung not in NON_PARTICIPATION_RUNGS}
-                         for rung, name in HART_RUNGS.items()])
+    return pd.DataFrame(
+        [
+            {
+                "rung": rung,
+                "name": name,
+                "activities": int(counts.get(rung, 0)),
+                "share_pct": counts.get(rung, 0) / total * 100 if total else math.nan,
+                "participation": rung not in NON_PARTICIPATION_RUNGS,
+            }
+            for rung, name in HART_RUNGS.items()
+        ]
+    )
 
 
 QUALITY_MEASURES: tuple[tuple[str, str], ...] = (
@@ -333,10 +407,17 @@ def quality_measures(activities: pd.DataFrame) -> pd.DataFrame:
     """Share of activities meeting each quality measure: measure, activities_meeting, activities, share_pct."""
     frame = activities.assign(hart_participation=~activities["hart_rung"].isin(NON_PARTICIPATION_RUNGS))
     total = len(frame)
-    return pd.DataFrame([{"measure": label, "activities_meeting": int(frame[column].sum()) if total else 0,
-                          "activities": total,
-                          "share_pct": frame[column].sum() / total * 100 if total else math.nan}
-                         for column, label in QUALITY_MEASURES])
+    return pd.DataFrame(
+        [
+            {
+                "measure": label,
+                "activities_meeting": int(frame[column].sum()) if total else 0,
+                "activities": total,
+                "share_pct": frame[column].sum() / total * 100 if total else math.nan,
+            }
+            for column, label in QUALITY_MEASURES
+        ]
+    )
 
 
 def quarter_label(day: date | pd.Timestamp) -> str:
@@ -351,15 +432,31 @@ def quality_by_quarter(activities: pd.DataFrame) -> pd.DataFrame:
     columns = ["quarter", "activities", "people", "hart_participation_pct", "lundy_all_pct", "feedback_pct"]
     if activities.empty:
         return pd.DataFrame(columns=columns)
-    frame = activities.assign(start=pd.to_datetime(activities["activity_date"]).dt.to_period("Q").dt.start_time,
-                              hart_participation=~activities["hart_rung"].isin(NON_PARTICIPATION_RUNGS))
-    grouped = frame.groupby("start").agg(activities=("activity_id", "count"), people=("people", "sum"),
-                                         hart=("hart_participation", "mean"), lundy=("lundy_all", "mean"),
-                                         feedback=("feedback_given", "mean")).reset_index()
-    return pd.DataFrame({"quarter": grouped["start"].map(quarter_label), "activities": grouped["activities"],
-                         "people": grouped["people"].astype("int64"),
-                         "hart_participation_pct": grouped["hart"] * 100, "lundy_all_pct": grouped["lundy"] * 100,
-                         "feedback_pct": grouped["feedback"] * 100})[columns]
+    frame = activities.assign(
+        start=pd.to_datetime(activities["activity_date"]).dt.to_period("Q").dt.start_time,
+        hart_participation=~activities["hart_rung"].isin(NON_PARTICIPATION_RUNGS),
+    )
+    grouped = (
+        frame.groupby("start")
+        .agg(
+            activities=("activity_id", "count"),
+            people=("people", "sum"),
+            hart=("hart_participation", "mean"),
+            lundy=("lundy_all", "mean"),
+            feedback=("feedback_given", "mean"),
+        )
+        .reset_index()
+    )
+    return pd.DataFrame(
+        {
+            "quarter": grouped["start"].map(quarter_label),
+            "activities": grouped["activities"],
+            "people": grouped["people"].astype("int64"),
+            "hart_participation_pct": grouped["hart"] * 100,
+            "lundy_all_pct": grouped["lundy"] * 100,
+            "feedback_pct": grouped["feedback"] * 100,
+        }
+    )[columns]
 
 
 # -- words -----------------------------------------------------------------------------------------------------
@@ -392,8 +489,10 @@ def summarise_level(by_level: pd.DataFrame, decimals: int) -> str:
     sentence = f"{len(met)} of {len(with_target)} level targets are met"
     if not missed.empty:
         worst = missed.sort_values("short", ascending=False).iloc[0]
-        sentence += (f"; furthest from target is {worst['level']} level for {worst['participant']}: "
-                     f"{worst['rate_pct']:.{decimals}f}% reached against {worst['target_pct']:.{decimals}f}%")
+        sentence += (
+            f"; furthest from target is {worst['level']} level for {worst['participant']}: "
+            f"{worst['rate_pct']:.{decimals}f}% reached against {worst['target_pct']:.{decimals}f}%"
+        )
     return sentence + "."
 
 
@@ -405,9 +504,11 @@ def summarise_groups(groups: pd.DataFrame, dimension: str, decimals: int) -> str
         return f"Nobody heard from in this period has a recorded {dimension}, so reach by {dimension} cannot be shown."
     low = at.sort_values("rate_pct").iloc[0]
     high = at.sort_values("rate_pct").iloc[-1]
-    return (f"Representation score {score:.2f} (1 = every group reached equally): the least reached group is "
-            f"{group_label(dimension, low['category'])} at {low['rate_pct']:.{decimals}f}%, the most reached "
-            f"{group_label(dimension, high['category'])} at {high['rate_pct']:.{decimals}f}%.")
+    return (
+        f"Representation score {score:.2f} (1 = every group reached equally): the least reached group is "
+        f"{group_label(dimension, low['category'])} at {low['rate_pct']:.{decimals}f}%, the most reached "
+        f"{group_label(dimension, high['category'])} at {high['rate_pct']:.{decimals}f}%."
+    )
 
 
 def summarise_hart(hart: pd.DataFrame) -> str:
@@ -417,8 +518,10 @@ def summarise_hart(hart: pd.DataFrame) -> str:
         return "No activities in this period, so there is no participation quality to show."
     below = int(hart.loc[~hart["participation"], "activities"].sum())
     top = hart.sort_values(["activities", "rung"], ascending=[False, False]).iloc[0]
-    return (f"Of {total} activities, {below} sat on the bottom three rungs of Hart's ladder (not participation); "
-            f"the most common rung was {top['rung']}, {top['name'].lower()} ({int(top['activities'])}).")
+    return (
+        f"Of {total} activities, {below} sat on the bottom three rungs of Hart's ladder (not participation); "
+        f"the most common rung was {top['rung']}, {top['name'].lower()} ({int(top['activities'])})."
+    )
 
 
 def summarise_quality(quality: pd.DataFrame) -> str:
@@ -428,10 +531,12 @@ def summarise_quality(quality: pd.DataFrame) -> str:
         return "No activities in this period, so there is no participation quality to show."
     by_measure = quality.set_index("measure")["activities_meeting"]
     weakest = quality.iloc[:4].sort_values("share_pct").iloc[0]
-    return (f"Of {total} activities, {int(by_measure['Lundy: all four elements'])} met all four of Lundy's elements "
-            f"(the least often met: {weakest['measure'].removeprefix('Lundy: ')}, "
-            f"{int(weakest['activities_meeting'])}) "
-            f"and {int(by_measure['Feedback given to participants'])} gave feedback to participants.")
+    return (
+        f"Of {total} activities, {int(by_measure['Lundy: all four elements'])} met all four of Lundy's elements "
+        f"(the least often met: {weakest['measure'].removeprefix('Lundy: ')}, "
+        f"{int(weakest['activities_meeting'])}) "
+        f"and {int(by_measure['Feedback given to participants'])} gave feedback to participants."
+    )
 
 
 def summarise_quarters(quarters: pd.DataFrame) -> str:
@@ -442,9 +547,11 @@ def summarise_quarters(quarters: pd.DataFrame) -> str:
         row = quarters.iloc[0]
         return f"All {row['activities']} activities fell in {row['quarter']}."
     first, last = quarters.iloc[0], quarters.iloc[-1]
-    return (f"From {first['quarter']} to {last['quarter']}, the share of activities meeting all four Lundy "
-            f"elements went from {first['lundy_all_pct']:.0f}% to {last['lundy_all_pct']:.0f}%, and feedback "
-            f"given from {first['feedback_pct']:.0f}% to {last['feedback_pct']:.0f}%.")
+    return (
+        f"From {first['quarter']} to {last['quarter']}, the share of activities meeting all four Lundy "
+        f"elements went from {first['lundy_all_pct']:.0f}% to {last['lundy_all_pct']:.0f}%, and feedback "
+        f"given from {first['feedback_pct']:.0f}% to {last['feedback_pct']:.0f}%."
+    )
 
 
 def source_line(store: Store, cohort: Cohort, start: date, end: date, threshold: int = 0) -> str:
@@ -455,17 +562,25 @@ def source_line(store: Store, cohort: Cohort, start: date, end: date, threshold:
     hide that number.
     """
     row = store.query_rows(
-        "SELECT count(*), max(recorded_at) FROM engagement_current WHERE activity_date BETWEEN ? AND ?",
-        [start, end])[0]
+        "SELECT count(*), max(recorded_at) FROM engagement_current WHERE activity_date BETWEEN ? AND ?", [start, end]
+    )[0]
     estimate = cohort.parent_carers_estimated_from
     if threshold and not cohort.census.empty and estimate.startswith("parent carers: about"):
         shown = suppress_breakdown(census_breakdown(cohort.census), threshold)
         if any(isinstance(v, str) for v in (*provision_totals(shown).values(), shown.attrs.get("grand_total"))):
             estimate = "parent carers: estimated from the number of children with SEND (not shown: small numbers)"
-    census = (f"cohort: {cohort.period and format_period(cohort.period)} census of children and young people with "
-              f"SEND; {estimate}") if cohort.period else "no census loaded for the cohort"
-    return (f"Source: {row[0]} engagement activities dated {start:%d %b %Y} to {end:%d %b %Y} recorded in the "
-            f"dashboard; {census}. Counts-only activities count attendances, not distinct people.")
+    census = (
+        (
+            f"cohort: {cohort.period and format_period(cohort.period)} census of children and young people with "
+            f"SEND; {estimate}"
+        )
+        if cohort.period
+        else "no census loaded for the cohort"
+    )
+    return (
+        f"Source: {row[0]} engagement activities dated {start:%d %b %Y} to {end:%d %b %Y} recorded in the "
+        f"dashboard; {census}. Counts-only activities count attendances, not distinct people."
+    )
 
 
 # -- charts ------------------------------------------------------------------------------------------------------
@@ -479,42 +594,78 @@ def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height
     for kind, part in shown.groupby("participant", sort=False):
         assert isinstance(kind, str)  # the participant column is text (CYP, PARENT_CARERS)
         levels = [LEVEL_LABELS[level] for level in part["level"]]
-        fig.add_trace(go.Bar(
-            y=levels, x=part["rate_pct"].fillna(0), orientation="h", name=kind.capitalize(), offsetgroup=kind,
-            marker={"color": KIND_COLOURS.get(kind, GREEN), "pattern": {"shape": patterns.get(kind, "")}},
-            customdata=list(zip(part["people"], part["basis"], part["target_pct"])),
-            hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]:,} %{customdata[1]}); target %{customdata[2]:.1f}%"
-                          "<extra>" + kind + "</extra>"))
-        fig.add_trace(go.Scatter(
-            y=levels, x=[max(r if not math.isnan(r) else 0, t) + widest * 0.02
-                         for r, t in zip(part["rate_pct"], part["target_pct"])],
-            mode="text", offsetgroup=kind, orientation="h", showlegend=False, hoverinfo="skip",
-            textposition="middle right",
-            text=[f"{rate:.{decimals}f}%" if not math.isnan(rate) else "no cohort" for rate in part["rate_pct"]]))
+        fig.add_trace(
+            go.Bar(
+                y=levels,
+                x=part["rate_pct"].fillna(0),
+                orientation="h",
+                name=kind.capitalize(),
+                offsetgroup=kind,
+                marker={"color": KIND_COLOURS.get(kind, GREEN), "pattern": {"shape": patterns.get(kind, "")}},
+                customdata=list(zip(part["people"], part["basis"], part["target_pct"])),
+                hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]:,} %{customdata[1]}); target %{customdata[2]:.1f}%"
+                "<extra>" + kind + "</extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                y=levels,
+                x=[
+                    max(r if not math.isnan(r) else 0, t) + widest * 0.02
+                    for r, t in zip(part["rate_pct"], part["target_pct"])
+                ],
+                mode="text",
+                offsetgroup=kind,
+                orientation="h",
+                showlegend=False,
+                hoverinfo="skip",
+                textposition="middle right",
+                text=[f"{rate:.{decimals}f}%" if not math.isnan(rate) else "no cohort" for rate in part["rate_pct"]],
+            )
+        )
     targets = shown.drop_duplicates("level")
-    fig.add_trace(go.Scatter(
-        y=[LEVEL_LABELS[level] for level in targets["level"]], x=targets["target_pct"], mode="markers",
-        name="Target", marker={"symbol": "line-ns", "size": 40, "line": {"width": 4, "color": TEXT}},
-        hovertemplate="Target for %{y}: %{x:.1f}%<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            y=[LEVEL_LABELS[level] for level in targets["level"]],
+            x=targets["target_pct"],
+            mode="markers",
+            name="Target",
+            marker={"symbol": "line-ns", "size": 40, "line": {"width": 4, "color": TEXT}},
+            hovertemplate="Target for %{y}: %{x:.1f}%<extra></extra>",
+        )
+    )
     fig.update_layout(barmode="group", scattermode="group", bargap=0.3)
-    fig.update_xaxes(title_text="% of the cohort heard from", ticksuffix="%", range=[0, widest * 1.2 or 1],
-                     gridcolor=GRID)
+    fig.update_xaxes(
+        title_text="% of the cohort heard from", ticksuffix="%", range=[0, widest * 1.2 or 1], gridcolor=GRID
+    )
     fig.update_yaxes(autorange="reversed", title_text=None)
     return base_layout(fig, title=title, height=height, source=source)
 
 
-def build_group_heatmap(groups: pd.DataFrame, dimension: str, *, title: str, source: str, height: int,
-                        decimals: int) -> go.Figure:
+def build_group_heatmap(
+    groups: pd.DataFrame, dimension: str, *, title: str, source: str, height: int, decimals: int
+) -> go.Figure:
     """Reach (% of each group's cohort) by group × level; every cell also carries its figure as text."""
     order = groups[groups["level"] == ALL_LEVELS].sort_values("rate_pct", ascending=True)["category"].tolist()
     levels = list(LEVEL_ORDER)
     matrix = groups.pivot(index="category", columns="level", values="rate_pct").reindex(index=order, columns=levels)
     text = [[f"{value:.{decimals}f}%" if not pd.isna(value) else "–" for value in row] for row in matrix.to_numpy()]
-    fig = go.Figure(go.Heatmap(
-        z=matrix.to_numpy(), x=[LEVEL_LABELS[level] for level in levels],
-        y=[group_label(dimension, category) for category in order], text=text, texttemplate="%{text}",
-        textfont={"size": 14}, colorscale="Blues", zmin=0, colorbar={"title": {"text": "% reached"}, "ticksuffix": "%"},
-        hovertemplate="%{y}, %{x}: %{text} of the group heard from<extra></extra>", xgap=2, ygap=2))
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=[LEVEL_LABELS[level] for level in levels],
+            y=[group_label(dimension, category) for category in order],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 14},
+            colorscale="Blues",
+            zmin=0,
+            colorbar={"title": {"text": "% reached"}, "ticksuffix": "%"},
+            hovertemplate="%{y}, %{x}: %{text} of the group heard from<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
     fig.update_xaxes(side="top", title_text=None)
     fig.update_yaxes(title_text=None)
     layout = base_layout(fig, title=title, height=max(height, 140 + 34 * len(order)), source=source, source_chars=95)
@@ -524,32 +675,64 @@ def build_group_heatmap(groups: pd.DataFrame, dimension: str, *, title: str, sou
 
 def build_hart_chart(hart: pd.DataFrame, *, title: str, source: str, height: int) -> go.Figure:
     """Activities on each rung of Hart's ladder, bottom rung first; non-participation rungs grey and hatched."""
-    fig = go.Figure(go.Bar(
-        y=[f"{rung}. {name}" for rung, name in zip(hart["rung"], hart["name"])], x=hart["activities"],
-        orientation="h", text=[f"{n}" for n in hart["activities"]], textposition="outside", cliponaxis=False,
-        marker={"color": [REFERENCE_LINE if not p else GREEN for p in hart["participation"]],
-                "pattern": {"shape": ["x" if not p else "" for p in hart["participation"]]}},
-        customdata=[("participation" if p else "non-participation") for p in hart["participation"]],
-        hovertemplate="%{y}: %{x} activities (%{customdata})<extra></extra>", showlegend=False))
-    fig.add_annotation(xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom", showarrow=False,
-                       text="Grey, hatched: rungs 1–3, not participation", font={"size": 13, "color": NOTE_TEXT})
-    fig.update_xaxes(title_text="Activities", rangemode="tozero", gridcolor=GRID,
-                     dtick=1 if hart["activities"].max() < 10 else None)
+    fig = go.Figure(
+        go.Bar(
+            y=[f"{rung}. {name}" for rung, name in zip(hart["rung"], hart["name"])],
+            x=hart["activities"],
+            orientation="h",
+            text=[f"{n}" for n in hart["activities"]],
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": [REFERENCE_LINE if not p else GREEN for p in hart["participation"]],
+                "pattern": {"shape": ["x" if not p else "" for p in hart["participation"]]},
+            },
+            customdata=[("participation" if p else "non-participation") for p in hart["participation"]],
+            hovertemplate="%{y}: %{x} activities (%{customdata})<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.add_annotation(
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.02,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        text="Grey, hatched: rungs 1–3, not participation",
+        font={"size": 13, "color": NOTE_TEXT},
+    )
+    fig.update_xaxes(
+        title_text="Activities", rangemode="tozero", gridcolor=GRID, dtick=1 if hart["activities"].max() < 10 else None
+    )
     fig.update_yaxes(title_text=None)
     return base_layout(fig, title=title, height=height, source=source, source_chars=95)
 
 
 def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, height: int, decimals: int) -> go.Figure:
     """Share of activities meeting each of Lundy's elements, all four, feedback given, and Hart rung 4+."""
-    fig = go.Figure(go.Bar(
-        y=quality["measure"], x=quality["share_pct"].fillna(0), orientation="h", marker={"color": BLUE},
-        text=[f"{share:.{decimals}f}% ({meeting} of {total})" if total else "no activities"
-              for share, meeting, total in zip(quality["share_pct"], quality["activities_meeting"],
-                                               quality["activities"])],
-        textposition="outside", cliponaxis=False, showlegend=False,
-        hovertemplate="%{y}: %{x:.1f}% of activities<extra></extra>"))
-    fig.update_xaxes(title_text="% of activities", range=[0, 130], ticksuffix="%", tickvals=[0, 25, 50, 75, 100],
-                     gridcolor=GRID)
+    fig = go.Figure(
+        go.Bar(
+            y=quality["measure"],
+            x=quality["share_pct"].fillna(0),
+            orientation="h",
+            marker={"color": BLUE},
+            text=[
+                f"{share:.{decimals}f}% ({meeting} of {total})" if total else "no activities"
+                for share, meeting, total in zip(
+                    quality["share_pct"], quality["activities_meeting"], quality["activities"]
+                )
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            showlegend=False,
+            hovertemplate="%{y}: %{x:.1f}% of activities<extra></extra>",
+        )
+    )
+    fig.update_xaxes(
+        title_text="% of activities", range=[0, 130], ticksuffix="%", tickvals=[0, 25, 50, 75, 100], gridcolor=GRID
+    )
     fig.update_yaxes(autorange="reversed", title_text=None)
     return base_layout(fig, title=title, height=height, source=source)
 
@@ -557,15 +740,24 @@ def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, heigh
 def build_quarter_chart(quarters: pd.DataFrame, *, title: str, source: str, height: int) -> go.Figure:
     """Quality measures by quarter as lines, each with its own marker shape and a label at its end."""
     fig = go.Figure()
-    lines = (("lundy_all_pct", "All four Lundy elements", BLUE, "circle", "solid"),
-             ("feedback_pct", "Feedback given", VERMILLION, "square", "dash"),
-             ("hart_participation_pct", "Hart rung 4 or higher", GREEN, "diamond", "dot"))
+    lines = (
+        ("lundy_all_pct", "All four Lundy elements", BLUE, "circle", "solid"),
+        ("feedback_pct", "Feedback given", VERMILLION, "square", "dash"),
+        ("hart_participation_pct", "Hart rung 4 or higher", GREEN, "diamond", "dot"),
+    )
     for column, name, colour, symbol, dash in lines:
-        fig.add_trace(go.Scatter(
-            x=quarters["quarter"], y=quarters[column], name=name, mode="lines+markers",
-            line={"color": colour, "width": 3, "dash": dash}, marker={"symbol": symbol, "size": 11},
-            customdata=quarters["activities"],
-            hovertemplate="%{x}: %{y:.0f}% of %{customdata} activities<extra>" + name + "</extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=quarters["quarter"],
+                y=quarters[column],
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "width": 3, "dash": dash},
+                marker={"symbol": symbol, "size": 11},
+                customdata=quarters["activities"],
+                hovertemplate="%{x}: %{y:.0f}% of %{customdata} activities<extra>" + name + "</extra>",
+            )
+        )
     fig.update_yaxes(title_text="% of the quarter's activities", range=[0, 105], ticksuffix="%", gridcolor=GRID)
     fig.update_xaxes(title_text=None, type="category")
     return base_layout(fig, title=title, height=height, source=source)
@@ -573,25 +765,34 @@ def build_quarter_chart(quarters: pd.DataFrame, *, title: str, source: str, heig
 
 def build_level_table(by_level: pd.DataFrame, decimals: int) -> pd.DataFrame:
     """The reach-per-level figures as the table under the chart."""
-    return pd.DataFrame({
-        "Who": by_level["participant"].str.capitalize(), "Level": by_level["level"].map(LEVEL_LABELS),
-        "People heard from": by_level["people"].astype("int64"), "Counted as": by_level["basis"],
-        "Cohort": by_level["cohort"].round().astype("Int64"), "Reach %": by_level["rate_pct"].round(decimals),
-        "Target %": by_level["target_pct"].round(decimals),
-        "Target met": by_level["met"].map({True: "yes", False: "no"}).fillna("—"),
-    })
+    return pd.DataFrame(
+        {
+            "Who": by_level["participant"].str.capitalize(),
+            "Level": by_level["level"].map(LEVEL_LABELS),
+            "People heard from": by_level["people"].astype("int64"),
+            "Counted as": by_level["basis"],
+            "Cohort": by_level["cohort"].round().astype("Int64"),
+            "Reach %": by_level["rate_pct"].round(decimals),
+            "Target %": by_level["target_pct"].round(decimals),
+            "Target met": by_level["met"].map({True: "yes", False: "no"}).fillna("—"),
+        }
+    )
 
 
 def build_group_table(groups: pd.DataFrame, dimension: str, decimals: int) -> pd.DataFrame:
     """Reach by group and level as a table."""
-    return pd.DataFrame({
-        "Group": [group_label(dimension, c) for c in groups["category"]], "Level": groups["level"].map(LEVEL_LABELS),
-        "People heard from": groups["people"].astype("int64"), "Cohort": groups["cohort"].astype("int64"),
-        "Reach %": groups["rate_pct"].round(decimals),
-        "Share of those heard from %": groups["share_of_participants_pct"].round(decimals),
-        "Share of cohort %": groups["share_of_cohort_pct"].round(decimals),
-        "Representation ratio": groups["representation_ratio"].round(2),
-    })
+    return pd.DataFrame(
+        {
+            "Group": [group_label(dimension, c) for c in groups["category"]],
+            "Level": groups["level"].map(LEVEL_LABELS),
+            "People heard from": groups["people"].astype("int64"),
+            "Cohort": groups["cohort"].astype("int64"),
+            "Reach %": groups["rate_pct"].round(decimals),
+            "Share of those heard from %": groups["share_of_participants_pct"].round(decimals),
+            "Share of cohort %": groups["share_of_cohort_pct"].round(decimals),
+            "Representation ratio": groups["representation_ratio"].round(2),
+        }
+    )
 
 
 def query_takers(store: Store, start: date, end: date) -> pd.DataFrame:
@@ -604,7 +805,6 @@ def query_takers(store: Store, start: date, end: date) -> pd.DataFrame:
     frame["people"] = frame["distinct_people"] + frame["attendances"]
     frame["share_pct"] = frame["people"] / frame.groupby(["participant", "dimension"])["people"].transform("sum") * 100
     return frame[["participant", "dimension", "category", "people", "share_pct"]].reset_index(drop=True)
-
 
 
 # -- the reach gaps view (written for the parent carer forum) ---------------------------------------------------
@@ -629,10 +829,19 @@ class GapView:
 NOT_SHOWN = "not shown: small numbers"
 
 
-def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension: str, *, kinds: tuple[str, ...],
-                   when: str, gap_ratio: float, decimals: int, threshold: int,
-                   plans: dict[tuple[str, str], list[str]] | None = None,
-                   census: pd.DataFrame | None = None) -> GapView:
+def build_gap_view(
+    participation: pd.DataFrame,
+    cohort: pd.DataFrame,
+    dimension: str,
+    *,
+    kinds: tuple[str, ...],
+    when: str,
+    gap_ratio: float,
+    decimals: int,
+    threshold: int,
+    plans: dict[tuple[str, str], list[str]] | None = None,
+    census: pd.DataFrame | None = None,
+) -> GapView:
     """Reach gaps over all levels for ``dimension``, in words, a table and chart data.
 
     ``participation``/``cohort``: from :func:`query_participation` and :func:`query_cohort` (all kinds);
@@ -651,8 +860,9 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
     """
     people, pool = combine(participation, cohort, kinds)
     groups = reach_by_group(people, pool, dimension)
-    children = (cohort[(cohort["participant"] == CYP) & (cohort["dimension"] == dimension)]
-                .set_index("category")["cohort"])
+    children = cohort[(cohort["participant"] == CYP) & (cohort["dimension"] == dimension)].set_index("category")[
+        "cohort"
+    ]
     at = groups[(groups["level"] == ALL_LEVELS) & (groups["cohort"] > 0)].set_index("category")
     gaps = reach_gaps(groups).set_index("category")
     at = at.assign(gap_people=gaps["gap_people"].reindex(at.index).fillna(0).astype("int64"))
@@ -675,19 +885,30 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
     else:
         heard_body, size_body = heard, size
     hidden = [isinstance(a, str) or isinstance(b, str) for a, b in zip(heard_body, size_body)]
-    table = pd.DataFrame({
-        "Group": labels, "Heard from": list(heard_body), "Children with SEND": list(size_body),
-        "Share of children with SEND %": list(shares_cohort), "Share of those heard from %": list(shares_people),
-        "Representation ratio": [SUPPRESSED if h else round(r, 2) for h, r in zip(hidden, at["representation_ratio"])],
-        "More people to reach the overall rate": [SUPPRESSED if h else int(g)
-                                                  for h, g in zip(hidden, at["gap_people"])],
-        "Under-reached": [NOT_SHOWN if h else ("yes" if u else "no") for h, u in zip(hidden, at["under_reached"])],
-    }, index=at.index)
+    table = pd.DataFrame(
+        {
+            "Group": labels,
+            "Heard from": list(heard_body),
+            "Children with SEND": list(size_body),
+            "Share of children with SEND %": list(shares_cohort),
+            "Share of those heard from %": list(shares_people),
+            "Representation ratio": [
+                SUPPRESSED if h else round(r, 2) for h, r in zip(hidden, at["representation_ratio"])
+            ],
+            "More people to reach the overall rate": [
+                SUPPRESSED if h else int(g) for h, g in zip(hidden, at["gap_people"])
+            ],
+            "Under-reached": [NOT_SHOWN if h else ("yes" if u else "no") for h, u in zip(hidden, at["under_reached"])],
+        },
+        index=at.index,
+    )
     # Shown groups keep their ranking (worked from shown figures); hidden ones follow in alphabetical order,
     # so where a hidden group would have ranked is not given away.
     is_hidden = pd.Series(hidden, index=at.index)
-    order = [*at.index[~is_hidden.to_numpy()],
-             *sorted(at.index[is_hidden.to_numpy()], key=lambda c: group_label(dimension, c))]
+    order = [
+        *at.index[~is_hidden.to_numpy()],
+        *sorted(at.index[is_hidden.to_numpy()], key=lambda c: group_label(dimension, c)),
+    ]
     table = table.loc[order]
     sentences = []
     for category in order:
@@ -695,35 +916,44 @@ def build_gap_view(participation: pd.DataFrame, cohort: pd.DataFrame, dimension:
         if not shown or row["Under-reached"] != "yes":
             continue
         share_c, share_p = row["Share of children with SEND %"], row["Share of those heard from %"]
-        sentence = (f"{group_phrase(dimension, category)} are {share_c:.{decimals}f}% of children and young people "
-                    f"with SEND but {share_p:.{decimals}f}% of those we heard from {when}.")
+        sentence = (
+            f"{group_phrase(dimension, category)} are {share_c:.{decimals}f}% of children and young people "
+            f"with SEND but {share_p:.{decimals}f}% of those we heard from {when}."
+        )
         planned = (plans or {}).get((dimension, category))
-        sentence += (" What is planned: " + "; ".join(planned) + "." if planned
-                     else " No commitment is linked to this gap yet.")
+        sentence += (
+            " What is planned: " + "; ".join(planned) + "." if planned else " No commitment is linked to this gap yet."
+        )
         sentences.append(sentence)
     hidden_names = [group_label(dimension, c) for c in order if is_hidden[c]]
     if hidden_names:
         # One sentence for all of them, in the table's (alphabetical) order: nothing is said of any one.
-        sentences.append(f"Not shown, because their figures are hidden so that no child can be identified from small "
-                         f"numbers: {'; '.join(hidden_names)}.")
+        sentences.append(
+            f"Not shown, because their figures are hidden so that no child can be identified from small "
+            f"numbers: {'; '.join(hidden_names)}."
+        )
     shown_rows = table[~is_hidden.loc[order].to_numpy()]
-    chart = pd.DataFrame({"group": list(shown_rows["Group"]),
-                          "share_of_cohort_pct": list(shown_rows["Share of children with SEND %"]),
-                          "share_of_participants_pct": list(shown_rows["Share of those heard from %"]),
-                          "under_reached": list(shown_rows["Under-reached"] == "yes")})
+    chart = pd.DataFrame(
+        {
+            "group": list(shown_rows["Group"]),
+            "share_of_cohort_pct": list(shown_rows["Share of children with SEND %"]),
+            "share_of_participants_pct": list(shown_rows["Share of those heard from %"]),
+            "under_reached": list(shown_rows["Under-reached"] == "yes"),
+        }
+    )
     return GapView(table.reset_index(drop=True), sentences, chart, note)
 
 
-def _public_cohort(size: pd.Series, categories: pd.Index, dimension: str, threshold: int,
-                   census: pd.DataFrame | None) -> pd.Series:
+def _public_cohort(
+    size: pd.Series, categories: pd.Index, dimension: str, threshold: int, census: pd.DataFrame | None
+) -> pd.Series:
     """The cohort of each group as a public view shows it, with its total appended (as suppress_series)."""
     if census is None or census.empty or threshold <= 0:
         return suppress_series(size, threshold=threshold, total_shown=True)
     shown = suppress_breakdown(census_breakdown(census), threshold)
     by_category = shown.attrs["totals"] if dimension == PROVISION else shown.attrs["need_totals"]
     values = [by_category.get(category, 0) for category in categories]
-    return pd.Series([*values, shown.attrs["grand_total"]], index=[*size.index, "Total"], dtype=object,
-                     name=size.name)
+    return pd.Series([*values, shown.attrs["grand_total"]], index=[*size.index, "Total"], dtype=object, name=size.name)
 
 
 def summarise_gaps(view: GapView, dimension: str) -> str:
@@ -733,42 +963,80 @@ def summarise_gaps(view: GapView, dimension: str) -> str:
         return f"No census figures by {dimension} are loaded, so reach gaps cannot be worked out."
     hidden = int((view.table["Under-reached"] == NOT_SHOWN).sum())
     shown = len(view.table) - hidden
-    tail = (f" ({hidden} group{' is' if hidden == 1 else 's are'} not shown: small numbers)" if hidden else "")
+    tail = f" ({hidden} group{' is' if hidden == 1 else 's are'} not shown: small numbers)" if hidden else ""
     if not shown:
         return f"The figures by {dimension} are hidden so that no child can be identified from small numbers."
     which = " whose figures are shown" if hidden else ""  # said only when some are not, where it tells something
     if not under:
         return f"Every group by {dimension}{which} is heard from in at least rough proportion to its size{tail}."
-    return (f"{under} of {shown} groups by {dimension}{which} are heard from at under their share "
-            f"of children and young people with SEND; the largest gap is listed first{tail}.")
+    return (
+        f"{under} of {shown} groups by {dimension}{which} are heard from at under their share "
+        f"of children and young people with SEND; the largest gap is listed first{tail}."
+    )
 
 
-def build_gap_chart(chart: pd.DataFrame, *, title: str, source: str, decimals: int,
-                    note: str | None = None) -> go.Figure:
+def build_gap_chart(
+    chart: pd.DataFrame, *, title: str, source: str, decimals: int, note: str | None = None
+) -> go.Figure:
     """For each group, its share of children with SEND (hollow circle) and its share of those heard from
     (filled diamond), joined by a line, with both figures written at the right; under-reached groups say so
     in words. The height follows the number of groups."""
     fig = go.Figure()
     labels = [f"{g} (under-reached)" if u else g for g, u in zip(chart["group"], chart["under_reached"])]
-    for label, cohort_share, people_share in zip(labels, chart["share_of_cohort_pct"],
-                                                 chart["share_of_participants_pct"]):
-        fig.add_trace(go.Scatter(x=[cohort_share, people_share], y=[label, label], mode="lines",
-                                 line={"color": REFERENCE_LINE, "width": 3}, showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(
-        x=chart["share_of_cohort_pct"], y=labels, mode="markers", name="Share of children with SEND",
-        marker={"symbol": "circle-open", "size": 16, "color": TEXT, "line": {"width": 3}},
-        hovertemplate="%{y}: %{x:.1f}% of children with SEND<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=chart["share_of_participants_pct"], y=labels, mode="markers", name="Share of those we heard from",
-        marker={"symbol": "diamond", "size": 16, "color": BLUE},
-        hovertemplate="%{y}: %{x:.1f}% of those we heard from<extra></extra>"))
+    for label, cohort_share, people_share in zip(
+        labels, chart["share_of_cohort_pct"], chart["share_of_participants_pct"]
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[cohort_share, people_share],
+                y=[label, label],
+                mode="lines",
+                line={"color": REFERENCE_LINE, "width": 3},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=chart["share_of_cohort_pct"],
+            y=labels,
+            mode="markers",
+            name="Share of children with SEND",
+            marker={"symbol": "circle-open", "size": 16, "color": TEXT, "line": {"width": 3}},
+            hovertemplate="%{y}: %{x:.1f}% of children with SEND<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=chart["share_of_participants_pct"],
+            y=labels,
+            mode="markers",
+            name="Share of those we heard from",
+            marker={"symbol": "diamond", "size": 16, "color": BLUE},
+            hovertemplate="%{y}: %{x:.1f}% of those we heard from<extra></extra>",
+        )
+    )
     widest = max([1.0, *chart["share_of_cohort_pct"], *chart["share_of_participants_pct"]])
-    fig.add_trace(go.Scatter(
-        x=[widest * 1.04] * len(chart), y=labels, mode="text", textposition="middle right", showlegend=False,
-        hoverinfo="skip", text=[f"{c:.{decimals}f}% → {p:.{decimals}f}%" for c, p in
-                                zip(chart["share_of_cohort_pct"], chart["share_of_participants_pct"])]))
-    fig.update_xaxes(title_text="% of children with SEND (circle) and of those we heard from (diamond)",
-                     ticksuffix="%", range=[0, widest * 1.32], gridcolor=GRID)
+    fig.add_trace(
+        go.Scatter(
+            x=[widest * 1.04] * len(chart),
+            y=labels,
+            mode="text",
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            text=[
+                f"{c:.{decimals}f}% → {p:.{decimals}f}%"
+                for c, p in zip(chart["share_of_cohort_pct"], chart["share_of_participants_pct"])
+            ],
+        )
+    )
+    fig.update_xaxes(
+        title_text="% of children with SEND (circle) and of those we heard from (diamond)",
+        ticksuffix="%",
+        range=[0, widest * 1.32],
+        gridcolor=GRID,
+    )
     fig.update_yaxes(autorange="reversed", title_text=None)
     full_source = f"{source} {note}" if note else source
     return base_layout(fig, title=title, height=200 + 44 * len(chart), source=full_source, source_chars=95)

@@ -39,8 +39,14 @@ from sendlib.palette import (
 )
 from sendlib.store import Store
 
-KINDS: tuple[str, ...] = ("children and young people", "parent carers", "practitioners", "providers",
-                          "commissioners", "other")
+KINDS: tuple[str, ...] = (
+    "children and young people",
+    "parent carers",
+    "practitioners",
+    "providers",
+    "commissioners",
+    "other",
+)
 ENGAGEMENT: tuple[str, ...] = ("engage", "keep informed")
 # Colour and marker shape both carry the kind, so the grid reads in greyscale too.
 KIND_STYLE: dict[str, tuple[str, str]] = {
@@ -105,8 +111,9 @@ def check_past_date(value: date, field: str, today: date | None = None) -> date:
 
 
 # -- writes (officers only) ------------------------------------------------------------------------------
-def add_group(store: Store, actor: Actor, *, name: str, description: str, kind: str, engagement: str,
-              short_name: str = "") -> int:
+def add_group(
+    store: Store, actor: Actor, *, name: str, description: str, kind: str, engagement: str, short_name: str = ""
+) -> int:
     """Add a stakeholder group; returns its id. ``short_name`` labels it on the grid (default: the name)."""
     require(actor, "edit")
     name = clean_text(name, "The group's name", required=True, limit=MAX_NAME)
@@ -120,8 +127,10 @@ def add_group(store: Store, actor: Actor, *, name: str, description: str, kind: 
         if tx.fetch_value("SELECT count(*) FROM stakeholder_groups WHERE lower(name) = lower(?)", [name]):
             raise StakeholderError(f"There is already a group called '{name}'.")
         group_id = int(tx.fetch_value("SELECT nextval('stakeholder_id_seq')"))
-        tx.execute("INSERT INTO stakeholder_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   [group_id, name, short_name, description, kind, engagement, datetime.now(), actor.name])
+        tx.execute(
+            "INSERT INTO stakeholder_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [group_id, name, short_name, description, kind, engagement, datetime.now(), actor.name],
+        )
     return group_id
 
 
@@ -130,8 +139,18 @@ def _check_group(store: Store, group_id: int) -> None:
         raise StakeholderError(f"There is no stakeholder group {group_id}.")
 
 
-def record_assessment(store: Store, actor: Actor, *, group_id: int, assessed_on: date, influence: float,
-                      importance: float, assessed_by: str, note: str = "", today: date | None = None) -> int:
+def record_assessment(
+    store: Store,
+    actor: Actor,
+    *,
+    group_id: int,
+    assessed_on: date,
+    influence: float,
+    importance: float,
+    assessed_by: str,
+    note: str = "",
+    today: date | None = None,
+) -> int:
     """Record a dated position for a group; the latest becomes its current position."""
     require(actor, "edit")
     _check_group(store, group_id)
@@ -142,14 +161,34 @@ def record_assessment(store: Store, actor: Actor, *, group_id: int, assessed_on:
     note = clean_text(note, "The note", required=False)
     with store.transaction() as tx:
         assessment_id = int(tx.fetch_value("SELECT nextval('stakeholder_id_seq')"))
-        tx.execute("INSERT INTO stakeholder_assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [assessment_id, int(group_id), assessed_on, influence, importance, assessed_by, note,
-                    datetime.now(), actor.name])
+        tx.execute(
+            "INSERT INTO stakeholder_assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                assessment_id,
+                int(group_id),
+                assessed_on,
+                influence,
+                importance,
+                assessed_by,
+                note,
+                datetime.now(),
+                actor.name,
+            ],
+        )
     return assessment_id
 
 
-def set_target(store: Store, actor: Actor, *, group_id: int, influence: float, importance: float,
-               target_date: date, reason: str, set_on: date | None = None) -> int:
+def set_target(
+    store: Store,
+    actor: Actor,
+    *,
+    group_id: int,
+    influence: float,
+    importance: float,
+    target_date: date,
+    reason: str,
+    set_on: date | None = None,
+) -> int:
     """Set (or change) where a group should get to, by when and why; earlier targets are kept."""
     require(actor, "edit")
     _check_group(store, group_id)
@@ -160,9 +199,20 @@ def set_target(store: Store, actor: Actor, *, group_id: int, influence: float, i
         raise StakeholderError("The target date must be between 2000 and 2100.")
     with store.transaction() as tx:
         target_id = int(tx.fetch_value("SELECT nextval('stakeholder_id_seq')"))
-        tx.execute("INSERT INTO stakeholder_targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [target_id, int(group_id), influence, importance, target_date, reason, set_on or date.today(),
-                    datetime.now(), actor.name])
+        tx.execute(
+            "INSERT INTO stakeholder_targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                target_id,
+                int(group_id),
+                influence,
+                importance,
+                target_date,
+                reason,
+                set_on or date.today(),
+                datetime.now(),
+                actor.name,
+            ],
+        )
     return target_id
 
 
@@ -170,7 +220,8 @@ def set_target(store: Store, actor: Actor, *, group_id: int, influence: float, i
 def query_groups(store: Store) -> pd.DataFrame:
     """Every group: group_id, name, description, kind, engagement."""
     return store.query_df(
-        "SELECT group_id, name, short_name, description, kind, engagement FROM stakeholder_groups ORDER BY name")
+        "SELECT group_id, name, short_name, description, kind, engagement FROM stakeholder_groups ORDER BY name"
+    )
 
 
 def query_trails(store: Store, as_of: date) -> pd.DataFrame:
@@ -186,8 +237,17 @@ def query_trails(store: Store, as_of: date) -> pd.DataFrame:
 
 
 GRID_TABLE_COLUMNS: tuple[str, ...] = (
-    "Group", "Kind", "Assessed", "Influence", "Importance", "Quadrant now", "Quadrant targeted", "Target by",
-    "Distance to target", "Moved since last", "On track",
+    "Group",
+    "Kind",
+    "Assessed",
+    "Influence",
+    "Importance",
+    "Quadrant now",
+    "Quadrant targeted",
+    "Target by",
+    "Distance to target",
+    "Moved since last",
+    "On track",
 )
 
 
@@ -224,15 +284,20 @@ def query_grid(store: Store, as_of: date, grid: StakeholderConfig) -> pd.DataFra
         return df
     df["quadrant"] = [quadrant_of(i, m, grid) for i, m in zip(df["influence"], df["importance"])]
     has_target = df["target_influence"].notna()
-    df["target_quadrant"] = [quadrant_of(i, m, grid) if ok else None
-                             for i, m, ok in zip(df["target_influence"], df["target_importance"], has_target)]
+    df["target_quadrant"] = [
+        quadrant_of(i, m, grid) if ok else None
+        for i, m, ok in zip(df["target_influence"], df["target_importance"], has_target)
+    ]
     df["distance_to_target"] = [
         round(distance((i, m), (ti, tm)), 1) if ok else None
-        for i, m, ti, tm, ok in zip(df["influence"], df["importance"], df["target_influence"],
-                                    df["target_importance"], has_target)]
-    df["moved"] = [round(distance((i, m), (pi, pm)), 1) if pd.notna(pi) else None
-                   for i, m, pi, pm in zip(df["influence"], df["importance"], df["prev_influence"],
-                                           df["prev_importance"])]
+        for i, m, ti, tm, ok in zip(
+            df["influence"], df["importance"], df["target_influence"], df["target_importance"], has_target
+        )
+    ]
+    df["moved"] = [
+        round(distance((i, m), (pi, pm)), 1) if pd.notna(pi) else None
+        for i, m, pi, pm in zip(df["influence"], df["importance"], df["prev_influence"], df["prev_importance"])
+    ]
     # Each record has the columns above (pandas types records loosely, as Hashable -> Any).
     df["status"] = [_status(cast(_StatusRow, row)) for row in df.to_dict("records")]
     return df
@@ -256,8 +321,9 @@ def _status(row: _StatusRow) -> str:
     if row["quadrant"] == row["target_quadrant"]:
         return "In target quadrant"
     if not math.isnan(row["prev_influence"]):
-        before = distance((row["prev_influence"], row["prev_importance"]),
-                          (row["target_influence"], row["target_importance"]))
+        before = distance(
+            (row["prev_influence"], row["prev_importance"]), (row["target_influence"], row["target_importance"])
+        )
         if row["distance_to_target"] < before:
             return "Moving towards target"
     return "Not on track"
@@ -268,14 +334,21 @@ def build_grid_table(grid_df: pd.DataFrame) -> pd.DataFrame:
     names = GRID_TABLE_COLUMNS
     if grid_df.empty:
         return pd.DataFrame(columns=names)
-    return pd.DataFrame({
-        names[0]: grid_df["name"], names[1]: grid_df["kind"],
-        names[2]: pd.to_datetime(grid_df["assessed_on"]).dt.strftime("%d %b %Y"),
-        names[3]: grid_df["influence"], names[4]: grid_df["importance"], names[5]: grid_df["quadrant"],
-        names[6]: grid_df["target_quadrant"].fillna("—"),
-        names[7]: pd.to_datetime(grid_df["target_date"]).dt.strftime("%b %Y").fillna("—"),
-        names[8]: grid_df["distance_to_target"], names[9]: grid_df["moved"], names[10]: grid_df["status"],
-    })
+    return pd.DataFrame(
+        {
+            names[0]: grid_df["name"],
+            names[1]: grid_df["kind"],
+            names[2]: pd.to_datetime(grid_df["assessed_on"]).dt.strftime("%d %b %Y"),
+            names[3]: grid_df["influence"],
+            names[4]: grid_df["importance"],
+            names[5]: grid_df["quadrant"],
+            names[6]: grid_df["target_quadrant"].fillna("—"),
+            names[7]: pd.to_datetime(grid_df["target_date"]).dt.strftime("%b %Y").fillna("—"),
+            names[8]: grid_df["distance_to_target"],
+            names[9]: grid_df["moved"],
+            names[10]: grid_df["status"],
+        }
+    )
 
 
 def summarise_grid(grid_df: pd.DataFrame, as_of: date) -> str:
@@ -284,82 +357,145 @@ def summarise_grid(grid_df: pd.DataFrame, as_of: date) -> str:
         return f"No stakeholder group had been assessed by {as_of:%d %B %Y}."
     with_target = grid_df[grid_df["status"] != "No target set"]
     in_place = int((with_target["status"] == "In target quadrant").sum())
-    sentence = (f"On {as_of:%d %B %Y}, {in_place} of {len(with_target)} groups with a target are in their target "
-                "quadrant")
+    sentence = (
+        f"On {as_of:%d %B %Y}, {in_place} of {len(with_target)} groups with a target are in their target quadrant"
+    )
     away = with_target[with_target["status"] != "In target quadrant"].sort_values("distance_to_target", ascending=False)
     if not away.empty:
         moving = int((away["status"] == "Moving towards target").sum())
-        sentence += (f"; {moving} of the other {len(away)} moved towards it since their last assessment, and the "
-                     f"furthest away is {away['name'].iloc[0]}")
+        sentence += (
+            f"; {moving} of the other {len(away)} moved towards it since their last assessment, and the "
+            f"furthest away is {away['name'].iloc[0]}"
+        )
     return sentence + "."
 
 
-def build_grid_chart(grid_df: pd.DataFrame, trails: pd.DataFrame, grid: StakeholderConfig, *, as_of: date,
-                     source: str, height: int) -> go.Figure:
+def build_grid_chart(
+    grid_df: pd.DataFrame, trails: pd.DataFrame, grid: StakeholderConfig, *, as_of: date, source: str, height: int
+) -> go.Figure:
     """The grid: shaded, labelled quadrants; each group's trail (faded), current position (colour and shape
     by kind, labelled) and an arrow to its target (hollow marker)."""
     fig = go.Figure()
     mid = grid.midpoint
-    quadrants = ((mid, 10, mid, 10, grid.high_high, QUADRANT_ENGAGE),
-                 (0, mid, mid, 10, grid.high_influence, QUADRANT_SOME),
-                 (mid, 10, 0, mid, grid.high_importance, QUADRANT_SOME), (0, mid, 0, mid, grid.low_low, QUADRANT_LOW))
+    quadrants = (
+        (mid, 10, mid, 10, grid.high_high, QUADRANT_ENGAGE),
+        (0, mid, mid, 10, grid.high_influence, QUADRANT_SOME),
+        (mid, 10, 0, mid, grid.high_importance, QUADRANT_SOME),
+        (0, mid, 0, mid, grid.low_low, QUADRANT_LOW),
+    )
     for x0, x1, y0, y1, label, colour in quadrants:
         fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, fillcolor=colour, line={"width": 0}, layer="below")
-        fig.add_annotation(x=x1 - 0.1 if x0 >= mid else x0 + 0.1, y=y1 - 0.15, text=f"<b>{label}</b>",
-                           showarrow=False, xanchor="right" if x0 >= mid else "left", yanchor="top",
-                           font={"size": 15, "color": NOTE_TEXT})
+        fig.add_annotation(
+            x=x1 - 0.1 if x0 >= mid else x0 + 0.1,
+            y=y1 - 0.15,
+            text=f"<b>{label}</b>",
+            showarrow=False,
+            xanchor="right" if x0 >= mid else "left",
+            yanchor="top",
+            font={"size": 15, "color": NOTE_TEXT},
+        )
     fig.add_shape(type="line", x0=mid, x1=mid, y0=0, y1=10, line={"color": REFERENCE_LINE, "width": 1, "dash": "dot"})
     fig.add_shape(type="line", x0=0, x1=10, y0=mid, y1=mid, line={"color": REFERENCE_LINE, "width": 1, "dash": "dot"})
     for group_id, trail in trails.groupby("group_id"):
         colour, _ = KIND_STYLE.get(trail["kind"].iloc[0], KIND_STYLE["other"])
-        fig.add_trace(go.Scatter(
-            x=trail["importance"], y=trail["influence"], mode="lines+markers", opacity=0.35, showlegend=False,
-            line={"color": colour, "width": 2, "dash": "dot"}, marker={"size": 7, "color": colour},
-            customdata=list(zip(trail["name"].map(text.plotly),
-                                pd.to_datetime(trail["assessed_on"]).dt.strftime("%d %b %Y"),
-                                trail["note"].map(text.plotly))),
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]}: influence %{y}, importance %{x}<br>%{customdata[2]}"
-                          "<extra>earlier assessment</extra>",
-            name=f"trail {group_id}",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=trail["importance"],
+                y=trail["influence"],
+                mode="lines+markers",
+                opacity=0.35,
+                showlegend=False,
+                line={"color": colour, "width": 2, "dash": "dot"},
+                marker={"size": 7, "color": colour},
+                customdata=list(
+                    zip(
+                        trail["name"].map(text.plotly),
+                        pd.to_datetime(trail["assessed_on"]).dt.strftime("%d %b %Y"),
+                        trail["note"].map(text.plotly),
+                    )
+                ),
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]}: influence %{y}, importance %{x}"
+                "<br>%{customdata[2]}"
+                "<extra>earlier assessment</extra>",
+                name=f"trail {group_id}",
+            )
+        )
     label_at = _label_positions(grid_df)
     for kind, part in grid_df.groupby("kind", sort=False):
         assert isinstance(kind, str)  # the kind column is text
         colour, symbol = KIND_STYLE.get(kind, KIND_STYLE["other"])
-        fig.add_trace(go.Scatter(
-            x=part["importance"], y=part["influence"], mode="markers+text", name=kind.capitalize(),
-            marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1.5, "color": MARKER_OUTLINE}},
-            text=[_wrap(name) for name in part["short_name"]],
-            textposition=[label_at[group_id] for group_id in part["group_id"]],
-            textfont={"size": 13, "color": TEXT},
-            customdata=list(zip(part["name"].map(text.plotly),
-                                pd.to_datetime(part["assessed_on"]).dt.strftime("%d %b %Y"),
-                                part["note"].map(text.plotly), part["quadrant"],
-                                part["target_quadrant"].fillna("no target"))),
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: influence %{y}, importance %{x}"
-                          "<br>%{customdata[3]} → %{customdata[4]}<br>%{customdata[2]}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=part["importance"],
+                y=part["influence"],
+                mode="markers+text",
+                name=kind.capitalize(),
+                marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1.5, "color": MARKER_OUTLINE}},
+                text=[_wrap(name) for name in part["short_name"]],
+                textposition=[label_at[group_id] for group_id in part["group_id"]],
+                textfont={"size": 13, "color": TEXT},
+                customdata=list(
+                    zip(
+                        part["name"].map(text.plotly),
+                        pd.to_datetime(part["assessed_on"]).dt.strftime("%d %b %Y"),
+                        part["note"].map(text.plotly),
+                        part["quadrant"],
+                        part["target_quadrant"].fillna("no target"),
+                    )
+                ),
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: influence %{y}, importance %{x}"
+                "<br>%{customdata[3]} → %{customdata[4]}<br>%{customdata[2]}<extra></extra>",
+            )
+        )
     targets = grid_df[grid_df["target_influence"].notna()]
     for row in targets.to_dict("records"):
         colour, symbol = KIND_STYLE.get(row["kind"], KIND_STYLE["other"])
         if distance((row["influence"], row["importance"]), (row["target_influence"], row["target_importance"])) > 0.2:
-            fig.add_annotation(x=row["target_importance"], y=row["target_influence"], ax=row["importance"],
-                               ay=row["influence"], xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                               arrowhead=3, arrowsize=1.3, arrowwidth=2, arrowcolor=colour, standoff=8,
-                               startstandoff=10, text="")
+            fig.add_annotation(
+                x=row["target_importance"],
+                y=row["target_influence"],
+                ax=row["importance"],
+                ay=row["influence"],
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=3,
+                arrowsize=1.3,
+                arrowwidth=2,
+                arrowcolor=colour,
+                standoff=8,
+                startstandoff=10,
+                text="",
+            )
     if not targets.empty:
-        fig.add_trace(go.Scatter(
-            x=targets["target_importance"], y=targets["target_influence"], mode="markers", name="Target",
-            marker={"size": 18, "color": TEXT, "symbol": "circle-open-dot", "line": {"width": 2}},
-            customdata=list(zip(targets["name"].map(text.plotly),
-                                pd.to_datetime(targets["target_date"]).dt.strftime("%b %Y"),
-                                targets["reason"].map(text.plotly))),
-            hovertemplate="<b>Target for %{customdata[0]}</b> by %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=targets["target_importance"],
+                y=targets["target_influence"],
+                mode="markers",
+                name="Target",
+                marker={"size": 18, "color": TEXT, "symbol": "circle-open-dot", "line": {"width": 2}},
+                customdata=list(
+                    zip(
+                        targets["name"].map(text.plotly),
+                        pd.to_datetime(targets["target_date"]).dt.strftime("%b %Y"),
+                        targets["reason"].map(text.plotly),
+                    )
+                ),
+                hovertemplate="<b>Target for %{customdata[0]}</b> by %{customdata[1]}<br>%{customdata[2]}"
+                "<extra></extra>",
+            )
+        )
     fig.update_xaxes(range=[-0.3, 10.3], title_text=f"{grid.x_axis} →", dtick=1, showgrid=False, zeroline=False)
     fig.update_yaxes(range=[-0.3, 10.3], title_text=f"{grid.y_axis} →", dtick=1, showgrid=False, zeroline=False)
-    return base_layout(fig, title=f"Stakeholder grid: where each group is and where we aim to get it, {as_of:%d %B %Y}",
-                       height=height, source=source)
+    return base_layout(
+        fig,
+        title=f"Stakeholder grid: where each group is and where we aim to get it, {as_of:%d %B %Y}",
+        height=height,
+        source=source,
+    )
 
 
 def _label_positions(grid_df: pd.DataFrame, near: float = 1.6) -> dict[int, str]:
@@ -396,8 +532,11 @@ def source_line(store: Store, as_of: date) -> str:
     row = store.query_rows(
         "SELECT count(*), max(assessed_on), count(DISTINCT assessed_by) FROM stakeholder_assessments "
         "WHERE assessed_on <= ?",
-        [as_of])[0]
+        [as_of],
+    )[0]
     if not row[0]:
         return "Source: no stakeholder assessments recorded yet."
-    return (f"Source: {row[0]} stakeholder assessments recorded in the dashboard by {row[2]} assessor(s); "
-            f"latest {row[1]:%d %B %Y}; grid as at {as_of:%d %B %Y}.")
+    return (
+        f"Source: {row[0]} stakeholder assessments recorded in the dashboard by {row[2]} assessor(s); "
+        f"latest {row[1]:%d %B %Y}; grid as at {as_of:%d %B %Y}."
+    )

@@ -403,20 +403,23 @@ def _why_unopenable(path: str) -> StoreError | None:
         if os.read(fd, 12)[8:12] != DUCKDB_MAGIC:
             return StoreDamagedError(
                 f"The data store {path} is damaged or is not a DuckDB file; restore it from a backup "
-                "(python -m sendlib restore DIR --force) or move it aside to start afresh.")
+                "(python -m sendlib restore DIR --force) or move it aside to start afresh."
+            )
         try:  # DuckDB locks the file itself: a writer exclusively, readers shared; either refuses this probe
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             return StoreLockedError(
                 f"The data store {path} is in use by another program (most likely the running dashboard). "
                 "Load files through the dashboard's Upload page (backups: set store.backup_folder so the "
-                "dashboard makes them), or stop the dashboard and run the command again.")
+                "dashboard makes them), or stop the dashboard and run the command again."
+            )
         fcntl.lockf(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
     return StoreVersionError(
         f"The data store {path} was written by a newer DuckDB version than this one; "
-        "install the pinned requirements (make run) or restore a backup.")
+        "install the pinned requirements (make run) or restore a backup."
+    )
 
 
 UPLOADS_FOLDER = "uploads"
@@ -472,8 +475,12 @@ class Store:
 
     def committed_census_hashes(self) -> set[str]:
         """The SHA-256 of every census file with a committed load (in force or undone): the kept files."""
-        return {row[0] for row in self.query_rows(
-            "SELECT DISTINCT sha256 FROM loads WHERE kind = 'census' AND outcome IN ('loaded', 'undone')")}
+        return {
+            row[0]
+            for row in self.query_rows(
+                "SELECT DISTINCT sha256 FROM loads WHERE kind = 'census' AND outcome IN ('loaded', 'undone')"
+            )
+        }
 
     def _tidy_files(self) -> None:
         """At start-up (read-write, so no other process is using the store): finish or drop what a crash left.
@@ -490,7 +497,7 @@ class Store:
         committed = self.committed_census_hashes()
         if work.is_dir():
             for pending in work.glob(f"{KEPT_PENDING_PREFIX}*.csv"):
-                sha256 = pending.name[len(KEPT_PENDING_PREFIX):len(KEPT_PENDING_PREFIX) + 64]
+                sha256 = pending.name[len(KEPT_PENDING_PREFIX) : len(KEPT_PENDING_PREFIX) + 64]
                 if sha256 in committed and not (uploads / f"{sha256}.csv").exists():
                     uploads.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
                     os.replace(pending, uploads / f"{sha256}.csv")
@@ -533,8 +540,10 @@ class Store:
             self._con.execute(f"SET temp_directory = '{spill}'")
         except (OSError, duckdb.Error) as exc:
             self.close()
-            raise StoreError(f"The folders beside the data store {self.path} cannot be tidied ({exc}); "
-                             "check that this user owns them and may write there.") from exc
+            raise StoreError(
+                f"The folders beside the data store {self.path} cannot be tidied ({exc}); "
+                "check that this user owns them and may write there."
+            ) from exc
 
     def close(self) -> None:
         """Close the underlying connection (and with it every cursor); an in-memory store's work folder goes."""
@@ -641,9 +650,13 @@ class Store:
 
     def table_names(self) -> list[str]:
         """Every base table of the store (not views), sorted."""
-        return [row[0] for row in self.query_rows(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_schema = 'main' ORDER BY 1")]
+        return [
+            row[0]
+            for row in self.query_rows(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+                "AND table_schema = 'main' ORDER BY 1"
+            )
+        ]
 
     def data_version(self) -> str:
         """A token that changes with every committed write: a cache key for query results."""

@@ -101,14 +101,23 @@ def suppression_note(threshold: int = DEFAULT_THRESHOLD, symbols: Iterable[str] 
         else:
             parts.append(SUPPRESSION_NOTE.format(fewer_than=threshold + 1))
     # Published order, so the note reads the same whatever order the symbols appear in the table.
-    parts.extend(f"{symbol} = {meaning}." for symbol, meaning in PUBLISHED_SYMBOLS.items()
-                 if symbol != SUPPRESSED and symbol in present)
+    parts.extend(
+        f"{symbol} = {meaning}."
+        for symbol, meaning in PUBLISHED_SYMBOLS.items()
+        if symbol != SUPPRESSED and symbol in present
+    )
     return " ".join(parts)
 
 
-def suppress_table(counts: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD, row_totals: bool = False,
-                   column_totals: bool = False, grand_total: bool = False,
-                   total_label: str = "Total") -> SuppressedTable:
+def suppress_table(
+    counts: pd.DataFrame,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    row_totals: bool = False,
+    column_totals: bool = False,
+    grand_total: bool = False,
+    total_label: str = "Total",
+) -> SuppressedTable:
     """Suppress a 2-D table of counts for a public view, with the margins that view shows.
 
     ``counts``: the body only (no totals), non-negative whole numbers, missing values (None/NaN/NA) or
@@ -129,16 +138,27 @@ def suppress_table(counts: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD, 
 
     grid = _Grid(
         [[_parse_cell(value) for value in row] for row in counts.to_numpy(dtype=object).tolist()],
-        n_cols=counts.shape[1], threshold=threshold,
-        row_totals=row_totals, column_totals=column_totals, grand_total=grand_total,
+        n_cols=counts.shape[1],
+        threshold=threshold,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        grand_total=grand_total,
     )
     grid.suppress()
-    return _assemble(grid, counts, threshold=threshold, total_label=total_label,
-                     row_totals=row_totals, column_totals=column_totals, grand_total=grand_total)
+    return _assemble(
+        grid,
+        counts,
+        threshold=threshold,
+        total_label=total_label,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        grand_total=grand_total,
+    )
 
 
-def suppress_series(counts: pd.Series, *, threshold: int = DEFAULT_THRESHOLD, total_shown: bool = True,
-                    total_label: str = "Total") -> pd.Series:
+def suppress_series(
+    counts: pd.Series, *, threshold: int = DEFAULT_THRESHOLD, total_shown: bool = True, total_label: str = "Total"
+) -> pd.Series:
     """The 1-D case, e.g. one provision's counts by need: :func:`suppress_table` on a single column.
 
     Returns an object-dtype Series of ints, ``"c"``, symbols and None, with the (possibly hidden) total
@@ -147,8 +167,9 @@ def suppress_series(counts: pd.Series, *, threshold: int = DEFAULT_THRESHOLD, to
     if not isinstance(counts, pd.Series):
         raise TypeError("counts must be a pandas Series")
     column = counts.name if counts.name is not None else 0
-    result = suppress_table(counts.to_frame(column), threshold=threshold, column_totals=total_shown,
-                            total_label=total_label)
+    result = suppress_table(
+        counts.to_frame(column), threshold=threshold, column_totals=total_shown, total_label=total_label
+    )
     shown = result.table[column]
     shown.name = counts.name
     return shown
@@ -159,14 +180,20 @@ ShareOf: TypeAlias = Literal["row", "column", "grand", "total"] | None
 
 # Series in, Series out; table in, table out (the two must match: checked at run time too).
 @overload
-def suppress_shares(shares: pd.Series, hidden: pd.Series, *, of: ShareOf = None,
-                    total_label: str | None = None) -> pd.Series: ...
+def suppress_shares(
+    shares: pd.Series, hidden: pd.Series, *, of: ShareOf = None, total_label: str | None = None
+) -> pd.Series: ...
 @overload
-def suppress_shares(shares: pd.DataFrame, hidden: SuppressedTable | pd.DataFrame, *, of: ShareOf = None,
-                    total_label: str | None = None) -> pd.DataFrame: ...
-def suppress_shares(shares: pd.Series | pd.DataFrame, hidden: SuppressedTable | pd.Series | pd.DataFrame, *,
-                    of: Literal["row", "column", "grand", "total"] | None = None,
-                    total_label: str | None = None) -> pd.Series | pd.DataFrame:
+def suppress_shares(
+    shares: pd.DataFrame, hidden: SuppressedTable | pd.DataFrame, *, of: ShareOf = None, total_label: str | None = None
+) -> pd.DataFrame: ...
+def suppress_shares(
+    shares: pd.Series | pd.DataFrame,
+    hidden: SuppressedTable | pd.Series | pd.DataFrame,
+    *,
+    of: Literal["row", "column", "grand", "total"] | None = None,
+    total_label: str | None = None,
+) -> pd.Series | pd.DataFrame:
     """Hide the percentages and rates computed from hidden counts (and from hidden totals).
 
     ``shares``: floats labelled like the counts they were computed from (same index, and for a DataFrame
@@ -225,8 +252,11 @@ def suppress_shares(shares: pd.Series | pd.DataFrame, hidden: SuppressedTable | 
     for i in range(shares.shape[0]):
         for j in range(shares.shape[1]):
             share_missing = bool(missing_cells.iat[i, j])
-            symbol = symbol_for(cells.iat[i, j]) or _checked(row_denominators[i], share_missing) \
+            symbol = (
+                symbol_for(cells.iat[i, j])
+                or _checked(row_denominators[i], share_missing)
                 or _checked(column_denominators[j], share_missing)
+            )
             if symbol is not None:
                 table.iat[i, j] = symbol
     return table
@@ -284,8 +314,16 @@ def _line_total(values: Iterable[Cell]) -> Cell:
 class _Grid:
     """The body and its margins as positions, with which figures are hidden; the suppression algorithm."""
 
-    def __init__(self, values: list[list[Cell]], *, n_cols: int, threshold: int, row_totals: bool,
-                 column_totals: bool, grand_total: bool) -> None:
+    def __init__(
+        self,
+        values: list[list[Cell]],
+        *,
+        n_cols: int,
+        threshold: int,
+        row_totals: bool,
+        column_totals: bool,
+        grand_total: bool,
+    ) -> None:
         self.values = values
         self.n_rows = len(values)
         self.n_cols = n_cols
@@ -404,8 +442,9 @@ class _Grid:
             else:
                 # A line of totals: hiding a total whose own line already has a hidden cell keeps that line
                 # safe at once; any other total would be worked out from its cells and need more hiding.
-                choice = self._smallest(ref for ref in others
-                                        if any(self.is_unknown(cell) for cell in self.cross_line(ref)))
+                choice = self._smallest(
+                    ref for ref in others if any(self.is_unknown(cell) for cell in self.cross_line(ref))
+                )
                 if choice is None and total != unknown[0] and self.is_candidate(total):
                     choice = total
                 if choice is None:
@@ -430,7 +469,8 @@ class _Grid:
                 continue
             hidden = [ref for ref in members if self.is_unknown(ref)]
             if not any(self.is_protected(ref) for ref in hidden) or not all(
-                    isinstance(self.value(ref), int) for ref in hidden):
+                isinstance(self.value(ref), int) for ref in hidden
+            ):
                 continue
             hidden_sum = sum(self.count(ref) for ref in hidden)
             needed = self.threshold + len(hidden) - 1
@@ -496,21 +536,24 @@ class _Grid:
                 pool = [cell for line in lines for cell in line if cell != ref]
                 choice = self._smallest(cell for cell in pool if self._other_line_has_unknown(cell, ref))
                 choice = choice or self._smallest(pool)
-                choice = choice or self._smallest(margin for margin in (("R", i), ("C", j))
-                                                  if margin in self.margins)
+                choice = choice or self._smallest(margin for margin in (("R", i), ("C", j)) if margin in self.margins)
             else:
                 choice = self._smallest(cell for cell in self.cells if cell != ref)
         elif ref[0] in ("R", "C"):
             kind = ref[0]
             siblings = [margin for margin in self.margins if margin[0] == kind and margin != ref]
-            choice = self._smallest(margin for margin in siblings
-                                    if any(self.is_unknown(cell) for cell in self.cross_line(margin)))
+            choice = self._smallest(
+                margin for margin in siblings if any(self.is_unknown(cell) for cell in self.cross_line(margin))
+            )
             choice = choice or self._smallest(self.cross_line(ref))
             choice = choice or self._smallest([("G",)] if ("G",) in self.margins else [])
             choice = choice or self._smallest(siblings)
         else:
-            choice = self._smallest(margin for margin in self.margins if margin != ("G",)
-                                    and any(self.is_unknown(cell) for cell in self.cross_line(margin)))
+            choice = self._smallest(
+                margin
+                for margin in self.margins
+                if margin != ("G",) and any(self.is_unknown(cell) for cell in self.cross_line(margin))
+            )
         # Anything still shown will do: every step hides one more figure, and once every non-zero figure is
         # hidden nothing can be solved for (all known figures are 0, so a solved figure would be 0).
         choice = choice or self._smallest(self.cells) or self._smallest(self.margins)
@@ -533,8 +576,16 @@ class _Grid:
         return value
 
 
-def _assemble(grid: _Grid, counts: pd.DataFrame, *, threshold: int, total_label: str, row_totals: bool,
-              column_totals: bool, grand_total: bool) -> SuppressedTable:
+def _assemble(
+    grid: _Grid,
+    counts: pd.DataFrame,
+    *,
+    threshold: int,
+    total_label: str,
+    row_totals: bool,
+    column_totals: bool,
+    grand_total: bool,
+) -> SuppressedTable:
     """Lay the suppressed figures out as the public table, with its mask and note."""
     with_total_column = row_totals or grand_total
     with_total_row = column_totals or grand_total
@@ -558,7 +609,9 @@ def _assemble(grid: _Grid, counts: pd.DataFrame, *, threshold: int, total_label:
     table = pd.DataFrame(rows, index=index, columns=columns, dtype=object)
     hidden = pd.DataFrame(
         [[("cell", i, j) in grid.hidden for j in range(grid.n_cols)] for i in range(grid.n_rows)],
-        index=counts.index, columns=counts.columns, dtype=bool,
+        index=counts.index,
+        columns=counts.columns,
+        dtype=bool,
     )
     symbols = {value for row in rows for value in row if isinstance(value, str)}
     note = suppression_note(threshold, symbols) if symbols else None
@@ -589,8 +642,10 @@ def _checked(denominator: str | None, share_missing: bool) -> str | None:
     if denominator is None or share_missing:
         return None
     if isinstance(denominator, _NotShown):
-        raise ValueError(f"the {denominator} is not shown in the suppressed table, but shares of it would "
-                         "reveal it: suppress the counts with that total marked as shown")
+        raise ValueError(
+            f"the {denominator} is not shown in the suppressed table, but shares of it would "
+            "reveal it: suppress the counts with that total marked as shown"
+        )
     return denominator
 
 
@@ -602,8 +657,9 @@ def _series_denominator(displayed: pd.Series, label: str, of: str) -> str | None
     return _denominator_symbol(displayed.loc[label], "total")
 
 
-def _frame_denominators(displayed: pd.DataFrame, shares: pd.DataFrame, label: str,
-                        of: str) -> tuple[list[str | None], list[str | None]]:
+def _frame_denominators(
+    displayed: pd.DataFrame, shares: pd.DataFrame, label: str, of: str
+) -> tuple[list[str | None], list[str | None]]:
     """Per row and per column of ``shares``, the symbol forced on it by a hidden denominator."""
     rows: list[str | None] = [None] * shares.shape[0]
     columns: list[str | None] = [None] * shares.shape[1]
@@ -614,8 +670,9 @@ def _frame_denominators(displayed: pd.DataFrame, shares: pd.DataFrame, label: st
     elif of == "column":
         if label not in displayed.index:
             raise ValueError("shares of column totals reveal them: suppress the counts with column_totals=True")
-        columns = [_denominator_symbol(displayed.at[label, column], f"column total of {column!r}")
-                   for column in shares.columns]
+        columns = [
+            _denominator_symbol(displayed.at[label, column], f"column total of {column!r}") for column in shares.columns
+        ]
     elif of == "grand":
         if label not in displayed.index or label not in displayed.columns:
             raise ValueError("shares of the grand total reveal it: suppress the counts with grand_total=True")

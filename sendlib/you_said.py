@@ -19,8 +19,13 @@ from sendlib.entries import EntryError
 from sendlib.store import Store
 
 STATES: tuple[str, ...] = ("open", "closed")
-SAID_BY: tuple[str, ...] = ("children and young people", "parent carers", "children, young people and parent carers",
-                            "practitioners", "other")
+SAID_BY: tuple[str, ...] = (
+    "children and young people",
+    "parent carers",
+    "children, young people and parent carers",
+    "practitioners",
+    "other",
+)
 EARLIEST = date(2000, 1, 1)
 
 
@@ -39,9 +44,18 @@ def _check_date(value: date, what: str, today: date | None) -> date:
     return value
 
 
-def add_item(store: Store, actor: Actor, *, said_on: date, said_by: str, what_was_said: str, theme: str,
-             activity_reference: str = "", commitment_references: list[str] | None = None,
-             today: date | None = None) -> int:
+def add_item(
+    store: Store,
+    actor: Actor,
+    *,
+    said_on: date,
+    said_by: str,
+    what_was_said: str,
+    theme: str,
+    activity_reference: str = "",
+    commitment_references: list[str] | None = None,
+    today: date | None = None,
+) -> int:
     """Record what was said (and, optionally, the activity it came from and the commitments it bears on)."""
     require(actor, "edit")
     said_on = _check_date(said_on, "The date it was said", today)
@@ -51,31 +65,45 @@ def add_item(store: Store, actor: Actor, *, said_on: date, said_by: str, what_wa
     theme = _clean(theme, "The theme", required=True, limit=entries.MAX_THEME)
     activity_id = None
     if activity_reference.strip():
-        activity_id = store.query_value("SELECT activity_id FROM engagement_current WHERE lower(reference) = lower(?)",
-                                        [activity_reference.strip()])
+        activity_id = store.query_value(
+            "SELECT activity_id FROM engagement_current WHERE lower(reference) = lower(?)", [activity_reference.strip()]
+        )
         if activity_id is None:
             raise YouSaidError(f"There is no engagement activity '{activity_reference.strip()[:40]}'.")
     if len(commitment_references or []) > entries.MAX_LINKED:
-        raise YouSaidError(f"An item can be linked to at most {entries.MAX_LINKED} commitments; "
-                           f"{len(commitment_references or []):,} were given.")
+        raise YouSaidError(
+            f"An item can be linked to at most {entries.MAX_LINKED} commitments; "
+            f"{len(commitment_references or []):,} were given."
+        )
     ids = []
     for reference in commitment_references or []:
-        found = store.query_value("SELECT commitment_id FROM commitments WHERE lower(reference) = lower(?)",
-                                  [reference])
+        found = store.query_value(
+            "SELECT commitment_id FROM commitments WHERE lower(reference) = lower(?)", [reference]
+        )
         if found is None:
             raise YouSaidError(f"There is no commitment '{reference[:40]}'.")
         ids.append(int(found))
     with store.transaction() as tx:
         item_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
-        tx.execute("INSERT INTO you_said VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   [item_id, said_on, said_by, what_was_said, theme, activity_id, datetime.now(), actor.name])
+        tx.execute(
+            "INSERT INTO you_said VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [item_id, said_on, said_by, what_was_said, theme, activity_id, datetime.now(), actor.name],
+        )
         for commitment_id in sorted(set(ids)):
             tx.execute("INSERT INTO you_said_links VALUES (?, ?)", [item_id, commitment_id])
     return item_id
 
 
-def respond(store: Store, actor: Actor, *, item_id: int, what_we_did: str, state: str,
-            published_on: date | None, today: date | None = None) -> int:
+def respond(
+    store: Store,
+    actor: Actor,
+    *,
+    item_id: int,
+    what_we_did: str,
+    state: str,
+    published_on: date | None,
+    today: date | None = None,
+) -> int:
     """Record what was done (open: still working on it; closed: done), published from ``published_on``
     (None: not yet published, so families do not see it). Returns the response's id."""
     require(actor, "edit")
@@ -88,8 +116,10 @@ def respond(store: Store, actor: Actor, *, item_id: int, what_we_did: str, state
         _check_date(published_on, "The publication date", today)
     with store.transaction() as tx:
         response_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
-        tx.execute("INSERT INTO we_did VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   [response_id, int(item_id), what_we_did, state, published_on, datetime.now(), actor.name])
+        tx.execute(
+            "INSERT INTO we_did VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [response_id, int(item_id), what_we_did, state, published_on, datetime.now(), actor.name],
+        )
     return response_id
 
 
@@ -112,14 +142,18 @@ def query_items(store: Store, as_of: date) -> pd.DataFrame:
                   coalesce(k.commitments, '') AS commitments
            FROM you_said y LEFT JOIN latest r USING (item_id) LEFT JOIN engagement_activities a USING (activity_id)
            LEFT JOIN linked k USING (item_id)
-           ORDER BY published_on DESC NULLS LAST, y.said_on DESC, y.item_id DESC""", [as_of])
+           ORDER BY published_on DESC NULLS LAST, y.said_on DESC, y.item_id DESC""",
+        [as_of],
+    )
 
 
 def published_by_theme(items: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """The published items grouped by theme, each group newest first, the group with the newest item first."""
     published = items[items["published_on"].notna()]
-    groups = [(str(theme), part.sort_values("published_on", ascending=False))  # theme: a text column
-              for theme, part in published.groupby("theme", sort=False)]
+    groups = [
+        (str(theme), part.sort_values("published_on", ascending=False))  # theme: a text column
+        for theme, part in published.groupby("theme", sort=False)
+    ]
     return sorted(groups, key=lambda group: group[1]["published_on"].max(), reverse=True)
 
 
@@ -154,5 +188,7 @@ def summarise_items(items: pd.DataFrame) -> str:
     if published.empty:
         return "Nothing has been published yet."
     working = int((published["state"] == "open").sum())
-    return (f"{len(published)} things you told us, and what we did about them; {working} "
-            f"{'is' if working == 1 else 'are'} still being worked on.")
+    return (
+        f"{len(published)} things you told us, and what we did about them; {working} "
+        f"{'is' if working == 1 else 'are'} still being worked on."
+    )

@@ -19,8 +19,13 @@ from tests.conftest import PROJECT_ROOT
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -31,16 +36,34 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(db_path: Path, extra_env: dict[str, str] | None = None, script: str = "dashboard.py") -> Iterator[str]:
+def running_server(
+    db_path: Path, extra_env: dict[str, str] | None = None, script: str = "dashboard.py"
+) -> Iterator[str]:
     """Start ``streamlit run dashboard.py`` (or another ``script``) on the store ``db_path``; yields its base URL."""
     port = free_port()
     log = open(db_path.with_suffix(".server.log"), "w")  # noqa: SIM115 - the server writes it until the finally
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env={**os.environ, "SENDLIB_DB": str(db_path), **(extra_env or {})},
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "SENDLIB_DB": str(db_path), **(extra_env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -68,8 +91,7 @@ def running_server(db_path: Path, extra_env: dict[str, str] | None = None, scrip
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:
     """Wait until the script run has finished and no skeleton placeholders remain."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
-    page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
-                           timeout=timeout_ms)
+    page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0", timeout=timeout_ms)
 
 
 def screenshot(page, name: str) -> Path:

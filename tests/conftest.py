@@ -142,8 +142,15 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
 def held_by_another_process(path: Path) -> Iterator[None]:
     """Another process holds the store ``path`` open for writing (as the running dashboard would)."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from sendlib.store import Store; s = Store.open({str(path)!r}); print('ready', flush=True); input()"],
-        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"from sendlib.store import Store; s = Store.open({str(path)!r}); print('ready', flush=True); input()",
+        ],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
@@ -201,7 +208,7 @@ def _group(item: pytest.Item) -> str:
     seen: set[int] = set()
     names = _names_reached(getattr(item, "obj", None), seen)
     for name in fixtures:
-        for definition in (info.name2fixturedefs.get(name, ()) if info is not None else ()):
+        for definition in info.name2fixturedefs.get(name, ()) if info is not None else ():
             if getattr(definition.func, "__module__", "").startswith("tests."):  # ours, not pytest's own
                 names |= _names_reached(definition.func, seen)
     if names & BROWSER_NAMES or "browser" in fixtures:
@@ -222,6 +229,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
             continue
-        if any(definition.scope in ("module", "class", "package")
-               for definitions in info.name2fixturedefs.values() for definition in definitions):
+        if any(
+            definition.scope in ("module", "class", "package")
+            for definitions in info.name2fixturedefs.values()
+            for definition in definitions
+        ):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else item.nodeid))

@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER, Actor
 from tests.conftest import PROJECT_ROOT
 
-
 # -- the app in AppTest ------------------------------------------------------------------------------------
 PAGES = sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))
 
@@ -33,9 +32,12 @@ def run_app(page: str | None = None, actor: Actor | None = ROLE_ACTORS[OFFICER])
 
 
 # Pages only some roles may open (every other page is for every role): file → (url path, roles).
-RESTRICTED = {"pages/upload.py": ("upload", {OFFICER}), "pages/accounts.py": ("accounts", {OFFICER}),
-              "pages/participation.py": ("participation", {OFFICER, COMMISSIONER}),
-              "pages/commitments.py": ("commitments", {OFFICER, COMMISSIONER})}
+RESTRICTED = {
+    "pages/upload.py": ("upload", {OFFICER}),
+    "pages/accounts.py": ("accounts", {OFFICER}),
+    "pages/participation.py": ("participation", {OFFICER, COMMISSIONER}),
+    "pages/commitments.py": ("commitments", {OFFICER, COMMISSIONER}),
+}
 
 
 # -- the CLI as a real process ---------------------------------------------------------------------------
@@ -43,5 +45,11 @@ def run_cli(*args: str, db: Path | None = None, env: dict[str, str] | None = Non
     command = [sys.executable, "-m", "sendlib"]
     if db is not None:
         command += ["--db", str(db)]
-    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )

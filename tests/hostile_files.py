@@ -25,19 +25,21 @@ def _pupil_rows() -> list[dict[str, str]]:
 
 
 IDENTIFIERS: list[str] = sorted(
-    {value for row in _pupil_rows() for key, value in row.items() if key in ("UPN", "Surname", "Forename", "DOB")})
+    {value for row in _pupil_rows() for key, value in row.items() if key in ("UPN", "Surname", "Forename", "DOB")}
+)
 
 
 def leaked(text: str) -> list[str]:
     return [identifier for identifier in IDENTIFIERS if identifier.lower() in text.lower()]
 
 
-
 # -- malformed and hostile files ---------------------------------------------------------------------
 T = "period,provision,primary_need,pupils\n"
 ROW = "2024/25,SEN support,ASD,10\n"
-EES = ("time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,sen_primary_need,"
-       "pupil_count\n")
+EES = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,sen_primary_need,"
+    "pupil_count\n"
+)
 EES_ROW = "201819,Academic year,National,E92000001,England,SEN support,ASD,10\n"
 AREA_T = "period,provision,primary_need,pupils,area_code,area_name\n"
 
@@ -52,6 +54,7 @@ def _set_provision(changes: dict[int, str]) -> Callable[[list[list[str]]], None]
     def edit(rows: list[list[str]]) -> None:
         for index, code in changes.items():
             rows[index][6] = code
+
     return edit
 
 
@@ -71,11 +74,11 @@ _MIXED_ENCODINGS = (T + ROW).encode() + b"2024/25,EHC plan,ASD,4 \xe9\n" + "2024
 class Hostile:
     name: str
     data: bytes
-    expected: tuple[str, ...]                # every fragment must be in the message
+    expected: tuple[str, ...]  # every fragment must be in the message
     kwargs: dict = field(default_factory=dict)
     config: Config | None = None
-    forbidden: tuple[str, ...] = ()          # none of these may be in the message (case-insensitive)
-    total: int | None = None                 # how many problems the rejection counts
+    forbidden: tuple[str, ...] = ()  # none of these may be in the message (case-insensitive)
+    total: int | None = None  # how many problems the rejection counts
 
 
 def bad(name: str, data: bytes, *expected: str, **options) -> object:
@@ -94,133 +97,296 @@ HOSTILE = [
     bad("blank-first-line", ("\n" + T + ROW).encode(), "has no header row: line 1 is blank."),
     bad("nul-byte", _NUL, f"contains binary data (a NUL byte at byte {_NUL.index(0) + 1})", "not a CSV text file"),
     bad("utf16-unicode-text", (T + ROW).encode("utf-16"), "contains binary data (a NUL byte at byte 4)"),
-    bad("xlsx-zip", b"PK\x03\x04\x14\x00\x06\x00\x08\x00[Content_Types].xml",
-        "xlsx-zip.csv is a zip archive or an Excel .xlsx workbook, not a CSV file.", "'CSV UTF-8'"),
-    bad("old-xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40,
-        "is an old Excel .xls workbook, not a CSV file."),
-    bad("pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
-        "pdf.csv is a PDF document, not a CSV file."),
+    bad(
+        "xlsx-zip",
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00[Content_Types].xml",
+        "xlsx-zip.csv is a zip archive or an Excel .xlsx workbook, not a CSV file.",
+        "'CSV UTF-8'",
+    ),
+    bad(
+        "old-xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "is an old Excel .xls workbook, not a CSV file."
+    ),
+    bad(
+        "pdf",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        "pdf.csv is a PDF document, not a CSV file.",
+    ),
     bad("png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a PNG image, not a CSV file."),
-    bad("over-size-limit", _OVER_ONE_MB,
+    bad(
+        "over-size-limit",
+        _OVER_ONE_MB,
         f"is {len(_OVER_ONE_MB) / 1_048_576:.1f} MB, over the 1 MB limit (upload.max_file_mb in config.yaml).",
-        config=ONE_MB),
-    bad("undecodable-bytes", _UNDECODABLE,
-        f"is neither UTF-8 nor Windows-1252 text (byte {_UNDECODABLE.index(0x81) + 1} cannot be read)"),
-    bad("header-without-commas", b"period;provision;primary_need;pupils\n2024/25;SEN support;ASD;10\n",
-        "does not look like a CSV file: line 1 has no commas."),
+        config=ONE_MB,
+    ),
+    bad(
+        "undecodable-bytes",
+        _UNDECODABLE,
+        f"is neither UTF-8 nor Windows-1252 text (byte {_UNDECODABLE.index(0x81) + 1} cannot be read)",
+    ),
+    bad(
+        "header-without-commas",
+        b"period;provision;primary_need;pupils\n2024/25;SEN support;ASD;10\n",
+        "does not look like a CSV file: line 1 has no commas.",
+    ),
     bad("a-letter-not-a-table", b"Dear colleague\nPlease find the census attached.\n", "line 1 has no commas"),
-    bad("mostly-utf8-one-byte-not", _MIXED_ENCODINGS,
+    bad(
+        "mostly-utf8-one-byte-not",
+        _MIXED_ENCODINGS,
         "is UTF-8 text with bytes that are not UTF-8 in it (the first on line 3, byte "
-        f"{_MIXED_ENCODINGS.index(0xE9) + 1} of the file: 0xE9)"),
-    bad("value-of-32-mb-skipped-by-the-reader",
-        (T + ROW + "2024/25,EHC plan,ASD," + "9" * (32 * 1024 * 1024 + 10) + "\n" + "2024/25,EHC plan,MLD,4\n").encode(),
-        "Line 3: this line is longer than 1 MB; it is not a census row (the CSV reader skipped it).", total=1),
+        f"{_MIXED_ENCODINGS.index(0xE9) + 1} of the file: 0xE9)",
+    ),
+    bad(
+        "value-of-32-mb-skipped-by-the-reader",
+        (
+            T + ROW + "2024/25,EHC plan,ASD," + "9" * (32 * 1024 * 1024 + 10) + "\n" + "2024/25,EHC plan,MLD,4\n"
+        ).encode(),
+        "Line 3: this line is longer than 1 MB; it is not a census row (the CSV reader skipped it).",
+        total=1,
+    ),
     # Values over Python's csv field limit (128 KB): a plain rejection, never a traceback, and a message that quotes
     # no more than the start of the value
-    bad("field-over-128kb-label", (T + ROW + '2024/25,"' + "SEN support " * 20_000 + '",MLD,7\n').encode(),
-        "Line 3, column 'provision': 'SEN support SEN support", "characters) is not a provision we recognise.",
-        forbidden=("SEN support " * 20,)),
-    bad("field-over-128kb-area-name",
-        ("period,provision,primary_need,pupils,area_code,area_name\n2024/25,SEN support,ASD,10,E08000024,Sunderland\n"
-         '2024/25,SEN support,MLD,10,E08000024,"' + "Sunderland " * 20_000 + '"\n').encode(),
-        "an area name is at most 200 characters", forbidden=("Sunderland " * 20,)),
-    bad("line-over-1mb", (T + "2024/25,SEN support,ASD," + "1" * 1_100_000 + "\n").encode(),
-        "Line 2: this line is longer than 1 MB; it is not a census row."),
+    bad(
+        "field-over-128kb-label",
+        (T + ROW + '2024/25,"' + "SEN support " * 20_000 + '",MLD,7\n').encode(),
+        "Line 3, column 'provision': 'SEN support SEN support",
+        "characters) is not a provision we recognise.",
+        forbidden=("SEN support " * 20,),
+    ),
+    bad(
+        "field-over-128kb-area-name",
+        (
+            "period,provision,primary_need,pupils,area_code,area_name\n"
+            "2024/25,SEN support,ASD,10,E08000024,Sunderland\n"
+            '2024/25,SEN support,MLD,10,E08000024,"' + "Sunderland " * 20_000 + '"\n'
+        ).encode(),
+        "an area name is at most 200 characters",
+        forbidden=("Sunderland " * 20,),
+    ),
+    bad(
+        "line-over-1mb",
+        (T + "2024/25,SEN support,ASD," + "1" * 1_100_000 + "\n").encode(),
+        "Line 2: this line is longer than 1 MB; it is not a census row.",
+    ),
     # The header
-    bad("unknown-columns", b"a,b,c\n1,2,3\n",
-        "Line 1: the columns do not match any census format we know.", "Found: a, b, c."),
-    bad("missing-required-column", b"period,provision,pupils\n2024/25,SEN support,10\n",
-        "Line 1: the required column 'primary_need' or 'need' or 'sen_primary_need' is missing.", total=1),
-    bad("ees-missing-count-column",
+    bad(
+        "unknown-columns",
+        b"a,b,c\n1,2,3\n",
+        "Line 1: the columns do not match any census format we know.",
+        "Found: a, b, c.",
+    ),
+    bad(
+        "missing-required-column",
+        b"period,provision,pupils\n2024/25,SEN support,10\n",
+        "Line 1: the required column 'primary_need' or 'need' or 'sen_primary_need' is missing.",
+        total=1,
+    ),
+    bad(
+        "ees-missing-count-column",
         EES.replace(",pupil_count", "").encode() + b"201819,Academic year,National,x,y,z,w\n",
-        "Line 1: the required column 'pupil_count' or 'number_of_pupils' is missing."),
-    bad("duplicate-header-names", (T.strip() + ",Pupils\n" + ROW.strip() + ",10\n").encode(),
-        "Line 1: the column 'Pupils' appears twice in the header."),
-    bad("blank-header-name", b"period,provision,,primary_need,pupils\n2024/25,SEN support,x,ASD,10\n",
-        "Line 1: column 3 of the header has no name."),
+        "Line 1: the required column 'pupil_count' or 'number_of_pupils' is missing.",
+    ),
+    bad(
+        "duplicate-header-names",
+        (T.strip() + ",Pupils\n" + ROW.strip() + ",10\n").encode(),
+        "Line 1: the column 'Pupils' appears twice in the header.",
+    ),
+    bad(
+        "blank-header-name",
+        b"period,provision,,primary_need,pupils\n2024/25,SEN support,x,ASD,10\n",
+        "Line 1: column 3 of the header has no name.",
+    ),
     # Labels
-    bad("provision-near-miss", (T + ROW + "2024/25,SEN suport,MLD,7\n").encode(),
-        "Line 3, column 'provision': 'SEN suport' is not a provision we recognise.", "Did you mean 'SEN support'?"),
-    bad("provision-unknown", (T + "2024/25,Wibble,ASD,7\n").encode(),
-        "Line 2, column 'provision': 'Wibble' is not a provision we recognise.", forbidden=("Did you mean",)),
-    bad("provision-blank", (T + ROW + "2024/25,,ASD,7\n").encode(),
-        "Line 3, column 'provision': the provision is blank (1 row)."),
-    bad("need-near-miss", (T + "2024/25,SEN support,Autistic spectrum disordr,7\n").encode(),
+    bad(
+        "provision-near-miss",
+        (T + ROW + "2024/25,SEN suport,MLD,7\n").encode(),
+        "Line 3, column 'provision': 'SEN suport' is not a provision we recognise.",
+        "Did you mean 'SEN support'?",
+    ),
+    bad(
+        "provision-unknown",
+        (T + "2024/25,Wibble,ASD,7\n").encode(),
+        "Line 2, column 'provision': 'Wibble' is not a provision we recognise.",
+        forbidden=("Did you mean",),
+    ),
+    bad(
+        "provision-blank",
+        (T + ROW + "2024/25,,ASD,7\n").encode(),
+        "Line 3, column 'provision': the provision is blank (1 row).",
+    ),
+    bad(
+        "need-near-miss",
+        (T + "2024/25,SEN support,Autistic spectrum disordr,7\n").encode(),
         "Line 2, column 'primary_need': 'Autistic spectrum disordr' is not a primary need we recognise.",
-        "Did you mean 'Autistic spectrum disorder'?"),
-    bad("need-unknown-on-three-rows",
+        "Did you mean 'Autistic spectrum disorder'?",
+    ),
+    bad(
+        "need-unknown-on-three-rows",
         (T + ROW + "2024/25,SEN support,Dyslexia,3\n2024/25,EHC plan,Dyslexia,4\n2024/25,EHCP,Dyslexia,5\n").encode(),
-        "Line 3, column 'primary_need': 'Dyslexia' is not a primary need we recognise (and 2 more rows).", total=1),
+        "Line 3, column 'primary_need': 'Dyslexia' is not a primary need we recognise (and 2 more rows).",
+        total=1,
+    ),
     # Counts
-    bad("negative-count", (T + ROW + "2024/25,EHC plan,ASD,-5\n").encode(),
-        "Line 3, column 'pupils': '-5' is negative; a count of pupils cannot be below 0."),
-    bad("fractional-count", (T + "2024/25,EHC plan,ASD,2.5\n").encode(),
-        "Line 2, column 'pupils': '2.5' is not a whole number; counts of pupils are whole numbers."),
-    bad("non-numeric-count", (T + "2024/25,EHC plan,ASD,ten\n").encode(),
-        "Line 2, column 'pupils': 'ten' is not a number; expected a whole number of pupils or a published symbol"),
-    bad("absurd-count", (T + "2024/25,EHC plan,ASD,99999999999999999999\n").encode(),
-        "'99999999999999999999' is too large to be a count of pupils (more than 20,000,000)."),
-    bad("count-over-every-pupil-in-england", (T + "2024/25,EHC plan,ASD,20000001\n").encode(),
-        "Line 2, column 'pupils': '20000001' is too large to be a count of pupils"),
-    bad("blank-count", (T + ROW + "2024/25,EHC plan,ASD,\n").encode(),
+    bad(
+        "negative-count",
+        (T + ROW + "2024/25,EHC plan,ASD,-5\n").encode(),
+        "Line 3, column 'pupils': '-5' is negative; a count of pupils cannot be below 0.",
+    ),
+    bad(
+        "fractional-count",
+        (T + "2024/25,EHC plan,ASD,2.5\n").encode(),
+        "Line 2, column 'pupils': '2.5' is not a whole number; counts of pupils are whole numbers.",
+    ),
+    bad(
+        "non-numeric-count",
+        (T + "2024/25,EHC plan,ASD,ten\n").encode(),
+        "Line 2, column 'pupils': 'ten' is not a number; expected a whole number of pupils or a published symbol",
+    ),
+    bad(
+        "absurd-count",
+        (T + "2024/25,EHC plan,ASD,99999999999999999999\n").encode(),
+        "'99999999999999999999' is too large to be a count of pupils (more than 20,000,000).",
+    ),
+    bad(
+        "count-over-every-pupil-in-england",
+        (T + "2024/25,EHC plan,ASD,20000001\n").encode(),
+        "Line 2, column 'pupils': '20000001' is too large to be a count of pupils",
+    ),
+    bad(
+        "blank-count",
+        (T + ROW + "2024/25,EHC plan,ASD,\n").encode(),
         "Line 3, column 'pupils': the count is blank; give a whole number of pupils or a published symbol "
-        "(c, x, z, low, u, :, ~)."),
-    bad("same-cell-two-counts", (T + ROW + "2024/25,EHC plan,ASD,5\n2024/25,SEN Support,Autism,11\n").encode(),
+        "(c, x, z, low, u, :, ~).",
+    ),
+    bad(
+        "same-cell-two-counts",
+        (T + ROW + "2024/25,EHC plan,ASD,5\n2024/25,SEN Support,Autism,11\n").encode(),
         "Line 2: two rows give different counts for the same figure (2024/25, Sunderland, phase Total, "
-        "SEN support, ASD); the other is on line 4.", total=1),
-    bad("only-totals",
+        "SEN support, ASD); the other is on line 4.",
+        total=1,
+    ),
+    bad(
+        "only-totals",
         (T + "2024/25,Total,Total,40000\n2024/25,SEN support,Total,4249\n2024/25,EHC plan,Total,1831\n").encode(),
-        "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need."),
-    bad("sixty-problems", (T + "2024/25,SEN support,ASD,-1\n" * 60).encode(),
-        "(60 problems found; nothing was written):", "  - Line 51, column 'pupils': '-1' is negative",
-        "\n  … and 10 more.", forbidden=("Line 52,",), total=60),
+        "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.",
+    ),
+    bad(
+        "sixty-problems",
+        (T + "2024/25,SEN support,ASD,-1\n" * 60).encode(),
+        "(60 problems found; nothing was written):",
+        "  - Line 51, column 'pupils': '-1' is negative",
+        "\n  … and 10 more.",
+        forbidden=("Line 52,",),
+        total=60,
+    ),
     # Periods
-    bad("period-four-digits", (T + "2019,SEN support,ASD,10\n").encode(),
-        "Line 2, column 'period': '2019' is not a census period; expected an academic year such as 201920 or 2019/20."),
-    bad("period-years-not-consecutive", (T + ROW + "201921,EHC plan,ASD,10\n").encode(),
-        "Line 3, column 'period': '201921' is not a census period"),
-    bad("period-letters", (T + "abcd,SEN support,ASD,10\n").encode(),
-        "Line 2, column 'period': 'abcd' is not a census period"),
-    bad("period-given-twice", (T + ROW).encode(),
-        "the file has its own period column 'period'; leave out --period.", kwargs={"period": "202425"}),
-    bad("two-time-identifiers",
+    bad(
+        "period-four-digits",
+        (T + "2019,SEN support,ASD,10\n").encode(),
+        "Line 2, column 'period': '2019' is not a census period; expected an academic year such as 201920 or 2019/20.",
+    ),
+    bad(
+        "period-years-not-consecutive",
+        (T + ROW + "201921,EHC plan,ASD,10\n").encode(),
+        "Line 3, column 'period': '201921' is not a census period",
+    ),
+    bad(
+        "period-letters",
+        (T + "abcd,SEN support,ASD,10\n").encode(),
+        "Line 2, column 'period': 'abcd' is not a census period",
+    ),
+    bad(
+        "period-given-twice",
+        (T + ROW).encode(),
+        "the file has its own period column 'period'; leave out --period.",
+        kwargs={"period": "202425"},
+    ),
+    bad(
+        "two-time-identifiers",
         (EES + EES_ROW + EES_ROW.replace("Academic year", "January").replace("ASD", "MLD")).encode(),
         "Column 'time_identifier': the file mixes census dates (Academic year, January); "
-        "load one time_identifier per file."),
+        "load one time_identifier per file.",
+    ),
     # Geography
-    bad("unknown-geographic-level", (EES + EES_ROW.replace("National", "Planet")).encode(),
+    bad(
+        "unknown-geographic-level",
+        (EES + EES_ROW.replace("National", "Planet")).encode(),
         "Line 2, column 'geographic_level': the area is missing or its geographic level is not National, "
-        "Regional, Local authority or School."),
-    bad("phantom-area-code", (AREA_T + "2024/25,SEN support,ASD,10,E08999999,Sunderland\n").encode(),
-        "Line 2, column 'area_code': 'E08999999' is not an area code in DfE's lists"),
-    bad("sql-as-an-area-code", (AREA_T + "2024/25,SEN support,ASD,10,'; drop table census;--,Sunderland\n").encode(),
-        "Line 2, column 'area_code': ''; DROP TABLE CENSUS;--' is not an area code in DfE's lists"),
-    bad("area-name-contradicts-its-code", (AREA_T + "2024/25,SEN support,ASD,10,E08000024,Sunderland\n"
-                                           "2024/25,EHC plan,ASD,4,E08000024,Barnsley\n").encode(),
+        "Regional, Local authority or School.",
+    ),
+    bad(
+        "phantom-area-code",
+        (AREA_T + "2024/25,SEN support,ASD,10,E08999999,Sunderland\n").encode(),
+        "Line 2, column 'area_code': 'E08999999' is not an area code in DfE's lists",
+    ),
+    bad(
+        "sql-as-an-area-code",
+        (AREA_T + "2024/25,SEN support,ASD,10,'; drop table census;--,Sunderland\n").encode(),
+        "Line 2, column 'area_code': ''; DROP TABLE CENSUS;--' is not an area code in DfE's lists",
+    ),
+    bad(
+        "area-name-contradicts-its-code",
+        (
+            AREA_T + "2024/25,SEN support,ASD,10,E08000024,Sunderland\n2024/25,EHC plan,ASD,4,E08000024,Barnsley\n"
+        ).encode(),
         "Line 3, column 'area_name': 'Barnsley' is not the name of E08000024, which DfE's lists call Sunderland",
-        total=1),
+        total=1,
+    ),
     # Rows DuckDB cannot read
-    bad("ragged-too-many-values", (T + ROW + "2024/25,EHC plan,ASD,5,6\n").encode(),
-        "Line 3: this row has more values than the 4 columns in the header.", total=1),
-    bad("ragged-too-few-values", (T + ROW + "2024/25,EHC plan,ASD\n").encode(),
-        "Line 3: this row has too few values: the header has 4 columns.", total=1),
-    bad("broken-quoting", (T + ROW + '2024/25,"EHC plan,ASD,5\n2024/25,EHC plan,MLD,5\n').encode(),
-        "Line 3: a quoted value is never closed (broken quoting: check for a stray \" mark)."),
+    bad(
+        "ragged-too-many-values",
+        (T + ROW + "2024/25,EHC plan,ASD,5,6\n").encode(),
+        "Line 3: this row has more values than the 4 columns in the header.",
+        total=1,
+    ),
+    bad(
+        "ragged-too-few-values",
+        (T + ROW + "2024/25,EHC plan,ASD\n").encode(),
+        "Line 3: this row has too few values: the header has 4 columns.",
+        total=1,
+    ),
+    bad(
+        "broken-quoting",
+        (T + ROW + '2024/25,"EHC plan,ASD,5\n2024/25,EHC plan,MLD,5\n').encode(),
+        'Line 3: a quoted value is never closed (broken quoting: check for a stray " mark).',
+    ),
     # Formats asked for by name
-    bad("unknown-format-name", (T + ROW).encode(),
-        "'xlsx' is not a census format; use one of auto, ees, template, pupil.", kwargs={"fmt": "xlsx"}),
-    bad("template-forced-as-ees", (T + ROW).encode(),
-        "Line 1: the required column 'geographic_level' is missing.", kwargs={"fmt": "ees"}),
+    bad(
+        "unknown-format-name",
+        (T + ROW).encode(),
+        "'xlsx' is not a census format; use one of auto, ees, template, pupil.",
+        kwargs={"fmt": "xlsx"},
+    ),
+    bad(
+        "template-forced-as-ees",
+        (T + ROW).encode(),
+        "Line 1: the required column 'geographic_level' is missing.",
+        kwargs={"fmt": "ees"},
+    ),
     # Pupil-level extracts: rejected without naming any pupil
-    bad("extract-bad-senprovision", _pupil_variant(_set_provision({2: "Q", 5: "S", 6: "S"})),
-        "Line 3, column", "not a SENprovision code (1 pupil row like this); expected E (EHC plan), K (SEN support) "
-        "or N (no SEN).", "not a SENprovision code (2 pupil rows like this)",
-        kwargs={"period": "202425"}, total=2, **NO_PUPIL),
-    bad("extract-without-period", _EXTRACT,
-        "a pupil-level extract has no census period of its own: give it (--period 202425", **NO_PUPIL),
-    bad("extract-comma-in-a-name", _pupil_variant(_split_surname),
+    bad(
+        "extract-bad-senprovision",
+        _pupil_variant(_set_provision({2: "Q", 5: "S", 6: "S"})),
+        "Line 3, column",
+        "not a SENprovision code (1 pupil row like this); expected E (EHC plan), K (SEN support) or N (no SEN).",
+        "not a SENprovision code (2 pupil rows like this)",
+        kwargs={"period": "202425"},
+        total=2,
+        **NO_PUPIL,
+    ),
+    bad(
+        "extract-without-period",
+        _EXTRACT,
+        "a pupil-level extract has no census period of its own: give it (--period 202425",
+        **NO_PUPIL,
+    ),
+    bad(
+        "extract-comma-in-a-name",
+        _pupil_variant(_split_surname),
         "Line 3: this row has more values than the 8 columns in the header.",
-        kwargs={"period": "202425"}, total=1, **NO_PUPIL),
+        kwargs={"period": "202425"},
+        total=1,
+        **NO_PUPIL,
+    ),
     bad("extract-bad-period", _EXTRACT, "'2024' is not a census period", kwargs={"period": "2024"}, **NO_PUPIL),
 ]
 
@@ -231,19 +397,33 @@ ENGAGEMENT_EXAMPLE = PROJECT_ROOT / "data" / "templates" / "engagement-example.c
 
 # Data lines under ENGAGEMENT_HEADER, each with the fragments its rejection must hold.
 BAD_LINES = {
-    "bad date and count": ("X-1,2026-02-30,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,ten,,,,,",
-                           ["Line 2: The date cannot be read as a date", "Line 2, column 'count': The count must be a whole number, not this value."]),
-    "unknown need": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,primary need,Autism-ish,3,,,,,",
-                     ["Line 2, column 'category': this value is not a primary need"]),
-    "breakdown over total": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,2,,,,,\n"
-                             "X-1,,,,,,,,,,,,,,,,,,,parent carers,provision,EHC plan,3,,,,,",
-                             ["Line 2: The provision breakdown of parent carers adds up to 3, more than the 2"]),
-    "conflicting title": ("X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,2,,,,,\n"
-                          "X-1,,Other title,,,,,,,,,,,,,,,,,children and young people,total,,2,,,,,",
-                          ["Line 3, column 'title': differs from line 2 for the same activity 'X-1'"]),
-    "same person twice": ("Y-1,2026-02-01,YC,macro,children and young people,focus group,,,8,,,,,,,,,,yes,children and young people,,,,P1,,,,\n"
-                          "Y-1,,,,,,,,,,,,,,,,,,,children and young people,,,,p1 ,,,,",
-                          ["Line 3, column 'participant_ref': the same participant is listed twice for this activity (also line 2)"]),
+    "bad date and count": (
+        "X-1,2026-02-30,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,ten,,,,,",
+        [
+            "Line 2: The date cannot be read as a date",
+            "Line 2, column 'count': The count must be a whole number, not this value.",
+        ],
+    ),
+    "unknown need": (
+        "X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,primary need,Autism-ish,3,,,,,",
+        ["Line 2, column 'category': this value is not a primary need"],
+    ),
+    "breakdown over total": (
+        "X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,2,,,,,\n"
+        "X-1,,,,,,,,,,,,,,,,,,,parent carers,provision,EHC plan,3,,,,,",
+        ["Line 2: The provision breakdown of parent carers adds up to 3, more than the 2"],
+    ),
+    "conflicting title": (
+        "X-1,2026-02-01,Survey,meso,both,survey,,,5,,,,,,,,,,yes,parent carers,total,,2,,,,,\n"
+        "X-1,,Other title,,,,,,,,,,,,,,,,,children and young people,total,,2,,,,,",
+        ["Line 3, column 'title': differs from line 2 for the same activity 'X-1'"],
+    ),
+    "same person twice": (
+        "Y-1,2026-02-01,YC,macro,children and young people,focus group,,,8,,,,,,,,,,yes,"
+        "children and young people,,,,P1,,,,\n"
+        "Y-1,,,,,,,,,,,,,,,,,,,children and young people,,,,p1 ,,,,",
+        ["Line 3, column 'participant_ref': the same participant is listed twice for this activity (also line 2)"],
+    ),
 }
 
 

@@ -23,8 +23,10 @@ from sendlib.store import Store
 HOSTILE_FILE_NAME = "<a href='https://evil.example/phish'>Click here for the full data</a>.csv"
 # Every kind of markup a renderer here might act on: HTML links and bold, script, a Markdown link, bare
 # addresses that Markdown auto-links, an e-mail address (auto-linked as mailto:), quotes and an ampersand.
-PAYLOAD = ("<a href='https://evil.example/phish'>x</a> <b>bold</b> www.evil.example/path https://evil.example "
-           "[link](https://evil.example) <script>alert(1)</script> \"quoted\" & bob@evil.example")
+PAYLOAD = (
+    "<a href='https://evil.example/phish'>x</a> <b>bold</b> www.evil.example/path https://evil.example "
+    '[link](https://evil.example) <script>alert(1)</script> "quoted" & bob@evil.example'
+)
 PLANTER = Actor("planter@example.invalid", OFFICER)
 
 # Free-text columns a page, chart, export or the pack can show (codes and fixed categories are left alone).
@@ -52,18 +54,34 @@ def plant_hostile_text(store: Store, config: Config, work_dir: Path) -> None:
     path = work_dir / "census.csv"
     path.write_text(census)
     load_census(store, path, config=config, actor=PLANTER, file_name=HOSTILE_FILE_NAME)
-    item = you_said.add_item(store, PLANTER, said_on=date(2025, 11, 1), said_by=you_said.SAID_BY[0],
-                             what_was_said=f"Said: {PAYLOAD}", theme="Theme <b>bold</b> www.evil.example/t")
-    you_said.respond(store, PLANTER, item_id=item, what_we_did=f"Did: {PAYLOAD}", state="closed",
-                     published_on=date(2025, 11, 2))
+    item = you_said.add_item(
+        store,
+        PLANTER,
+        said_on=date(2025, 11, 1),
+        said_by=you_said.SAID_BY[0],
+        what_was_said=f"Said: {PAYLOAD}",
+        theme="Theme <b>bold</b> www.evil.example/t",
+    )
+    you_said.respond(
+        store, PLANTER, item_id=item, what_we_did=f"Did: {PAYLOAD}", state="closed", published_on=date(2025, 11, 2)
+    )
     reference = store.query_value("SELECT min(reference) FROM commitments")
-    commitments.record_update(store, PLANTER, reference=reference, updated_on=date.today(), status="in progress",
-                              percent=10, commentary=f"Commentary {PAYLOAD}")
+    commitments.record_update(
+        store,
+        PLANTER,
+        reference=reference,
+        updated_on=date.today(),
+        status="in progress",
+        percent=10,
+        commentary=f"Commentary {PAYLOAD}",
+    )
     with store.transaction() as tx:
         for table, columns in TEXT_FIELDS.items():
             sets = ", ".join(f"{column} = {column} || ' ' || ?" for column in columns)
-            tx.execute(f"UPDATE {table} SET {sets} WHERE position('evil.example' IN {columns[0]}) = 0",
-                       [PAYLOAD] * len(columns))
+            tx.execute(
+                f"UPDATE {table} SET {sets} WHERE position('evil.example' IN {columns[0]}) = 0",
+                [PAYLOAD] * len(columns),
+            )
 
 
 # -- what would render as markup ---------------------------------------------------------------------------------

@@ -17,11 +17,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
 from sendlib.views import PAGES
-from tests.browser import ARTIFACTS, screenshot, wait_for_app
-from tests.conftest import PROJECT_ROOT
 
 # The demo server (officer, commissioner and forum accounts) and Chromium, shared with the other browser tests.
-from tests.browser import PASSWORD, signed_in_page
+from tests.browser import ARTIFACTS, PASSWORD, screenshot, signed_in_page, wait_for_app
+from tests.conftest import PROJECT_ROOT
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules axe-core can check automatically.
@@ -37,7 +36,9 @@ def axe_findings(page: Page) -> list[dict]:
     # Streamlit fades the elements of a page while a rerun is under way (data-stale): check the page at rest.
     page.wait_for_function(
         """() => document.querySelector("[data-testid='stApp']")?.dataset.testScriptState === 'notRunning'
-                 && !document.querySelector('[data-stale="true"]')""", timeout=60_000)
+                 && !document.querySelector('[data-stale="true"]')""",
+        timeout=60_000,
+    )
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -77,13 +78,19 @@ CHART_NAMES = """() => [...document.querySelectorAll("[data-testid='stPlotlyChar
 
 def unnamed_charts(page: Page) -> list[dict]:
     """Charts whose text alternative is missing, or is not the sentence shown right under them."""
-    return [c for c in page.evaluate(CHART_NAMES) if c["role"] != "figure" or not c["label"].strip() or not c["shownUnder"]]
+    return [
+        c for c in page.evaluate(CHART_NAMES) if c["role"] != "figure" or not c["label"].strip() or not c["shownUnder"]
+    ]
 
 
 def _write_report(findings: dict[str, list[dict]]) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    lines = ["# Accessibility report (axe-core, WCAG 2.2 A and AA rules)", "",
-             f"Written by tests/test_accessibility.py; {len(findings)} page views checked.", ""]
+    lines = [
+        "# Accessibility report (axe-core, WCAG 2.2 A and AA rules)",
+        "",
+        f"Written by tests/test_accessibility.py; {len(findings)} page views checked.",
+        "",
+    ]
     for view, violations in findings.items():
         lines.append(f"## {view}")
         if not violations:
@@ -117,9 +124,14 @@ def test_every_page_as_every_role_in_both_modes_has_no_serious_violations(server
             wait_for_app(page)
         page.close()
     _write_report(findings)
-    blocking = {view: [f"{v['impact']} {v['id']}: {v['help']} at {[(n['html'], n['summary']) for n in v['nodes']]}"
-                       for v in violations if v["impact"] in BLOCKING]
-                for view, violations in findings.items()}
+    blocking = {
+        view: [
+            f"{v['impact']} {v['id']}: {v['help']} at {[(n['html'], n['summary']) for n in v['nodes']]}"
+            for v in violations
+            if v["impact"] in BLOCKING
+        ]
+        for view, violations in findings.items()
+    }
     blocking = {view: found for view, found in blocking.items() if found}
     assert len(findings) == 2 * sum(len(s.roles) for s in PAGES)
     assert not blocking, json.dumps(blocking, indent=1)
@@ -177,14 +189,25 @@ def tab_to(page: Page, wanted, what: str, limit: int = 120) -> dict:
     raise AssertionError(f"{limit} presses of Tab never reached {what}; last: {_focus(page)}")
 
 
-def test_keyboard_only_from_sign_in_to_a_chart_table_and_a_loaded_file(server_url: str, browser: Browser,
-                                                                         tmp_path: Path) -> None:
+def test_keyboard_only_from_sign_in_to_a_chart_table_and_a_loaded_file(
+    server_url: str, browser: Browser, tmp_path: Path
+) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(server_url)
     wait_for_app(page)
     # Sign in: the first Tab reaches the e-mail box.
-    tab_to(page, lambda f: f["tag"] == "INPUT" and "E-mail" in (f["label"] or page.evaluate(
-        "document.activeElement.closest('[data-testid=stTextInput]')?.innerText || ''")), "the e-mail box")
+    tab_to(
+        page,
+        lambda f: (
+            f["tag"] == "INPUT"
+            and "E-mail"
+            in (
+                f["label"]
+                or page.evaluate("document.activeElement.closest('[data-testid=stTextInput]')?.innerText || ''")
+            )
+        ),
+        "the e-mail box",
+    )
     page.keyboard.type(f"{OFFICER}@example.invalid")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
@@ -202,8 +225,9 @@ def test_keyboard_only_from_sign_in_to_a_chart_table_and_a_loaded_file(server_ur
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.closest('details')?.open === true", timeout=30_000)
     page.evaluate("document.activeElement.closest('details').setAttribute('data-opened-by-keyboard', '1')")
-    page.locator("details[data-opened-by-keyboard] [data-testid='stDataFrame']").wait_for(state="visible",
-                                                                                          timeout=30_000)
+    page.locator("details[data-opened-by-keyboard] [data-testid='stDataFrame']").wait_for(
+        state="visible", timeout=30_000
+    )
     screenshot(page, "keyboard-chart-table")
 
     # As an officer: Upload data, choose a file with the upload button, check it and load it.

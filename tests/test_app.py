@@ -17,6 +17,7 @@ from sendlib.store import Store
 from tests.conftest import PROJECT_ROOT, TEST_OFFICER, as_read
 from tests.fixtures import PAGES, RESTRICTED, ROLE_ACTORS, run_app
 
+
 @pytest.mark.parametrize("role", [OFFICER, COMMISSIONER, FORUM])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_as_every_role_runs_or_is_politely_refused(demo_db: Path, page: str, role: str) -> None:
@@ -57,7 +58,9 @@ def test_signed_out_visitors_see_only_sign_in(demo_db: Path) -> None:
     assert not at.get("plotly_chart")
 
 
-def test_public_access_shows_forum_views_to_visitors(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_public_access_shows_forum_views_to_visitors(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config_path = tmp_path / "public.yaml"
     config_path.write_text("access:\n  public: true\n")
     monkeypatch.setenv("SENDLIB_CONFIG", str(config_path))
@@ -110,14 +113,19 @@ def test_forum_sees_small_numbers_hidden_and_commissioner_sees_them(demo_db: Pat
     assert commissioner.dataframe[0].value.set_index("Need").loc["MSI", "EHC plan"] == 3
 
 
-OIDC_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
-                "client_id": "test-client", "client_secret": "test-secret",
-                "server_metadata_url": "https://login.example.invalid/.well-known/openid-configuration"}
+OIDC_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "test-client",
+    "client_secret": "test-secret",
+    "server_metadata_url": "https://login.example.invalid/.well-known/openid-configuration",
+}
 
 
 @pytest.mark.parametrize(("email", "sees_upload"), [("jo@sunderland.gov.uk", True), ("parent@example.org", False)])
-def test_oidc_identity_gets_its_role_from_config(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 email: str, sees_upload: bool) -> None:
+def test_oidc_identity_gets_its_role_from_config(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, email: str, sees_upload: bool
+) -> None:
     config_path = tmp_path / "oidc.yaml"
     config_path.write_text("access:\n  roles_by_domain: {sunderland.gov.uk: officer}\n  default_role: forum\n")
     monkeypatch.setenv("SENDLIB_CONFIG", str(config_path))
@@ -233,11 +241,23 @@ def add_lagging_commitment(db: Path) -> None:
     from datetime import timedelta
 
     from sendlib.commitments import add_commitment
+
     store = Store.open(db)
     try:
-        add_commitment(store, ROLE_ACTORS[OFFICER], reference="T-1", title="Lagging commitment", full_text="",
-                       strategy="Test", section="", theme="Test", level="meso", owner="Test Owner",
-                       start_date=date.today() - timedelta(days=100), due_date=date.today() + timedelta(days=100))
+        add_commitment(
+            store,
+            ROLE_ACTORS[OFFICER],
+            reference="T-1",
+            title="Lagging commitment",
+            full_text="",
+            strategy="Test",
+            section="",
+            theme="Test",
+            level="meso",
+            owner="Test Owner",
+            start_date=date.today() - timedelta(days=100),
+            due_date=date.today() + timedelta(days=100),
+        )
     finally:
         store.close()
 
@@ -245,8 +265,10 @@ def add_lagging_commitment(db: Path) -> None:
 def test_an_officer_records_progress_and_the_rag_changes(demo_db: Path) -> None:
     add_lagging_commitment(demo_db)
     at = run_app("pages/commitments.py", ROLE_ACTORS[OFFICER])
+
     def exceptions_listed() -> str:
         return " ".join(m.value.replace("\\", "") for m in at.markdown if "Owner:" in m.value)
+
     assert "▲ Red** · T-1: **Lagging commitment" in exceptions_listed()  # in the exceptions panel
     at.selectbox(key="progress_reference").set_value("T-1")
     at.number_input(key="progress_percent").set_value(60.0)
@@ -293,8 +315,12 @@ def test_a_link_with_filters_opens_that_view_and_the_view_keeps_its_filters_in_t
 
 def test_the_overview_offers_the_meeting_pack_and_builds_it(demo_db: Path) -> None:
     at = run_app(None, ROLE_ACTORS[COMMISSIONER])
-    assert [s.value for s in at.subheader][:4] == ["Children and young people with SEND", "Stakeholders",
-                                                    "Who we are hearing from", "Commitments"]  # page order
+    assert [s.value for s in at.subheader][:4] == [
+        "Children and young people with SEND",
+        "Stakeholders",
+        "Who we are hearing from",
+        "Commitments",
+    ]  # page order
     at.button(key="make_pack").click().run()
     assert not at.exception and not at.error
     assert {b.label for b in at.get("download_button")} >= {"Download the deck (PowerPoint)", "Download the PDF"}
@@ -319,7 +345,10 @@ def test_changing_a_plan_saves_the_commitment_chosen(demo_db: Path) -> None:
     next(b for b in at.button if b.label == "Change the plan").click().run()
     assert "Plan changed" in at.success[0].value
     tracker = next(d.value for d in at.dataframe if "Ref" in d.value.columns).set_index("Ref")
-    assert tracker.loc["B-W09", "Owner"] == "Head of Workforce" and tracker.loc["B-C01", "Owner"] == "SEND Participation Officer"
+    assert (
+        tracker.loc["B-W09", "Owner"] == "Head of Workforce"
+        and tracker.loc["B-C01", "Owner"] == "SEND Participation Officer"
+    )
 
 
 def sign_in_with_the_form(at: AppTest, email: str, password: str) -> AppTest:
@@ -342,7 +371,10 @@ def test_an_officer_adds_an_account_whose_holder_must_choose_a_password(demo_db:
     one_time = at.code[0].value
     log = at.dataframe[-1].value
     assert (log.iloc[0]["Who"], log.iloc[0]["Change"], log.iloc[0]["Account"]) == (
-        ROLE_ACTORS[OFFICER].name, "added", "new.person@example.invalid")
+        ROLE_ACTORS[OFFICER].name,
+        "added",
+        "new.person@example.invalid",
+    )
     at.run()  # shown once: the next run no longer shows it
     assert not at.code
     # The new holder signs in with it and must choose a password before seeing anything else.

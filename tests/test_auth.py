@@ -30,7 +30,9 @@ def test_password_is_stored_only_as_an_argon2_hash(store: Store) -> None:
 
 def test_sign_in_succeeds_with_the_right_password_only(store: Store) -> None:
     auth.add_user(store, "jo@example.org", COMMISSIONER, PASSWORD, by=TEST_OFFICER)
-    assert auth.sign_in(store, " JO@example.org ", PASSWORD, AccessConfig(), client=HERE) == Actor("jo@example.org", COMMISSIONER)
+    assert auth.sign_in(store, " JO@example.org ", PASSWORD, AccessConfig(), client=HERE) == Actor(
+        "jo@example.org", COMMISSIONER
+    )
     with pytest.raises(AuthError, match="e-mail address or password is not right"):
         auth.sign_in(store, "jo@example.org", "wrong password!", AccessConfig(), client=HERE)
 
@@ -42,8 +44,9 @@ def test_unknown_account_gets_the_same_answer_as_a_wrong_password(store: Store) 
 
 def test_repeated_failures_from_one_client_make_it_wait_longer_and_longer(store: Store) -> None:
     auth.add_user(store, "jo@example.org", OFFICER, PASSWORD, by=TEST_OFFICER)
-    access = AccessConfig(max_failed_sign_ins=3, failure_window_minutes=60, first_wait_seconds=30,
-                          longest_wait_seconds=100)
+    access = AccessConfig(
+        max_failed_sign_ins=3, failure_window_minutes=60, first_wait_seconds=30, longest_wait_seconds=100
+    )
     start = datetime(2026, 11, 23, 9, 0)
     for second in range(3):  # the free allowance: checked at once
         with pytest.raises(AuthError, match="not right"):
@@ -61,8 +64,10 @@ def test_repeated_failures_from_one_client_make_it_wait_longer_and_longer(store:
     last += timedelta(seconds=60)
     with pytest.raises(AuthError, match="Wait 100 seconds"):  # capped at longest_wait_seconds, not 120
         auth.sign_in(store, "jo@example.org", "guess", access, client=HERE, now=last)
-    assert auth.sign_in(store, "jo@example.org", PASSWORD, access, client=HERE,
-                        now=last + timedelta(seconds=100)).role == OFFICER
+    assert (
+        auth.sign_in(store, "jo@example.org", PASSWORD, access, client=HERE, now=last + timedelta(seconds=100)).role
+        == OFFICER
+    )
     # A right password starts the count again: three free guesses.
     for second in range(101, 104):
         with pytest.raises(AuthError, match="not right"):
@@ -85,8 +90,12 @@ def test_a_strangers_wrong_guesses_never_keep_the_holder_out_from_their_own_devi
     with pytest.raises(AuthError, match="Too many wrong passwords for this account from this device"):
         auth.sign_in(store, "officer@example.org", PASSWORD, access, client="203.0.113.66", now=moment)
     # The holder, a second later, in the meeting room: signed in at once.
-    assert auth.sign_in(store, "officer@example.org", PASSWORD, access, client=HERE,
-                        now=moment + timedelta(seconds=1)).role == OFFICER
+    assert (
+        auth.sign_in(
+            store, "officer@example.org", PASSWORD, access, client=HERE, now=moment + timedelta(seconds=1)
+        ).role
+        == OFFICER
+    )
 
 
 def test_guesses_sent_at_once_are_counted_before_any_is_checked(store: Store) -> None:
@@ -121,8 +130,9 @@ def test_the_attempts_table_keeps_only_the_window(store: Store) -> None:
     for number in range(24):  # a stranger trying a new address from a new client every 30 seconds for 12 minutes
         moment = start + timedelta(seconds=30 * number)
         with pytest.raises(AuthError):
-            auth.sign_in(store, f"person{number}@example.org", "guess", access, client=f"198.51.100.{number}",
-                         now=moment)
+            auth.sign_in(
+                store, f"person{number}@example.org", "guess", access, client=f"198.51.100.{number}", now=moment
+            )
         sizes.append(store.query_value("SELECT count(*) FROM sign_in_attempts"))
     assert max(sizes) == 6 and sizes[-1] == 6  # the last 3 minutes' attempts (2 a minute), never all 24
     assert store.query_value("SELECT min(attempted_at) FROM sign_in_attempts") > moment - timedelta(minutes=3)
@@ -150,11 +160,13 @@ def test_account_management_checks_its_input(store: Store) -> None:
 def test_only_officers_manage_accounts_inside_sendlib(store: Store, role: str) -> None:
     auth.add_user(store, "jo@example.org", OFFICER, PASSWORD, by=TEST_OFFICER)
     someone = Actor("someone@example.org", role)
-    changes = [lambda: auth.add_user(store, "new@example.org", OFFICER, PASSWORD, by=someone),
-               lambda: auth.invite_user(store, "new@example.org", OFFICER, by=someone),
-               lambda: auth.set_role(store, "jo@example.org", FORUM, by=someone),
-               lambda: auth.reset_password(store, "jo@example.org", by=someone),
-               lambda: auth.remove_user(store, "jo@example.org", by=someone)]
+    changes = [
+        lambda: auth.add_user(store, "new@example.org", OFFICER, PASSWORD, by=someone),
+        lambda: auth.invite_user(store, "new@example.org", OFFICER, by=someone),
+        lambda: auth.set_role(store, "jo@example.org", FORUM, by=someone),
+        lambda: auth.reset_password(store, "jo@example.org", by=someone),
+        lambda: auth.remove_user(store, "jo@example.org", by=someone),
+    ]
     before = store.query_rows("SELECT * FROM users ORDER BY email")
     for change in changes:
         with pytest.raises(PermissionDenied, match="Only officer accounts can manage users"):
@@ -174,8 +186,10 @@ def test_the_last_officer_cannot_be_removed_or_demoted(store: Store) -> None:
     auth.set_role(store, "jo@example.org", COMMISSIONER, by=jo)  # another officer is left: allowed
     with pytest.raises(AuthError, match=re.escape("sam@example.org is the only officer account")):
         auth.remove_user(store, "sam@example.org", by=TEST_OFFICER)
-    assert auth.list_users(store).set_index("email")["role"].to_dict() == {"jo@example.org": COMMISSIONER,
-                                                                           "sam@example.org": OFFICER}
+    assert auth.list_users(store).set_index("email")["role"].to_dict() == {
+        "jo@example.org": COMMISSIONER,
+        "sam@example.org": OFFICER,
+    }
 
 
 def test_a_reset_gives_a_one_time_password_that_must_be_replaced(store: Store) -> None:
@@ -233,8 +247,11 @@ def test_every_account_change_is_in_the_audit_log_without_passwords(store: Store
 
 
 def test_oidc_roles_by_email_then_domain_then_default() -> None:
-    access = AccessConfig(default_role=FORUM, roles_by_email={"jo@sunderland.gov.uk": OFFICER},
-                          roles_by_domain={"sunderland.gov.uk": COMMISSIONER})
+    access = AccessConfig(
+        default_role=FORUM,
+        roles_by_email={"jo@sunderland.gov.uk": OFFICER},
+        roles_by_domain={"sunderland.gov.uk": COMMISSIONER},
+    )
     assert auth.role_for_identity("Jo@Sunderland.gov.uk", access) == OFFICER
     assert auth.role_for_identity("sam@sunderland.gov.uk", access) == COMMISSIONER
     assert auth.role_for_identity("parent@gmail.com", access) == FORUM

@@ -33,8 +33,9 @@ def populated(tmp_path: Path) -> Path:
     db = tmp_path / "live" / "send.duckdb"
     store = Store.open(db)
     load_demo(store, Config())
-    load_engagement(store, PROJECT_ROOT / "data" / "templates" / "engagement-example.csv", config=Config(),
-                    actor=TEST_OFFICER)
+    load_engagement(
+        store, PROJECT_ROOT / "data" / "templates" / "engagement-example.csv", config=Config(), actor=TEST_OFFICER
+    )
     add_user(store, "jo@example.invalid", OFFICER, "a long test password", by=TEST_OFFICER)
     store.close()
     return db
@@ -53,10 +54,13 @@ def test_a_backup_restores_every_table_exactly_and_sequences_carry_on(populated:
     restored = Store.open(target)
     try:  # a new id after a restore does not collide with a restored one
         from sendlib.stakeholders import add_group
-        new_id = add_group(restored, TEST_OFFICER, name="A new group", description="", kind="other",
-                           engagement="engage")
-        assert new_id > max(r[0] for r in restored.query_rows("SELECT group_id FROM stakeholder_groups WHERE group_id <> ?",
-                                                              [new_id]))
+
+        new_id = add_group(
+            restored, TEST_OFFICER, name="A new group", description="", kind="other", engagement="engage"
+        )
+        assert new_id > max(
+            r[0] for r in restored.query_rows("SELECT group_id FROM stakeholder_groups WHERE group_id <> ?", [new_id])
+        )
     finally:
         restored.close()
 
@@ -70,7 +74,9 @@ def test_restore_refuses_to_replace_data_without_force_and_keeps_the_old_file(po
     add_user(occupied, "someone@example.invalid", OFFICER, "a long test password", by=TEST_OFFICER)
     occupied.close()
     before = everything(other)
-    with pytest.raises(BackupError, match=re.escape("already holds data; restoring would replace it. Run again with --force")):
+    with pytest.raises(
+        BackupError, match=re.escape("already holds data; restoring would replace it. Run again with --force")
+    ):
         restore(tmp_path / "backup", other)
     assert everything(other) == before
     message = restore(tmp_path / "backup", other, force=True)
@@ -85,8 +91,14 @@ def test_restore_refuses_to_replace_data_without_force_and_keeps_the_old_file(po
 
 
 def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), *args], capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, timeout=120, env=os.environ)
+    return subprocess.run(
+        [sys.executable, "-m", "sendlib", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+        env=os.environ,
+    )
 
 
 def test_backup_and_restore_from_the_command_line(populated: Path, tmp_path: Path) -> None:
@@ -108,11 +120,13 @@ def test_a_damaged_store_is_reported_in_one_sentence(tmp_path: Path) -> None:
     assert shown.stderr.count("\n") == 1 and "restore it from a backup" in shown.stderr
 
 
-def test_the_running_dashboard_backs_itself_up_when_configured(populated: Path, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_running_dashboard_backs_itself_up_when_configured(
+    populated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import time
 
     from streamlit.testing.v1 import AppTest
+
     config = tmp_path / "backups.yaml"
     config.write_text(f"store:\n  backup_folder: {tmp_path / 'nightly'}\n  backup_every_hours: 24\n")
     monkeypatch.setenv("SENDLIB_CONFIG", str(config))
@@ -129,6 +143,7 @@ def test_the_running_dashboard_backs_itself_up_when_configured(populated: Path, 
 def everything_while_open(path: Path) -> list[tuple]:
     """The census rows of a store the app in this process still holds (read through its own connection)."""
     import ui
+
     return ui.get_store().query_rows('SELECT * FROM "census" ORDER BY ALL')
 
 
@@ -139,9 +154,11 @@ def test_a_missing_store_is_named_not_silently_created(tmp_path: Path) -> None:
     assert not missing.exists() and "Traceback" not in shown.stderr
 
 
-def test_the_app_names_a_damaged_store_in_one_sentence_without_a_traceback(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_app_names_a_damaged_store_in_one_sentence_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from streamlit.testing.v1 import AppTest
+
     damaged = tmp_path / "damaged.duckdb"
     damaged.write_bytes(os.urandom(8192))
     monkeypatch.setenv("SENDLIB_DB", str(damaged))
@@ -154,6 +171,7 @@ def as_if_from_a_newer_duckdb(path: Path) -> None:
     """Give the store file ``path`` a storage version no DuckDB reads yet, as a newer DuckDB would write it: the
     header block's version number (bytes 12-19), and its checksum (bytes 0-7: DuckDB's, over bytes 8-4095)."""
     import struct
+
     data = bytearray(path.read_bytes())
     data[12:20] = struct.pack("<Q", 100_000)
     checksum = 5381
@@ -165,6 +183,7 @@ def as_if_from_a_newer_duckdb(path: Path) -> None:
 
 def test_a_store_from_a_newer_duckdb_says_what_to_do(tmp_path: Path) -> None:
     from sendlib.store import StoreVersionError
+
     newer = tmp_path / "send.duckdb"
     Store.open(newer).close()
     as_if_from_a_newer_duckdb(newer)

@@ -11,13 +11,33 @@ from tests.conftest import PROJECT_ROOT
 
 def test_the_benchmark_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
-    done = subprocess.run([sys.executable, "benchmarks/bench.py", "--sizes", "600", "--runs", "1", "--out", str(out),
-                           "--data", str(tmp_path / "data")], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/bench.py",
+            "--sizes",
+            "600",
+            "--runs",
+            "1",
+            "--out",
+            str(out),
+            "--data",
+            str(tmp_path / "data"),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     text = out.read_text()
-    for heading in ("## Load", "## Refusing a file with one bad row", "## Pages",
-                    "## Time to first rendered figure in Chromium", "## Meeting pack"):
+    for heading in (
+        "## Load",
+        "## Refusing a file with one bad row",
+        "## Pages",
+        "## Time to first rendered figure in Chromium",
+        "## Meeting pack",
+    ):
         assert heading in text
     load_row = next(line for line in text.splitlines() if line.startswith("| 600 |"))
     assert len(load_row.split("|")) == 11  # every load figure is there
@@ -29,6 +49,7 @@ def test_the_benchmark_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> N
 def test_the_load_profiler_times_every_statement_of_a_real_load(tmp_path: Path, capsys) -> None:
     from benchmarks.profile_load import main, profile_load
     from benchmarks.synth import write_census
+
     path = tmp_path / "census.csv"
     write_census(path, 2_000)
     seconds, timings = profile_load(path)

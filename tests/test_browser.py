@@ -72,7 +72,12 @@ def test_forum_and_officer_see_their_own_navigation(server_url: str, browser: Br
     officer.close()
     forum = signed_in_page(browser, server_url, "forum")
     sidebar = forum.locator("[data-testid='stSidebar']").inner_text()
-    assert "Role: forum" in sidebar and "Upload data" not in sidebar and "Participation reach" not in sidebar and "Reach gaps" in sidebar
+    assert (
+        "Role: forum" in sidebar
+        and "Upload data" not in sidebar
+        and "Participation reach" not in sidebar
+        and "Reach gaps" in sidebar
+    )
     screenshot(forum, "forum-signed-in")
     forum.close()
 
@@ -142,21 +147,37 @@ def test_officer_records_an_update_and_sees_the_rag_change(browser: Browser, tmp
 
     from sendlib.commitments import add_commitment
     from tests.conftest import TEST_OFFICER
+
     db = tmp_path / "commitments.duckdb"
     store = Store.open(db)
     load_demo(store, Config())
     add_user(store, "officer@example.invalid", "officer", PASSWORD, by=TEST_OFFICER)
     # Halfway through its time with nothing done: red whatever today's date is.
-    add_commitment(store, TEST_OFFICER, reference="T-1", title="Lagging commitment", full_text="", strategy="Test",
-                   section="", theme="Test", level="meso", owner="Test Owner",
-                   start_date=date.today() - timedelta(days=100), due_date=date.today() + timedelta(days=100))
+    add_commitment(
+        store,
+        TEST_OFFICER,
+        reference="T-1",
+        title="Lagging commitment",
+        full_text="",
+        strategy="Test",
+        section="",
+        theme="Test",
+        level="meso",
+        owner="Test Owner",
+        start_date=date.today() - timedelta(days=100),
+        due_date=date.today() + timedelta(days=100),
+    )
     store.close()
     with running_server(db) as url:
         page = signed_in_page(browser, url, "officer", "commitments", height=1600)
         exceptions = page.get_by_text("T-1: Lagging commitment")
         exceptions.first.wait_for(timeout=60_000)
-        red_before = int(page.locator("[data-testid='stMetric']").filter(has_text="Red")
-                         .locator("[data-testid='stMetricValue']").inner_text())
+        red_before = int(
+            page.locator("[data-testid='stMetric']")
+            .filter(has_text="Red")
+            .locator("[data-testid='stMetricValue']")
+            .inner_text()
+        )
         chooser = page.get_by_role("combobox", name="Commitment", exact=True).first
         chooser.click()
         chooser.fill("T-1")
@@ -166,8 +187,12 @@ def test_officer_records_an_update_and_sees_the_rag_change(browser: Browser, tmp
         page.get_by_role("button", name="Record the update").click()
         page.get_by_text("Update recorded.").wait_for(timeout=60_000)
         wait_for_app(page)
-        red_after = int(page.locator("[data-testid='stMetric']").filter(has_text="Red")
-                        .locator("[data-testid='stMetricValue']").inner_text())
+        red_after = int(
+            page.locator("[data-testid='stMetric']")
+            .filter(has_text="Red")
+            .locator("[data-testid='stMetricValue']")
+            .inner_text()
+        )
         assert red_after == red_before - 1
         assert not page.get_by_text("T-1: Lagging commitment").count()  # gone from the exceptions
         screenshot(page, "commitments-after-update")
@@ -182,7 +207,7 @@ def test_presentation_mode_from_a_meeting_link(browser: Browser, tmp_path: Path)
         summary = page.get_by_text("groups with a target are in their target quadrant").first
         summary.wait_for(timeout=60_000)
         assert summary.inner_text().startswith("On 01 January 2025,")  # the date came from the link
-        assert not page.locator("[data-testid='stSidebar']").is_visible()       # no menu
+        assert not page.locator("[data-testid='stSidebar']").is_visible()  # no menu
         assert not page.get_by_text("Show the grid as it stood on").is_visible()  # no controls
         assert page.get_by_role("button", name="Leave presentation mode").is_visible()
         font = page.evaluate("getComputedStyle(document.documentElement).fontSize")
@@ -221,17 +246,41 @@ def test_script_typed_into_a_form_shows_as_text_and_never_runs(browser: Browser,
 
     from sendlib import stakeholders, you_said
     from tests.conftest import TEST_OFFICER
+
     db = tmp_path / "hostile.duckdb"
     store = Store.open(db)
     load_demo(store, Config())
-    hostile = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
-    group = stakeholders.add_group(store, TEST_OFFICER, name=f"{hostile} group", description=hostile, kind="other",
-                                   engagement="engage", short_name="Hostile")
-    stakeholders.record_assessment(store, TEST_OFFICER, group_id=group, assessed_on=date(2026, 1, 5), influence=3,
-                                   importance=3, assessed_by="test", note=hostile)
-    item = you_said.add_item(store, TEST_OFFICER, said_on=date(2026, 1, 5), said_by="parent carers",
-                             what_was_said=hostile, theme=f"{hostile} theme")
-    you_said.respond(store, TEST_OFFICER, item_id=item, what_we_did=hostile, state="closed", published_on=date(2026, 2, 1))
+    hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+    group = stakeholders.add_group(
+        store,
+        TEST_OFFICER,
+        name=f"{hostile} group",
+        description=hostile,
+        kind="other",
+        engagement="engage",
+        short_name="Hostile",
+    )
+    stakeholders.record_assessment(
+        store,
+        TEST_OFFICER,
+        group_id=group,
+        assessed_on=date(2026, 1, 5),
+        influence=3,
+        importance=3,
+        assessed_by="test",
+        note=hostile,
+    )
+    item = you_said.add_item(
+        store,
+        TEST_OFFICER,
+        said_on=date(2026, 1, 5),
+        said_by="parent carers",
+        what_was_said=hostile,
+        theme=f"{hostile} theme",
+    )
+    you_said.respond(
+        store, TEST_OFFICER, item_id=item, what_we_did=hostile, state="closed", published_on=date(2026, 2, 1)
+    )
     store.close()
     config = tmp_path / "public.yaml"
     config.write_text("access:\n  public: true\n")
@@ -240,13 +289,13 @@ def test_script_typed_into_a_form_shows_as_text_and_never_runs(browser: Browser,
         page.goto(f"{url}/stakeholders")
         wait_for_app(page)
         page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=60_000)  # the grid, with the group in it
-        assert page.evaluate("window.__pwned === undefined")                              # never run
+        assert page.evaluate("window.__pwned === undefined")  # never run
         page.goto(f"{url}/you_said")
         wait_for_app(page)
         said = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="You said:")
         said.first.wait_for(timeout=60_000)
-        assert "<script>window.__pwned = 1</script>" in " ".join(said.all_inner_texts())    # shown as text
-        assert page.evaluate("window.__pwned === undefined")                              # never run
+        assert "<script>window.__pwned = 1</script>" in " ".join(said.all_inner_texts())  # shown as text
+        assert page.evaluate("window.__pwned === undefined")  # never run
         assert not page.locator("[data-testid='stException']").count()
         screenshot(page, "hostile-text-shown-as-text")
         page.close()

@@ -17,14 +17,22 @@ from playwright.sync_api import Browser, Page
 from sendlib.auth import add_user
 from sendlib.config import Config
 from sendlib.store import Store
-from tests.browser import running_server, screenshot, wait_for_app
+from tests.browser import PASSWORD, running_server, screenshot, signed_in_page, wait_for_app
 from tests.conftest import TEST_OFFICER
-from tests.browser import PASSWORD, signed_in_page
+from tests.hostile_text import plant_hostile_text
 
 # Each page's address and (part of) its title, the first thing its run draws.
-TITLES = {"overview": "SEND: overview", "primary_needs": "Primary needs", "stakeholders": "Stakeholders",
-          "reach_gaps": "Reach gaps", "you_said": "You said, we did", "easy_read": "Easy read",
-          "participation": "Participation reach", "commitments": "Commitments", "upload": "Upload data"}
+TITLES = {
+    "overview": "SEND: overview",
+    "primary_needs": "Primary needs",
+    "stakeholders": "Stakeholders",
+    "reach_gaps": "Reach gaps",
+    "you_said": "You said, we did",
+    "easy_read": "Easy read",
+    "participation": "Participation reach",
+    "commitments": "Commitments",
+    "upload": "Upload data",
+}
 FORUM_PAGES = ("overview", "primary_needs", "stakeholders", "reach_gaps", "you_said", "easy_read")
 OFFICER_PAGES = (*FORUM_PAGES, "participation", "commitments", "upload")
 
@@ -53,8 +61,10 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def visible_text(page: Page) -> str:
     """Everything the page shows as text (HTML and the charts' SVG), word joiners dropped."""
-    return page.evaluate("() => document.body.innerText + ' ' + [...document.querySelectorAll('svg text')]"
-                         ".map(t => t.textContent).join(' ')").replace("\u2060", "")
+    return page.evaluate(
+        "() => document.body.innerText + ' ' + [...document.querySelectorAll('svg text')]"
+        ".map(t => t.textContent).join(' ')"
+    ).replace("\u2060", "")
 
 
 def open_page(page: Page, path: str) -> None:
@@ -71,8 +81,12 @@ def open_page(page: Page, path: str) -> None:
 
 
 @pytest.mark.parametrize("role, paths", [("forum", FORUM_PAGES), ("officer", OFFICER_PAGES)])
-def test_planted_links_and_markup_show_as_text_on_every_page(hostile_server: str, browser: Browser,  # noqa: F811
-                                                             role: str, paths: tuple[str, ...]) -> None:
+def test_planted_links_and_markup_show_as_text_on_every_page(
+    hostile_server: str,
+    browser: Browser,
+    role: str,
+    paths: tuple[str, ...],
+) -> None:
     page = signed_in_page(browser, hostile_server, role, height=1200)
     seen = ""
     for path in paths:

@@ -36,8 +36,10 @@ def _charts_with_what_follows(at: AppTest) -> list[tuple[object, list]]:
     """Each chart with the elements after it, up to the next chart."""
     elements = list(_in_order(at.main))
     positions = [i for i, element in enumerate(elements) if element.type == "plotly_chart"]
-    return [(elements[i], elements[i + 1:(positions[n + 1] if n + 1 < len(positions) else len(elements))])
-            for n, i in enumerate(positions)]
+    return [
+        (elements[i], elements[i + 1 : (positions[n + 1] if n + 1 < len(positions) else len(elements))])
+        for n, i in enumerate(positions)
+    ]
 
 
 def _pages_for(role: str) -> list[str]:
@@ -55,12 +57,15 @@ def test_every_chart_has_a_one_sentence_alternative_shown_under_it_and_its_table
             alt = chart.proto.alt
             title = json.loads(chart.proto.spec)["layout"].get("title", {}).get("text", "")
             assert alt.strip(), f"{page}: '{title}' has no text alternative"
-            assert len(SENTENCE_END.findall(alt)) == 1 and SENTENCE_END.search(alt.rstrip()).end() == len(alt.rstrip()), \
-                f"{page}: '{title}' alternative is not one sentence: {alt}"
+            assert len(SENTENCE_END.findall(alt)) == 1 and SENTENCE_END.search(alt.rstrip()).end() == len(
+                alt.rstrip()
+            ), f"{page}: '{title}' alternative is not one sentence: {alt}"
             # The same sentence is the first thing under the chart, for everyone who can see it.
             assert following and following[0].type == "markdown" and _visible_text(following[0]) == alt, (page, title)
             expanders = [e for e in following if e.type == "expander"]
-            assert any(d.type == "dataframe" for e in expanders for d in _in_order(e)), f"{page}: '{title}' has no table"
+            assert any(d.type == "dataframe" for e in expanders for d in _in_order(e)), (
+                f"{page}: '{title}' has no table"
+            )
     assert seen >= (12 if role == OFFICER else 2)
 
 
@@ -68,8 +73,13 @@ def _look_without_colour(trace: dict) -> tuple:
     """What tells a trace apart once colour is gone: kind, drawing mode, marker shape, line dash, fill pattern."""
     marker = trace.get("marker") or {}
     pattern = marker.get("pattern") or {}
-    return (trace.get("type"), trace.get("mode"), json.dumps(marker.get("symbol")),
-            (trace.get("line") or {}).get("dash"), json.dumps(pattern.get("shape")))
+    return (
+        trace.get("type"),
+        trace.get("mode"),
+        json.dumps(marker.get("symbol")),
+        (trace.get("line") or {}).get("dash"),
+        json.dumps(pattern.get("shape")),
+    )
 
 
 def test_series_in_a_legend_differ_by_more_than_colour(demo_db: Path) -> None:
@@ -78,11 +88,15 @@ def test_series_in_a_legend_differ_by_more_than_colour(demo_db: Path) -> None:
         at = run_app(page, ROLE_ACTORS[OFFICER])
         for chart in at.get("plotly_chart"):
             spec = json.loads(chart.proto.spec)
-            legend = [t for t in spec["data"] if t.get("showlegend", True) and t.get("name")
-                      and t.get("type") not in ("heatmap",)]
+            legend = [
+                t
+                for t in spec["data"]
+                if t.get("showlegend", True) and t.get("name") and t.get("type") not in ("heatmap",)
+            ]
             looks = [_look_without_colour(t) for t in legend]
             title = spec["layout"].get("title", {}).get("text", "")
-            assert len(set(looks)) == len(looks), f"{page}: '{title}' has series told apart by colour alone: " + \
-                ", ".join(t["name"] for t in legend)
+            assert len(set(looks)) == len(looks), (
+                f"{page}: '{title}' has series told apart by colour alone: " + ", ".join(t["name"] for t in legend)
+            )
             checked += len(legend) > 1
     assert checked >= 6

@@ -24,7 +24,9 @@ def test_init_demo_then_export_prints_the_sunderland_rows(tmp_path: Path) -> Non
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     sunderland = [r for r in rows if r["area_name"] == "Sunderland"]
     assert {r["provision"] for r in sunderland} == {"SEN support", "EHC plan", "No SEN"}
-    assert all(r["phase"] == "Total" and r["old_la_code"] == "394" and r["area_code"] == "E08000024" for r in sunderland)
+    assert all(
+        r["phase"] == "Total" and r["old_la_code"] == "394" and r["area_code"] == "E08000024" for r in sunderland
+    )
     by_cell = {(r["provision"], r["primary_need"]): r["pupils"] for r in sunderland}
     assert by_cell[("SEN support", "SLCN")] == "1308"
     assert by_cell[("EHC plan", "ASD")] == "552"
@@ -86,7 +88,11 @@ def test_ingest_history_undo_round_trip(tmp_path: Path) -> None:
     assert loaded.returncode == 0 and "as load 4" in loaded.stdout
     assert "1400" in run_cli("export", "census", db=db).stdout
     assert run_cli("history", db=db).stdout.startswith("4\t")
-    assert run_cli("ingest", "census", str(update), db=db).stdout.strip().endswith("was already loaded (load 4); nothing changed.")
+    assert (
+        run_cli("ingest", "census", str(update), db=db)
+        .stdout.strip()
+        .endswith("was already loaded (load 4); nothing changed.")
+    )
     undone = run_cli("undo", "4", db=db)
     assert undone.returncode == 0 and "Undid load 4" in undone.stdout
     assert run_cli("export", "census", db=db).stdout == before
@@ -97,9 +103,11 @@ def test_ingest_history_undo_round_trip(tmp_path: Path) -> None:
 def test_pupil_extract_needs_a_period_and_is_counted(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     extract = tmp_path / "extract.csv"
-    extract.write_text("UPN,Surname,Forename,DOB,Gender,NCyearActual,SENprovision,SENtype\n"
-                       "Z999000000001,Testperson,Alex,2012-01-01,F,7,K,SLCN\n"
-                       "Z999000000002,Testperson,Sam,2012-02-02,M,7,K,SLCN\n")
+    extract.write_text(
+        "UPN,Surname,Forename,DOB,Gender,NCyearActual,SENprovision,SENtype\n"
+        "Z999000000001,Testperson,Alex,2012-01-01,F,7,K,SLCN\n"
+        "Z999000000002,Testperson,Sam,2012-02-02,M,7,K,SLCN\n"
+    )
     missing = run_cli("ingest", "census", str(extract), db=db)
     assert missing.returncode == 1 and "no census period of its own" in missing.stderr
     assert run_cli("ingest", "census", str(extract), "--period", "202425", db=db).returncode == 0
@@ -129,9 +137,14 @@ def test_bad_format_option_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def add_account(db: Path, email: str, role: str, password: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), "user", "add", email, "--role", role,
-                           "--password-stdin"], input=f"{password}\n", capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sendlib", "--db", str(db), "user", "add", email, "--role", role, "--password-stdin"],
+        input=f"{password}\n",
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
 
 
 def test_user_management_never_prints_or_stores_the_password(tmp_path: Path) -> None:
@@ -186,9 +199,25 @@ def test_user_commands_on_a_store_the_dashboard_holds_point_to_the_accounts_page
 
 
 def test_user_add_without_a_terminal_needs_password_stdin(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "sendlib", "--db", str(tmp_path / "u.duckdb"), "user", "add",
-                             "a@example.org", "--role", "forum"], stdin=subprocess.DEVNULL,
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sendlib",
+            "--db",
+            str(tmp_path / "u.duckdb"),
+            "user",
+            "add",
+            "a@example.org",
+            "--role",
+            "forum",
+        ],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
     assert result.returncode == 1 and "--password-stdin" in result.stderr
 
 
@@ -203,7 +232,9 @@ def test_ingest_engagement_loads_the_template_example_and_refuses_a_bad_file(tmp
     db = tmp_path / "x.duckdb"
     example = PROJECT_ROOT / "data" / "templates" / "engagement-example.csv"
     loaded = run_cli("ingest", "engagement", str(example), db=db)
-    assert loaded.returncode == 0 and "Loaded engagement-example.csv as load 1: 2 engagement activities." in loaded.stdout
+    assert (
+        loaded.returncode == 0 and "Loaded engagement-example.csv as load 1: 2 engagement activities." in loaded.stdout
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text(example.read_text().replace("2026-02-06", "06/02/2099").replace("SB-2026-01", "SB-2026-02"))
     refused = run_cli("ingest", "engagement", str(bad), db=db)

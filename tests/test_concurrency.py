@@ -21,8 +21,15 @@ from tests.conftest import TEST_OFFICER
 PASSWORD = "correct horse battery"
 READERS = 8
 READING_SECONDS = 45
-PAGES = ("Overview", "Primary needs", "Stakeholders", "Participation reach", "Reach gaps", "Commitments",
-         "You said, we did")
+PAGES = (
+    "Overview",
+    "Primary needs",
+    "Stakeholders",
+    "Participation reach",
+    "Reach gaps",
+    "Commitments",
+    "You said, we did",
+)
 # The headline on Primary needs in each state the store can be in: the demo (2019/20), after file A
 # (2024/25), after file B (2025/26, the newest whatever order they land in).
 FILE_A = "period,provision,primary_need,pupils\n202425,SEN support,SLCN,1500\n202425,EHC plan,ASD,700\n"
@@ -61,7 +68,9 @@ async def reader(browser: Browser, url: str, number: int, seen: list[str], probl
         turn += 1
         await open_page(page, title)
         if await page.locator("[data-testid='stException']").count():
-            problems.append(f"reader {number}, {title}: {await page.locator('[data-testid=stException]').first.inner_text()}")
+            problems.append(
+                f"reader {number}, {title}: {await page.locator('[data-testid=stException]').first.inner_text()}"
+            )
         errors = page.locator("[data-testid='stAlertContentError']")
         if await errors.count():
             problems.append(f"reader {number}, {title}: {await errors.first.inner_text()}")
@@ -120,9 +129,11 @@ def test_many_people_at_once_see_no_errors_and_no_half_loads(tmp_path: Path) -> 
     db = tmp_path / "busy.duckdb"
     store = Store.open(db)
     load_demo(store, Config())
-    for email, role in ([(f"reader{n}@example.invalid", COMMISSIONER) for n in range(READERS)]
-                        + [("up1@example.invalid", OFFICER), ("up2@example.invalid", OFFICER),
-                           ("updater@example.invalid", OFFICER)]):
+    for email, role in [(f"reader{n}@example.invalid", COMMISSIONER) for n in range(READERS)] + [
+        ("up1@example.invalid", OFFICER),
+        ("up2@example.invalid", OFFICER),
+        ("updater@example.invalid", OFFICER),
+    ]:
         add_user(store, email, role, PASSWORD, by=TEST_OFFICER)
     updates_before = store.query_value("SELECT count(*) FROM commitment_updates")
     store.close()
@@ -141,9 +152,12 @@ def test_many_people_at_once_see_no_errors_and_no_half_loads(tmp_path: Path) -> 
 
             async def writers() -> None:
                 await asyncio.sleep(8)  # the readers are busy first
-                await asyncio.gather(uploader(browser, url, "up1@example.invalid", file_a, uploads),
-                                     uploader(browser, url, "up2@example.invalid", file_b, uploads),
-                                     updater(browser, url, updates))
+                await asyncio.gather(
+                    uploader(browser, url, "up1@example.invalid", file_a, uploads),
+                    uploader(browser, url, "up2@example.invalid", file_b, uploads),
+                    updater(browser, url, updates),
+                )
+
             await asyncio.gather(*readers, writers())
             await browser.close()
 
@@ -155,8 +169,9 @@ def test_many_people_at_once_see_no_errors_and_no_half_loads(tmp_path: Path) -> 
     assert seen and set(seen) <= HEADLINES, set(seen) - HEADLINES  # never a half-applied load
     store = Store.open(db)
     try:
-        loaded = store.query_rows("SELECT file_name FROM loads WHERE outcome = 'loaded' AND file_name LIKE 'census-%' "
-                                  "ORDER BY 1")
+        loaded = store.query_rows(
+            "SELECT file_name FROM loads WHERE outcome = 'loaded' AND file_name LIKE 'census-%' ORDER BY 1"
+        )
         assert loaded == [("census-a.csv",), ("census-b.csv",)]
         assert store.query_value("SELECT count(*) FROM commitment_updates") == updates_before + 3
     finally:

@@ -41,7 +41,9 @@ def test_unknown_key_is_reported_by_name(tmp_path) -> None:
 def test_a_renamed_key_says_what_replaced_it(tmp_path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("access:\n  lockout_minutes: 15\n")
-    with pytest.raises(ConfigError, match=r"access.lockout_minutes has been renamed: use access.failure_window_minutes"):
+    with pytest.raises(
+        ConfigError, match=r"access.lockout_minutes has been renamed: use access.failure_window_minutes"
+    ):
         load_config(path)
 
 
@@ -57,14 +59,17 @@ def test_db_env_var_overrides_the_configured_path(monkeypatch, tmp_path) -> None
     assert Config().db_path == tmp_path / "x.duckdb"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("suppression:\n  threshold: -3\n", "suppression.threshold: -3 is out of range"),
-    ("suppression:\n  threshold: 5.9\n", "suppression.threshold: expected a whole number"),
-    ("display:\n  percent_decimals: -1\n", "display.percent_decimals: -1 is out of range"),
-    ("display:\n  chart_height: 5\n", "display.chart_height: 5 is out of range"),
-    ("access:\n  max_failed_sign_ins: 0\n", "access.max_failed_sign_ins: 0 is out of range"),
-    ("upload:\n  max_file_mb: 0\n", "upload.max_file_mb: 0 is out of range"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("suppression:\n  threshold: -3\n", "suppression.threshold: -3 is out of range"),
+        ("suppression:\n  threshold: 5.9\n", "suppression.threshold: expected a whole number"),
+        ("display:\n  percent_decimals: -1\n", "display.percent_decimals: -1 is out of range"),
+        ("display:\n  chart_height: 5\n", "display.chart_height: 5 is out of range"),
+        ("access:\n  max_failed_sign_ins: 0\n", "access.max_failed_sign_ins: 0 is out of range"),
+        ("upload:\n  max_file_mb: 0\n", "upload.max_file_mb: 0 is out of range"),
+    ],
+)
 def test_values_out_of_range_are_reported_by_name(tmp_path, text: str, message: str) -> None:
     path = tmp_path / "c.yaml"
     path.write_text(text)

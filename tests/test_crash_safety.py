@@ -25,8 +25,13 @@ KILLS = 20
 
 
 def cli(db: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "sendlib", "--db", str(db), *args], cwd=PROJECT_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ)
+    return subprocess.Popen(
+        [sys.executable, "-m", "sendlib", "--db", str(db), *args],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ,
+    )
 
 
 def snapshot(db: Path) -> list[tuple]:
@@ -41,8 +46,9 @@ def snapshot(db: Path) -> list[tuple]:
 def latest_load(db: Path) -> int | None:
     store = Store.open(db)
     try:
-        return store.query_value("SELECT max(load_id) FROM loads WHERE outcome = 'loaded' AND kind = 'census' "
-                                 "AND file_name = 'big.csv'")
+        return store.query_value(
+            "SELECT max(load_id) FROM loads WHERE outcome = 'loaded' AND kind = 'census' AND file_name = 'big.csv'"
+        )
     finally:
         store.close()
 

@@ -11,18 +11,31 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sendlib import commitments, engagement, entries, stakeholders, you_said
-from sendlib.auth import AuthError, OFFICER, add_user
+from sendlib.auth import OFFICER, AuthError, add_user
 from sendlib.entries import EntryError, clean_text
 from sendlib.store import Store
 from tests.conftest import TEST_OFFICER
 
 NASTY = st.one_of(
     st.text(max_size=300),
-    st.sampled_from([
-        "<script>alert('x')</script>", "'; DROP TABLE census; --", "Robert'); DELETE FROM users;--",
-        "\u202eelbat\u202c", "مرحبا بالعالم", "👩‍👧‍👦 family 🎉", "=HYPERLINK(\"http://x\")", "a\x00b\x07c\x1b[31m",
-        "x" * 5000, "   ", "[link](javascript:alert(1))", "<img src=x onerror=alert(1)>", "{{7*7}}", "%s%s%n",
-    ]),
+    st.sampled_from(
+        [
+            "<script>alert('x')</script>",
+            "'; DROP TABLE census; --",
+            "Robert'); DELETE FROM users;--",
+            "\u202eelbat\u202c",
+            "مرحبا بالعالم",
+            "👩‍👧‍👦 family 🎉",
+            '=HYPERLINK("http://x")',
+            "a\x00b\x07c\x1b[31m",
+            "x" * 5000,
+            "   ",
+            "[link](javascript:alert(1))",
+            "<img src=x onerror=alert(1)>",
+            "{{7*7}}",
+            "%s%s%n",
+        ]
+    ),
 )
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ODD_DATES = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
@@ -41,9 +54,20 @@ def expected(text: str, limit: int) -> str | None:
 @pytest.fixture(scope="module")
 def store() -> Store:
     opened = Store.open(":memory:")
-    commitments.add_commitment(opened, TEST_OFFICER, reference="C-1", title="A commitment", full_text="", strategy="S",
-                               section="", theme="", level="meso", owner="O", start_date=date(2026, 1, 1),
-                               due_date=date(2026, 12, 31))
+    commitments.add_commitment(
+        opened,
+        TEST_OFFICER,
+        reference="C-1",
+        title="A commitment",
+        full_text="",
+        strategy="S",
+        section="",
+        theme="",
+        level="meso",
+        owner="O",
+        start_date=date(2026, 1, 1),
+        due_date=date(2026, 12, 31),
+    )
     return opened
 
 
@@ -57,7 +81,9 @@ def test_stakeholder_group_names(store: Store, name: str) -> None:
         return
     if store.query_value("SELECT count(*) FROM stakeholder_groups WHERE lower(name) = lower(?)", [want]):
         return  # a repeat of an earlier example: refused as a duplicate, tested elsewhere
-    group_id = stakeholders.add_group(store, TEST_OFFICER, name=name, description=name, kind="other", engagement="engage")
+    group_id = stakeholders.add_group(
+        store, TEST_OFFICER, name=name, description=name, kind="other", engagement="engage"
+    )
     assert store.query_value("SELECT name FROM stakeholder_groups WHERE group_id = ?", [group_id]) == want
 
 
@@ -67,11 +93,22 @@ def test_stakeholder_group_names(store: Store, name: str) -> None:
 def test_engagement_activities(store: Store, title: str, notes: str, day: date, people: int) -> None:
     # Refused exactly when some field is wrong, accepted and stored exactly otherwise: a function refusing every
     # input fails here (the @example is valid), as does one accepting a bad one.
-    valid = (expected(title, engagement.MAX_TITLE) is not None and date(2000, 1, 1) <= day <= date.today()
-             and 0 < people <= engagement.MAX_PEOPLE)
-    activity = engagement.Activity(reference=next(REFERENCES), activity_date=day,
-                                   title=title, level="meso", audience="both", method="survey", hart_rung=5,
-                                   feedback_given=True, notes=notes[:2000])
+    valid = (
+        expected(title, engagement.MAX_TITLE) is not None
+        and date(2000, 1, 1) <= day <= date.today()
+        and 0 < people <= engagement.MAX_PEOPLE
+    )
+    activity = engagement.Activity(
+        reference=next(REFERENCES),
+        activity_date=day,
+        title=title,
+        level="meso",
+        audience="both",
+        method="survey",
+        hart_rung=5,
+        feedback_given=True,
+        notes=notes[:2000],
+    )
     try:
         activity.counts = engagement.counts_for(engagement.CYP, people)
         activity_id = engagement.record_activity(store, TEST_OFFICER, activity)
@@ -80,8 +117,9 @@ def test_engagement_activities(store: Store, title: str, notes: str, day: date, 
         assert not valid, f"a valid activity was refused: {refused}"
         return
     assert valid
-    stored = store.query_rows("SELECT title, notes, activity_date FROM engagement_activities WHERE activity_id = ?",
-                              [activity_id])
+    stored = store.query_rows(
+        "SELECT title, notes, activity_date FROM engagement_activities WHERE activity_id = ?", [activity_id]
+    )
     assert stored == [(expected(title, engagement.MAX_TITLE), clean_text(notes[:2000], "x", required=False), day)]
 
 
@@ -92,15 +130,23 @@ def test_commitment_updates(store: Store, commentary: str, percent: float, day: 
     # Both directions: refused only when something is wrong (the @example is valid), stored exactly otherwise.
     valid = 0 <= percent <= 100 and date(2000, 1, 1) <= day <= date.today() and expected(commentary, 2000) is not None
     try:
-        update_id = commitments.record_update(store, TEST_OFFICER, reference="C-1", updated_on=day,
-                                              status="in progress", percent=percent, commentary=commentary)
+        update_id = commitments.record_update(
+            store,
+            TEST_OFFICER,
+            reference="C-1",
+            updated_on=day,
+            status="in progress",
+            percent=percent,
+            commentary=commentary,
+        )
     except EntryError as refused:
         assert str(refused)
         assert not valid, f"a valid update was refused: {refused}"
         return
     assert valid
-    stored = store.query_rows("SELECT updated_on, status, percent, commentary FROM commitment_updates "
-                              "WHERE update_id = ?", [update_id])
+    stored = store.query_rows(
+        "SELECT updated_on, status, percent, commentary FROM commitment_updates WHERE update_id = ?", [update_id]
+    )
     assert stored == [(day, "in progress", percent, expected(commentary, 2000))]
 
 
@@ -112,18 +158,19 @@ def test_commitment_dates_and_owners(store: Store, start: date, length: int, own
         due = start + timedelta(days=length)
     except OverflowError:
         return
-    valid = (date(2000, 1, 1) <= start <= due <= date(2100, 12, 31)
-             and expected(owner, entries.MAX_PERSON) is not None)
+    valid = date(2000, 1, 1) <= start <= due <= date(2100, 12, 31) and expected(owner, entries.MAX_PERSON) is not None
     try:
-        plan_id = commitments.change_plan(store, TEST_OFFICER, reference="C-1", owner=owner, start_date=start,
-                                          due_date=due, reason="test")
+        plan_id = commitments.change_plan(
+            store, TEST_OFFICER, reference="C-1", owner=owner, start_date=start, due_date=due, reason="test"
+        )
     except EntryError as refused:
         assert str(refused)
         assert not valid, f"a valid plan was refused: {refused}"
         return
     assert valid
-    stored = store.query_rows("SELECT owner, start_date, due_date, reason FROM commitment_plans WHERE plan_id = ?",
-                              [plan_id])
+    stored = store.query_rows(
+        "SELECT owner, start_date, due_date, reason FROM commitment_plans WHERE plan_id = ?", [plan_id]
+    )
     assert stored == [(expected(owner, entries.MAX_PERSON), start, due, "test")]
 
 
@@ -133,8 +180,9 @@ def test_commitment_dates_and_owners(store: Store, start: date, length: int, own
 def test_you_said_items_and_answers(store: Store, said: str, theme: str, did: str) -> None:
     valid = None not in (expected(said, 2000), expected(theme, 100), expected(did, 2000))
     try:
-        item = you_said.add_item(store, TEST_OFFICER, said_on=date(2026, 1, 1), said_by="parent carers",
-                                 what_was_said=said, theme=theme)
+        item = you_said.add_item(
+            store, TEST_OFFICER, said_on=date(2026, 1, 1), said_by="parent carers", what_was_said=said, theme=theme
+        )
         answer = you_said.respond(store, TEST_OFFICER, item_id=item, what_we_did=did, state="open", published_on=None)
     except EntryError as refused:
         assert str(refused)

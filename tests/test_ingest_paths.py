@@ -24,22 +24,25 @@ T = "period,provision,primary_need,pupils\n"
 HAND_WRITTEN = {
     # Parts of one code add up (School Action + School Action Plus); a repeated, agreeing row counts once.
     "parts-and-repeats": T + "200910,School Action,ASD,100\n200910,School Action Plus,ASD,100\n"
-                         "200910,School Action Plus,ASD,100\n200910,Statement,ASD,50\n200910,EHC plan,Missing,7\n",
+    "200910,School Action Plus,ASD,100\n200910,Statement,ASD,50\n200910,EHC plan,Missing,7\n",
     # An all-pupils total and no 'No SEN' row: No SEN is derived; a total that disagrees is a warning.
     "derived-no-sen": T + "202425,All pupils,Total,1000\n202425,SEN support,ASD,80\n202425,EHC plan,ASD,20\n"
-                      "202425,SEN support,Total,81\n202425,EHC plan,SLCN,c\n",
+    "202425,SEN support,Total,81\n202425,EHC plan,SLCN,c\n",
     # One area under two names (different figures): named the same in warnings and preview.
     "one-area-two-names": "period,provision,primary_need,pupils,area_code,area_name\n"
-                          "202425,SEN support,ASD,10,E08000024,Sunderland\n202425,EHC plan,ASD,4,E08000024,City of Sunderland\n"
-                          "202425,SEN support,Total,11,E08000024,City of Sunderland\n",
+    "202425,SEN support,ASD,10,E08000024,Sunderland\n202425,EHC plan,ASD,4,E08000024,City of Sunderland\n"
+    "202425,SEN support,Total,11,E08000024,City of Sunderland\n",
     # One part suppressed makes its code's figure the symbol.
     "suppressed-part": T + "200910,School Action,ASD,c\n200910,School Action Plus,ASD,100\n200910,Statement,ASD,50\n",
 }
 
 
 def _files(tmp_path: Path) -> list[Path]:
-    files = [ROOT / "data" / "demo" / "england-2019-20.csv", ROOT / "data" / "demo" / "sunderland-2019-20.csv",
-             ROOT / "data" / "templates" / "census-example.csv"]
+    files = [
+        ROOT / "data" / "demo" / "england-2019-20.csv",
+        ROOT / "data" / "demo" / "sunderland-2019-20.csv",
+        ROOT / "data" / "templates" / "census-example.csv",
+    ]
     files += sorted(p for p in (ROOT / "tests" / "fixtures" / "census").glob("*.csv") if "pupil" not in p.name)
     for name, text in HAND_WRITTEN.items():
         files.append(tmp_path / f"{name}.csv")
@@ -83,16 +86,38 @@ def test_a_file_given_twice_stores_what_the_file_stores(tmp_path: Path, config, 
         for store, given in ((once, path), (twice, _given_twice(path, tmp_path))):
             preview = preview_census(store, given, config=config)
             report = load_census(store, given, config=config, actor=TEST_OFFICER)
-            results.append((_stored(store), report.rows_stored, report.warnings, report.periods, report.areas,
-                            report.totals, preview.changes, preview.warnings, report.rows_read))
+            results.append(
+                (
+                    _stored(store),
+                    report.rows_stored,
+                    report.warnings,
+                    report.periods,
+                    report.areas,
+                    report.totals,
+                    preview.changes,
+                    preview.warnings,
+                    report.rows_read,
+                )
+            )
         first, second = results
         assert first[:5] == second[:5], path.name
         assert first[5].equals(second[5]) and first[6].equals(second[6]), path.name
         assert first[7] == second[7], path.name
         assert second[8] == 2 * first[8], path.name  # every row was read: the repeats were added up, not lost
     assert explained == []  # no clean file is explained
-    assert ("200910", "Local authority", "E08000024", "394", "Sunderland", "394", "Total", "SEN support", "ASD",
-            None, "c") in _stored(once)  # a suppressed part makes the sum a symbol
+    assert (
+        "200910",
+        "Local authority",
+        "E08000024",
+        "394",
+        "Sunderland",
+        "394",
+        "Total",
+        "SEN support",
+        "ASD",
+        None,
+        "c",
+    ) in _stored(once)  # a suppressed part makes the sum a symbol
     for store in (once, twice):
         store.close()
 
@@ -102,7 +127,10 @@ def test_parts_add_up_and_a_repeated_row_counts_once(store: Store, config, write
     report = load_census(store, path, config=config, actor=TEST_OFFICER)
     assert report.rows_read == 5
     assert store.query_rows("SELECT provision, primary_need, pupils FROM census ORDER BY ALL") == [
-        ("EHC plan", "ASD", 50), ("EHC plan", "UNK", 7), ("SEN support", "ASD", 200)]
+        ("EHC plan", "ASD", 50),
+        ("EHC plan", "UNK", 7),
+        ("SEN support", "ASD", 200),
+    ]
 
 
 def test_a_file_with_a_problem_is_described_by_line(store: Store, config, write_csv, explained: list[str]) -> None:
@@ -121,17 +149,22 @@ BAD = {
     "two counts for one figure": T + "202425,SEN support,ASD,10\n202425,SEN support,ASD,11\n",
     "too few values": T + "202425,SEN support,ASD\n",
     "mixed census dates": "time_period,time_identifier,geographic_level,country_code,country_name,sen_provision,"
-                          "sen_primary_need,pupil_count\n202425,Academic year,National,E92000001,England,SEN support,"
-                          "ASD,10\n202425,January,National,E92000001,England,EHC plan,ASD,5\n",
-    "a label in the middle": T + "\n".join([f"202425,SEN support,{n},{i + 10}" for i, n in enumerate(
-        ("ASD", "SLCN", "MLD", "SEMH"))] + ["202425,SEN support,Autsim,10"] + [
-        f"202425,EHC plan,{n},{i + 1}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]) + "\n",
+    "sen_primary_need,pupil_count\n202425,Academic year,National,E92000001,England,SEN support,"
+    "ASD,10\n202425,January,National,E92000001,England,EHC plan,ASD,5\n",
+    "a label in the middle": T
+    + "\n".join(
+        [f"202425,SEN support,{n},{i + 10}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]
+        + ["202425,SEN support,Autsim,10"]
+        + [f"202425,EHC plan,{n},{i + 1}" for i, n in enumerate(("ASD", "SLCN", "MLD", "SEMH"))]
+    )
+    + "\n",
 }
 
 
 @pytest.mark.parametrize("name", list(BAD))
-def test_any_problem_is_refused_by_the_explain_pass(name: str, store: Store, config, write_csv,
-                                                    explained: list[str]) -> None:
+def test_any_problem_is_refused_by_the_explain_pass(
+    name: str, store: Store, config, write_csv, explained: list[str]
+) -> None:
     for attempt in (preview_census, lambda *a, **k: load_census(*a, **k, actor=TEST_OFFICER)):
         with pytest.raises(census_module.IngestRejected, match="was not loaded"):
             attempt(store, write_csv("bad.csv", BAD[name]), config=config)

@@ -77,12 +77,15 @@ def at_once(lock: CountingLock, *loads: Callable[[], object]) -> list[object]:
     return results
 
 
-def test_two_identical_census_loads_at_once_load_once(store: Store, config: Config, counting_lock: CountingLock,
-                                                      write_csv: Callable[..., Path]) -> None:
+def test_two_identical_census_loads_at_once_load_once(
+    store: Store, config: Config, counting_lock: CountingLock, write_csv: Callable[..., Path]
+) -> None:
     first, second = write_csv("a.csv", CENSUS), write_csv("b.csv", CENSUS)  # two uploads of the same bytes
-    results = at_once(counting_lock,
-                      lambda: load_census(store, first, config=config, actor=TEST_OFFICER),
-                      lambda: load_census(store, second, config=config, actor=TEST_OFFICER))
+    results = at_once(
+        counting_lock,
+        lambda: load_census(store, first, config=config, actor=TEST_OFFICER),
+        lambda: load_census(store, second, config=config, actor=TEST_OFFICER),
+    )
     assert store.query_rows("SELECT load_id FROM loads WHERE outcome = 'loaded'") == [(1,)]
     assert sorted(r.already_loaded for r in results) == [False, True]
     again = next(r for r in results if r.already_loaded)
@@ -90,11 +93,14 @@ def test_two_identical_census_loads_at_once_load_once(store: Store, config: Conf
     assert store.query_value("SELECT count(*) FROM census") == 2
 
 
-def test_two_identical_engagement_loads_at_once_load_once(store: Store, config: Config,
-                                                          counting_lock: CountingLock) -> None:
-    results = at_once(counting_lock,
-                      lambda: load_engagement(store, ENGAGEMENT, config=config, actor=TEST_OFFICER),
-                      lambda: load_engagement(store, ENGAGEMENT, config=config, actor=TEST_OFFICER))
+def test_two_identical_engagement_loads_at_once_load_once(
+    store: Store, config: Config, counting_lock: CountingLock
+) -> None:
+    results = at_once(
+        counting_lock,
+        lambda: load_engagement(store, ENGAGEMENT, config=config, actor=TEST_OFFICER),
+        lambda: load_engagement(store, ENGAGEMENT, config=config, actor=TEST_OFFICER),
+    )
     assert not [r for r in results if isinstance(r, Exception)]
     assert store.query_rows("SELECT load_id FROM loads WHERE outcome = 'loaded'") == [(1,)]
     assert sorted(r.already_loaded for r in results) == [False, True]
@@ -103,7 +109,8 @@ def test_two_identical_engagement_loads_at_once_load_once(store: Store, config: 
 
 
 def test_an_engagement_file_loaded_while_another_copy_is_being_checked_is_already_loaded(
-        store: Store, config: Config, counting_lock: CountingLock) -> None:
+    store: Store, config: Config, counting_lock: CountingLock
+) -> None:
     """The second officer's load has read the file and waits to check its references against the store; the
     first officer's load of the same file commits in between (the test thread holds the write lock, which is
     re-entrant, and loads it). The second is told it is already loaded, not that its references clash."""
@@ -127,16 +134,19 @@ def test_an_engagement_file_loaded_while_another_copy_is_being_checked_is_alread
     assert store.query_rows("SELECT load_id, outcome FROM loads") == [(1, "loaded")]
 
 
-def test_a_census_preview_overtaken_by_another_load_asks_again(store: Store, config: Config,
-                                                               write_csv: Callable[..., Path]) -> None:
+def test_a_census_preview_overtaken_by_another_load_asks_again(
+    store: Store, config: Config, write_csv: Callable[..., Path]
+) -> None:
     mine, theirs = write_csv("mine.csv", CENSUS), write_csv("theirs.csv", OTHER_CENSUS)
     preview = preview_census(store, mine, config=config)
     loaded = load_census(store, theirs, config=config, actor=TEST_OFFICER)  # another officer, meanwhile
     with pytest.raises(PreviewOutOfDate) as stale:
         load_census(store, mine, config=config, actor=TEST_OFFICER, checked_version=preview.checked_version)
     when = store.query_value("SELECT loaded_at FROM loads WHERE load_id = ?", [loaded.load_id])
-    assert str(stale.value) == (f"The census changed since you checked this file (another load at {when:%H:%M}). "
-                                "Check it again to see what it would change.")
+    assert str(stale.value) == (
+        f"The census changed since you checked this file (another load at {when:%H:%M}). "
+        "Check it again to see what it would change."
+    )
     assert store.query_rows("SELECT load_id, outcome FROM loads") == [(1, "loaded")]  # nothing written or logged
     # checked again, it loads; an undo since the check is a change too
     again = preview_census(store, mine, config=config)
@@ -145,13 +155,17 @@ def test_a_census_preview_overtaken_by_another_load_asks_again(store: Store, con
     third = write_csv("third.csv", CENSUS.replace("1500", "1550"))
     checked = preview_census(store, third, config=config)
     undo_load(store, 2, TEST_OFFICER)
-    with pytest.raises(PreviewOutOfDate, match=r"^The census changed since you checked this file "
-                                               r"\(load 2 was undone at \d\d:\d\d\)\. Check it again"):
+    with pytest.raises(
+        PreviewOutOfDate,
+        match=r"^The census changed since you checked this file "
+        r"\(load 2 was undone at \d\d:\d\d\)\. Check it again",
+    ):
         load_census(store, third, config=config, actor=TEST_OFFICER, checked_version=checked.checked_version)
 
 
-def test_a_preview_still_matching_loads_whatever_else_changed(store: Store, config: Config,
-                                                              write_csv: Callable[..., Path]) -> None:
+def test_a_preview_still_matching_loads_whatever_else_changed(
+    store: Store, config: Config, write_csv: Callable[..., Path]
+) -> None:
     mine = write_csv("mine.csv", CENSUS)
     preview = preview_census(store, mine, config=config)
     with pytest.raises(IngestRejected):  # a rejected attempt changes no census: the preview still holds
@@ -161,12 +175,16 @@ def test_a_preview_still_matching_loads_whatever_else_changed(store: Store, conf
     assert report.load_id == 3 and not report.already_loaded
 
 
-def test_an_engagement_preview_overtaken_by_another_load_asks_again(store: Store, config: Config,
-                                                                    write_csv: Callable[..., Path]) -> None:
+def test_an_engagement_preview_overtaken_by_another_load_asks_again(
+    store: Store, config: Config, write_csv: Callable[..., Path]
+) -> None:
     other = write_csv("other.csv", re.sub(r"SB-2026-01|YC-2026-03", lambda m: m[0] + "-B", ENGAGEMENT.read_text()))
     preview = preview_engagement(store, ENGAGEMENT, config=config)
     load_engagement(store, other, config=config, actor=TEST_OFFICER)
-    with pytest.raises(PreviewOutOfDate, match=r"^The engagement activities changed since you checked this file "
-                                               r"\(another load at \d\d:\d\d\)\. Check it again"):
+    with pytest.raises(
+        PreviewOutOfDate,
+        match=r"^The engagement activities changed since you checked this file "
+        r"\(another load at \d\d:\d\d\)\. Check it again",
+    ):
         load_engagement(store, ENGAGEMENT, config=config, actor=TEST_OFFICER, checked_version=preview.checked_version)
     assert store.query_value("SELECT count(*) FROM loads") == 1

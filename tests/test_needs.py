@@ -92,7 +92,9 @@ def test_prevalence_is_sixteen_point_one_percent_one_point_above_england(demo_st
 
 
 def test_prevalence_is_blank_without_an_all_pupil_count(store: Store, config, write_csv) -> None:
-    path = write_csv("t.csv", "period,provision,primary_need,pupils\n202324,SEN support,ASD,10\n202324,EHC plan,ASD,5\n")
+    path = write_csv(
+        "t.csv", "period,provision,primary_need,pupils\n202324,SEN support,ASD,10\n202324,EHC plan,ASD,5\n"
+    )
     load_census(store, path, config=config, actor=TEST_OFFICER)
     prevalence = needs.query_prevalence(store, "202324", [SUNDERLAND])
     assert prevalence["total_sen"].iloc[0] == 15
@@ -100,7 +102,9 @@ def test_prevalence_is_blank_without_an_all_pupil_count(store: Store, config, wr
 
 
 def test_periods_are_newest_first_and_trend_spans_them(demo_store: Store, config, write_csv) -> None:
-    path = write_csv("t.csv", "period,provision,primary_need,pupils\n2020/21,SEN support,ASD,900\n2020/21,EHC plan,ASD,600\n")
+    path = write_csv(
+        "t.csv", "period,provision,primary_need,pupils\n2020/21,SEN support,ASD,900\n2020/21,EHC plan,ASD,600\n"
+    )
     load_census(demo_store, path, config=config, actor=TEST_OFFICER)
     assert needs.query_periods(demo_store, SUNDERLAND) == ["202021", "201920"]
     trend = needs.query_trend(demo_store, SUNDERLAND)
@@ -165,14 +169,36 @@ def test_suppression_off_for_threshold_zero(breakdown: pd.DataFrame) -> None:
 
 def test_forum_comparators_prevalence_and_trend_never_show_small_counts(store: Store, config, write_csv) -> None:
     header = "period,area_code,area_name,provision,primary_need,pupils\n"
-    small_la = write_csv("la.csv", header + "".join(
-        f"202324,E08000024,Sunderland,{p},{n},{c}\n"
-        for p, n, c in [("SEN support", "ASD", 50), ("SEN support", "SLD", 40), ("SEN support", "MLD", 30),
-                        ("EHC plan", "ASD", 3), ("EHC plan", "SLD", 2), ("No SEN", "Total", 900)]))
-    neighbour = write_csv("n.csv", header + "".join(
-        f"202324,E06000047,County Durham,{p},{n},{c}\n"
-        for p, n, c in [("SEN support", "ASD", 900), ("SEN support", "MSI", 2), ("EHC plan", "ASD", 400),
-                        ("EHC plan", "DS", 4), ("EHC plan", "SLD", 300), ("No SEN", "Total", 9000)]))
+    small_la = write_csv(
+        "la.csv",
+        header
+        + "".join(
+            f"202324,E08000024,Sunderland,{p},{n},{c}\n"
+            for p, n, c in [
+                ("SEN support", "ASD", 50),
+                ("SEN support", "SLD", 40),
+                ("SEN support", "MLD", 30),
+                ("EHC plan", "ASD", 3),
+                ("EHC plan", "SLD", 2),
+                ("No SEN", "Total", 900),
+            ]
+        ),
+    )
+    neighbour = write_csv(
+        "n.csv",
+        header
+        + "".join(
+            f"202324,E06000047,County Durham,{p},{n},{c}\n"
+            for p, n, c in [
+                ("SEN support", "ASD", 900),
+                ("SEN support", "MSI", 2),
+                ("EHC plan", "ASD", 400),
+                ("EHC plan", "DS", 4),
+                ("EHC plan", "SLD", 300),
+                ("No SEN", "Total", 9000),
+            ]
+        ),
+    )
     load_census(store, small_la, config=config, actor=TEST_OFFICER)
     load_census(store, neighbour, config=config, actor=TEST_OFFICER)
     shown = needs.suppress_breakdown(needs.query_need_breakdown(store, SUNDERLAND, "202324"), 5)

@@ -21,7 +21,8 @@ from streamlit.testing.v1 import AppTest
 from sendlib.auth import OFFICER, Actor, add_user
 from sendlib.store import Store
 from tests.conftest import PROJECT_ROOT, TEST_OFFICER
-from tests.hostile_files import BAD_LINES, ENGAGEMENT_HEADER as HEADER, HOSTILE, oversized_notes_file
+from tests.hostile_files import BAD_LINES, HOSTILE, oversized_notes_file
+from tests.hostile_files import ENGAGEMENT_HEADER as HEADER
 
 FORMAT_OPTIONS = ("auto", "ees", "template", "pupil")  # what the Upload page's format box offers
 
@@ -43,9 +44,16 @@ def census_cases() -> list[Case]:
     cases = []
     for param in HOSTILE:
         hostile = param.values[0]
-        cases.append(Case("census", hostile.name, hostile.data, hostile.kwargs.get("period"),
-                          hostile.kwargs.get("fmt", "auto"),
-                          hostile.config.upload.max_file_mb if hostile.config is not None else None))
+        cases.append(
+            Case(
+                "census",
+                hostile.name,
+                hostile.data,
+                hostile.kwargs.get("period"),
+                hostile.kwargs.get("fmt", "auto"),
+                hostile.config.upload.max_file_mb if hostile.config is not None else None,
+            )
+        )
     return cases
 
 
@@ -54,14 +62,18 @@ ENGAGEMENT_EXTRA = {
     "empty": (b"", ("is empty",)),
     "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("is a PNG image, not a CSV file",)),
     "census-file": (b"period,provision,primary_need,pupils\n202425,SEN support,SLCN,5\n", ("not an engagement file",)),
-    "broken-quote": ((HEADER + '\nX-1,2026-02-01,"Survey,meso,both\n').encode(),
-                     ("Line 2: Hart's ladder rung must be a whole number from 1 to 8, not this value.",)),
+    "broken-quote": (
+        (HEADER + '\nX-1,2026-02-01,"Survey,meso,both\n').encode(),
+        ("Line 2: Hart's ladder rung must be a whole number from 1 to 8, not this value.",),
+    ),
 }
 
 
 def engagement_cases() -> list[Case]:
-    cases = [Case("engagement", name.replace(" ", "-"), f"{HEADER}\n{lines}\n".encode(), expected=(expected[0],))
-             for name, (lines, expected) in BAD_LINES.items()]
+    cases = [
+        Case("engagement", name.replace(" ", "-"), f"{HEADER}\n{lines}\n".encode(), expected=(expected[0],))
+        for name, (lines, expected) in BAD_LINES.items()
+    ]
     cases += [Case("engagement", name, data, expected=expected) for name, (data, expected) in ENGAGEMENT_EXTRA.items()]
     return cases
 
@@ -69,26 +81,49 @@ def engagement_cases() -> list[Case]:
 IMPORT_HEADER = "reference,title,strategy,level,owner,start_date,due_date\n"
 COMMITMENT_ROW = "N{n},Commitment {n},S,micro,Owner,2026-01-01,2026-06-30\n"
 COMMITMENTS = [
-    Case("commitments", "field-over-128kb",
-         (IMPORT_HEADER + 'N1,"' + "t" * 200_000 + '",S,micro,O,2026-01-01,2026-06-30\n').encode(), expected=("Line 2: a value on this line is over 131,072 characters",)),
-    Case("commitments", "header-over-128kb", ('"' + "h" * 200_000 + '",title\n').encode(),
-         expected=("Line 1: a value on this line is over 131,072 characters",)),
-    Case("commitments", "twenty-thousand-rows",
-         (IMPORT_HEADER + "".join(COMMITMENT_ROW.format(n=n) for n in range(20_000))).encode(),
-         expected=("more than 1,000 commitments (upload.max_commitment_rows in config.yaml)",)),
+    Case(
+        "commitments",
+        "field-over-128kb",
+        (IMPORT_HEADER + 'N1,"' + "t" * 200_000 + '",S,micro,O,2026-01-01,2026-06-30\n').encode(),
+        expected=("Line 2: a value on this line is over 131,072 characters",),
+    ),
+    Case(
+        "commitments",
+        "header-over-128kb",
+        ('"' + "h" * 200_000 + '",title\n').encode(),
+        expected=("Line 1: a value on this line is over 131,072 characters",),
+    ),
+    Case(
+        "commitments",
+        "twenty-thousand-rows",
+        (IMPORT_HEADER + "".join(COMMITMENT_ROW.format(n=n) for n in range(20_000))).encode(),
+        expected=("more than 1,000 commitments (upload.max_commitment_rows in config.yaml)",),
+    ),
     Case("commitments", "png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", expected=("has no reference",)),
     Case("commitments", "empty", b"", expected=("has no reference",)),
-    Case("commitments", "title-too-long", (IMPORT_HEADER + "N1," + "x" * 300 + ",S,micro,O,2026-01-01,2026-06-30\n")
-         .encode(), expected=("Line 2: The title is 300 characters; keep it to 200.",)),
-    Case("commitments", "broken-quote", (IMPORT_HEADER + 'N1,"Unclosed,S,micro,O,2026-01-01,2026-06-30\n').encode(),
-         expected=("Nothing was imported",)),
+    Case(
+        "commitments",
+        "title-too-long",
+        (IMPORT_HEADER + "N1," + "x" * 300 + ",S,micro,O,2026-01-01,2026-06-30\n").encode(),
+        expected=("Line 2: The title is 300 characters; keep it to 200.",),
+    ),
+    Case(
+        "commitments",
+        "broken-quote",
+        (IMPORT_HEADER + 'N1,"Unclosed,S,micro,O,2026-01-01,2026-06-30\n').encode(),
+        expected=("Nothing was imported",),
+    ),
 ]
 
 
 def test_the_corpus_holds_every_kind_of_hostile_file() -> None:
     names = {(case.kind, case.name) for case in census_cases() + engagement_cases() + COMMITMENTS}
-    assert {("census", "field-over-128kb-label"), ("census", "field-over-128kb-area-name"),
-            ("engagement", "field-over-128kb"), ("commitments", "field-over-128kb")} <= names
+    assert {
+        ("census", "field-over-128kb-label"),
+        ("census", "field-over-128kb-area-name"),
+        ("engagement", "field-over-128kb"),
+        ("commitments", "field-over-128kb"),
+    } <= names
     assert len(names) >= 60
 
 
@@ -177,9 +212,16 @@ def run_ingest(case: Case, folder: Path) -> tuple[Case, subprocess.CompletedProc
     if case.max_file_mb is not None:
         (folder / "config.yaml").write_text(f"upload:\n  max_file_mb: {case.max_file_mb}\n")
         command += ["--config", str(folder / "config.yaml")]
-    options = (["--period", case.period] if case.period else []) + (["--format", case.fmt] if case.fmt != "auto" else [])
-    loaded = subprocess.run([*command, "ingest", case.kind, str(path), *options], capture_output=True, text=True,
-                            cwd=PROJECT_ROOT, timeout=300)
+    options = (["--period", case.period] if case.period else []) + (
+        ["--format", case.fmt] if case.fmt != "auto" else []
+    )
+    loaded = subprocess.run(
+        [*command, "ingest", case.kind, str(path), *options],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
     log: list[tuple] = []
     if db.exists():  # the process has ended: the store is free to read
         store = Store.open(db, read_only=True)
@@ -218,17 +260,22 @@ def test_an_unexpected_failure_on_the_command_line_is_a_sentence_on_record(tmp_p
     officer as a sentence, with no traceback or server path, and the attempt is in the load log."""
     db, path = tmp_path / "store.duckdb", tmp_path / "fine.csv"
     path.write_text("period,provision,primary_need,pupils\n2024/25,SEN support,SLCN,1500\n")
-    script = ("import sys, sendlib.cli as cli\n"
-              "def broken(*args, **kwargs):\n    raise RuntimeError('/srv/secret/path/census.py went wrong')\n"
-              "cli.load_census = broken\n"
-              f"sys.exit(cli.main(['--db', {str(db)!r}, 'ingest', 'census', {str(path)!r}]))\n")
+    script = (
+        "import sys, sendlib.cli as cli\n"
+        "def broken(*args, **kwargs):\n    raise RuntimeError('/srv/secret/path/census.py went wrong')\n"
+        "cli.load_census = broken\n"
+        f"sys.exit(cli.main(['--db', {str(db)!r}, 'ingest', 'census', {str(path)!r}]))\n"
+    )
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
     assert ran.returncode == 1
-    assert ran.stderr == ("error: the command stopped on an unexpected problem (RuntimeError); nothing was written. "
-                          "Please report it, with the command you ran.\n")
+    assert ran.stderr == (
+        "error: the command stopped on an unexpected problem (RuntimeError); nothing was written. "
+        "Please report it, with the command you ran.\n"
+    )
     store = Store.open(db, read_only=True)
     try:
         assert store.query_rows("SELECT kind, file_name, outcome, message FROM loads") == [
-            ("census", "fine.csv", "rejected", "stopped by an unexpected problem (RuntimeError)")]
+            ("census", "fine.csv", "rejected", "stopped by an unexpected problem (RuntimeError)")
+        ]
     finally:
         store.close()

@@ -39,6 +39,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[list[pack.Slide], bytes, bytes]]:
     store = Store.open(tmp_path_factory.mktemp("pack") / "pack.duckdb")
     from sendlib.demo import load_demo
+
     load_demo(store, Config())
     made = {}
     for role in ("commissioner", "forum"):
@@ -54,12 +55,23 @@ def test_the_deck_has_a_title_slide_then_a_slide_per_chart_with_valid_pictures(p
     presentation = Presentation(io.BytesIO(deck))
     titles = [slide.shapes.title.text for slide in presentation.slides]
     # Every view with a chart, in page order (Primary needs, Stakeholders, Participation, Reach gaps, Commitments).
-    assert titles == ["Sunderland SEND Commissioning: meeting pack", "By primary need", "Against all pupils",
-                      "Compared with England", "Stakeholder grid", "Reach by level against target, in 2025/26",
-                      "Reach by provision and level (% of each group)", "Activities on Hart's ladder of participation",
-                      "Lundy's elements and feedback to participants", "Participation quality by quarter",
-                      "Reach gaps: SEN support and EHC plans", "Reach gaps: Main need", "Exceptions: red or overdue",
-                      "Commitments from start to due date", "Commitments: complete against due"]
+    assert titles == [
+        "Sunderland SEND Commissioning: meeting pack",
+        "By primary need",
+        "Against all pupils",
+        "Compared with England",
+        "Stakeholder grid",
+        "Reach by level against target, in 2025/26",
+        "Reach by provision and level (% of each group)",
+        "Activities on Hart's ladder of participation",
+        "Lundy's elements and feedback to participants",
+        "Participation quality by quarter",
+        "Reach gaps: SEN support and EHC plans",
+        "Reach gaps: Main need",
+        "Exceptions: red or overdue",
+        "Commitments from start to due date",
+        "Commitments: complete against due",
+    ]
     assert "23 November 2026" in presentation.slides[0].placeholders[1].text
     for slide, made in zip(list(presentation.slides)[1:], slides):
         pictures = [shape for shape in slide.shapes if shape.shape_type == 13]
@@ -90,8 +102,12 @@ def test_the_forum_pack_is_suppressed_and_leaves_out_what_the_forum_cannot_see(p
 
 
 def test_an_exported_image_carries_its_title_source_and_note() -> None:
-    figure = base_layout(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), title="Reach gaps", height=400,
-                         source="Source: census 2019/20; as at 23 November 2026.")
+    figure = base_layout(
+        go.Figure(go.Bar(x=["a", "b"], y=[1, 2])),
+        title="Reach gaps",
+        height=400,
+        source="Source: census 2019/20; as at 23 November 2026.",
+    )
     exported = with_note(figure, "c = fewer than 6 children.")
     texts = [a.text for a in exported.layout.annotations]
     assert exported.layout.title.text == "Reach gaps"
@@ -102,8 +118,10 @@ def test_an_exported_image_carries_its_title_source_and_note() -> None:
 
 
 def test_two_exports_in_parallel_threads_get_their_own_images() -> None:
-    figures = {width: base_layout(go.Figure(go.Scatter(y=[width, 1])), title=f"Chart {width}", height=300 + width // 10)
-               for width in (500, 700, 900, 1100)}
+    figures = {
+        width: base_layout(go.Figure(go.Scatter(y=[width, 1])), title=f"Chart {width}", height=300 + width // 10)
+        for width in (500, 700, 900, 1100)
+    }
     results: dict[int, bytes] = {}
 
     def export(width: int) -> None:
@@ -115,32 +133,49 @@ def test_two_exports_in_parallel_threads_get_their_own_images() -> None:
     for thread in threads:
         thread.join(timeout=120)
     assert {width: png_size(data) for width, data in results.items()} == {
-        width: (width, 300 + width // 10) for width in figures}
+        width: (width, 300 + width // 10) for width in figures
+    }
 
 
 def test_tables_download_with_formulas_neutralised() -> None:
-    table = pd.DataFrame({"Group": ["=HYPERLINK(\"http://x\")", "+44 123", "@SUM(A1)", "-cmd", "SEN support"],
-                          "People": [1, -2, 3, 4, 5]})
+    table = pd.DataFrame(
+        {"Group": ['=HYPERLINK("http://x")', "+44 123", "@SUM(A1)", "-cmd", "SEN support"], "People": [1, -2, 3, 4, 5]}
+    )
     csv_text = table_to_csv(table).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and "'+44 123" in csv_text and "'@SUM(A1)" in csv_text and "'-cmd" in csv_text
     assert ",-2" in csv_text  # numbers stay numbers
     sheet = openpyxl.load_workbook(io.BytesIO(table_to_xlsx(table))).active
     column = [cell.value for cell in sheet["A"]][1:]
-    assert column == ["'=HYPERLINK(\"http://x\")", "'+44 123", "'@SUM(A1)", "'-cmd", "SEN support"]
+    assert column == ['\'=HYPERLINK("http://x")', "'+44 123", "'@SUM(A1)", "'-cmd", "SEN support"]
     assert all(cell.data_type == "s" for cell in sheet["A"][1:]) and sheet["B"][2].value == -2
 
 
 def test_the_pack_command_writes_a_deck_or_a_pdf(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
-    subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), "init", "--demo"], cwd=PROJECT_ROOT,
-                   capture_output=True, check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "sendlib", "--db", str(db), "init", "--demo"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
     out = tmp_path / "pack.pptx"
-    made = subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), "pack", "--out", str(out), "--role", "forum"],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    made = subprocess.run(
+        [sys.executable, "-m", "sendlib", "--db", str(db), "pack", "--out", str(out), "--role", "forum"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert made.returncode == 0 and "slides for the forum role" in made.stdout
     assert Presentation(str(out)).slides[0].shapes.title.text == "Sunderland SEND Commissioning: meeting pack"
-    wrong = subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), "pack", "--out", str(tmp_path / "p.docx")],
-                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    wrong = subprocess.run(
+        [sys.executable, "-m", "sendlib", "--db", str(db), "pack", "--out", str(tmp_path / "p.docx")],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert wrong.returncode == 1 and "must end in .pptx or .pdf" in wrong.stderr
 
 

@@ -17,8 +17,8 @@ from sendlib.commitments import RAG_STYLE
 from sendlib.palette import contrast_ratio
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXT_MINIMUM = 4.5          # WCAG 1.4.3, normal-size text
-GRAPHICS_MINIMUM = 3.0      # WCAG 1.4.11, marks and lines needed to read a chart
+TEXT_MINIMUM = 4.5  # WCAG 1.4.3, normal-size text
+GRAPHICS_MINIMUM = 3.0  # WCAG 1.4.11, marks and lines needed to read a chart
 # CAM02-UCS distance below which two category colours are easily confused; 10 is a common working floor
 # for categorical palettes (Okabe–Ito's closest pair used here is about 14 under protanopia).
 DISTINGUISHABLE = 10.0
@@ -59,7 +59,7 @@ def test_markers_on_shaded_quadrants_have_an_outline_that_meets_3_to_1() -> None
 
 
 def _simulated(colour: str, deficiency: str) -> np.ndarray:
-    rgb = np.array([int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]) / 255
+    rgb = np.array([int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]) / 255
     space = {"name": "sRGB1+CVD", "cvd_type": deficiency, "severity": 100}  # Machado et al. (2009), full severity
     return np.clip(cspace_convert(rgb, space, "sRGB1"), 0, 1)
 
@@ -92,8 +92,12 @@ def test_colours_are_written_only_in_the_palette() -> None:
     hex_colour = re.compile(r"#[0-9A-Fa-f]{6}\b")
     named = re.compile(r"""["'](white|black|red|green|blue|orange|grey|gray|yellow)["']""")
     offenders = []
-    for path in [*(ROOT / "sendlib").rglob("*.py"), *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"),
-                 ROOT / "dashboard.py"]:
+    for path in [
+        *(ROOT / "sendlib").rglob("*.py"),
+        *(ROOT / "pages").glob("*.py"),
+        *(ROOT / "ui").glob("*.py"),
+        ROOT / "dashboard.py",
+    ]:
         if path.name == "palette.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

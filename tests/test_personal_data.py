@@ -27,8 +27,10 @@ from sendlib.store import Store, work_dir_for
 from tests.conftest import FIXTURES, PROJECT_ROOT, TEST_OFFICER, census_snapshot
 
 MARKER = b"ZQXMARKER"
-TEMPLATE_ROWS = ("2024/25,SEN support,ASD,1012\n2024/25,SEN support,SLCN,1402\n"
-                 "2024/25,EHC plan,ASD,1110\n2024/25,EHC plan,SLCN,301\n")
+TEMPLATE_ROWS = (
+    "2024/25,SEN support,ASD,1012\n2024/25,SEN support,SLCN,1402\n"
+    "2024/25,EHC plan,ASD,1110\n2024/25,EHC plan,SLCN,301\n"
+)
 PUPIL_EXTRACT = FIXTURES / "census" / "pupil_extract_fake.csv"
 
 
@@ -42,8 +44,10 @@ def template_with(extra: dict[str, str]) -> str:
 def cp1252_upload(rows: int = 4) -> bytes:
     """A Windows-1252 template (so the load path makes a UTF-8 copy too) with MARKER in a notes column."""
     lines = TEMPLATE_ROWS.splitlines()
-    body = "".join(f"{lines[i % 4].replace('2024/25', f'{2000 + i // 4}/{(1 + i // 4) % 100:02d}')},"
-                   f"Réunion {MARKER.decode()}\n" for i in range(rows))
+    body = "".join(
+        f"{lines[i % 4].replace('2024/25', f'{2000 + i // 4}/{(1 + i // 4) % 100:02d}')},Réunion {MARKER.decode()}\n"
+        for i in range(rows)
+    )
     return ("period,provision,primary_need,pupils,notes\n" + body).encode("cp1252")
 
 
@@ -56,8 +60,14 @@ def mode(path: Path) -> int:
 
 
 def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sendlib", "--db", str(db), *args], capture_output=True,
-                          text=True, cwd=PROJECT_ROOT, env=os.environ, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sendlib", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=os.environ,
+        timeout=120,
+    )
 
 
 # -- 7. an upload's bytes, and a crash mid-check or mid-load ----------------------------------------
@@ -90,7 +100,8 @@ with uploaded_file(store, upload.read_bytes(), "upload.csv") as path:
 
 @pytest.mark.parametrize(("action", "step"), [("check", "Reading the file"), ("load", "Writing")])
 def test_a_crash_mid_check_or_mid_load_leaves_the_upload_only_in_the_private_folder_which_the_next_open_wipes(
-        action: str, step: str, tmp_path: Path) -> None:
+    action: str, step: str, tmp_path: Path
+) -> None:
     system_temp = tmp_path / "system-temp"
     system_temp.mkdir()
     db = tmp_path / "store" / "send.duckdb"
@@ -98,9 +109,13 @@ def test_a_crash_mid_check_or_mid_load_leaves_the_upload_only_in_the_private_fol
     upload = tmp_path / "officer" / "upload.csv"
     upload.parent.mkdir()
     upload.write_bytes(cp1252_upload())
-    child = subprocess.Popen([sys.executable, "-c", HANG_AT_A_STEP, str(db), str(upload), action, step],
-                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "TMPDIR": str(system_temp)})
+    child = subprocess.Popen(
+        [sys.executable, "-c", HANG_AT_A_STEP, str(db), str(upload), action, step],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(system_temp)},
+    )
     try:
         assert child.stdout.readline().strip() == "hanging"
     finally:
@@ -122,7 +137,8 @@ def test_a_crash_mid_check_or_mid_load_leaves_the_upload_only_in_the_private_fol
 
 
 def test_a_check_and_a_load_through_the_page_helper_leave_nothing_anywhere(
-        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     system_temp = tmp_path / "system-temp"
     system_temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
@@ -178,7 +194,8 @@ PERSONAL = [
 
 @pytest.mark.parametrize("extra", PERSONAL)
 def test_a_census_file_with_personal_columns_is_refused_and_nothing_kept(
-        extra: dict[str, str], store: Store, write_csv: Callable[..., Path], tmp_path: Path) -> None:
+    extra: dict[str, str], store: Store, write_csv: Callable[..., Path], tmp_path: Path
+) -> None:
     path = write_csv("census.csv", template_with({"notes": "fine", **extra}))
     with pytest.raises(IngestRejected) as caught:
         load_census(store, path, config=Config(), actor=TEST_OFFICER)
@@ -195,7 +212,8 @@ def test_a_census_file_with_personal_columns_is_refused_and_nothing_kept(
 
 @pytest.mark.parametrize("column", ["notes", "region_name", "school_name", "groupname", "school_postcode", "source"])
 def test_other_extra_columns_load_with_a_warning_and_are_left_out_of_the_kept_copy(
-        column: str, store: Store, write_csv: Callable[..., Path], tmp_path: Path) -> None:
+    column: str, store: Store, write_csv: Callable[..., Path], tmp_path: Path
+) -> None:
     text = template_with({column: f"Réunion {MARKER.decode()}", "pupils_percent": "12.5"})
     path = write_csv("census.csv", text)
     report = load_census(store, path, config=Config(), actor=TEST_OFFICER)
@@ -257,8 +275,13 @@ sys.exit(main(sys.argv[1:]))
 
 def kill_the_load_when(script: str, said: str, db: Path, path: Path) -> None:
     """Run a command-line census load of ``path`` through ``script`` and SIGKILL it once it prints ``said``."""
-    child = subprocess.Popen([sys.executable, "-c", script, "--db", str(db), "ingest", "census", str(path)],
-                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True, env=os.environ)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, "--db", str(db), "ingest", "census", str(path)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ,
+    )
     try:
         assert child.stdout.readline().strip() == said
     finally:
@@ -267,7 +290,8 @@ def kill_the_load_when(script: str, said: str, db: Path, path: Path) -> None:
 
 
 def test_the_command_line_killed_between_keeping_the_file_and_committing_leaves_no_kept_file(
-        tmp_path: Path, write_csv: Callable[..., Path]) -> None:
+    tmp_path: Path, write_csv: Callable[..., Path]
+) -> None:
     db = tmp_path / "store" / "send.duckdb"
     Store.open(db).close()
     path = write_csv("census.csv", template_with({}))
@@ -301,7 +325,8 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_a_kill_after_the_commit_and_before_the_kept_copy_is_in_place_is_finished_at_the_next_open(
-        tmp_path: Path, write_csv: Callable[..., Path]) -> None:
+    tmp_path: Path, write_csv: Callable[..., Path]
+) -> None:
     db = tmp_path / "store" / "send.duckdb"
     Store.open(db).close()
     path = write_csv("census.csv", template_with({}))
@@ -316,7 +341,8 @@ def test_a_kill_after_the_commit_and_before_the_kept_copy_is_in_place_is_finishe
 
 
 def test_start_up_sweeps_temporary_leftovers_but_never_another_stores_kept_file(
-        tmp_path: Path, write_csv: Callable[..., Path]) -> None:
+    tmp_path: Path, write_csv: Callable[..., Path]
+) -> None:
     db = tmp_path / "send.duckdb"
     store = Store.open(db)
     path = write_csv("census.csv", template_with({}))
@@ -336,11 +362,12 @@ def test_start_up_sweeps_temporary_leftovers_but_never_another_stores_kept_file(
 
 
 def test_a_backup_holds_only_the_kept_files_of_this_stores_loads_and_nothing_from_the_private_folder(
-        store: Store, tmp_path: Path, write_csv: Callable[..., Path]) -> None:
+    store: Store, tmp_path: Path, write_csv: Callable[..., Path]
+) -> None:
     path = write_csv("census.csv", template_with({}))
     load_census(store, path, config=Config(), actor=TEST_OFFICER)
     (store.work_dir / "upload-being-checked.csv").write_bytes(MARKER)  # a check in progress in another session
-    (tmp_path / "uploads" / f"{'2' * 64}.csv").write_bytes(MARKER)       # not a load of this store
+    (tmp_path / "uploads" / f"{'2' * 64}.csv").write_bytes(MARKER)  # not a load of this store
     message = backup(store, tmp_path / "backup")
     loaded = f"{hashlib.sha256(path.read_bytes()).hexdigest()}.csv"
     assert sorted(p.name for p in (tmp_path / "backup" / "uploads").iterdir()) == [loaded]
@@ -358,7 +385,8 @@ def open_upload_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def test_the_upload_page_refuses_personal_columns_and_leaves_no_copy_of_any_upload(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "send.duckdb"
     store = Store.open(db)
     add_user(store, "jo.officer@example.invalid", OFFICER, "a test password", by=TEST_OFFICER)

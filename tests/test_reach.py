@@ -19,7 +19,9 @@ ALL = reach.ALL_LEVELS
 
 def participation(rows: list[tuple]) -> pd.DataFrame:
     """Rows of (level, participant, dimension, category, distinct_people, attendances)."""
-    return pd.DataFrame(rows, columns=["level", "participant", "dimension", "category", "distinct_people", "attendances"])
+    return pd.DataFrame(
+        rows, columns=["level", "participant", "dimension", "category", "distinct_people", "attendances"]
+    )
 
 
 def cohort(rows: list[tuple]) -> pd.DataFrame:
@@ -28,23 +30,30 @@ def cohort(rows: list[tuple]) -> pd.DataFrame:
 
 
 # 10 children on SEN support and 30 with EHC plans heard from (all at micro), of 800 and 200.
-HEARD = participation([
-    (level, CYP, dim, cat, 0, n) for level in ("micro", ALL) for dim, cat, n in
-    (("total", "All", 40), ("provision", "SEN support", 10), ("provision", "EHC plan", 30))
-])
-THERE = cohort([(CYP, "total", "All", 1000), (CYP, "provision", "SEN support", 800), (CYP, "provision", "EHC plan", 200)])
+HEARD = participation(
+    [
+        (level, CYP, dim, cat, 0, n)
+        for level in ("micro", ALL)
+        for dim, cat, n in (("total", "All", 40), ("provision", "SEN support", 10), ("provision", "EHC plan", 30))
+    ]
+)
+THERE = cohort(
+    [(CYP, "total", "All", 1000), (CYP, "provision", "SEN support", 800), (CYP, "provision", "EHC plan", 200)]
+)
 
 
 def test_reach_by_group_hand_worked() -> None:
     people, pool = reach.combine(HEARD, THERE, (CYP,))
     groups = reach.reach_by_group(people, pool, "provision").set_index(["level", "category"])
     support = groups.loc[(ALL, "SEN support")]
-    assert support["rate_pct"] == pytest.approx(1.25)                  # 10 / 800
-    assert support["share_of_participants_pct"] == pytest.approx(25)   # 10 / 40
-    assert support["share_of_cohort_pct"] == pytest.approx(80)         # 800 / 1000
-    assert support["representation_ratio"] == pytest.approx(0.3125)    # 25 / 80
+    assert support["rate_pct"] == pytest.approx(1.25)  # 10 / 800
+    assert support["share_of_participants_pct"] == pytest.approx(25)  # 10 / 40
+    assert support["share_of_cohort_pct"] == pytest.approx(80)  # 800 / 1000
+    assert support["representation_ratio"] == pytest.approx(0.3125)  # 25 / 80
     assert groups.loc[(ALL, "EHC plan"), "representation_ratio"] == pytest.approx(3.75)
-    assert groups.loc[("meso", "EHC plan"), "people"] == 0 and math.isnan(groups.loc[("meso", "EHC plan"), "share_of_participants_pct"])
+    assert groups.loc[("meso", "EHC plan"), "people"] == 0 and math.isnan(
+        groups.loc[("meso", "EHC plan"), "share_of_participants_pct"]
+    )
     score = reach.representation_score(groups.reset_index())
     assert score == pytest.approx(1.25 / 15)
 
@@ -58,7 +67,9 @@ def test_reach_gaps_rank_by_people_needed_at_the_overall_rate() -> None:
 
 
 def test_a_zero_cohort_group_has_no_rate_and_no_gap_and_nobody_heard_gives_nothing() -> None:
-    there = cohort([(CYP, "total", "All", 1000), (CYP, "provision", "SEN support", 1000), (CYP, "provision", "EHC plan", 0)])
+    there = cohort(
+        [(CYP, "total", "All", 1000), (CYP, "provision", "SEN support", 1000), (CYP, "provision", "EHC plan", 0)]
+    )
     people, pool = reach.combine(HEARD, there, (CYP,))
     groups = reach.reach_by_group(people, pool, "provision")
     ehc = groups[(groups["level"] == ALL) & (groups["category"] == "EHC plan")].iloc[0]
@@ -74,9 +85,12 @@ def test_a_zero_cohort_group_has_no_rate_and_no_gap_and_nobody_heard_gives_nothi
 
 
 def test_reach_by_level_against_targets_says_how_people_were_counted() -> None:
-    heard = pd.concat([HEARD, participation([("macro", CYP, "total", "All", 12, 0), (ALL, CYP, "total", "All", 12, 0)])])
-    by_level = reach.reach_by_level(heard, THERE, ReachConfig(target_micro_pct=3, target_meso_pct=5, target_macro_pct=1),
-                                    (CYP,)).set_index("level")
+    heard = pd.concat(
+        [HEARD, participation([("macro", CYP, "total", "All", 12, 0), (ALL, CYP, "total", "All", 12, 0)])]
+    )
+    by_level = reach.reach_by_level(
+        heard, THERE, ReachConfig(target_micro_pct=3, target_meso_pct=5, target_macro_pct=1), (CYP,)
+    ).set_index("level")
     assert by_level.loc["micro", "rate_pct"] == pytest.approx(4) and by_level.loc["micro", "met"] is True
     assert by_level.loc["meso", "people"] == 0 and by_level.loc["meso", "met"] is False
     assert by_level.loc["macro", "basis"] == "distinct people" and by_level.loc["macro", "met"] is True  # 1.2% ≥ 1%
@@ -95,30 +109,57 @@ def test_parent_carers_come_from_the_estimate_in_their_childrens_proportions() -
 
 
 def record(store: Store, reference: str, level: str, day: date, **who) -> int:
-    activity = Activity(reference=reference, activity_date=day, title=f"Activity {reference}", level=level,
-                        audience=who.pop("audience", "both"), method="focus group", hart_rung=who.pop("hart", 5),
-                        feedback_given=who.pop("feedback", True), **who)
+    activity = Activity(
+        reference=reference,
+        activity_date=day,
+        title=f"Activity {reference}",
+        level=level,
+        audience=who.pop("audience", "both"),
+        method="focus group",
+        hart_rung=who.pop("hart", 5),
+        feedback_given=who.pop("feedback", True),
+        **who,
+    )
     return engagement.record_activity(store, TEST_OFFICER, activity)
 
 
 def test_distinct_people_are_counted_once_across_activities_and_levels(store: Store) -> None:
     key = participant_key(store)
-    young = [Participant(CYP, hash_reference(key, ref), "EHC plan", "ASD", "11-15", "special school")
-             for ref in ("YC-01", "YC-02")]
+    young = [
+        Participant(CYP, hash_reference(key, ref), "EHC plan", "ASD", "11-15", "special school")
+        for ref in ("YC-01", "YC-02")
+    ]
     record(store, "A", "macro", date(2025, 10, 1), audience=CYP, participants=young)
-    record(store, "B", "macro", date(2025, 11, 1), audience=CYP,
-           participants=[Participant(CYP, hash_reference(key, " yc-01 "), "EHC plan", "ASD")])  # the same young person
+    record(
+        store,
+        "B",
+        "macro",
+        date(2025, 11, 1),
+        audience=CYP,
+        participants=[Participant(CYP, hash_reference(key, " yc-01 "), "EHC plan", "ASD")],
+    )  # the same young person
     record(store, "C", "meso", date(2025, 12, 1), audience=CYP, participants=young[:1])
-    record(store, "D", "meso", date(2025, 12, 2), counts=engagement.counts_for(PARENT_CARERS, 7, {"provision": {"SEN support": 4}}))
+    record(
+        store,
+        "D",
+        "meso",
+        date(2025, 12, 2),
+        counts=engagement.counts_for(PARENT_CARERS, 7, {"provision": {"SEN support": 4}}),
+    )
     frame = reach.query_participation(store, date(2025, 9, 1), date(2026, 8, 31)).set_index(
-        ["level", "participant", "dimension", "category"])
+        ["level", "participant", "dimension", "category"]
+    )
     assert frame.loc[("macro", CYP, "total", "All"), "distinct_people"] == 2
     assert frame.loc[("meso", CYP, "total", "All"), "distinct_people"] == 1
-    assert frame.loc[(ALL, CYP, "total", "All"), "distinct_people"] == 2   # YC-01 at three activities: once
+    assert frame.loc[(ALL, CYP, "total", "All"), "distinct_people"] == 2  # YC-01 at three activities: once
     assert frame.loc[(ALL, PARENT_CARERS, "provision", "SEN support"), "attendances"] == 4
     assert frame.loc[(ALL, PARENT_CARERS, "provision", "Not known"), "attendances"] == 3
     # Withdrawn activities count nowhere.
-    engagement.withdraw_activity(store, TEST_OFFICER, int(store.query_value("SELECT activity_id FROM engagement_activities WHERE reference = 'D'")))
+    engagement.withdraw_activity(
+        store,
+        TEST_OFFICER,
+        int(store.query_value("SELECT activity_id FROM engagement_activities WHERE reference = 'D'")),
+    )
     after = reach.query_participation(store, date(2025, 9, 1), date(2026, 8, 31))
     assert PARENT_CARERS not in after["participant"].tolist()
 
@@ -143,19 +184,30 @@ def test_quality_measures_hart_rungs_and_quarters(store: Store) -> None:
 
 
 def test_the_gap_view_in_plain_words_and_suppressed_for_the_forum() -> None:
-    heard = participation([(ALL, CYP, dim, cat, 0, n) for dim, cat, n in
-                           (("total", "All", 43), ("provision", "SEN support", 3), ("provision", "EHC plan", 40))])
-    there = cohort([(CYP, "total", "All", 1000), (CYP, "provision", "SEN support", 820), (CYP, "provision", "EHC plan", 180)])
-    plans = {("provision", "SEN support"): ["Engage a broad range of parent carers (in progress, 35% done, due August 2027)"]}
-    open_view = reach.build_gap_view(heard, there, "provision", kinds=(CYP,), when="in 2025/26", gap_ratio=0.8,
-                                     decimals=1, threshold=0, plans=plans)
+    heard = participation(
+        [
+            (ALL, CYP, dim, cat, 0, n)
+            for dim, cat, n in (("total", "All", 43), ("provision", "SEN support", 3), ("provision", "EHC plan", 40))
+        ]
+    )
+    there = cohort(
+        [(CYP, "total", "All", 1000), (CYP, "provision", "SEN support", 820), (CYP, "provision", "EHC plan", 180)]
+    )
+    plans = {
+        ("provision", "SEN support"): ["Engage a broad range of parent carers (in progress, 35% done, due August 2027)"]
+    }
+    open_view = reach.build_gap_view(
+        heard, there, "provision", kinds=(CYP,), when="in 2025/26", gap_ratio=0.8, decimals=1, threshold=0, plans=plans
+    )
     assert open_view.sentences == [
         "Children on SEN support are 82.0% of children and young people with SEND but 7.0% of those we heard from "
-        "in 2025/26. What is planned: Engage a broad range of parent carers (in progress, 35% done, due August 2027)."]
+        "in 2025/26. What is planned: Engage a broad range of parent carers (in progress, 35% done, due August 2027)."
+    ]
     assert open_view.table["Heard from"].tolist() == [3, 40] and open_view.note is None
 
-    forum = reach.build_gap_view(heard, there, "provision", kinds=(CYP,), when="in 2025/26", gap_ratio=0.8,
-                                 decimals=1, threshold=5, plans=plans)
+    forum = reach.build_gap_view(
+        heard, there, "provision", kinds=(CYP,), when="in 2025/26", gap_ratio=0.8, decimals=1, threshold=5, plans=plans
+    )
     shown = forum.table.set_index("Group")
     # 3 is hidden; with the total of 43 shown, 40 must be hidden too, and every figure worked from them.
     assert shown.loc["SEN support", "Heard from"] == "c" and shown.loc["EHC plan", "Heard from"] == "c"
@@ -179,9 +231,20 @@ def test_charts_carry_targets_figures_and_words(demo_store: Store, config: Confi
     groups = reach.reach_by_group(people, pool, "provision")
     heatmap = reach.build_group_heatmap(groups, "provision", title="t", source="s", height=400, decimals=1)
     assert "6.0%" in [cell for row in heatmap.data[0].text for cell in row]  # SEN support over all levels
-    view = reach.build_gap_view(heard, there.frame, "provision", kinds=engagement.PARTICIPANT_KINDS,
-                                when="in 2025/26", gap_ratio=0.8, decimals=1, threshold=5, plans={})
-    assert view.sentences[0].startswith("Children on SEN support are 82.1% of children and young people with SEND but 29.3%")
+    view = reach.build_gap_view(
+        heard,
+        there.frame,
+        "provision",
+        kinds=engagement.PARTICIPANT_KINDS,
+        when="in 2025/26",
+        gap_ratio=0.8,
+        decimals=1,
+        threshold=5,
+        plans={},
+    )
+    assert view.sentences[0].startswith(
+        "Children on SEN support are 82.1% of children and young people with SEND but 29.3%"
+    )
     assert there.period == "201920"
     assert "11,426" in reach.source_line(demo_store, there, start, end)
 
@@ -189,19 +252,44 @@ def test_charts_carry_targets_figures_and_words(demo_store: Store, config: Confi
 def test_hidden_groups_are_listed_as_hidden_never_ranked_or_flagged() -> None:
     # Issue 17's activity: 1,000 children heard from, MSI 1 and VI 4 among them. MSI is under-reached in
     # truth, but nothing the forum sees may say so, or where it would rank.
-    needs_heard = {"ASD": 400, "SEMH": 250, "SLCN": 150, "MLD": 119, "SPLD": 40, "SLD": 20, "OTH": 10, "PD": 6,
-                   "MSI": 1, "VI": 4}
-    heard = participation([(ALL, CYP, "total", "All", 0, 1000),
-                           *((ALL, CYP, "primary need", need, 0, n) for need, n in needs_heard.items())])
+    needs_heard = {
+        "ASD": 400,
+        "SEMH": 250,
+        "SLCN": 150,
+        "MLD": 119,
+        "SPLD": 40,
+        "SLD": 20,
+        "OTH": 10,
+        "PD": 6,
+        "MSI": 1,
+        "VI": 4,
+    }
+    heard = participation(
+        [
+            (ALL, CYP, "total", "All", 0, 1000),
+            *((ALL, CYP, "primary need", need, 0, n) for need, n in needs_heard.items()),
+        ]
+    )
     sizes = dict.fromkeys(needs_heard, 500)
     there = cohort([(CYP, "total", "All", 5000), *((CYP, "primary need", need, n) for need, n in sizes.items())])
-    view = reach.build_gap_view(heard, there, "primary need", kinds=(CYP,), when="in 2025/26", gap_ratio=0.8,
-                                decimals=1, threshold=5, plans={("primary need", "MSI"): ["A plan"]})
+    view = reach.build_gap_view(
+        heard,
+        there,
+        "primary need",
+        kinds=(CYP,),
+        when="in 2025/26",
+        gap_ratio=0.8,
+        decimals=1,
+        threshold=5,
+        plans={("primary need", "MSI"): ["A plan"]},
+    )
     table = view.table
     hidden = table[table["Under-reached"] == reach.NOT_SHOWN]
     assert hidden["Group"].tolist() == sorted(hidden["Group"]) and len(hidden) >= 2
-    assert table.index[-len(hidden):].tolist() == hidden.index.tolist()         # after every shown group
-    assert set(hidden["Representation ratio"]) == {"c"} and set(hidden["More people to reach the overall rate"]) == {"c"}
+    assert table.index[-len(hidden) :].tolist() == hidden.index.tolist()  # after every shown group
+    assert set(hidden["Representation ratio"]) == {"c"} and set(hidden["More people to reach the overall rate"]) == {
+        "c"
+    }
     assert not any(group.startswith(("MSI", "VI")) for group in view.chart["group"])
     assert not any("multi-sensory" in s and "less than their share" in s for s in view.sentences)
     assert view.sentences[-1].startswith("Not shown, because their figures are hidden") and "MSI" in view.sentences[-1]

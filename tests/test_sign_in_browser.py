@@ -22,8 +22,10 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("sign_in")
     db = folder / "accounts.duckdb"
     config = folder / "config.yaml"
-    config.write_text("store:\n  demo_on_first_run: false\naccess:\n  client_address_header: X-Forwarded-For\n"
-                      "  max_failed_sign_ins: 3\n")
+    config.write_text(
+        "store:\n  demo_on_first_run: false\naccess:\n  client_address_header: X-Forwarded-For\n"
+        "  max_failed_sign_ins: 3\n"
+    )
     store = Store.open(db)
     add_user(store, OWNER, OFFICER, PASSWORD, by=TEST_OFFICER)
     add_user(store, "ann@example.invalid", COMMISSIONER, PASSWORD, by=TEST_OFFICER)  # first in the list
@@ -34,8 +36,9 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def page_from(browser: Browser, url: str, address: str) -> Page:
     """A fresh browser (own session) whose requests the pretend proxy says come from ``address``."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1200},
-                                  extra_http_headers={"X-Forwarded-For": f"10.0.0.1, {address}"})
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1200}, extra_http_headers={"X-Forwarded-For": f"10.0.0.1, {address}"}
+    )
     page = context.new_page()
     page.goto(url)
     wait_for_app(page)

@@ -53,7 +53,7 @@ from tests.conftest import TEST_OFFICER
 
 AS_OF = date(2026, 11, 23)
 FORUM_AUDIENCE = Audience.of(FORUM, Config())
-BIG = 10_000_000        # an upper bound no count reaches: a maximum at BIG means "unbounded"
+BIG = 10_000_000  # an upper bound no count reaches: a maximum at BIG means "unbounded"
 Expr = dict[tuple, float]
 
 
@@ -65,7 +65,7 @@ class Hidden:
     where: str
     expr: Expr
     true: int
-    single: bool         # one count (True) or a total of several
+    single: bool  # one count (True) or a total of several
 
 
 @dataclass
@@ -82,7 +82,9 @@ class Attack:
         for key in expr:
             assert key in self.truth, f"unknown variable {key}"
         if expr:
-            assert lo - 1e-6 <= self.value(expr) <= hi + 1e-6, f"constraint not met by the truth: {expr} in [{lo}, {hi}]"
+            assert lo - 1e-6 <= self.value(expr) <= hi + 1e-6, (
+                f"constraint not met by the truth: {expr} in [{lo}, {hi}]"
+            )
             self.rows.append((expr, lo, hi))
 
     def equal(self, expr: Expr, value: float) -> None:
@@ -97,7 +99,7 @@ class Attack:
     def hide(self, where: str, expr: Expr) -> None:
         self.hidden.append(Hidden(where, expr, round(self.value(expr)), len(expr) == 1))
         if len(expr) == 1:
-            self.nonzero.add(next(iter(expr)))   # a "c" is never 0: zeros are shown
+            self.nonzero.add(next(iter(expr)))  # a "c" is never 0: zeros are shown
 
     def value(self, expr: Expr) -> float:
         return sum(coef * self.truth[key] for key, coef in expr.items())
@@ -166,9 +168,11 @@ def heard_var(dimension: str, category: str) -> tuple:
 
 
 def census_truth(store: Store) -> dict[tuple, int]:
-    rows = store.query_rows("""SELECT area_key, period, provision, primary_need, sum(pupils)::BIGINT FROM census_current
+    rows = store.query_rows(
+        """SELECT area_key, period, provision, primary_need, sum(pupils)::BIGINT FROM census_current
                                WHERE phase = 'Total' AND provision IN (?, ?) AND pupils IS NOT NULL GROUP BY ALL""",
-                            [SEN_SUPPORT, EHC_PLAN])
+        [SEN_SUPPORT, EHC_PLAN],
+    )
     return {census_var(area, period, provision, need): int(n) for area, period, provision, need, n in rows}
 
 
@@ -191,19 +195,29 @@ def heard_truth(store: Store, config: Config) -> dict[tuple, int]:
     _, participation, cohort, kinds = inputs
     people, _ = reach.combine(participation, cohort.frame, kinds)
     at = people[people["level"] == reach.ALL_LEVELS]
-    return {heard_var(d, c): int(n) for d, c, n in zip(at["dimension"], at["category"], at["people"])
-            if d in reach.COHORT_DIMENSIONS}
+    return {
+        heard_var(d, c): int(n)
+        for d, c, n in zip(at["dimension"], at["category"], at["people"])
+        if d in reach.COHORT_DIMENSIONS
+    }
 
 
 def cohort_expr(store: Store, config: Config, period: str, dimension: str, category: str, truth: dict) -> Expr:
     """A reach-gap group's 'Children with SEND' as a sum of census cells."""
     area = needs.local_area_key(config)
-    return {key: 1.0 for key in truth if key[0] == "census" and key[1] == area and key[2] == period
-            and (key[3] == category if dimension == PROVISION else key[4] == category)}
+    return {
+        key: 1.0
+        for key in truth
+        if key[0] == "census"
+        and key[1] == area
+        and key[2] == period
+        and (key[3] == category if dimension == PROVISION else key[4] == category)
+    }
 
 
 def chart_data(figure) -> dict:
     """``figure.to_dict()`` with Plotly's packed arrays ({"dtype", "bdata"}) unpacked into lists."""
+
     def unpack(value: object) -> object:
         if isinstance(value, dict) and "bdata" in value and "dtype" in value:
             array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
@@ -215,11 +229,12 @@ def chart_data(figure) -> dict:
         if isinstance(value, (list, tuple)):
             return [unpack(item) for item in value]
         return value
+
     return unpack(figure.to_dict())
 
 
 def rounding(decimals: int) -> float:
-    return 0.5 * 10 ** -decimals + 1e-9
+    return 0.5 * 10**-decimals + 1e-9
 
 
 def number(text: str) -> float:
@@ -227,14 +242,26 @@ def number(text: str) -> float:
 
 
 # -- the views the forum sees -----------------------------------------------------------------------------------
-def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, view: reach.GapView,
-                  figure: dict | None, summary: str | None, period: str, where: str,
-                  sentences: list[str] | None = None) -> None:
+def read_gap_view(
+    attack: Attack,
+    store: Store,
+    config: Config,
+    dimension: str,
+    view: reach.GapView,
+    figure: dict | None,
+    summary: str | None,
+    period: str,
+    where: str,
+    sentences: list[str] | None = None,
+) -> None:
     """Everything a reach-gap view says about the people heard from and the cohort, as constraints."""
     truth = attack.truth
     decimals = config.display.percent_decimals
-    cohort_categories = {key[3] if dimension == PROVISION else key[4] for key in truth
-                         if key[0] == "census" and key[1] == needs.local_area_key(config) and key[2] == period}
+    cohort_categories = {
+        key[3] if dimension == PROVISION else key[4]
+        for key in truth
+        if key[0] == "census" and key[1] == needs.local_area_key(config) and key[2] == period
+    }
     by_label = {reach.group_label(dimension, c): c for c in cohort_categories}
     for category in cohort_categories:
         truth.setdefault(heard_var(dimension, category), 0)
@@ -271,8 +298,10 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
                 attack.hide(f"{label}: {column}", expr)
             else:
                 attack.equal(expr, value)
-        for column, part, whole in (("Share of children with SEND %", size[category], all_children),
-                                    ("Share of those heard from %", heard[category], known_heard)):
+        for column, part, whole in (
+            ("Share of children with SEND %", size[category], all_children),
+            ("Share of those heard from %", heard[category], known_heard),
+        ):
             value = row[column]
             if not isinstance(value, str) and not pd.isna(value):
                 attack.share(part, whole, float(value), rounding(decimals))
@@ -297,10 +326,10 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
     # Sentences: "X are heard from less than their share", or with both shares, ranked by the gap.
     phrases = {reach.group_phrase(dimension, c): c for c in cohort_categories}
     ordered = []
-    for sentence in (view.sentences if sentences is None else sentences):
+    for sentence in view.sentences if sentences is None else sentences:
         for phrase, category in phrases.items():
             if sentence.startswith(phrase + " are"):
-                rest = sentence[len(phrase):]
+                rest = sentence[len(phrase) :]
                 if "less than their share" in rest or " but " in rest:
                     under_reached(category, True)
                     ordered.append(category)
@@ -312,8 +341,11 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
         attack.between(add(gap_expr(first), scale(gap_expr(second), -1)), -1, math.inf)
     # The chart: each group's two shares (its label says when it is under-reached). A group with a hidden
     # figure must not be drawn at all: where its marks sit would be worked from what is hidden.
-    hidden_groups = {row["Group"] for row in table.to_dict("records")
-                     if any(isinstance(value, str) for key, value in row.items() if key not in ("Group", "Under-reached"))}
+    hidden_groups = {
+        row["Group"]
+        for row in table.to_dict("records")
+        if any(isinstance(value, str) for key, value in row.items() if key not in ("Group", "Under-reached"))
+    }
     for trace in (figure or {}).get("data", []):
         for y in trace.get("y", []) or []:
             assert str(y).removesuffix(" (under-reached)") not in hidden_groups, f"{where}: {y} is drawn"
@@ -348,18 +380,28 @@ def read_gap_view(attack: Attack, store: Store, config: Config, dimension: str, 
 def gap_census(cohort: reach.Cohort) -> dict:
     """The census argument the pages pass to build_gap_view, where it takes one."""
     import inspect
+
     return {"census": cohort.census} if "census" in inspect.signature(reach.build_gap_view).parameters else {}
 
 
-def read_breakdown(attack: Attack, config: Config, breakdown: pd.DataFrame, period: str, where: str,
-                   table: pd.DataFrame | None = None, figure: dict | None = None) -> dict:
+def read_breakdown(
+    attack: Attack,
+    config: Config,
+    breakdown: pd.DataFrame,
+    period: str,
+    where: str,
+    table: pd.DataFrame | None = None,
+    figure: dict | None = None,
+) -> dict:
     """A suppressed need breakdown (its table and chart: the view's own when given, else built from it) as
     constraints; returns the provision total exprs."""
     area = needs.local_area_key(config)
     truth = attack.truth
     decimals = config.display.percent_decimals
-    column = {p: {k: 1.0 for k in truth if k[0] == "census" and k[1] == area and k[2] == period and k[3] == p}
-              for p in SEN_PROVISIONS}
+    column = {
+        p: {k: 1.0 for k in truth if k[0] == "census" and k[1] == area and k[2] == period and k[3] == p}
+        for p in SEN_PROVISIONS
+    }
     totals = needs.provision_totals(breakdown)
     for provision, value in totals.items():
         if isinstance(value, str):
@@ -389,8 +431,9 @@ def read_breakdown(attack: Attack, config: Config, breakdown: pd.DataFrame, peri
         else:
             attack.equal(add(*cells.values()), total)
     if figure is None:
-        figure = chart_data(needs.build_need_chart(breakdown, area_name="A", period=period, source="s", height=500,
-                                                   decimals=decimals))
+        figure = chart_data(
+            needs.build_need_chart(breakdown, area_name="A", period=period, source="s", height=500, decimals=decimals)
+        )
     read_need_chart(attack, config, figure, period, where)
     return column
 
@@ -418,8 +461,11 @@ def forum_filters(store: Store, config: Config) -> list[Filters]:
 
 
 def census_column(attack: Attack, area: str, period: str, provision: str | None = None) -> Expr:
-    return {k: 1.0 for k in attack.truth if k[0] == "census" and k[1] == area and k[2] == period
-            and (provision is None or k[3] == provision)}
+    return {
+        k: 1.0
+        for k in attack.truth
+        if k[0] == "census" and k[1] == area and k[2] == period and (provision is None or k[3] == provision)
+    }
 
 
 def area_keys_by_name(store: Store) -> dict[str, str]:
@@ -429,8 +475,15 @@ def area_keys_by_name(store: Store) -> dict[str, str]:
 def read_need_view(attack: Attack, store: Store, config: Config, view: View, filters: Filters) -> None:
     """The need chart and its table (the view's own), with the provision totals they are shares of."""
     census = public_census(store, config, filters, FORUM_AUDIENCE)
-    read_breakdown(attack, config, census.breakdown, census.period, f"{view.key} {census.period}", table=view.table,
-                   figure=chart_data(view.figure))
+    read_breakdown(
+        attack,
+        config,
+        census.breakdown,
+        census.period,
+        f"{view.key} {census.period}",
+        table=view.table,
+        figure=chart_data(view.figure),
+    )
 
 
 def read_metrics_view(attack: Attack, store: Store, config: Config, view: View, filters: Filters) -> None:
@@ -438,8 +491,11 @@ def read_metrics_view(attack: Attack, store: Store, config: Config, view: View, 
     census = public_census(store, config, filters, FORUM_AUDIENCE)
     local, period = census.local_key, census.period
     tiles = {metric.label: metric.value for metric in view.metrics}
-    for label, provision in (("Children and young people with SEND", None), (SEN_SUPPORT, SEN_SUPPORT),
-                             ("EHC plans", EHC_PLAN)):
+    for label, provision in (
+        ("Children and young people with SEND", None),
+        (SEN_SUPPORT, SEN_SUPPORT),
+        ("EHC plans", EHC_PLAN),
+    ):
         value = tiles[label]
         if value == "c" and provision is not None:
             attack.hide(f"{view.key} {period}: {label}", census_column(attack, local, period, provision))
@@ -506,13 +562,24 @@ def read_needs_headline(attack: Attack, store: Store, config: Config, view: View
                 change, before = re.match(r"([+−-]?[\d.]+) points since (\S+)", tile.delta).groups()
                 previous = next(p for p in periods if format_period(p) == before)
                 exact_now = 100 * attack.value(column(now, EHC_PLAN)) / attack.value(column(now))
-                attack.share(column(previous, EHC_PLAN), column(previous), exact_now - number(change),
-                             rounding(decimals))
+                attack.share(
+                    column(previous, EHC_PLAN), column(previous), exact_now - number(change), rounding(decimals)
+                )
     for line in view.sentences:
         provision = SEN_SUPPORT if SEN_SUPPORT in line.split(":")[0] else EHC_PLAN
         for short, share in re.findall(r"(\w+) ([\d.]+)%", line.split(":", 1)[1]):
-            key = next((k for k in attack.truth if k[0] == "census" and k[1] == local and k[2] == now
-                        and k[3] == provision and needs.need_short(k[4]) == short), None)
+            key = next(
+                (
+                    k
+                    for k in attack.truth
+                    if k[0] == "census"
+                    and k[1] == local
+                    and k[2] == now
+                    and k[3] == provision
+                    and needs.need_short(k[4]) == short
+                ),
+                None,
+            )
             if key is not None:
                 attack.share({key: 1.0}, column(now, provision), float(share), rounding(decimals))
 
@@ -538,8 +605,17 @@ def read_gaps_view(attack: Attack, store: Store, config: Config, view: View, fil
     if forum_reach_inputs(store, config) is None:
         return
     gaps = reach.GapView(view.table, list(view.sentences), pd.DataFrame(), view.suppression_note)
-    read_gap_view(attack, store, config, GAP_DIMENSIONS[view.key], gaps, chart_data(view.figure), view.summary,
-                  cohort.period, view.key)
+    read_gap_view(
+        attack,
+        store,
+        config,
+        GAP_DIMENSIONS[view.key],
+        gaps,
+        chart_data(view.figure),
+        view.summary,
+        cohort.period,
+        view.key,
+    )
     read_source_estimate(attack, store, config, view.source)
 
 
@@ -551,8 +627,18 @@ def read_reach_headline(attack: Attack, store: Store, config: Config, view: View
         return
     for dimension in reach.COHORT_DIMENSIONS:
         empty = reach.GapView(pd.DataFrame(columns=["Group"]), [], pd.DataFrame(), None)
-        read_gap_view(attack, store, config, dimension, empty, None, None, cohort.period,
-                      f"{view.key} ({dimension})", sentences=list(view.sentences))
+        read_gap_view(
+            attack,
+            store,
+            config,
+            dimension,
+            empty,
+            None,
+            None,
+            cohort.period,
+            f"{view.key} ({dimension})",
+            sentences=list(view.sentences),
+        )
 
 
 def no_counts_of_children(attack: Attack, store: Store, config: Config, view: View, filters: Filters) -> None:
@@ -616,23 +702,43 @@ def easy_read_page(attack: Attack, store: Store, config: Config) -> None:
         for provision, match in matches.items():
             if match:
                 lo, hi = about_interval(match.group(1).lower())
-                expr = {k: 1.0 for k in truth if k[0] == "census" and k[1] == local and k[2] == now
-                        and (provision is None or k[3] == provision)}
+                expr = {
+                    k: 1.0
+                    for k in truth
+                    if k[0] == "census" and k[1] == local and k[2] == now and (provision is None or k[3] == provision)
+                }
                 attack.between(expr, lo, hi)
     inputs = forum_reach_inputs(store, config)
     if inputs is None:
         return
     _, _, cohort, _ = inputs
     for dimension in reach.COHORT_DIMENSIONS:
-        categories = {key[3] if dimension == PROVISION else key[4] for key in truth
-                      if key[0] == "census" and key[1] == local and key[2] == cohort.period}
+        categories = {
+            key[3] if dimension == PROVISION else key[4]
+            for key in truth
+            if key[0] == "census" and key[1] == local and key[2] == cohort.period
+        }
         words = {easy_read._group_words(dimension, reach.group_label(dimension, c)): c for c in categories}
-        not_enough = [words[m] for point in parts[1].points
-                      for m in [point.text.removeprefix("We do not hear enough from ").removesuffix(".")] if m in words]
+        not_enough = [
+            words[m]
+            for point in parts[1].points
+            for m in [point.text.removeprefix("We do not hear enough from ").removesuffix(".")]
+            if m in words
+        ]
         sentences = [f"{reach.group_phrase(dimension, c)} are heard from less than their share." for c in not_enough]
         empty = reach.GapView(pd.DataFrame(columns=["Group"]), [], pd.DataFrame(), None)
-        read_gap_view(attack, store, config, dimension, empty, None, None, cohort.period,
-                      f"Easy read ({dimension})", sentences=sentences)
+        read_gap_view(
+            attack,
+            store,
+            config,
+            dimension,
+            empty,
+            None,
+            None,
+            cohort.period,
+            f"Easy read ({dimension})",
+            sentences=sentences,
+        )
 
 
 def meeting_pack(attack: Attack, store: Store, config: Config) -> None:
@@ -646,8 +752,18 @@ def meeting_pack(attack: Attack, store: Store, config: Config) -> None:
             read_need_chart(attack, config, figure, periods[0], f"Pack: {slide.title}")
         if slide.key in GAP_DIMENSIONS and inputs is not None:
             empty = reach.GapView(pd.DataFrame(columns=["Group"]), [], pd.DataFrame(), None)
-            read_gap_view(attack, store, config, GAP_DIMENSIONS[slide.key], empty, figure, slide.summary,
-                          inputs[2].period, f"Pack: {slide.title}", sentences=[])
+            read_gap_view(
+                attack,
+                store,
+                config,
+                GAP_DIMENSIONS[slide.key],
+                empty,
+                figure,
+                slide.summary,
+                inputs[2].period,
+                f"Pack: {slide.title}",
+                sentences=[],
+            )
 
 
 # Everything the forum sees: the registered views (each through its reader in READERS; the Overview is their
@@ -669,8 +785,17 @@ def attack_store(store: Store, config: Config) -> list[str]:
 
 # -- the stores ----------------------------------------------------------------------------------------------------
 def record_activity(store: Store, counts: dict) -> None:
-    activity = Activity(reference="ADV-1", activity_date=date(2025, 11, 5), title="One big survey", level="meso",
-                        audience=CYP, method="survey", hart_rung=5, feedback_given=True, counts=counts)
+    activity = Activity(
+        reference="ADV-1",
+        activity_date=date(2025, 11, 5),
+        title="One big survey",
+        level="meso",
+        audience=CYP,
+        method="survey",
+        hart_rung=5,
+        feedback_given=True,
+        counts=counts,
+    )
     engagement.record_activity(store, TEST_OFFICER, activity)
 
 
@@ -680,8 +805,18 @@ def load_demo_census(store: Store, config: Config) -> None:
 
 
 # Requirement 1 of issue 17, exactly: one activity of 1,000 children.
-ISSUE_NEEDS = {"ASD": 400, "SEMH": 250, "SLCN": 150, "MLD": 119, "SPLD": 40, "SLD": 20, "OTH": 10, "PD": 6,
-               "MSI": 1, "VI": 4}
+ISSUE_NEEDS = {
+    "ASD": 400,
+    "SEMH": 250,
+    "SLCN": 150,
+    "MLD": 119,
+    "SPLD": 40,
+    "SLD": 20,
+    "OTH": 10,
+    "PD": 6,
+    "MSI": 1,
+    "VI": 4,
+}
 
 
 def test_the_demo_data_gives_nothing_away(demo_store: Store, config: Config) -> None:
@@ -691,17 +826,24 @@ def test_the_demo_data_gives_nothing_away(demo_store: Store, config: Config) -> 
 
 def test_one_activity_of_a_thousand_children_gives_nothing_away(store: Store, config: Config) -> None:
     load_demo_census(store, config)
-    record_activity(store, engagement.counts_for(CYP, 1000, {"provision": {"EHC plan": 600, "SEN support": 400},
-                                                            "primary need": ISSUE_NEEDS}))
+    record_activity(
+        store,
+        engagement.counts_for(
+            CYP, 1000, {"provision": {"EHC plan": 600, "SEN support": 400}, "primary need": ISSUE_NEEDS}
+        ),
+    )
     found = attack_store(store, config)
     assert not found, "\n".join(found)
 
 
 def test_an_earlier_hidden_total_is_not_given_away_by_the_overview(store: Store, config: Config, write_csv) -> None:
     load_demo_census(store, config)
-    path = write_csv("earlier.csv", "period,area_code,area_name,provision,primary_need,pupils\n"
-                                    "201819,E08000024,Sunderland,SEN support,ASD,4\n"
-                                    "201819,E08000024,Sunderland,EHC plan,ASD,2\n")
+    path = write_csv(
+        "earlier.csv",
+        "period,area_code,area_name,provision,primary_need,pupils\n"
+        "201819,E08000024,Sunderland,SEN support,ASD,4\n"
+        "201819,E08000024,Sunderland,EHC plan,ASD,2\n",
+    )
     load_census(store, path, config=config, actor=TEST_OFFICER)
     found = attack_store(store, config)
     assert not found, "\n".join(found)
@@ -726,31 +868,40 @@ def test_a_change_from_a_published_symbol_is_not_shown(store: Store, config: Con
     """A count the publisher hid (``c``) has no value here, so no change or share can be worked from it; the
     figure the tile would show is the partial total, which would mislead as well as reveal."""
     load_demo_census(store, config)
-    path = write_csv("earlier.csv", "period,area_code,area_name,provision,primary_need,pupils\n"
-                                    "201819,E08000024,Sunderland,SEN support,ASD,800\n"
-                                    "201819,E08000024,Sunderland,EHC plan,ASD,c\n"
-                                    "201819,E08000024,Sunderland,EHC plan,SLCN,90\n")
+    path = write_csv(
+        "earlier.csv",
+        "period,area_code,area_name,provision,primary_need,pupils\n"
+        "201819,E08000024,Sunderland,SEN support,ASD,800\n"
+        "201819,E08000024,Sunderland,EHC plan,ASD,c\n"
+        "201819,E08000024,Sunderland,EHC plan,SLCN,90\n",
+    )
     load_census(store, path, config=config, actor=TEST_OFFICER)
     forum = overview.build_overview(store, config, FORUM_AUDIENCE, AS_OF)[0]
     tiles = {tile.label: tile for tile in forum.tiles}
     assert tiles["With SEND, 2019/20"].value == "6,842" and tiles["With SEND, 2019/20"].delta is None
     assert tiles["With an EHC plan"].delta is None
-    officer = {tile.label: tile for tile in overview.build_overview(store, config, Audience(OFFICER, 0), AS_OF)[0].tiles}
-    assert officer["With SEND, 2019/20"].delta is not None   # officers see the figures as they are
+    officer = {
+        tile.label: tile for tile in overview.build_overview(store, config, Audience(OFFICER, 0), AS_OF)[0].tiles
+    }
+    assert officer["With SEND, 2019/20"].delta is not None  # officers see the figures as they are
 
 
-def test_totals_hidden_in_the_need_table_stay_hidden_in_prevalence_and_trend(store: Store, config: Config,
-                                                                             write_csv) -> None:
+def test_totals_hidden_in_the_need_table_stay_hidden_in_prevalence_and_trend(
+    store: Store, config: Config, write_csv
+) -> None:
     """A latest census whose EHC plan counts are all small (3, 2, 1): their total of 6 is not small, but the
     need table must hide it (else the three add up to it); the prevalence table and the trend must not
     show it either."""
     load_demo_census(store, config)
-    path = write_csv("later.csv", "period,area_code,area_name,provision,primary_need,pupils\n"
-                                  "202021,E08000024,Sunderland,SEN support,ASD,100\n"
-                                  "202021,E08000024,Sunderland,SEN support,SLCN,80\n"
-                                  "202021,E08000024,Sunderland,EHC plan,ASD,3\n"
-                                  "202021,E08000024,Sunderland,EHC plan,SLCN,2\n"
-                                  "202021,E08000024,Sunderland,EHC plan,MLD,1\n")
+    path = write_csv(
+        "later.csv",
+        "period,area_code,area_name,provision,primary_need,pupils\n"
+        "202021,E08000024,Sunderland,SEN support,ASD,100\n"
+        "202021,E08000024,Sunderland,SEN support,SLCN,80\n"
+        "202021,E08000024,Sunderland,EHC plan,ASD,3\n"
+        "202021,E08000024,Sunderland,EHC plan,SLCN,2\n"
+        "202021,E08000024,Sunderland,EHC plan,MLD,1\n",
+    )
     load_census(store, path, config=config, actor=TEST_OFFICER)
     found = attack_store(store, config)
     assert not found, "\n".join(found)

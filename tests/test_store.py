@@ -2,8 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from sendlib.store import (MIGRATIONS, Store, StoreConstraintError, StoreDamagedError, StoreError, StoreInputError,
-                           StoreLockedError)
+from sendlib.store import (
+    MIGRATIONS,
+    Store,
+    StoreConstraintError,
+    StoreDamagedError,
+    StoreError,
+    StoreInputError,
+    StoreLockedError,
+)
 from tests.conftest import TEST_OFFICER, held_by_another_process
 
 
@@ -23,8 +30,10 @@ def test_migrations_apply_once(tmp_path) -> None:
 
 def test_a_failed_transaction_writes_nothing(store: Store) -> None:
     with pytest.raises(StoreError), store.transaction() as tx:
-        tx.execute("INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, outcome) "
-                   "VALUES (1, 'census', now(), 'x', 'f', 0, '', 'loaded')")
+        tx.execute(
+            "INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, outcome) "
+            "VALUES (1, 'census', now(), 'x', 'f', 0, '', 'loaded')"
+        )
         tx.execute("SELECT * FROM no_such_table")
     assert store.query_value("SELECT count(*) FROM loads") == 0
 
@@ -54,8 +63,10 @@ def test_duckdb_errors_become_the_store_kind_of_their_type(store: Store, tmp_pat
     broken = tmp_path / "broken.csv"
     broken.write_bytes(b"a,b\r\n1,2\n3,4\r5,6\r\n")  # mixed line endings: DuckDB's reader stops outright
     with pytest.raises(StoreInputError):
-        store.query_rows(f"SELECT * FROM read_csv('{broken}', header = true, auto_detect = false, "
-                         "columns = {'a': 'VARCHAR', 'b': 'VARCHAR'}, store_rejects = true)")
+        store.query_rows(
+            f"SELECT * FROM read_csv('{broken}', header = true, auto_detect = false, "
+            "columns = {'a': 'VARCHAR', 'b': 'VARCHAR'}, store_rejects = true)"
+        )
     with pytest.raises(StoreError) as plain:
         store.query_df("SELECT * FROM missing_table")
     assert type(plain.value) is StoreError  # a duckdb error with no kind of its own is a plain StoreError

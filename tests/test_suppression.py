@@ -74,8 +74,7 @@ def test_row_and_column_totals_protect_in_both_directions() -> None:
 
 
 def test_threshold_zero_hides_nothing() -> None:
-    result = suppress_table(frame([[1, 2], [3, 0]]), threshold=0, row_totals=True, column_totals=True,
-                            grand_total=True)
+    result = suppress_table(frame([[1, 2], [3, 0]]), threshold=0, row_totals=True, column_totals=True, grand_total=True)
     assert cells(result.table) == [[1, 2, 3], [3, 0, 3], [4, 2, 6]]
     assert not result.hidden.to_numpy().any()
     assert result.note is None
@@ -93,8 +92,10 @@ def test_published_symbols_pass_through_and_totals_over_them_are_not_available()
     result = suppress_table(counts, row_totals=True)
     assert cells(result.table) == [["c", 12, "z", "x"], [7, 8, 9, 24], ["low", ":", "~", "x"]]
     assert result.hidden.to_numpy().tolist() == [[True, False, True], [False] * 3, [True] * 3]
-    assert result.note == (suppression_note(5) + " x = not available. z = not applicable. low = rounds to 0."
-                           " : = not available. ~ = rounds to 0.")
+    assert result.note == (
+        suppression_note(5) + " x = not available. z = not applicable. low = rounds to 0."
+        " : = not available. ~ = rounds to 0."
+    )
 
 
 def test_symbols_count_as_hidden_without_a_total() -> None:
@@ -179,11 +180,13 @@ def test_shares_keep_symbols_and_refuse_unshown_denominators() -> None:
 
 
 def test_accepts_the_dtypes_pandas_gives() -> None:
-    counts = pd.DataFrame({
-        "a": pd.array([3, None, 40], dtype="Int64"),
-        "b": pd.Series(["c", "x", None], dtype="str"),
-        "c": [1.0, float("nan"), 7.0],
-    })
+    counts = pd.DataFrame(
+        {
+            "a": pd.array([3, None, 40], dtype="Int64"),
+            "b": pd.Series(["c", "x", None], dtype="str"),
+            "c": [1.0, float("nan"), 7.0],
+        }
+    )
     result = suppress_table(counts, row_totals=True)
     assert cells(result.table) == [[SUPPRESSED, "c", SUPPRESSED, "x"], [None, "x", None, "x"], [40, None, 7, 47]]
 
@@ -246,32 +249,39 @@ SYMBOLS = sorted(PUBLISHED_SYMBOLS)
 def tables(draw: st.DrawFn) -> tuple[pd.DataFrame, int, bool, bool, bool]:
     n_rows, n_cols = draw(st.integers(1, 6)), draw(st.integers(1, 6))
     extras = draw(st.booleans())  # half the tables have symbols and missing cells, half only counts
+
     def cell(kind: int) -> st.SearchStrategy[object]:
         if extras and kind == 0:
             return st.sampled_from(SYMBOLS)
         if extras and kind == 1:
             return st.none()
         return st.integers(0, 7) if kind < 25 else st.integers(0, 40)
+
     cell_strategy = st.integers(0, 59).flatmap(cell)
-    rows = draw(st.lists(st.lists(cell_strategy, min_size=n_cols, max_size=n_cols), min_size=n_rows,
-                         max_size=n_rows))
+    rows = draw(st.lists(st.lists(cell_strategy, min_size=n_cols, max_size=n_cols), min_size=n_rows, max_size=n_rows))
     return (frame(rows), draw(st.integers(0, 10)), draw(st.booleans()), draw(st.booleans()), draw(st.booleans()))
 
 
 def _true_totals(counts: pd.DataFrame) -> tuple[list[object], list[object], object]:
     """Row sums, column sums and the grand sum as the reader should see them when nothing is hidden."""
+
     def total(values: list[object]) -> object:
         present = [value for value in values if value is not None]
         if not present:
             return None
         return "x" if any(isinstance(value, str) for value in present) else sum(present)
+
     body = cells(counts)
-    return ([total(row) for row in body], [total(list(column)) for column in zip(*body, strict=True)] if body else [],
-            total([value for row in body for value in row]))
+    return (
+        [total(row) for row in body],
+        [total(list(column)) for column in zip(*body, strict=True)] if body else [],
+        total([value for row in body for value in row]),
+    )
 
 
-def _figures(counts: pd.DataFrame, result: SuppressedTable, row_totals: bool, column_totals: bool,
-             grand_total: bool) -> list[tuple[object, object, object]]:
+def _figures(
+    counts: pd.DataFrame, result: SuppressedTable, row_totals: bool, column_totals: bool, grand_total: bool
+) -> list[tuple[object, object, object]]:
     """Every figure of the view as (key, true value, displayed value)."""
     n_rows, n_cols = counts.shape
     shown = cells(result.table)
@@ -287,8 +297,9 @@ def _figures(counts: pd.DataFrame, result: SuppressedTable, row_totals: bool, co
     return figures
 
 
-def _solvable_hidden(counts: pd.DataFrame, result: SuppressedTable, row_totals: bool, column_totals: bool,
-                     grand_total: bool) -> list[object]:
+def _solvable_hidden(
+    counts: pd.DataFrame, result: SuppressedTable, row_totals: bool, column_totals: bool, grand_total: bool
+) -> list[object]:
     """Hidden counts (body or total) the shown figures determine exactly: Gaussian elimination over
     fractions on the reader's equations, with only the displayed strings as unknowns."""
     n_rows, n_cols = counts.shape
@@ -322,8 +333,11 @@ def _solvable_hidden(counts: pd.DataFrame, result: SuppressedTable, row_totals: 
                 factor = matrix[r][column]
                 matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[pivot_row], strict=True)]
         pivot_row += 1
-    determined = {unknown[next(k for k, value in enumerate(row) if value != 0)]
-                  for row in matrix if sum(value != 0 for value in row) == 1}
+    determined = {
+        unknown[next(k for k, value in enumerate(row) if value != 0)]
+        for row in matrix
+        if sum(value != 0 for value in row) == 1
+    }
     return sorted(protected & determined, key=str)
 
 
@@ -334,19 +348,22 @@ PROPERTY = settings(deadline=None, max_examples=200)
 @given(tables())
 def test_every_shown_figure_is_true(case: tuple[pd.DataFrame, int, bool, bool, bool]) -> None:
     counts, threshold, row_totals, column_totals, grand_total = case
-    result = suppress_table(counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals,
-                            grand_total=grand_total)
+    result = suppress_table(
+        counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total
+    )
     for key, true, shown in _figures(counts, result, row_totals, column_totals, grand_total):
         if not (shown == SUPPRESSED and isinstance(true, int)):
             assert shown == true, key  # shown as it is: a count, its symbol, missing, or "x"
     # The mask is exactly the body's hidden cells, and the note is there exactly when a symbol is shown.
     n_rows, n_cols = counts.shape
-    assert result.hidden.to_numpy().tolist() == [[isinstance(value, str) for value in row[:n_cols]]
-                                                 for row in cells(result.table)[:n_rows]]
+    assert result.hidden.to_numpy().tolist() == [
+        [isinstance(value, str) for value in row[:n_cols]] for row in cells(result.table)[:n_rows]
+    ]
     assert (result.note is None) == (not any(isinstance(value, str) for row in cells(result.table) for value in row))
     # Deterministic: the same table again gives the same answer.
-    again = suppress_table(counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals,
-                           grand_total=grand_total)
+    again = suppress_table(
+        counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total
+    )
     assert cells(again.table) == cells(result.table)
 
 
@@ -354,8 +371,9 @@ def test_every_shown_figure_is_true(case: tuple[pd.DataFrame, int, bool, bool, b
 @given(tables())
 def test_every_small_count_is_hidden(case: tuple[pd.DataFrame, int, bool, bool, bool]) -> None:
     counts, threshold, row_totals, column_totals, grand_total = case
-    result = suppress_table(counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals,
-                            grand_total=grand_total)
+    result = suppress_table(
+        counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total
+    )
     for key, true, shown in _figures(counts, result, row_totals, column_totals, grand_total):
         if isinstance(true, int) and 1 <= true <= threshold:
             assert shown == SUPPRESSED, key
@@ -367,8 +385,9 @@ def test_every_small_count_is_hidden(case: tuple[pd.DataFrame, int, bool, bool, 
 @given(tables())
 def test_no_shown_total_leaves_exactly_one_hidden_figure(case: tuple[pd.DataFrame, int, bool, bool, bool]) -> None:
     counts, threshold, row_totals, column_totals, grand_total = case
-    result = suppress_table(counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals,
-                            grand_total=grand_total)
+    result = suppress_table(
+        counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total
+    )
     n_rows, n_cols = counts.shape
     shown = cells(result.table)
 
@@ -397,15 +416,17 @@ def test_no_shown_total_leaves_exactly_one_hidden_figure(case: tuple[pd.DataFram
 @given(tables())
 def test_no_hidden_count_can_be_solved_for(case: tuple[pd.DataFrame, int, bool, bool, bool]) -> None:
     counts, threshold, row_totals, column_totals, grand_total = case
-    result = suppress_table(counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals,
-                            grand_total=grand_total)
+    result = suppress_table(
+        counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total
+    )
     assert _solvable_hidden(counts, result, row_totals, column_totals, grand_total) == []
 
 
 @PROPERTY
 @given(tables(), st.sampled_from(["row", "column", "grand"]))
-def test_shares_are_shown_only_beside_shown_counts_and_totals(case: tuple[pd.DataFrame, int, bool, bool, bool],
-                                                              of: str) -> None:
+def test_shares_are_shown_only_beside_shown_counts_and_totals(
+    case: tuple[pd.DataFrame, int, bool, bool, bool], of: str
+) -> None:
     counts, threshold, _, _, _ = case
     result = suppress_table(counts, threshold=threshold, row_totals=True, column_totals=True, grand_total=True)
     # A share per count, NaN where the count is missing (as dividing a missing count gives).
@@ -426,8 +447,10 @@ def test_shares_are_shown_only_beside_shown_counts_and_totals(case: tuple[pd.Dat
 def test_hidden_figures_under_a_total_leave_every_small_value_possible() -> None:
     # Issue 17: MSI 1 and VI 4 under a shown total of 1,000 add up to 5, so each is 1..4, never 5. The range
     # rule hides one more figure, the smallest large enough on its own (PD, 6): now each could be 1..9.
-    heard = pd.Series([400, 250, 150, 119, 40, 20, 10, 6, 1, 4],
-                      index=["ASD", "SEMH", "SLCN", "MLD", "SPLD", "SLD", "OTH", "PD", "MSI", "VI"])
+    heard = pd.Series(
+        [400, 250, 150, 119, 40, 20, 10, 6, 1, 4],
+        index=["ASD", "SEMH", "SLCN", "MLD", "SPLD", "SLD", "OTH", "PD", "MSI", "VI"],
+    )
     shown = suppress_series(heard, threshold=5)
     assert [label for label, value in shown.items() if value == SUPPRESSED] == ["PD", "MSI", "VI"]
     assert shown["Total"] == 1000

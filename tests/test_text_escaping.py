@@ -25,7 +25,12 @@ from tests.conftest import PROJECT_ROOT, TEST_OFFICER
 from tests.hostile_text import HOSTILE_FILE_NAME, PAYLOAD, figure_problems, markdown_problems, plant_hostile_text
 
 PAGES = sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))
-FORUM_CANNOT_OPEN = {"pages/upload.py", "pages/participation.py", "pages/commitments.py", "pages/accounts.py"}  # refused: tests/test_app.py
+FORUM_CANNOT_OPEN = {
+    "pages/upload.py",
+    "pages/participation.py",
+    "pages/commitments.py",
+    "pages/accounts.py",
+}  # refused: tests/test_app.py
 ROLES = {FORUM: Actor("forum@example.invalid", FORUM), OFFICER: Actor("officer@example.invalid", OFFICER)}
 
 
@@ -41,9 +46,20 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # -- the helper itself -------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("hostile", [*PAYLOAD.split(" "), PAYLOAD, HOSTILE_FILE_NAME, "WWW.EVIL.EXAMPLE",
-                                                          "mailto:bob@evil.example", ":red[coloured] :material/home:",
-                                                          "$x^2$", "1. not a list", "# not a heading"])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        *PAYLOAD.split(" "),
+        PAYLOAD,
+        HOSTILE_FILE_NAME,
+        "WWW.EVIL.EXAMPLE",
+        "mailto:bob@evil.example",
+        ":red[coloured] :material/home:",
+        "$x^2$",
+        "1. not a list",
+        "# not a heading",
+    ],
+)
 def test_markdown_text_renders_nothing_but_its_characters(hostile: str) -> None:
     shown = text.markdown(hostile)
     assert not markdown_problems(shown)
@@ -64,14 +80,29 @@ def test_plotly_text_escapes_only_what_plotly_reads_as_markup() -> None:
 
 def test_a_chart_title_and_source_line_are_text() -> None:
     import plotly.graph_objects as go
+
     fig = base_layout(go.Figure(), title=PAYLOAD, height=300, source=f"Source: {HOSTILE_FILE_NAME}")
     assert not figure_problems(fig.to_json())
     assert "&lt;b&gt;bold&lt;/b&gt;" in fig.layout.title.text
 
 
 # -- every page, as the forum and as an officer -----------------------------------------------------------------
-_MARKDOWN_NODES = {"markdown", "caption", "title", "header", "subheader", "error", "warning", "info", "success",
-                   "exception", "toast", "metric", "expandable", "tab"}
+_MARKDOWN_NODES = {
+    "markdown",
+    "caption",
+    "title",
+    "header",
+    "subheader",
+    "error",
+    "warning",
+    "info",
+    "success",
+    "exception",
+    "toast",
+    "metric",
+    "expandable",
+    "tab",
+}
 
 
 def _nodes(node):
@@ -104,8 +135,9 @@ def rendered_strings(at: AppTest) -> tuple[list[str], list[str], list[str]]:
 
 @pytest.mark.parametrize("role", [FORUM, OFFICER])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_shows_planted_text_as_text(hostile_db: Path, monkeypatch: pytest.MonkeyPatch, page: str,
-                                               role: str) -> None:
+def test_every_page_shows_planted_text_as_text(
+    hostile_db: Path, monkeypatch: pytest.MonkeyPatch, page: str, role: str
+) -> None:
     if role == FORUM and page in FORUM_CANNOT_OPEN:
         pytest.skip("the forum is refused this page")
     monkeypatch.setenv("SENDLIB_DB", str(hostile_db))
@@ -148,13 +180,15 @@ def test_the_pack_shows_planted_text_literally_and_links_nothing(hostile_db: Pat
         assert slides
         for slide in slides:
             assert not figure_problems(slide.figure.to_json()), slide.title
-        deck, pdf = pack.build_pack(slides, area=Config().area.name, role=role, as_of=date.today(),
-                                    data_date=pack.data_as_at(store))
+        deck, pdf = pack.build_pack(
+            slides, area=Config().area.name, role=role, as_of=date.today(), data_date=pack.data_as_at(store)
+        )
     finally:
         store.close()
     with zipfile.ZipFile(io.BytesIO(deck)) as parts:
-        xml = " ".join(parts.read(name).decode("utf-8", "replace") for name in parts.namelist()
-                       if name.endswith((".xml", ".rels")))
+        xml = " ".join(
+            parts.read(name).decode("utf-8", "replace") for name in parts.namelist() if name.endswith((".xml", ".rels"))
+        )
     assert "hlinkClick" not in xml
     assert not re.search(r'Target="[^"]*evil', xml)  # no relationship (hyperlink) points at the planted site
     assert "Click here for the full data" in xml  # the source line in the speaker notes, as text
@@ -183,8 +217,11 @@ def test_table_downloads_hold_text_not_links_or_formulas() -> None:
     book = openpyxl.load_workbook(io.BytesIO(table_to_xlsx(frame)))
     sheet = book.active
     assert not sheet._hyperlinks
-    assert [cell.value for cell in sheet["A"]][1:] == [PAYLOAD, '\'=HYPERLINK("https://evil.example","Click")',
-                                                       "www.evil.example"]
+    assert [cell.value for cell in sheet["A"]][1:] == [
+        PAYLOAD,
+        '\'=HYPERLINK("https://evil.example","Click")',
+        "www.evil.example",
+    ]
     assert all(cell.data_type == "s" for cell in sheet["A"])
     assert "'=HYPERLINK" in table_to_csv(frame).decode("utf-8-sig")
 
@@ -201,8 +238,9 @@ def _assert_page_is_text(at: AppTest) -> None:
     assert not [problem for figure in figures for problem in figure_problems(figure)]
 
 
-def test_a_hostile_file_name_is_text_through_check_load_and_undo(hostile_db: Path, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hostile_file_name_is_text_through_check_load_and_undo(
+    hostile_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "upload.duckdb"
     db.write_bytes(hostile_db.read_bytes())
     monkeypatch.setenv("SENDLIB_DB", str(db))

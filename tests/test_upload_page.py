@@ -120,7 +120,9 @@ def test_an_engagement_file_is_checked_previewed_loaded_and_undone(db: Path) -> 
 
 def test_a_malformed_engagement_file_lists_problems_by_line_and_column(db: Path) -> None:
     header = (PROJECT_ROOT / "data" / "templates" / "engagement-template.csv").read_text().strip()
-    bad = (header + "\nX-1,2026-13-01,Survey,mezzo,both,survey,,,9,,,,,,,,,,maybe,parent carers,total,,ten,,,,,\n").encode()
+    bad = (
+        header + "\nX-1,2026-13-01,Survey,mezzo,both,survey,,,9,,,,,,,,,,maybe,parent carers,total,,ten,,,,,\n"
+    ).encode()
     at = open_upload_page()
     at.radio(key="upload_kind").set_value("engagement").run()
     at.file_uploader[0].set_value(("bad.csv", bad, "text/csv"))
@@ -150,7 +152,8 @@ def test_a_preview_overtaken_by_another_load_says_so_and_asks_again(db: Path) ->
     assert not at.exception
     assert [w.value.replace("\\", "") for w in at.warning] == [
         f"The census changed since you checked this file (another load at {when:%H:%M}). "
-        "Check it again to see what it would change."]
+        "Check it again to see what it would change."
+    ]
     assert not at.success and snapshot(db) == before  # nothing loaded, nothing logged
     assert "Load this file" not in [b.label for b in at.button]
 

@@ -21,8 +21,9 @@ from sendlib.views.base import Audience
 AS_OF = date(2026, 6, 30)  # inside the demo's 2025/26 engagement year, whatever today is
 
 
-def test_the_forum_gets_the_latest_year_and_everyone_heard_from_whatever_it_asks_for(demo_store: Store,
-                                                                                    config: Config) -> None:
+def test_the_forum_gets_the_latest_year_and_everyone_heard_from_whatever_it_asks_for(
+    demo_store: Store, config: Config
+) -> None:
     forum = Audience.of(FORUM, config)
     asked = Filters(as_of=AS_OF, engagement_year=reach.ALL_YEARS, heard_from=reach.PARENT_CARERS)
     for build in (reach_views.gaps_by_provision, reach_views.gaps_by_need):
@@ -52,12 +53,16 @@ def test_the_forum_sees_the_gaps_suppressed_and_staff_see_the_figures(demo_store
     assert staff.suppression_note is None and not staff.notes
 
 
-LEVEL_TILES = [("Micro (individual) reach, 2025/26", "13.3%", "target 20.0% (not met)"),
-               ("Meso (services) reach, 2025/26", "3.3%", "target 5.0% (not met)"),
-               ("Macro (strategic) reach, 2025/26", "0.8%", "target 1.0% (not met)")]
-GAP_LINES = ("Children on SEN support are 82.1% of children and young people with SEND but 29.3% of those we heard",
-             "Children whose main need is speech, language and communication needs (SLCN) are 20.5% of children",
-             "Children whose main need is moderate learning difficulty (MLD) are 19.9% of children")
+LEVEL_TILES = [
+    ("Micro (individual) reach, 2025/26", "13.3%", "target 20.0% (not met)"),
+    ("Meso (services) reach, 2025/26", "3.3%", "target 5.0% (not met)"),
+    ("Macro (strategic) reach, 2025/26", "0.8%", "target 1.0% (not met)"),
+]
+GAP_LINES = (
+    "Children on SEN support are 82.1% of children and young people with SEND but 29.3% of those we heard",
+    "Children whose main need is speech, language and communication needs (SLCN) are 20.5% of children",
+    "Children whose main need is moderate learning difficulty (MLD) are 19.9% of children",
+)
 
 
 @pytest.mark.parametrize("role", [OFFICER, COMMISSIONER, FORUM])
@@ -74,26 +79,35 @@ def test_the_headlines_say_what_the_overview_said(demo_store: Store, config: Con
     shown = {spec.key for spec in views_for(audience)}
     assert "reach_gaps.headline" in shown and ("commitments.headline" in shown) == (role != FORUM)
     tiles = commitment_views.commitments_headline(demo_store, config, filters, audience)
-    assert [(m.label, m.value) for m in tiles.metrics] == [("▲ Red", "15"), ("◆ Amber", "4"), ("● Green", "3"),
-                                                           ("■ Complete", "7")]
-    assert list(tiles.sentences) == ["15 exceptions (red or overdue) for the board: B-C07 (Local Offer Manager), "
-                                     "B-C05 (Designated Clinical Officer), S-A03 (Participation and Engagement Team "
-                                     "Manager), B-C03 (SEND Participation Officer), S-A02 (Integrated Commissioning "
-                                     "Manager) …"]
+    assert [(m.label, m.value) for m in tiles.metrics] == [
+        ("▲ Red", "15"),
+        ("◆ Amber", "4"),
+        ("● Green", "3"),
+        ("■ Complete", "7"),
+    ]
+    assert list(tiles.sentences) == [
+        "15 exceptions (red or overdue) for the board: B-C07 (Local Offer Manager), "
+        "B-C05 (Designated Clinical Officer), S-A03 (Participation and Engagement Team "
+        "Manager), B-C03 (SEND Participation Officer), S-A02 (Integrated Commissioning "
+        "Manager) …"
+    ]
 
 
 def test_headlines_say_what_to_load_when_nothing_is(store: Store, config: Config) -> None:
     audience = Audience.of(OFFICER, config)
     assert reach_views.reach_headline(store, config, Filters(), audience).missing == (
-        "No engagement is recorded yet: officers record activities on Participation reach.")
+        "No engagement is recorded yet: officers record activities on Participation reach."
+    )
     assert commitment_views.commitments_headline(store, config, Filters(), audience).missing == (
-        "No commitments are recorded yet: officers add them on Commitments.")
+        "No commitments are recorded yet: officers add them on Commitments."
+    )
     assert reach_views.gaps_by_provision(store, config, Filters(), audience) is None
     assert commitment_views.burn_up(store, config, Filters(), audience) is None
 
 
-def test_the_exceptions_view_holds_every_red_or_overdue_commitment_and_only_those(demo_store: Store,
-                                                                                  config: Config) -> None:
+def test_the_exceptions_view_holds_every_red_or_overdue_commitment_and_only_those(
+    demo_store: Store, config: Config
+) -> None:
     audience = Audience.of(COMMISSIONER, config)
     view = commitment_views.exception_list(demo_store, config, Filters(as_of=AS_OF), audience)
     tracker = commitments.query_tracker(demo_store, AS_OF, config.commitments.green_ratio, config.commitments.red_ratio)
@@ -115,8 +129,9 @@ def test_the_tracker_views_follow_the_chosen_filters_and_sort(demo_store: Store,
     timeline = commitment_views.timeline(demo_store, config, filters, audience)
     assert timeline is not None and timeline.table is not None
     assert set(timeline.table["Ref"]) == set(listed.table["Ref"])
-    chosen = commitment_views.progress(demo_store, config, Filters(as_of=AS_OF, commitments=CommitmentChoice(
-        reference="B-W09")), audience)
+    chosen = commitment_views.progress(
+        demo_store, config, Filters(as_of=AS_OF, commitments=CommitmentChoice(reference="B-W09")), audience
+    )
     assert chosen is not None and chosen.title == "B-W09: progress over time"
 
 

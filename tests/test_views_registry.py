@@ -40,12 +40,18 @@ SPECS = all_views()
 HEADER = "period,area_code,area_name,provision,primary_need,pupils\n"
 # A census newer than the demo's (so it is the latest, and with the demo's a trend): large counts, and two needs
 # whose small counts swap between the worlds with every total kept.
-LATER = {"SEN support": {"SLCN": 1400, "MLD": 1300, "SEMH": 1250, "ASD": 900, "PD": 60},
-         "EHC plan": {"ASD": 560, "SLD": 190, "SEMH": 170, "SLCN": 120, "PD": 40}}
-SWAPPED = {"A": {("SEN support", "SpLD"): 4, ("EHC plan", "SpLD"): 3, ("SEN support", "VI"): 3, ("EHC plan", "VI"): 4},
-           "B": {("SEN support", "SpLD"): 3, ("EHC plan", "SpLD"): 4, ("SEN support", "VI"): 4, ("EHC plan", "VI"): 3}}
-ENGLAND_LATER = {"SEN support": {"SLCN": 260000, "MLD": 230000, "SEMH": 220000, "ASD": 130000, "SpLD": 150000},
-                 "EHC plan": {"ASD": 110000, "SEMH": 50000, "SLD": 30000, "SLCN": 40000, "SpLD": 10000}}
+LATER = {
+    "SEN support": {"SLCN": 1400, "MLD": 1300, "SEMH": 1250, "ASD": 900, "PD": 60},
+    "EHC plan": {"ASD": 560, "SLD": 190, "SEMH": 170, "SLCN": 120, "PD": 40},
+}
+SWAPPED = {
+    "A": {("SEN support", "SpLD"): 4, ("EHC plan", "SpLD"): 3, ("SEN support", "VI"): 3, ("EHC plan", "VI"): 4},
+    "B": {("SEN support", "SpLD"): 3, ("EHC plan", "SpLD"): 4, ("SEN support", "VI"): 4, ("EHC plan", "VI"): 3},
+}
+ENGLAND_LATER = {
+    "SEN support": {"SLCN": 260000, "MLD": 230000, "SEMH": 220000, "ASD": 130000, "SpLD": 150000},
+    "EHC plan": {"ASD": 110000, "SEMH": 50000, "SLD": 30000, "SLCN": 40000, "SpLD": 10000},
+}
 # People heard from by need in one activity of 1,000 children (as tests/test_small_numbers_attacker.py): MSI and
 # VI are small and swap between the two engagement worlds; the total stays 1,000.
 HEARD = {"ASD": 400, "SEMH": 250, "SLCN": 150, "MLD": 119, "SPLD": 40, "SLD": 20, "OTH": 10, "PD": 6}
@@ -53,13 +59,21 @@ HEARD_SWAPPED = {"A": {"MSI": 1, "VI": 4}, "B": {"MSI": 4, "VI": 1}}
 
 
 def later_census(world: str) -> str:
-    lines = [f"202021,E08000024,Sunderland,{provision},{need},{pupils}"
-             for provision, counts in LATER.items() for need, pupils in counts.items()]
-    lines += [f"202021,E08000024,Sunderland,{provision},{need},{pupils}"
-              for (provision, need), pupils in SWAPPED[world].items()]
+    lines = [
+        f"202021,E08000024,Sunderland,{provision},{need},{pupils}"
+        for provision, counts in LATER.items()
+        for need, pupils in counts.items()
+    ]
+    lines += [
+        f"202021,E08000024,Sunderland,{provision},{need},{pupils}"
+        for (provision, need), pupils in SWAPPED[world].items()
+    ]
     lines += ["202021,E08000024,Sunderland,No SEN,Total,36000", "202021,E92000001,England,No SEN,Total,7800000"]
-    lines += [f"202021,E92000001,England,{provision},{need},{pupils}"
-              for provision, counts in ENGLAND_LATER.items() for need, pupils in counts.items()]
+    lines += [
+        f"202021,E92000001,England,{provision},{need},{pupils}"
+        for provision, counts in ENGLAND_LATER.items()
+        for need, pupils in counts.items()
+    ]
     return HEADER + "\n".join(lines) + "\n"
 
 
@@ -69,10 +83,20 @@ def load_demo_census(store: Store) -> None:
 
 
 def record_activity(store: Store, needs: dict[str, int]) -> None:
-    counts = engagement.counts_for(CYP, 1000, {"provision": {"EHC plan": 600, "SEN support": 400},
-                                               "primary need": needs})
-    activity = Activity(reference="ADV-1", activity_date=date(2025, 11, 5), title="One big survey", level="meso",
-                        audience=CYP, method="survey", hart_rung=5, feedback_given=True, counts=counts)
+    counts = engagement.counts_for(
+        CYP, 1000, {"provision": {"EHC plan": 600, "SEN support": 400}, "primary need": needs}
+    )
+    activity = Activity(
+        reference="ADV-1",
+        activity_date=date(2025, 11, 5),
+        title="One big survey",
+        level="meso",
+        audience=CYP,
+        method="survey",
+        hart_rung=5,
+        feedback_given=True,
+        counts=counts,
+    )
     engagement.record_activity(store, TEST_OFFICER, activity)
 
 
@@ -80,7 +104,7 @@ def census_world(folder: Path, world: str) -> Store:
     store = Store.open(folder / f"census-{world}.duckdb")
     load_demo_census(store)
     (folder / world).mkdir(exist_ok=True)
-    path = folder / world / "later.csv"   # one name in both worlds: the source line names the file
+    path = folder / world / "later.csv"  # one name in both worlds: the source line names the file
     path.write_text(later_census(world))
     load_census(store, path, config=CONFIG, actor=TEST_OFFICER)
     return store
@@ -97,8 +121,10 @@ def engagement_world(folder: Path, world: str) -> Store:
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Store, Store]]]:
     """Pairs of stores that differ only in counts the forum must not see."""
     folder = tmp_path_factory.mktemp("worlds")
-    made = {"census": (census_world(folder, "A"), census_world(folder, "B")),
-            "engagement": (engagement_world(folder, "A"), engagement_world(folder, "B"))}
+    made = {
+        "census": (census_world(folder, "A"), census_world(folder, "B")),
+        "engagement": (engagement_world(folder, "A"), engagement_world(folder, "B")),
+    }
     yield made
     for pair in made.values():
         for store in pair:
@@ -109,19 +135,40 @@ def adversarial_stores(folder: Path) -> Iterator[tuple[str, Store]]:
     """The demo data, and the adversarial stores of tests/test_small_numbers_attacker.py, one at a time."""
     stores: list[tuple[str, Callable[[Store], None]]] = [
         ("demo", lambda store: load_demo(store, CONFIG)),
-        ("one activity of a thousand children", lambda store: (load_demo_census(store),
-                                                                record_activity(store, {**HEARD, "MSI": 1, "VI": 4}))),
-        ("an earlier hidden total", lambda store: _with_file(store, folder, "201819,E08000024,Sunderland,SEN support,ASD,4\n"
-                                                                             "201819,E08000024,Sunderland,EHC plan,ASD,2\n")),
-        ("a published symbol", lambda store: _with_file(store, folder, "201819,E08000024,Sunderland,SEN support,ASD,800\n"
-                                                                        "201819,E08000024,Sunderland,EHC plan,ASD,c\n"
-                                                                        "201819,E08000024,Sunderland,EHC plan,SLCN,90\n")),
-        ("EHC plan counts all small", lambda store: _with_file(store, folder,
-                                                               "202021,E08000024,Sunderland,SEN support,ASD,100\n"
-                                                               "202021,E08000024,Sunderland,SEN support,SLCN,80\n"
-                                                               "202021,E08000024,Sunderland,EHC plan,ASD,3\n"
-                                                               "202021,E08000024,Sunderland,EHC plan,SLCN,2\n"
-                                                               "202021,E08000024,Sunderland,EHC plan,MLD,1\n")),
+        (
+            "one activity of a thousand children",
+            lambda store: (load_demo_census(store), record_activity(store, {**HEARD, "MSI": 1, "VI": 4})),
+        ),
+        (
+            "an earlier hidden total",
+            lambda store: _with_file(
+                store,
+                folder,
+                "201819,E08000024,Sunderland,SEN support,ASD,4\n201819,E08000024,Sunderland,EHC plan,ASD,2\n",
+            ),
+        ),
+        (
+            "a published symbol",
+            lambda store: _with_file(
+                store,
+                folder,
+                "201819,E08000024,Sunderland,SEN support,ASD,800\n"
+                "201819,E08000024,Sunderland,EHC plan,ASD,c\n"
+                "201819,E08000024,Sunderland,EHC plan,SLCN,90\n",
+            ),
+        ),
+        (
+            "EHC plan counts all small",
+            lambda store: _with_file(
+                store,
+                folder,
+                "202021,E08000024,Sunderland,SEN support,ASD,100\n"
+                "202021,E08000024,Sunderland,SEN support,SLCN,80\n"
+                "202021,E08000024,Sunderland,EHC plan,ASD,3\n"
+                "202021,E08000024,Sunderland,EHC plan,SLCN,2\n"
+                "202021,E08000024,Sunderland,EHC plan,MLD,1\n",
+            ),
+        ),
     ]
     for number, (name, fill) in enumerate(stores):
         store = Store.open(folder / f"adversarial-{number}.duckdb")
@@ -150,9 +197,15 @@ def shown(view: View | None) -> dict[str, object] | None:
     if view is None:
         return None
     return {
-        "title": view.title, "summary": view.summary, "source": view.source, "sentences": view.sentences,
-        "notes": view.notes, "suppression_note": view.suppression_note, "missing": view.missing,
-        "metrics": view.metrics, "figure": view.figure.to_json() if view.figure is not None else None,
+        "title": view.title,
+        "summary": view.summary,
+        "source": view.source,
+        "sentences": view.sentences,
+        "notes": view.notes,
+        "suppression_note": view.suppression_note,
+        "missing": view.missing,
+        "metrics": view.metrics,
+        "figure": view.figure.to_json() if view.figure is not None else None,
         "table": table_to_csv(view.table).decode("utf-8-sig") if view.table is not None else None,
     }
 
@@ -171,7 +224,8 @@ def test_a_forum_view_is_the_same_whatever_the_hidden_counts(worlds, spec: ViewS
         in_a = shown(spec.build(first, CONFIG, filters, FORUM_AUDIENCE))
         in_b = shown(spec.build(second, CONFIG, filters, FORUM_AUDIENCE))
         assert in_a == in_b, f"{spec.key} ({filters}) changes with counts the forum must not see: " + ", ".join(
-            part for part in (in_a or {}) if in_b is None or in_a[part] != in_b[part])  # type: ignore[index]
+            part for part in (in_a or {}) if in_b is None or in_a[part] != in_b[part]
+        )  # type: ignore[index]
 
 
 def test_the_two_worlds_tell_a_leak_apart(worlds) -> None:
@@ -189,9 +243,15 @@ def test_the_two_worlds_tell_a_leak_apart(worlds) -> None:
 
 def test_every_forum_view_shows_something_in_the_worlds(worlds) -> None:
     """The comparison above is not vacuous: each forum view built in some world shows something."""
-    empty = [spec.key for spec in views_for(FORUM_AUDIENCE)
-             if all(spec.build(store, CONFIG, Filters(as_of=AS_OF), FORUM_AUDIENCE) is None
-                    for pair in worlds.values() for store in pair)]
+    empty = [
+        spec.key
+        for spec in views_for(FORUM_AUDIENCE)
+        if all(
+            spec.build(store, CONFIG, Filters(as_of=AS_OF), FORUM_AUDIENCE) is None
+            for pair in worlds.values()
+            for store in pair
+        )
+    ]
     assert not empty, f"views with nothing to show in any world (the test cannot see them leak): {empty}"
 
 
@@ -207,8 +267,12 @@ def small_counts(view: View) -> list[str]:
     found = []
     if view.table is not None:
         for column in view.table.columns:
-            if (column in view.percent_columns or str(column).endswith("%") or column == "Share"
-                    or column in DIFFERENCES_OF_SHOWN):
+            if (
+                column in view.percent_columns
+                or str(column).endswith("%")
+                or column == "Share"
+                or column in DIFFERENCES_OF_SHOWN
+            ):
                 continue
             for value in view.table[column]:
                 # Whole numbers only: a share or a score (a float) is not a count, a "c" is text.
@@ -235,7 +299,12 @@ def test_no_forum_view_shows_a_small_count(tmp_path: Path) -> None:
 
 
 def test_the_small_count_check_would_catch_one() -> None:
-    view = View("x", "x", "x.", "s", table=pd.DataFrame({"Need": ["MSI", "VI"], "Pupils": [3, 60],
-                                                         "Share %": [2.0, 3.0]}),
-                metrics=(Metric("EHC plans", "4"), Metric("Share", "3.0%")))
+    view = View(
+        "x",
+        "x",
+        "x.",
+        "s",
+        table=pd.DataFrame({"Need": ["MSI", "VI"], "Pupils": [3, 60], "Share %": [2.0, 3.0]}),
+        metrics=(Metric("EHC plans", "4"), Metric("Share", "3.0%")),
+    )
     assert small_counts(view) == ["x: table Pupils = 3", "x: tile EHC plans = 4"]

@@ -36,8 +36,11 @@ def show_chart(
     st.markdown(text.markdown(summary))  # summaries quote names from uploaded files: text, never markup
     if table is not None:
         # Counts with thousands separators, as in the charts, unless the page formats a column itself.
-        formats = {column: st.column_config.NumberColumn(format="localized")
-                   for column in table.columns if pd.api.types.is_integer_dtype(table[column])}
+        formats = {
+            column: st.column_config.NumberColumn(format="localized")
+            for column in table.columns
+            if pd.api.types.is_integer_dtype(table[column])
+        }
         formats.update(column_config or {})
         with st.expander(table_label, expanded=table_expanded):
             st.dataframe(table, hide_index=True, column_config=formats, width="stretch")
@@ -53,16 +56,44 @@ def download_row(figure: go.Figure, table: pd.DataFrame | None, *, note: str | N
     def image(fmt: str) -> Callable[[], bytes]:
         return lambda: figure_to_image(exported, fmt=fmt, width=1400)
 
-    columns[0].download_button("PNG", image("png"), file_name=f"{stem}.png", mime="image/png", key=f"{key}_png",
-                               on_click="ignore", icon=":material/image:", help="The chart as an image")
-    columns[1].download_button("SVG", image("svg"), file_name=f"{stem}.svg", mime="image/svg+xml",
-                               key=f"{key}_svg", on_click="ignore", icon=":material/image:",
-                               help="The chart as a scalable image, for slides and print")
+    columns[0].download_button(
+        "PNG",
+        image("png"),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        on_click="ignore",
+        icon=":material/image:",
+        help="The chart as an image",
+    )
+    columns[1].download_button(
+        "SVG",
+        image("svg"),
+        file_name=f"{stem}.svg",
+        mime="image/svg+xml",
+        key=f"{key}_svg",
+        on_click="ignore",
+        icon=":material/image:",
+        help="The chart as a scalable image, for slides and print",
+    )
     if table is not None:
-        columns[2].download_button("CSV", lambda: table_to_csv(table), file_name=f"{stem}.csv", mime="text/csv",
-                                   key=f"{key}_csv", on_click="ignore", icon=":material/table:",
-                                   help="The figures as a CSV file")
-        columns[3].download_button("Excel", lambda: table_to_xlsx(table), file_name=f"{stem}.xlsx",
-                                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                   key=f"{key}_xlsx", on_click="ignore", icon=":material/table:",
-                                   help="The figures as an Excel workbook")
+        columns[2].download_button(
+            "CSV",
+            lambda: table_to_csv(table),
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/table:",
+            help="The figures as a CSV file",
+        )
+        columns[3].download_button(
+            "Excel",
+            lambda: table_to_xlsx(table),
+            file_name=f"{stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            icon=":material/table:",
+            help="The figures as an Excel workbook",
+        )

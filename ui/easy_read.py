@@ -25,8 +25,11 @@ def show_easy_read(parts: list[easy_read.Part]) -> None:
     """
     for part in parts:
         st.header(part.title, anchor=False)
-        items = "".join(f'<li><span class="picture" aria-hidden="true">{text.html(point.icon)}</span>'
-                        f'<span class="words">{text.html(point.text)}</span></li>' for point in part.points)
+        items = "".join(
+            f'<li><span class="picture" aria-hidden="true">{text.html(point.icon)}</span>'
+            f'<span class="words">{text.html(point.text)}</span></li>'
+            for point in part.points
+        )
         st.html(f'{_EASY_READ_CSS}<div class="easy-read"><ul>{items}</ul></div>')
         if part.more:
             page_link(part.more, label="See the full figures")

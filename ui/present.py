@@ -23,9 +23,11 @@ def scaled_for_projector(figure: go.Figure) -> go.Figure:
     title = copy.layout.title.font.size or 20
     height = copy.layout.height or PROJECTOR_MAX_HEIGHT
     # Larger text needs more room; a chart already taller than a projector (one row per group) keeps its height.
-    copy.update_layout(font={"size": round(base * PROJECTOR_FONT_SCALE)},
-                       title={"font": {"size": round(title * PROJECTOR_FONT_SCALE)}},
-                       height=round(min(height * PROJECTOR_FONT_SCALE, max(height, PROJECTOR_MAX_HEIGHT))))
+    copy.update_layout(
+        font={"size": round(base * PROJECTOR_FONT_SCALE)},
+        title={"font": {"size": round(title * PROJECTOR_FONT_SCALE)}},
+        height=round(min(height * PROJECTOR_FONT_SCALE, max(height, PROJECTOR_MAX_HEIGHT))),
+    )
     copy.update_xaxes(tickfont={"size": round(base * PROJECTOR_FONT_SCALE)})
     copy.update_yaxes(tickfont={"size": round(base * PROJECTOR_FONT_SCALE)})
     return copy
@@ -62,8 +64,12 @@ def presentation_controls() -> None:
             st.rerun()
         return
     with st.sidebar:
-        if st.button("Presentation mode", key="enter_presentation", icon=":material/present_to_all:",
-                     help="Hide the menu and controls and enlarge the text, for a projector. The address "
-                          "(with ?present=1) opens this same view in presentation mode."):
+        if st.button(
+            "Presentation mode",
+            key="enter_presentation",
+            icon=":material/present_to_all:",
+            help="Hide the menu and controls and enlarge the text, for a projector. The address "
+            "(with ?present=1) opens this same view in presentation mode.",
+        ):
             st.query_params[PRESENT_PARAM] = "1"
             st.rerun()

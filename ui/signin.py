@@ -52,12 +52,15 @@ def choose_password_page() -> None:
     """After signing in with a one-time password: choose your own before anything else is shown."""
     actor = current_actor()
     st.title("Choose a new password")
-    st.markdown("You signed in with a one-time password. Choose your own password (at least 10 characters) to "
-                "continue; the one-time password stops working.")
+    st.markdown(
+        "You signed in with a one-time password. Choose your own password (at least 10 characters) to "
+        "continue; the one-time password stops working."
+    )
     with st.form("choose_password"):
         first = st.text_input("New password", type="password", key="new_password", autocomplete="new-password")
-        second = st.text_input("New password again", type="password", key="new_password_again",
-                               autocomplete="new-password")
+        second = st.text_input(
+            "New password again", type="password", key="new_password_again", autocomplete="new-password"
+        )
         submitted = st.form_submit_button("Set my password", type="primary")
     if submitted and actor is not None:
         if first != second:
@@ -80,8 +83,10 @@ def refusal_page(title: str, roles: tuple[str, ...]) -> Callable[[], None]:
         st.title(title)
         signed_in = actor and actor != ANONYMOUS_FORUM
         who = f"You are signed in as **{actor.role}**" if signed_in else "You are not signed in"
-        st.info(f"This page is for {' and '.join(roles)} accounts. {who}, so it is not available to you. "
-                "Use the menu to see the pages that are.")
+        st.info(
+            f"This page is for {' and '.join(roles)} accounts. {who}, so it is not available to you. "
+            "Use the menu to see the pages that are."
+        )
 
     refuse.__name__ = f"refuse_{title.lower().replace(' ', '_')}"
     return refuse

@@ -33,15 +33,28 @@ def show_view(view: View | None, *, key: str | None = None, heading: bool = True
         st.subheader(text.markdown(view.title), anchor=False)
     if view.metrics:
         for column, metric in zip(st.columns(len(view.metrics)), view.metrics):
-            column.metric(metric.label, metric.value, delta=metric.delta, delta_color="off", help=metric.help,
-                          delta_arrow="auto" if metric.arrow else "off")
+            column.metric(
+                metric.label,
+                metric.value,
+                delta=metric.delta,
+                delta_color="off",
+                help=metric.help,
+                delta_arrow="auto" if metric.arrow else "off",
+            )
     decimals = get_config().display.percent_decimals
     percent = st.column_config.NumberColumn(format=f"%.{decimals}f%%")
     column_config = dict.fromkeys(view.percent_columns, percent)
     if view.figure is not None:
-        show_chart(view.figure, summary=view.summary, table=view.table, table_label=view.table_label,
-                   table_expanded=view.table_expanded, column_config=column_config, note=view.suppression_note,
-                   key=key or view.key)
+        show_chart(
+            view.figure,
+            summary=view.summary,
+            table=view.table,
+            table_label=view.table_label,
+            table_expanded=view.table_expanded,
+            column_config=column_config,
+            note=view.suppression_note,
+            key=key or view.key,
+        )
     else:
         if view.table is not None or not view.metrics:  # a tiles-only view's summary is its tiles in words
             st.markdown(text.markdown(view.summary))

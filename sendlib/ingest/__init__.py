@@ -1,4 +1,5 @@
-"""Readers that turn census files into the canonical census table (ARCHITECTURE.md, The census table and the roles), with validation.
+"""Readers that turn census files into the canonical census table, with validation (ARCHITECTURE.md, "The
+census table and the roles").
 
 ``load_census`` is the one load path: the demo data, the command line and the Upload page all use it.
 """

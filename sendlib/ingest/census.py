@@ -152,8 +152,11 @@ def _shorten_quoted(message: str) -> str:
     value of megabytes reaches the page, the command line and the load log as one short line."""
     # A quoted value opens with a quote not preceded by a letter and closes with one not followed by one, so the
     # prose between two quoted values ("'a', 'b' look like …") is never taken for a value.
-    return re.sub(rf"(?<!\w)'(?=\S)([^']{{{MAX_QUOTED_CHARS + 1},}})'(?!\w)",
-                  lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)", message)
+    return re.sub(
+        rf"(?<!\w)'(?=\S)([^']{{{MAX_QUOTED_CHARS + 1},}})'(?!\w)",
+        lambda m: f"'{m[1][:60]}…' ({len(m[1]):,} characters)",
+        message,
+    )
 
 
 class IngestRejected(IngestError):
@@ -212,10 +215,10 @@ class CensusPreview:
     periods: list[str]
     areas: list[str]
     warnings: list[str]
-    totals: pd.DataFrame                # period, area_name, provision, pupils in the file
-    changes: pd.DataFrame               # per need and provision: before, after, difference
+    totals: pd.DataFrame  # period, area_name, provision, pupils in the file
+    changes: pd.DataFrame  # per need and provision: before, after, difference
     already_loaded_as: int | None
-    checked_version: str = ""           # the census loads this preview was worked out against (load_log_version)
+    checked_version: str = ""  # the census loads this preview was worked out against (load_log_version)
 
 
 def _list_some(names: list[str], limit: int = 4) -> str:
@@ -266,18 +269,73 @@ _PUPIL_COLUMNS: dict[str, tuple[str, ...]] = {
     "need": ("sentype", "senprimaryneed", "sen_type"),
 }
 _PUPIL_REQUIRED = ("provision",)
-_PUPIL_IDENTIFIERS = {"upn", "surname", "forename", "dob", "legalsurname", "legalforename", "preferredsurname",
-                      "formerupn", "uln", "middlenames", "dateofbirth", "postcode", "address"}
+_PUPIL_IDENTIFIERS = {
+    "upn",
+    "surname",
+    "forename",
+    "dob",
+    "legalsurname",
+    "legalforename",
+    "preferredsurname",
+    "formerupn",
+    "uln",
+    "middlenames",
+    "dateofbirth",
+    "postcode",
+    "address",
+}
 
 # An aggregate file must not carry personal data: an unused column is refused when its header, split into
 # words (snake_case, spaces, camelCase) and joined again, looks like a person's name, birth date, identifier,
 # address or contact details. A column describing a school or area (school_postcode, la_name) is not.
-_PERSONAL_WORDS = {"upn", "uln", "dob", "child", "childs", "surname", "surnames", "forename", "forenames",
-                   "postcode", "address", "email", "phone", "telephone", "mobile", "nhs"}
-_PERSONAL_JOINED = ("firstname", "lastname", "surname", "forename", "givenname", "familyname", "middlename",
-                    "fullname", "preferredname", "legalname", "childname", "pupilname", "studentname",
-                    "learnername", "parentname", "carername", "guardianname", "personname", "dateofbirth", "birthdate", "postcode", "postalcode", "address", "email",
-                    "phonenumber", "telephone", "nhsnumber", "nhsno")
+_PERSONAL_WORDS = {
+    "upn",
+    "uln",
+    "dob",
+    "child",
+    "childs",
+    "surname",
+    "surnames",
+    "forename",
+    "forenames",
+    "postcode",
+    "address",
+    "email",
+    "phone",
+    "telephone",
+    "mobile",
+    "nhs",
+}
+_PERSONAL_JOINED = (
+    "firstname",
+    "lastname",
+    "surname",
+    "forename",
+    "givenname",
+    "familyname",
+    "middlename",
+    "fullname",
+    "preferredname",
+    "legalname",
+    "childname",
+    "pupilname",
+    "studentname",
+    "learnername",
+    "parentname",
+    "carername",
+    "guardianname",
+    "personname",
+    "dateofbirth",
+    "birthdate",
+    "postcode",
+    "postalcode",
+    "address",
+    "email",
+    "phonenumber",
+    "telephone",
+    "nhsnumber",
+    "nhsno",
+)
 _PERSONAL_BARE = {"name", "names"}
 _ORGANISATION_WORDS = {"school", "establishment", "setting", "provider", "la", "region", "lad", "area"}
 _HEADER_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
@@ -296,8 +354,11 @@ def looks_personal(column: str) -> bool:
     if not words or words[0] in _ORGANISATION_WORDS:
         return False
     joined = "".join(words)
-    return (joined in _PERSONAL_BARE or bool(set(words) & _PERSONAL_WORDS)
-            or any(part in joined for part in _PERSONAL_JOINED))
+    return (
+        joined in _PERSONAL_BARE
+        or bool(set(words) & _PERSONAL_WORDS)
+        or any(part in joined for part in _PERSONAL_JOINED)
+    )
 
 
 def _personal_columns_problem(columns: list[str]) -> Problem:
@@ -310,7 +371,8 @@ def _personal_columns_problem(columns: list[str]) -> Problem:
         "census extract, load it as one: choose the format 'pupil-level school census extract' and its census "
         "period (on the command line, --format pupil with --period): an extract is counted on the way in and "
         "never kept.",
-        line=1)
+        line=1,
+    )
 
 
 def detect_format(header: list[str], file_name: str) -> str:
@@ -357,9 +419,12 @@ def _map_columns(header: list[str], fmt: str, file_name: str, has_period: bool) 
                 mapping[role] = seen[name]
                 break
     if fmt == FORMAT_PUPIL and not has_period:
-        problems.append(Problem(
-            "a pupil-level extract has no census period of its own: give it (--period 202425, or the "
-            "period box on the Upload page)."))
+        problems.append(
+            Problem(
+                "a pupil-level extract has no census period of its own: give it (--period 202425, or the "
+                "period box on the Upload page)."
+            )
+        )
     for role in required:
         if role not in mapping and not (role == "period" and has_period):
             wanted = " or ".join(f"'{name}'" for name in spec[role])
@@ -368,7 +433,8 @@ def _map_columns(header: list[str], fmt: str, file_name: str, has_period: bool) 
         raise IngestRejected(file_name, problems)
     used = set(mapping.values())
     ignored = [
-        header[i] for i in range(len(header))
+        header[i]
+        for i in range(len(header))
         if i not in used and fmt != FORMAT_PUPIL and not (fmt == FORMAT_EES and lowered[i] in _EES_KNOWN_EXTRA)
     ]
     personal = [column for column in ignored if looks_personal(column)]
@@ -389,17 +455,23 @@ def _read_csv_sql(source: SourceFile, keep: list[int] | None, rejects_table: str
     """
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.header))) + "}"
     selected = "*" if keep is None else ", ".join(f"c{i}" for i in sorted(set(keep)))
-    return (f"""(SELECT {selected} FROM read_csv({_quote_literal(str(source.csv_path))}, header = true,
+    return f"""(SELECT {selected} FROM read_csv({_quote_literal(str(source.csv_path))}, header = true,
                 auto_detect = false, columns = {columns}, delim = ',', quote = '"', escape = '"',
                 store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_table}_scans',
-                max_line_size = {MAX_LINE_BYTES}))""")
+                max_line_size = {MAX_LINE_BYTES}))"""
 
 
 def _unreadable(file_name: str) -> IngestRejected:
     # DuckDB's reader stops outright on a few layouts it cannot recover from, chiefly mixed line endings.
-    return IngestRejected(file_name, [Problem(
-        "the file cannot be read as CSV: its lines end in different ways (some with Windows CRLF, some with "
-        "LF or CR alone), or its layout is broken. Open it in Excel and save it again as 'CSV UTF-8'.")])
+    return IngestRejected(
+        file_name,
+        [
+            Problem(
+                "the file cannot be read as CSV: its lines end in different ways (some with Windows CRLF, some with "
+                "LF or CR alone), or its layout is broken. Open it in Excel and save it again as 'CSV UTF-8'."
+            )
+        ],
+    )
 
 
 def _raise_if_unreadable(exc: StoreError, file_name: str) -> None:
@@ -420,8 +492,10 @@ def _stage_raw(tx: Transaction, source: SourceFile, file_name: str, keep: list[i
     except StoreError as exc:
         raise _unreadable(file_name) from exc
     # DuckDB reports a short row once per missing value: one problem per line is what a person needs.
-    per_line = ("SELECT line, any_value(column_name), any_value(error_type), any_value(error_message) "
-                "FROM csv_rejects GROUP BY line")
+    per_line = (
+        "SELECT line, any_value(column_name), any_value(error_type), any_value(error_message) "
+        "FROM csv_rejects GROUP BY line"
+    )
     rejects = tx.fetchall(f"{per_line} ORDER BY line LIMIT ?", [MAX_PROBLEMS_LISTED + 1])
     if rejects:
         total = tx.fetch_value(f"SELECT count(*) FROM ({per_line})")
@@ -450,8 +524,9 @@ def _unread_line(tx: Transaction, source: SourceFile, rows_read: int, data_rows:
     last_line = 1
     for record in data_records(source.csv_path):  # streamed: a failing national file is never held
         if record.size > MAX_LINE_BYTES:
-            return Problem("this line is longer than 1 MB; it is not a census row (the CSV reader skipped it).",
-                           line=record.line)
+            return Problem(
+                "this line is longer than 1 MB; it is not a census row (the CSV reader skipped it).", line=record.line
+            )
         last_line = record.line
     read = iter(row[0] for row in tx.fetchall(f"SELECT c0 FROM {_read_csv_sql(source, [0], 'count_rejects')}"))
     line = last_line + 1  # every record matched a row: the reader's extra rows (or the count's) come after
@@ -460,9 +535,12 @@ def _unread_line(tx: Transaction, source: SourceFile, rows_read: int, data_rows:
         if next(read, missing) != _first_value(record.head):
             line = record.line
             break
-    return Problem(f"this line was not read: the file has {data_rows:,} data rows but only {rows_read:,} "
-                   "could be read. Check it for a stray quote mark or a very long value, then save the file "
-                   "again as 'CSV UTF-8'.", line=line)
+    return Problem(
+        f"this line was not read: the file has {data_rows:,} data rows but only {rows_read:,} "
+        "could be read. Check it for a stray quote mark or a very long value, then save the file "
+        "again as 'CSV UTF-8'.",
+        line=line,
+    )
 
 
 def _first_value(head: bytes) -> str | None:
@@ -525,7 +603,7 @@ def _describe_reject(row: tuple[Any, ...], header: list[str]) -> Problem:
     if error_type == "TOO MANY COLUMNS":
         return Problem(f"this row has more values than the {expected} columns in the header.", line=line)
     if error_type == "UNQUOTED VALUE":
-        return Problem("a quoted value is never closed (broken quoting: check for a stray \" mark).", line=line)
+        return Problem('a quoted value is never closed (broken quoting: check for a stray " mark).', line=line)
     if error_type == "LINE SIZE OVER MAXIMUM":
         return Problem("this line is longer than 1 MB; it is not a census row.", line=line)
     if error_type == "INVALID ENCODING":
@@ -544,8 +622,15 @@ def _header_name(header: list[str], mapping: dict[str, int], role: str) -> str:
     return header[mapping[role]] if role in mapping else role
 
 
-def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Config, period: str | None,
-                  rows_from: str = "raw_csv", line_map: bool = False) -> None:
+def _stage_source(
+    tx: Transaction,
+    fmt: str,
+    mapping: dict[str, int],
+    config: Config,
+    period: str | None,
+    rows_from: str = "raw_csv",
+    line_map: bool = False,
+) -> None:
     """Temp view src: one row per file row with raw values under role names, plus line_no.
 
     ``rows_from`` is the temp table raw_csv (line numbers from its row ids) or a query reading the file
@@ -555,16 +640,19 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
     if fmt == FORMAT_EES:
         level = _column_sql(mapping, "geographic_level")
         area_code = f"""CASE {level}
-            WHEN '{NATIONAL}' THEN {_column_sql(mapping, 'country_code')}
-            WHEN '{REGIONAL}' THEN {_column_sql(mapping, 'region_code')}
-            WHEN '{LOCAL_AUTHORITY}' THEN coalesce({_column_sql(mapping, 'new_la_code')}, {_column_sql(mapping, 'old_la_code')})
-            WHEN '{SCHOOL}' THEN {_column_sql(mapping, 'school_urn')} END"""
+            WHEN '{NATIONAL}' THEN {_column_sql(mapping, "country_code")}
+            WHEN '{REGIONAL}' THEN {_column_sql(mapping, "region_code")}
+            WHEN '{LOCAL_AUTHORITY}'
+                THEN coalesce({_column_sql(mapping, "new_la_code")}, {_column_sql(mapping, "old_la_code")})
+            WHEN '{SCHOOL}' THEN {_column_sql(mapping, "school_urn")} END"""
         area_name = f"""CASE {level}
-            WHEN '{NATIONAL}' THEN {_column_sql(mapping, 'country_name')}
-            WHEN '{REGIONAL}' THEN {_column_sql(mapping, 'region_name')}
-            WHEN '{LOCAL_AUTHORITY}' THEN {_column_sql(mapping, 'la_name')}
-            WHEN '{SCHOOL}' THEN {_column_sql(mapping, 'school_name')} END"""
-        old_la = f"CASE WHEN {level} IN ('{LOCAL_AUTHORITY}', '{SCHOOL}') THEN {_column_sql(mapping, 'old_la_code')} END"
+            WHEN '{NATIONAL}' THEN {_column_sql(mapping, "country_name")}
+            WHEN '{REGIONAL}' THEN {_column_sql(mapping, "region_name")}
+            WHEN '{LOCAL_AUTHORITY}' THEN {_column_sql(mapping, "la_name")}
+            WHEN '{SCHOOL}' THEN {_column_sql(mapping, "school_name")} END"""
+        old_la = (
+            f"CASE WHEN {level} IN ('{LOCAL_AUTHORITY}', '{SCHOOL}') THEN {_column_sql(mapping, 'old_la_code')} END"
+        )
     elif fmt == FORMAT_PUPIL:
         level = "NULL"
         area_code = _quote_literal(config.area.code)
@@ -578,10 +666,12 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
     period_sql = _column_sql(mapping, "period", _quote_literal(period or ""))
     # In an extract every row is one pupil; a pupil on N (no SEN) or with no SENtype has no recorded need.
     count_sql = "'1'" if fmt == FORMAT_PUPIL else _column_sql(mapping, "count")
-    need_sql = (f"coalesce({_column_sql(mapping, 'need')}, 'UNK')" if fmt == FORMAT_PUPIL
-                else _column_sql(mapping, "need"))
-    provision_sql = (f"upper({_column_sql(mapping, 'provision')})" if fmt == FORMAT_PUPIL
-                     else _column_sql(mapping, "provision"))
+    need_sql = (
+        f"coalesce({_column_sql(mapping, 'need')}, 'UNK')" if fmt == FORMAT_PUPIL else _column_sql(mapping, "need")
+    )
+    provision_sql = (
+        f"upper({_column_sql(mapping, 'provision')})" if fmt == FORMAT_PUPIL else _column_sql(mapping, "provision")
+    )
     tx.execute("DROP VIEW IF EXISTS src")
     # A view, not a table: the normalising query reads the file's rows once. Rows written in an open
     # transaction number from a large offset, so line numbers count from the first rowid.
@@ -589,8 +679,10 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
     if rows_from != "raw_csv":
         line_no = "CAST(NULL AS BIGINT)"
     elif line_map:  # a join, not a subquery per row: a rejected national file still takes seconds
-        rows_from = (f"(SELECT r.*, l.line_no AS mapped_line FROM (SELECT *, {position} AS row_index FROM raw_csv) r "
-                     "JOIN row_line l USING (row_index))")
+        rows_from = (
+            f"(SELECT r.*, l.line_no AS mapped_line FROM (SELECT *, {position} AS row_index FROM raw_csv) r "
+            "JOIN row_line l USING (row_index))"
+        )
         line_no = "mapped_line"
     else:
         line_no = f"CAST({position} + 2 AS BIGINT)"
@@ -598,12 +690,12 @@ def _stage_source(tx: Transaction, fmt: str, mapping: dict[str, int], config: Co
         f"""CREATE TEMP VIEW src AS
         SELECT {line_no} AS line_no,
                {period_sql} AS period_raw,
-               {_column_sql(mapping, 'time_identifier')} AS time_identifier,
+               {_column_sql(mapping, "time_identifier")} AS time_identifier,
                {level} AS level_raw,
                upper({area_code}) AS area_code,
                {area_name} AS area_name,
                {old_la} AS old_la_code,
-               coalesce({_column_sql(mapping, 'phase')}, '{TOTAL_PHASE}') AS phase_raw,
+               coalesce({_column_sql(mapping, "phase")}, '{TOTAL_PHASE}') AS phase_raw,
                {provision_sql} AS provision_raw,
                CASE WHEN {provision_sql} = 'N' THEN 'UNK' ELSE {need_sql} END AS need_raw,
                {count_sql} AS count_raw
@@ -621,8 +713,10 @@ def _create_lookups(tx: Transaction) -> None:
             [value for pair in items for value in pair],
         )
     tx.execute("CREATE OR REPLACE TEMP TABLE component_label (key VARCHAR PRIMARY KEY)")
-    tx.execute("INSERT INTO component_label VALUES " + ", ".join("(?)" for _ in COMPONENT_LABELS),
-               [label_key(label) for label in COMPONENT_LABELS])
+    tx.execute(
+        "INSERT INTO component_label VALUES " + ", ".join("(?)" for _ in COMPONENT_LABELS),
+        [label_key(label) for label in COMPONENT_LABELS],
+    )
     # Every DfE code, and every old three-digit LA code (an older file may give only that), with each name
     # DfE's lists spell it by: exactly ('|'-separated, the usual case, one cheap comparison per row) and
     # normalised as _NAME_KEY_SQL normalises a file's name (compared only when the exact spelling differs).
@@ -635,8 +729,16 @@ def _create_lookups(tx: Transaction) -> None:
         "CREATE OR REPLACE TEMP TABLE ref_area (area_code VARCHAR PRIMARY KEY, area_name VARCHAR, "
         "level VARCHAR, old_la_code VARCHAR, spellings VARCHAR, name_keys VARCHAR)"
     )
-    rows = [(area.code, area.name, area.level, area.old_la_code,
-             "|" + "|".join(sorted(spellings.get(area.code, {area.name}))) + "|") for area in areas.values()]
+    rows = [
+        (
+            area.code,
+            area.name,
+            area.level,
+            area.old_la_code,
+            "|" + "|".join(sorted(spellings.get(area.code, {area.name}))) + "|",
+        )
+        for area in areas.values()
+    ]
     tx.execute(
         "INSERT INTO ref_area SELECT code, name, level, old_code, spelt, "
         f"(SELECT string_agg(DISTINCT {_NAME_KEY_SQL.format(name='n')}, '|') "
@@ -649,9 +751,12 @@ def _create_lookups(tx: Transaction) -> None:
 # An area name reduced to its words: lower case, accents and punctuation gone, '&' as 'and', and the words
 # DfE adds or drops between years ('Bristol, City of' / 'Bristol'; 'County Durham' / 'Durham') left out.
 _NAME_NOISE = ("city", "of", "county", "the", "borough", "council", "metropolitan", "royal", "district")
-_NAME_KEY_SQL = ("array_to_string(list_filter(string_split(trim(regexp_replace(lower(strip_accents(replace("
-                 "{name}, '&', ' and '))), '[^a-z0-9]+', ' ', 'g')), ' '), lambda w: w NOT IN ("
-                 + ", ".join(f"'{word}'" for word in _NAME_NOISE) + ", '')), ' ')")
+_NAME_KEY_SQL = (
+    "array_to_string(list_filter(string_split(trim(regexp_replace(lower(strip_accents(replace("
+    "{name}, '&', ' and '))), '[^a-z0-9]+', ' ', 'g')), ' '), lambda w: w NOT IN ("
+    + ", ".join(f"'{word}'" for word in _NAME_NOISE)
+    + ", '')), ' ')"
+)
 
 
 _SYMBOL_LIST = ", ".join(_quote_literal(symbol) for symbol in PUBLISHED_SYMBOLS)
@@ -666,22 +771,29 @@ def _normalise(tx: Transaction, config: Config) -> None:
     # A file has a handful of distinct labels and a million rows: key each label once, then join on the text.
     tx.execute("""CREATE OR REPLACE TEMP TABLE distinct_labels AS
         SELECT DISTINCT provision_raw, need_raw, period_raw, time_identifier FROM src""")
-    for kind, column, aliases in (("provision", "provision_raw", "provision_alias"), ("need", "need_raw", "need_alias")):
+    for kind, column, aliases in (
+        ("provision", "provision_raw", "provision_alias"),
+        ("need", "need_raw", "need_alias"),
+    ):
         key = LABEL_KEY_SQL.format(col="d.raw")
         tx.execute(
             f"""CREATE OR REPLACE TEMP TABLE {kind}_lookup AS
             SELECT d.raw, a.code, c.key AS part
             FROM (SELECT DISTINCT {column} AS raw FROM distinct_labels WHERE {column} IS NOT NULL) d
-            LEFT JOIN {aliases} a ON a.key = {key} LEFT JOIN component_label c ON c.key = {key}""")
+            LEFT JOIN {aliases} a ON a.key = {key} LEFT JOIN component_label c ON c.key = {key}"""
+        )
     tx.execute(
         """CREATE OR REPLACE TEMP TABLE period_lookup AS
         SELECT raw, regexp_replace(regexp_replace(raw, '^(\\d{4})[/-](\\d{2})$', '\\1\\2'),
                                    '^(\\d{4})[/-]\\d{2}(\\d{2})$', '\\1\\2') AS period
-        FROM (SELECT DISTINCT period_raw AS raw FROM distinct_labels WHERE period_raw IS NOT NULL)""")
+        FROM (SELECT DISTINCT period_raw AS raw FROM distinct_labels WHERE period_raw IS NOT NULL)"""
+    )
     tx.execute("DROP VIEW IF EXISTS staged")
     # A view cannot hold parameters: the configured area is written into it as literals.
-    area = [_quote_literal(value) if value is not None else "NULL"
-            for value in (config.area.code, config.area.name, config.area.code, config.area.old_la_code)]
+    area = [
+        _quote_literal(value) if value is not None else "NULL"
+        for value in (config.area.code, config.area.name, config.area.code, config.area.old_la_code)
+    ]
     tx.execute(
         f"""CREATE TEMP VIEW staged AS
         WITH parsed AS (
@@ -715,7 +827,8 @@ def _normalise(tx: Transaction, config: Config) -> None:
                area_name_final AS area_name, old_la_final AS old_la_code,
                CASE WHEN geographic_level = '{LOCAL_AUTHORITY}' THEN coalesce(old_la_final, area_code)
                     ELSE area_code END AS area_key,
-               CASE WHEN lower(phase_raw) IN ('total', 'all schools', 'all') THEN '{TOTAL_PHASE}' ELSE phase_raw END AS phase,
+               CASE WHEN lower(phase_raw) IN ('total', 'all schools', 'all') THEN '{TOTAL_PHASE}'
+                    ELSE phase_raw END AS phase,
                provision_raw, provision, need_raw, primary_need, count_raw, pupils, symbol, part_key,
                {_AREA_FAULT_SQL} AS area_fault
         FROM parsed"""
@@ -736,8 +849,8 @@ _AREA_FAULT_SQL = f"""CASE
     WHEN given_old_la IS NOT NULL AND known_old_la IS NOT NULL AND given_old_la <> known_old_la THEN 'old code'
     WHEN given_name IS NULL OR given_name = known_name OR contains(known_spellings, '|' || given_name || '|') THEN NULL
     WHEN NOT list_bool_or(list_transform(string_split(known_name_keys, '|'), lambda known:
-             contains(' ' || {_NAME_KEY_SQL.format(name='given_name')} || ' ', ' ' || known || ' ')
-             OR contains(' ' || known || ' ', ' ' || {_NAME_KEY_SQL.format(name='given_name')} || ' ')))
+             contains(' ' || {_NAME_KEY_SQL.format(name="given_name")} || ' ', ' ' || known || ' ')
+             OR contains(' ' || known || ' ', ' ' || {_NAME_KEY_SQL.format(name="given_name")} || ' ')))
         THEN 'name'
 END"""
 
@@ -745,20 +858,33 @@ END"""
 # -- validation ------------------------------------------------------------------------------------
 # Each row-level check as one condition over staged, shared by the full validation (which lists the rows)
 # and the fast path's single count (which only needs to know whether any row fails).
-_BAD_PERIOD = ("period IS NULL OR NOT regexp_full_match(period, '\\d{6}') "
-               "OR TRY_CAST(substr(period, 1, 4) AS INTEGER) NOT BETWEEN 1990 AND 2100 "
-               "OR (TRY_CAST(substr(period, 1, 4) AS INTEGER) + 1) % 100 <> TRY_CAST(substr(period, 5, 2) AS INTEGER)")
+_BAD_PERIOD = (
+    "period IS NULL OR NOT regexp_full_match(period, '\\d{6}') "
+    "OR TRY_CAST(substr(period, 1, 4) AS INTEGER) NOT BETWEEN 1990 AND 2100 "
+    "OR (TRY_CAST(substr(period, 1, 4) AS INTEGER) + 1) % 100 <> TRY_CAST(substr(period, 5, 2) AS INTEGER)"
+)
 _BAD_COUNT = f"symbol IS NULL AND (pupils IS NULL OR pupils > {MAX_PUPILS_IN_A_CELL})"
-_BAD_AREA = (f"area_code IS NULL OR geographic_level NOT IN "
-             f"('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}')")
+_BAD_AREA = (
+    f"area_code IS NULL OR geographic_level NOT IN ('{NATIONAL}', '{REGIONAL}', '{LOCAL_AUTHORITY}', '{SCHOOL}')"
+)
 _UNNAMED_AREA = "area_code IS NOT NULL AND area_name IS NULL AND area_fault IS NULL"
-_ROW_PROBLEM = " OR ".join(f"({condition})" for condition in (
-    _BAD_PERIOD, "provision IS NULL", "primary_need IS NULL", _BAD_COUNT, _BAD_AREA, _UNNAMED_AREA,
-    "area_fault IS NOT NULL"))
+_ROW_PROBLEM = " OR ".join(
+    f"({condition})"
+    for condition in (
+        _BAD_PERIOD,
+        "provision IS NULL",
+        "primary_need IS NULL",
+        _BAD_COUNT,
+        _BAD_AREA,
+        _UNNAMED_AREA,
+        "area_fault IS NOT NULL",
+    )
+)
 
 
-def _problems_from(tx: Transaction, sql: str, params: list[Any] | None,
-                   describe: Callable[[tuple[Any, ...]], Problem]) -> tuple[list[Problem], int]:
+def _problems_from(
+    tx: Transaction, sql: str, params: list[Any] | None, describe: Callable[[tuple[Any, ...]], Problem]
+) -> tuple[list[Problem], int]:
     rows = tx.fetchall(f"SELECT * FROM ({sql}) LIMIT {MAX_PROBLEMS_LISTED + 1}", params)
     if not rows:
         return [], 0
@@ -768,6 +894,7 @@ def _problems_from(tx: Transaction, sql: str, params: list[Any] | None,
 
 def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: str) -> tuple[list[Problem], int]:
     """Every problem in staged (first 50 per check), and how many there are in all."""
+
     def col(role: str) -> str:
         return _header_name(header, mapping, role)
 
@@ -776,16 +903,22 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
             f"SELECT line_no, period_raw FROM explain_rows WHERE {_BAD_PERIOD} ORDER BY line_no",
             lambda r: Problem(
                 f"'{r[1] or ''}' is not a census period; expected an academic year such as 201920 or 2019/20.",
-                r[0], col("period")),
+                r[0],
+                col("period"),
+            ),
         ),
         (
-            ("SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision IS NULL "
-            "GROUP BY provision_raw ORDER BY 1"),
+            (
+                "SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision IS NULL "
+                "GROUP BY provision_raw ORDER BY 1"
+            ),
             lambda r: _unknown_label(r, "provision", col("provision")),
         ),
         (
-            ("SELECT min(line_no), need_raw, count(*) FROM explain_rows WHERE primary_need IS NULL "
-            "GROUP BY need_raw ORDER BY 1"),
+            (
+                "SELECT min(line_no), need_raw, count(*) FROM explain_rows WHERE primary_need IS NULL "
+                "GROUP BY need_raw ORDER BY 1"
+            ),
             lambda r: _unknown_label(r, "primary need", col("need")),
         ),
         (
@@ -796,66 +929,100 @@ def _validate(tx: Transaction, header: list[str], mapping: dict[str, int], fmt: 
             f"SELECT line_no, area_code FROM explain_rows WHERE {_BAD_AREA} ORDER BY line_no",
             lambda r: Problem(
                 "the area is missing or its geographic level is not National, Regional, Local authority or School.",
-                r[0], col("geographic_level") if fmt == FORMAT_EES else col("area_code")),
+                r[0],
+                col("geographic_level") if fmt == FORMAT_EES else col("area_code"),
+            ),
         ),
         (
-            ("SELECT first_line, last_line, period, area_name, phase, provision, primary_need FROM explain_cells "
-            "WHERE conflicting ORDER BY 1"),
+            (
+                "SELECT first_line, last_line, period, area_name, phase, provision, primary_need FROM explain_cells "
+                "WHERE conflicting ORDER BY 1"
+            ),
             lambda r: Problem(
                 f"two rows give different counts for the same figure ({format_period(r[2] or '')}, {r[3]}, "
-                f"phase {r[4]}, {r[5]}, {r[6]}); the other is on line {r[1]}.", r[0]),
+                f"phase {r[4]}, {r[5]}, {r[6]}); the other is on line {r[1]}.",
+                r[0],
+            ),
         ),
     ]
     if fmt == FORMAT_PUPIL:
         codes = ", ".join(f"'{code}'" for code in PUPIL_PROVISION_CODES)
         checks[1] = (
-            (f"SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision_raw IS NULL "
-            f"OR provision_raw NOT IN ({codes}) GROUP BY provision_raw ORDER BY 1"),
+            (
+                f"SELECT min(line_no), provision_raw, count(*) FROM explain_rows WHERE provision_raw IS NULL "
+                f"OR provision_raw NOT IN ({codes}) GROUP BY provision_raw ORDER BY 1"
+            ),
             # Values are never quoted back from an extract: a misaligned column could hold a UPN or a name.
             lambda r: Problem(
                 f"not a SENprovision code ({r[2]} pupil row{'s' if r[2] != 1 else ''} like this); expected "
-                "E (EHC plan), K (SEN support) or N (no SEN).", r[0], col("provision")),
+                "E (EHC plan), K (SEN support) or N (no SEN).",
+                r[0],
+                col("provision"),
+            ),
         )
         checks[2] = (
             "SELECT min(line_no), count(*) FROM explain_rows WHERE primary_need IS NULL GROUP BY need_raw ORDER BY 1",
             lambda r: Problem(
                 f"not a SENtype code we recognise ({r[1]} pupil row{'s' if r[1] != 1 else ''} like this); expected "
-                "a school census code such as ASD, SLCN, SEMH or SPLD.", r[0], col("need")),
+                "a school census code such as ASD, SLCN, SEMH or SPLD.",
+                r[0],
+                col("need"),
+            ),
         )
         del checks[-1]  # many pupils share a cell: identical rows are expected, not duplicates
+
     def area_column(level: str, fault: str, old_code_only: bool) -> str | None:
         """The column holding what is wrong: the name or the code, as this format gives each level."""
         if fmt != FORMAT_EES:
             role = "area_name" if fault == "name" else "area_code"
             return col(role) if role in mapping else None
-        roles = {NATIONAL: ("country_code", "country_name"), REGIONAL: ("region_code", "region_name"),
-                 LOCAL_AUTHORITY: ("new_la_code", "la_name"), SCHOOL: ("school_urn", "school_name")}[level]
+        roles = {
+            NATIONAL: ("country_code", "country_name"),
+            REGIONAL: ("region_code", "region_name"),
+            LOCAL_AUTHORITY: ("new_la_code", "la_name"),
+            SCHOOL: ("school_urn", "school_name"),
+        }[level]
         role = {"name": roles[1], "old code": "old_la_code"}.get(fault, roles[0])
         if role == "new_la_code" and (old_code_only or role not in mapping):
             role = "old_la_code"  # the row gives its LA by the old code alone
         return col(role)
 
-    checks.append((
-        ("SELECT min(s.line_no), s.area_code, s.area_name, s.old_la_code, s.geographic_level, s.area_fault, "
-        "any_value(r.area_name), any_value(r.level), any_value(r.old_la_code), count(*) FROM explain_rows s "
-        "LEFT JOIN ref_area r ON r.area_code = s.area_code WHERE s.area_fault IS NOT NULL "
-        "GROUP BY ALL ORDER BY 1"),
-        lambda r: _area_problem(r, area_column(r[4], r[5], r[1] == r[3]), configured="area_code" not in mapping and fmt != FORMAT_EES),
-    ))
-    checks.append((
-        f"SELECT min(line_no), area_code FROM explain_rows WHERE {_UNNAMED_AREA} GROUP BY area_code ORDER BY 1",
-        # Every code DfE lists has its name: only a school (its URN) can be left without one.
-        lambda r: Problem(f"the school '{_shown(r[1])}' has no name; give it in the school_name column.", r[0],
-                          col("school_name") if "school_name" in mapping else None),
-    ))
+    checks.append(
+        (
+            (
+                "SELECT min(s.line_no), s.area_code, s.area_name, s.old_la_code, s.geographic_level, s.area_fault, "
+                "any_value(r.area_name), any_value(r.level), any_value(r.old_la_code), count(*) FROM explain_rows s "
+                "LEFT JOIN ref_area r ON r.area_code = s.area_code WHERE s.area_fault IS NOT NULL "
+                "GROUP BY ALL ORDER BY 1"
+            ),
+            lambda r: _area_problem(
+                r, area_column(r[4], r[5], r[1] == r[3]), configured="area_code" not in mapping and fmt != FORMAT_EES
+            ),
+        )
+    )
+    checks.append(
+        (
+            f"SELECT min(line_no), area_code FROM explain_rows WHERE {_UNNAMED_AREA} GROUP BY area_code ORDER BY 1",
+            # Every code DfE lists has its name: only a school (its URN) can be left without one.
+            lambda r: Problem(
+                f"the school '{_shown(r[1])}' has no name; give it in the school_name column.",
+                r[0],
+                col("school_name") if "school_name" in mapping else None,
+            ),
+        )
+    )
     problems: list[Problem] = []
     total = 0
     if "time_identifier" in mapping:
         identifiers = [r[0] for r in tx.fetchall("SELECT DISTINCT time_identifier FROM distinct_labels ORDER BY 1")]
         if len(identifiers) > 1:
-            problems.append(Problem(
-                f"the file mixes census dates ({', '.join(str(i) for i in identifiers)}); load one time_identifier per file.",
-                column=col("time_identifier")))
+            problems.append(
+                Problem(
+                    f"the file mixes census dates ({', '.join(str(i) for i in identifiers)}); "
+                    "load one time_identifier per file.",
+                    column=col("time_identifier"),
+                )
+            )
             total += 1
     for sql, describe in checks:
         found, count = _problems_from(tx, sql, None, describe)
@@ -878,17 +1045,25 @@ def _area_problem(row: tuple[Any, ...], column: str | None, *, configured: bool)
         message = f"'{_shown(code)}' is not a school URN (six digits){rows}."
     elif fault == "unknown":
         where = "the configured area (area.code in config.yaml) " if configured else ""
-        message = (f"{where}'{_shown(code)}' is not an area code in DfE's lists{rows}: give England (E92000001), "
-                   "a region (E12…) or a local authority (such as E08000024) as DfE codes it.")
+        message = (
+            f"{where}'{_shown(code)}' is not an area code in DfE's lists{rows}: give England (E92000001), "
+            "a region (E12…) or a local authority (such as E08000024) as DfE codes it."
+        )
     elif fault == "level":
-        message = (f"'{code}' is the code of {known_name} ({known_level.lower()}), but the row's geographic level "
-                   f"is {level}{rows}.")
+        message = (
+            f"'{code}' is the code of {known_name} ({known_level.lower()}), but the row's geographic level "
+            f"is {level}{rows}."
+        )
     elif fault == "old code":
-        message = (f"the old LA code '{_shown(old_code)}' is not {code}'s: DfE gives {known_name} the old code "
-                   f"{known_old}{rows}.")
+        message = (
+            f"the old LA code '{_shown(old_code)}' is not {code}'s: DfE gives {known_name} the old code "
+            f"{known_old}{rows}."
+        )
     else:
-        message = (f"'{_shown(name)}' is not the name of {code}, which DfE's lists call {known_name}{rows}; "
-                   "correct the code or the name.")
+        message = (
+            f"'{_shown(name)}' is not the name of {code}, which DfE's lists call {known_name}{rows}; "
+            "correct the code or the name."
+        )
     return Problem(message, line, column)
 
 
@@ -922,12 +1097,16 @@ PREVIEW_LOAD_ID = 0
 # A figure as the census keys it: two rows with the same key give one figure more than once.
 _CELL_HASH = "hash(period, area_key, phase, provision, primary_need)"
 # Rows that are neither a total nor No SEN's total: stored as the file gives them.
-_PLAIN_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') AND primary_need <> '{TOTAL_NEED}'")
+_PLAIN_CELL = f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') AND primary_need <> '{TOTAL_NEED}'"
 # The cells a census keeps: SEN support, EHC plan and No SEN by need (No SEN's total stands for its need).
-_KEPT_CELL = (f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') "
-              f"AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')")
-_CENSUS_COLUMNS = ("period, geographic_level, area_code, old_la_code, area_name, area_key, phase, provision, "
-                   "primary_need, pupils, symbol")
+_KEPT_CELL = (
+    f"provision IN ('{SEN_SUPPORT}', '{EHC_PLAN}', '{NO_SEN}') "
+    f"AND (primary_need <> '{TOTAL_NEED}' OR provision = '{NO_SEN}')"
+)
+_CENSUS_COLUMNS = (
+    "period, geographic_level, area_code, old_la_code, area_name, area_key, phase, provision, "
+    "primary_need, pupils, symbol"
+)
 # While a load is staged, a row written with a problem (see _ROW_PROBLEM) or two rows disagreeing about one
 # figure carry this geographic level: no good row has it (blanks are NULL and a row without a level is a problem
 # row), so one count of the rows written says whether anything is wrong. The rows never commit: any mark sends
@@ -938,18 +1117,25 @@ _PROBLEM_MARK = "''"
 def _labels_refused(tx: Transaction, fmt: str, mapping: dict[str, int]) -> bool:
     """Whether any distinct label, period or census date of the file (temp table distinct_labels and its
     lookups) is unknown, blank or mixed: known from the label columns alone, before a row is written."""
-    mixed = ("(SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels) > 1"
-             if "time_identifier" in mapping else "false")
+    mixed = (
+        "(SELECT count(DISTINCT coalesce(time_identifier, '')) FROM distinct_labels) > 1"
+        if "time_identifier" in mapping
+        else "false"
+    )
     codes = ", ".join(_quote_literal(code) for code in PUPIL_PROVISION_CODES)
-    not_a_code = (f"OR EXISTS (SELECT 1 FROM distinct_labels WHERE provision_raw NOT IN ({codes}))"
-                  if fmt == FORMAT_PUPIL else "")
-    return bool(tx.fetch_value(
-        f"""SELECT EXISTS (SELECT 1 FROM provision_lookup WHERE code IS NULL)
+    not_a_code = (
+        f"OR EXISTS (SELECT 1 FROM distinct_labels WHERE provision_raw NOT IN ({codes}))" if fmt == FORMAT_PUPIL else ""
+    )
+    return bool(
+        tx.fetch_value(
+            f"""SELECT EXISTS (SELECT 1 FROM provision_lookup WHERE code IS NULL)
                 OR EXISTS (SELECT 1 FROM need_lookup WHERE code IS NULL)
                 OR EXISTS (SELECT 1 FROM distinct_labels
                            WHERE provision_raw IS NULL OR need_raw IS NULL OR period_raw IS NULL)
                 OR EXISTS (SELECT 1 FROM (SELECT period FROM period_lookup) WHERE {_BAD_PERIOD})
-                OR {mixed} {not_a_code}"""))
+                OR {mixed} {not_a_code}"""
+        )
+    )
 
 
 def _write_rows(tx: Transaction, load_id: int) -> None:
@@ -964,7 +1150,8 @@ def _write_rows(tx: Transaction, load_id: int) -> None:
                CASE WHEN {_ROW_PROBLEM} THEN {_PROBLEM_MARK} ELSE geographic_level END,
                coalesce(area_code, ''), old_la_code, coalesce(area_name, ''), coalesce(area_key, ''), phase,
                coalesce(provision, ''), coalesce(primary_need, ''), pupils, symbol
-        FROM staged""")
+        FROM staged"""
+    )
 
 
 def _merge_cells(tx: Transaction, load_id: int, *, pupils: bool) -> None:
@@ -989,8 +1176,10 @@ def _merge_cells(tx: Transaction, load_id: int, *, pupils: bool) -> None:
     # Two different values have different min and max: cheaper than counting distinct values.
     value = "coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)"
     conflicting = "false" if pupils else f"min({value}) <> max({value})"
-    area = ("max(geographic_level) AS geographic_level, max(area_code) AS area_code, "
-            "any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name")
+    area = (
+        "max(geographic_level) AS geographic_level, max(area_code) AS area_code, "
+        "any_value(old_la_code) AS old_la_code, arg_max(area_name, area_code) AS area_name"
+    )
     tx.execute(
         f"""INSERT INTO census SELECT {int(load_id)}, coalesce(period, ''),
                CASE WHEN marked THEN {_PROBLEM_MARK} ELSE geographic_level END, coalesce(area_code, ''),
@@ -1005,7 +1194,8 @@ def _merge_cells(tx: Transaction, load_id: int, *, pupils: bool) -> None:
             SELECT period, {area}, area_key, phase, provision, primary_need,
                    CASE WHEN count(symbol) = 0 THEN sum(pupils) END AS pupils,
                    CASE WHEN count(symbol) > 0 THEN min(symbol) END AS symbol, bool_or(marked) AS marked
-            FROM per_label GROUP BY period, area_key, phase, provision, primary_need)""")
+            FROM per_label GROUP BY period, area_key, phase, provision, primary_need)"""
+    )
 
 
 def _complete_rows(tx: Transaction, load_id: int) -> None:
@@ -1016,19 +1206,23 @@ def _complete_rows(tx: Transaction, load_id: int) -> None:
     but no No SEN row, No SEN is derived (all pupils less the rows kept) for prevalence.
     """
     written = f"census WHERE load_id = {int(load_id)}"
-    tx.execute(f"CREATE OR REPLACE TEMP TABLE given_totals AS SELECT * EXCLUDE (load_id) FROM {written} "
-               f"AND NOT ({_PLAIN_CELL})")
+    tx.execute(
+        f"CREATE OR REPLACE TEMP TABLE given_totals AS SELECT * EXCLUDE (load_id) FROM {written} "
+        f"AND NOT ({_PLAIN_CELL})"
+    )
     tx.execute(f"DELETE FROM {written} AND NOT ({_PLAIN_CELL})")
     tx.execute(
         f"""INSERT INTO census SELECT {int(load_id)}, period, geographic_level, area_code, old_la_code, area_name,
                area_key, phase, provision, 'UNK', pupils, symbol
         FROM given_totals t WHERE t.provision = '{NO_SEN}' AND t.primary_need = '{TOTAL_NEED}' AND NOT EXISTS (
             SELECT 1 FROM {written} AND provision = '{NO_SEN}' AND period = t.period AND area_key = t.area_key
-            AND phase = t.phase)""")
+            AND phase = t.phase)"""
+    )
     tx.execute(
         f"""INSERT INTO census SELECT {int(load_id)}, * FROM (
             WITH kept AS (SELECT {_CENSUS_COLUMNS} FROM {written}), {_DERIVED_NO_SEN_CTES}
-            SELECT * FROM derived_no_sen)""")
+            SELECT * FROM derived_no_sen)"""
+    )
 
 
 # Files that give all pupils as a total (in given_totals) but no 'No SEN' row: derive No SEN, for prevalence,
@@ -1055,8 +1249,9 @@ derived_no_sen AS (
 
 # -- explain ---------------------------------------------------------------------------------------
 # A row of a figure the refused file gives on more than one row (temp table explain_repeated).
-_EXPLAIN_REPEATED = ("provision IS NOT NULL AND primary_need IS NOT NULL "
-                     f"AND {_CELL_HASH} IN (SELECT cell FROM explain_repeated)")
+_EXPLAIN_REPEATED = (
+    f"provision IS NOT NULL AND primary_need IS NOT NULL AND {_CELL_HASH} IN (SELECT cell FROM explain_repeated)"
+)
 
 
 def _build_explain_cells(tx: Transaction) -> None:
@@ -1065,14 +1260,24 @@ def _build_explain_cells(tx: Transaction) -> None:
     value = "coalesce(CAST(pupils AS VARCHAR), symbol, count_raw)"
     tx.execute(
         f"""CREATE OR REPLACE TEMP TABLE explain_cells AS
-        SELECT min(line_no) AS first_line, max(line_no) AS last_line, period, arg_max(area_name, area_code) AS area_name,
+        SELECT min(line_no) AS first_line, max(line_no) AS last_line, period,
+               arg_max(area_name, area_code) AS area_name,
                phase, provision, primary_need, min({value}) <> max({value}) AS conflicting
         FROM explain_rows WHERE {_EXPLAIN_REPEATED}
-        GROUP BY period, area_key, phase, provision, primary_need, part_key""")
+        GROUP BY period, area_key, phase, provision, primary_need, part_key"""
+    )
 
 
-def _explain(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapping: dict[str, int],
-             config: Config, period: str | None, keep: list[int] | None) -> NoReturn:
+def _explain(
+    tx: Transaction,
+    source: SourceFile,
+    file_name: str,
+    fmt: str,
+    mapping: dict[str, int],
+    config: Config,
+    period: str | None,
+    keep: list[int] | None,
+) -> NoReturn:
     """Refuse a file the check found wrong, naming every problem by line and column.
 
     Runs only for a refused file, so it may read the file again and hold its rows: into temp table raw_csv
@@ -1083,14 +1288,18 @@ def _explain(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapp
     tx.execute("DROP VIEW IF EXISTS src")
     rows_read = _stage_raw(tx, source, file_name, keep)
     _check_every_row_read(tx, source, file_name, rows_read)
-    _stage_source(tx, fmt, mapping, config, period, line_map=_stage_line_numbers(
-        tx, source, rows_read, every_column=keep is None))
+    _stage_source(
+        tx, fmt, mapping, config, period, line_map=_stage_line_numbers(tx, source, rows_read, every_column=keep is None)
+    )
     _normalise(tx, config)
     # Only the rows a rule can name are held: those breaking a rule, and every row of a figure given more than
     # once (only such a figure can be given two ways). The rest of a national file is never copied.
     codes = ", ".join(_quote_literal(code) for code in PUPIL_PROVISION_CODES)
-    named = (f"({_ROW_PROBLEM}) OR provision_raw IS NULL OR provision_raw NOT IN ({codes})" if fmt == FORMAT_PUPIL
-             else _ROW_PROBLEM)
+    named = (
+        f"({_ROW_PROBLEM}) OR provision_raw IS NULL OR provision_raw NOT IN ({codes})"
+        if fmt == FORMAT_PUPIL
+        else _ROW_PROBLEM
+    )
     if fmt != FORMAT_PUPIL:  # many pupils share a cell: identical rows are expected, not a figure given twice
         tx.execute(f"""CREATE OR REPLACE TEMP TABLE explain_repeated AS SELECT {_CELL_HASH} AS cell FROM staged
             WHERE provision IS NOT NULL AND primary_need IS NOT NULL GROUP BY cell HAVING count(*) > 1""")
@@ -1102,7 +1311,6 @@ def _explain(tx: Transaction, source: SourceFile, file_name: str, fmt: str, mapp
     if not problems:  # the check and the rules disagree: a fault here, never the file's
         raise StoreError(f"{file_name}: the census check found a problem that no rule names; nothing was written.")
     raise IngestRejected(file_name, problems, total)
-
 
 
 def _total_warnings(tx: Transaction) -> list[str]:
@@ -1145,7 +1353,8 @@ def _total_warnings(tx: Transaction) -> list[str]:
 def _removal_warnings(tx: Transaction) -> list[str]:
     """A load replaces everything stored for each (period, area) it holds: say which stored figures would go."""
     rows = tx.fetchall(
-        """SELECT c.period, min(c.area_name), count(*), list(DISTINCT c.provision || ' ' || c.primary_need ORDER BY c.provision || ' ' || c.primary_need)[:6]
+        """SELECT c.period, min(c.area_name), count(*),
+               list(DISTINCT c.provision || ' ' || c.primary_need ORDER BY c.provision || ' ' || c.primary_need)[:6]
            FROM census_current c
            WHERE (c.period, c.area_key) IN (SELECT DISTINCT period, area_key FROM detail)
              AND NOT EXISTS (SELECT 1 FROM detail d WHERE d.period = c.period AND d.area_key = c.area_key
@@ -1216,28 +1425,45 @@ class _Staged:
     periods: list[str]
     areas: list[str]
     load_id: int | None
-    kept_columns: list[int] | None = None   # the recognised columns, when some are not: all a kept copy holds
+    kept_columns: list[int] | None = None  # the recognised columns, when some are not: all a kept copy holds
 
 
 def _next_load_id(tx: Transaction) -> int:
     """The id the next ``nextval('load_id_seq')`` will give, without taking it (a rejected file takes none)."""
-    return int(tx.fetch_value("SELECT coalesce(last_value, start_value - increment_by) + increment_by "
-                              "FROM duckdb_sequences() WHERE sequence_name = 'load_id_seq'"))
+    return int(
+        tx.fetch_value(
+            "SELECT coalesce(last_value, start_value - increment_by) + increment_by "
+            "FROM duckdb_sequences() WHERE sequence_name = 'load_id_seq'"
+        )
+    )
 
 
 def _view_detail(tx: Transaction, load_id: int) -> None:
     """Temp view detail: the rows written under ``load_id`` (the rows to store), in census columns."""
     tx.execute("DROP TABLE IF EXISTS detail")
-    tx.execute(f"CREATE OR REPLACE TEMP VIEW detail AS SELECT {_CENSUS_COLUMNS} FROM census WHERE load_id = {int(load_id)}")
+    tx.execute(
+        f"CREATE OR REPLACE TEMP VIEW detail AS SELECT {_CENSUS_COLUMNS} FROM census WHERE load_id = {int(load_id)}"
+    )
 
 
 def _only_totals(file_name: str) -> IngestRejected:
-    return IngestRejected(file_name, [Problem(
-        "the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.")])
+    return IngestRejected(
+        file_name,
+        [Problem("the file holds only totals: there are no rows for SEN support, EHC plan or No SEN by primary need.")],
+    )
 
 
-def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period: str | None,
-           config: Config, progress: ProgressCallback, *, writing: bool) -> _Staged:
+def _stage(
+    tx: Transaction,
+    source: SourceFile,
+    file_name: str,
+    fmt: str,
+    period: str | None,
+    config: Config,
+    progress: ProgressCallback,
+    *,
+    writing: bool,
+) -> _Staged:
     """Stage, check and write one file inside ``tx``: everything up to the load's log entry.
 
     The rows are written into census under the next load id (``PREVIEW_LOAD_ID`` for a preview, whose
@@ -1246,11 +1472,15 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     """
     chosen = detect_format(source.header, file_name) if fmt == "auto" else fmt
     if chosen not in FORMATS:
-        raise IngestRejected(file_name, [Problem(f"'{fmt}' is not a census format; use one of auto, {', '.join(FORMATS)}.")])
+        raise IngestRejected(
+            file_name, [Problem(f"'{fmt}' is not a census format; use one of auto, {', '.join(FORMATS)}.")]
+        )
     mapping, ignored = _map_columns(source.header, chosen, file_name, has_period=bool(period))
     if period and "period" in mapping:
-        raise IngestRejected(file_name, [Problem(
-            f"the file has its own period column '{source.header[mapping['period']]}'; leave out --period.")])
+        raise IngestRejected(
+            file_name,
+            [Problem(f"the file has its own period column '{source.header[mapping['period']]}'; leave out --period.")],
+        )
     progress(0.15, "Reading the file")
     pupils = chosen == FORMAT_PUPIL
     keep = list(mapping.values()) if pupils else None  # an extract's identifiers are never read
@@ -1282,7 +1512,8 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
         raise
     rejects, marked, rows, cells, pupils_read = tx.fetchall(
         f"""SELECT (SELECT count(*) FROM stage_rejects), count(*) FILTER (WHERE geographic_level = {_PROBLEM_MARK}),
-                   count(*), count(DISTINCT {_CELL_HASH}), sum(pupils) FROM {written}""")[0]
+                   count(*), count(DISTINCT {_CELL_HASH}), sum(pupils) FROM {written}"""
+    )[0]
     if rejects or marked:
         explain()
     rows_read = int(pupils_read or 0) if pupils else int(rows)
@@ -1311,11 +1542,14 @@ def _stage(tx: Transaction, source: SourceFile, file_name: str, fmt: str, period
     warnings += _removal_warnings(tx)
     warnings += _change_warnings(tx, config.upload.change_warning_pct)
     periods = [r[0] for r in tx.fetchall("SELECT DISTINCT period FROM detail ORDER BY 1")]
-    areas = [r[0] for r in tx.fetchall(
-        "SELECT area_name FROM detail GROUP BY area_name ORDER BY min(geographic_level) DESC, area_name")]
+    areas = [
+        r[0]
+        for r in tx.fetchall(
+            "SELECT area_name FROM detail GROUP BY area_name ORDER BY min(geographic_level) DESC, area_name"
+        )
+    ]
     kept_columns = [i for i, column in enumerate(source.header) if column not in ignored] if ignored else None
     return _Staged(chosen, rows_read, warnings, periods, areas, taken, kept_columns)
-
 
 
 def _refuse_overlong_text(tx: Transaction, file_name: str) -> None:
@@ -1327,12 +1561,21 @@ def _refuse_overlong_text(tx: Transaction, file_name: str) -> None:
             UNION ALL
             SELECT 'phase', area_code, max(length(phase)) FROM detail
             WHERE length(phase) > {MAX_CENSUS_TEXT} GROUP BY area_code
-            ORDER BY 2, 1 LIMIT {MAX_PROBLEMS_LISTED}""")
+            ORDER BY 2, 1 LIMIT {MAX_PROBLEMS_LISTED}"""
+    )
     if rows:
-        raise IngestRejected(file_name, [Problem(
-            f"the {what} given for {code[:20]} is {length:,} characters long; {'an' if what[0] == 'a' else 'a'} "
-            f"{what} is at most {MAX_CENSUS_TEXT} characters (check for a stray quote mark running lines together).")
-            for what, code, length in rows])
+        raise IngestRejected(
+            file_name,
+            [
+                Problem(
+                    f"the {what} given for {code[:20]} is {length:,} characters long; "
+                    f"{'an' if what[0] == 'a' else 'a'} "
+                    f"{what} is at most {MAX_CENSUS_TEXT} characters "
+                    "(check for a stray quote mark running lines together)."
+                )
+                for what, code, length in rows
+            ],
+        )
 
 
 def _no_progress(_fraction: float, _text: str) -> None:
@@ -1361,16 +1604,17 @@ def _keep_raw_file(tx: Transaction, store: Store, source: SourceFile, kept_colum
     folder = store.uploads_dir
     if folder is None or (folder / f"{source.sha256}.csv").exists():
         return None
-    handle, name = tempfile.mkstemp(prefix=f"{KEPT_PENDING_PREFIX}{source.sha256}-", suffix=".csv",
-                                    dir=store.work_dir)
+    handle, name = tempfile.mkstemp(prefix=f"{KEPT_PENDING_PREFIX}{source.sha256}-", suffix=".csv", dir=store.work_dir)
     os.close(handle)
     pending = Path(name)
     if kept_columns is None:
         shutil.copyfile(source.original_path, pending)
     else:
         columns = ", ".join(f'c{i} AS "{source.header[i].replace(chr(34), chr(34) * 2)}"' for i in kept_columns)
-        tx.execute(f"COPY (SELECT {columns} FROM {_read_csv_sql(source, kept_columns, 'kept_copy_rejects')}) "
-                   f"TO {_quote_literal(str(pending))} (FORMAT csv, HEADER true)")
+        tx.execute(
+            f"COPY (SELECT {columns} FROM {_read_csv_sql(source, kept_columns, 'kept_copy_rejects')}) "
+            f"TO {_quote_literal(str(pending))} (FORMAT csv, HEADER true)"
+        )
     pending.chmod(PRIVATE_FILE_MODE)
     return pending
 
@@ -1430,13 +1674,21 @@ def _normalise_given_period(period: str | None, file_name: str) -> str | None:
     if len(text) == 7 and text[4] in "/-":
         text = text[:4] + text[5:]
     if not is_valid_period(text):
-        raise IngestRejected(file_name, [Problem(
-            f"'{period.strip()[:20]}' is not a census period; expected an academic year such as 202425 or 2024/25.")])
+        raise IngestRejected(
+            file_name,
+            [
+                Problem(
+                    f"'{period.strip()[:20]}' is not a census period; "
+                    "expected an academic year such as 202425 or 2024/25."
+                )
+            ],
+        )
     return text
 
 
-def record_rejection(store: Store, file_name: str, size: int, sha256: str, user: str, fmt: str, message: str,
-                     *, kind: str = "census") -> None:
+def record_rejection(
+    store: Store, file_name: str, size: int, sha256: str, user: str, fmt: str, message: str, *, kind: str = "census"
+) -> None:
     """Log a rejected attempt of a ``kind`` of load in its own transaction (the failed load was rolled back)."""
     try:
         with store.transaction() as tx:
@@ -1449,8 +1701,9 @@ def record_rejection(store: Store, file_name: str, size: int, sha256: str, user:
         pass  # failing to log a rejection must not hide the rejection itself
 
 
-def open_checked_source(path: Path, name: str, period: str | None, config: Config, *,
-                        work_dir: Path) -> tuple[str | None, SourceFile]:
+def open_checked_source(
+    path: Path, name: str, period: str | None, config: Config, *, work_dir: Path
+) -> tuple[str | None, SourceFile]:
     """The given period, checked, and the file opened for reading (any UTF-8 copy made in ``work_dir``, the
     store's private folder); IngestRejected for either problem."""
     period = _normalise_given_period(period, name)
@@ -1509,9 +1762,21 @@ def load_census(
                     """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
                        rows_read, rows_stored, periods, areas, warnings, outcome, period_given)
                        VALUES (?, 'census', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)""",
-                    [load_id, datetime.now(), user, name, source.size, source.sha256, staged.fmt, staged.rows_read,
-                     rows_stored, json.dumps(staged.periods), json.dumps(staged.areas), json.dumps(staged.warnings),
-                     period],
+                    [
+                        load_id,
+                        datetime.now(),
+                        user,
+                        name,
+                        source.size,
+                        source.sha256,
+                        staged.fmt,
+                        staged.rows_read,
+                        rows_stored,
+                        json.dumps(staged.periods),
+                        json.dumps(staged.areas),
+                        json.dumps(staged.warnings),
+                        period,
+                    ],
                 )
                 totals = _file_totals(tx)
                 if staged.fmt in RETAINED_FORMATS:
@@ -1520,14 +1785,24 @@ def load_census(
             report_progress(1.0, "Already loaded")
             return _report_for(store, already.load_id, already_loaded=True)
         except IngestRejected as rejection:
-            record_rejection(store, name, source.size, source.sha256, user, _format_for_log(source, fmt, name),
-                              rejection.describe())
+            record_rejection(
+                store, name, source.size, source.sha256, user, _format_for_log(source, fmt, name), rejection.describe()
+            )
             raise
         if pending is not None:  # committed: the kept copy takes its place beside the store
             _publish_kept_copy(store, pending, source.sha256)
         report_progress(1.0, "Loaded")
-        return LoadReport(load_id, name, staged.fmt, staged.rows_read, rows_stored, staged.periods, staged.areas,
-                          staged.warnings, totals)
+        return LoadReport(
+            load_id,
+            name,
+            staged.fmt,
+            staged.rows_read,
+            rows_stored,
+            staged.periods,
+            staged.areas,
+            staged.warnings,
+            totals,
+        )
     finally:
         source.cleanup()
         if pending is not None:
@@ -1539,8 +1814,17 @@ def _report_for(store: Store, load_id: int, *, already_loaded: bool) -> LoadRepo
         "SELECT file_name, format, rows_read, rows_stored, periods, areas, warnings FROM loads WHERE load_id = ?",
         [load_id],
     )[0]
-    return LoadReport(load_id, row[0], row[1], row[2] or 0, row[3] or 0, json.loads(row[4] or "[]"),
-                      json.loads(row[5] or "[]"), json.loads(row[6] or "[]"), already_loaded=already_loaded)
+    return LoadReport(
+        load_id,
+        row[0],
+        row[1],
+        row[2] or 0,
+        row[3] or 0,
+        json.loads(row[4] or "[]"),
+        json.loads(row[5] or "[]"),
+        json.loads(row[6] or "[]"),
+        already_loaded=already_loaded,
+    )
 
 
 class _RollBack(Exception):
@@ -1579,7 +1863,8 @@ def preview_census(
                 ),
                 before AS (
                     SELECT period, area_key, provision, primary_need, sum(pupils) AS pupils FROM census_current
-                    WHERE phase = '{TOTAL_PHASE}' AND (period, area_key) IN (SELECT DISTINCT period, area_key FROM after)
+                    WHERE phase = '{TOTAL_PHASE}'
+                      AND (period, area_key) IN (SELECT DISTINCT period, area_key FROM after)
                     GROUP BY ALL
                 ),
                 -- A figure only stored before is named as the file names its area.
@@ -1595,6 +1880,15 @@ def preview_census(
         pass
     finally:
         source.cleanup()
-    return CensusPreview(name, staged.fmt, staged.rows_read, staged.periods, staged.areas, staged.warnings,
-                         result["totals"], result["changes"], _find_loaded(store.query_value, source.sha256, period),
-                         str(result["version"]))
+    return CensusPreview(
+        name,
+        staged.fmt,
+        staged.rows_read,
+        staged.periods,
+        staged.areas,
+        staged.warnings,
+        result["totals"],
+        result["changes"],
+        _find_loaded(store.query_value, source.sha256, period),
+        str(result["version"]),
+    )

@@ -67,12 +67,30 @@ KIND = "engagement"
 P = ParamSpec("P")
 T = TypeVar("T")
 ACTIVITY_COLUMNS: tuple[str, ...] = (
-    "reference", "date", "title", "level", "audience", "method", "lead_organisation", "notes", "hart_rung",
-    "kirby_level", *(name for element in LUNDY_ELEMENTS for name in (f"lundy_{element}", f"lundy_{element}_evidence")),
+    "reference",
+    "date",
+    "title",
+    "level",
+    "audience",
+    "method",
+    "lead_organisation",
+    "notes",
+    "hart_rung",
+    "kirby_level",
+    *(name for element in LUNDY_ELEMENTS for name in (f"lundy_{element}", f"lundy_{element}_evidence")),
     "feedback_given",
 )
-REQUIRED_COLUMNS: tuple[str, ...] = ("reference", "date", "title", "level", "audience", "method", "hart_rung",
-                                     "feedback_given", "participant")
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "reference",
+    "date",
+    "title",
+    "level",
+    "audience",
+    "method",
+    "hart_rung",
+    "feedback_given",
+    "participant",
+)
 COUNT_COLUMNS: tuple[str, ...] = ("dimension", "category", "count")
 RECORD_COLUMNS: tuple[str, ...] = ("participant_ref", "provision", "primary_need", "age_band", "setting")
 KNOWN_COLUMNS = set(ACTIVITY_COLUMNS) | {"participant"} | set(COUNT_COLUMNS) | set(RECORD_COLUMNS)
@@ -87,27 +105,33 @@ class EngagementFile:
     activities: list[Activity]
     sha256: str
     size: int
-    already_loaded_as: int | None = None    # the load in force that holds these very bytes
-    checked_version: str = ""               # the engagement loads it was checked against (load_log_version)
+    already_loaded_as: int | None = None  # the load in force that holds these very bytes
+    checked_version: str = ""  # the engagement loads it was checked against (load_log_version)
 
     @property
     def people(self) -> int:
         """Attendances counted plus participant records, over every activity."""
-        return sum(sum(p for (_, d, _), p in a.counts.items() if d == TOTAL) + len(a.participants)
-                   for a in self.activities)
+        return sum(
+            sum(p for (_, d, _), p in a.counts.items() if d == TOTAL) + len(a.participants) for a in self.activities
+        )
 
     def table(self) -> pd.DataFrame:
         """The file's activities as the preview shows them, one row each."""
-        return pd.DataFrame({
-            "Reference": [a.reference for a in self.activities],
-            "Date": [a.activity_date.strftime("%d %b %Y") for a in self.activities],
-            "Title": [a.title for a in self.activities], "Level": [a.level for a in self.activities],
-            "For": [a.audience for a in self.activities],
-            "People": [sum(p for (_, d, _), p in a.counts.items() if d == TOTAL) + len(a.participants)
-                       for a in self.activities],
-            "Counted as": ["participant records" if a.participants else "attendances" for a in self.activities],
-            "Hart rung": [a.hart_rung for a in self.activities],
-        })
+        return pd.DataFrame(
+            {
+                "Reference": [a.reference for a in self.activities],
+                "Date": [a.activity_date.strftime("%d %b %Y") for a in self.activities],
+                "Title": [a.title for a in self.activities],
+                "Level": [a.level for a in self.activities],
+                "For": [a.audience for a in self.activities],
+                "People": [
+                    sum(p for (_, d, _), p in a.counts.items() if d == TOTAL) + len(a.participants)
+                    for a in self.activities
+                ],
+                "Counted as": ["participant records" if a.participants else "attendances" for a in self.activities],
+                "Hart rung": [a.hart_rung for a in self.activities],
+            }
+        )
 
     def describe(self) -> str:
         """One sentence for the preview and the command line."""
@@ -115,9 +139,11 @@ class EngagementFile:
             return f"{self.file_name} holds no activities."
         first = min(a.activity_date for a in self.activities)
         last = max(a.activity_date for a in self.activities)
-        return (f"{self.file_name}: {len(self.activities)} activit{'y' if len(self.activities) == 1 else 'ies'} "
-                f"from {first:%d %B %Y} to {last:%d %B %Y}, {self.people:,} people or attendances, "
-                f"from {self.lines_read:,} lines.")
+        return (
+            f"{self.file_name}: {len(self.activities)} activit{'y' if len(self.activities) == 1 else 'ies'} "
+            f"from {first:%d %B %Y} to {last:%d %B %Y}, {self.people:,} people or attendances, "
+            f"from {self.lines_read:,} lines."
+        )
 
 
 @dataclass
@@ -164,16 +190,23 @@ def _lines(path: Path, name: str, max_lines: int) -> list[tuple[int, dict[str, s
                     rows.append((finished + 1, dict(zip(header, (v.strip() for v in values)))))
                 finished = reader.line_num
                 if len(rows) > max_lines:
-                    raise IngestRejected(name, [Problem(
-                        f"The file has more than {max_lines:,} lines of activities "
-                        "(upload.max_engagement_lines in config.yaml); split it, by year for example.")])
+                    raise IngestRejected(
+                        name,
+                        [
+                            Problem(
+                                f"The file has more than {max_lines:,} lines of activities "
+                                "(upload.max_engagement_lines in config.yaml); split it, by year for example."
+                            )
+                        ],
+                    )
         except csv.Error as exc:  # the value itself is never quoted back
             raise IngestRejected(name, [Problem(describe_csv_error(exc), line=finished + 1)]) from None
     return rows
 
 
-def read_engagement_file(store: Store, path: Path, *, config: Config, file_name: str | None = None,
-                         today: date | None = None) -> EngagementFile:
+def read_engagement_file(
+    store: Store, path: Path, *, config: Config, file_name: str | None = None, today: date | None = None
+) -> EngagementFile:
     """Check an engagement file completely; returns its activities, or raises IngestRejected listing every
     problem by line and column. Writes nothing."""
     name = file_name or path.name
@@ -183,35 +216,61 @@ def read_engagement_file(store: Store, path: Path, *, config: Config, file_name:
         missing = [column for column in REQUIRED_COLUMNS if column not in header]
         has_counts = all(column in header for column in COUNT_COLUMNS)
         if missing or not (has_counts or "participant_ref" in header):
-            needed = missing + ([] if has_counts or "participant_ref" in header
-                                else ["dimension, category and count (or participant_ref)"])
-            raise IngestRejected(name, [Problem(
-                f"This is not an engagement file: the header has no {', '.join(needed)} column. "
-                "Start from data/templates/engagement-template.csv.", line=1)])
+            needed = missing + (
+                []
+                if has_counts or "participant_ref" in header
+                else ["dimension, category and count (or participant_ref)"]
+            )
+            raise IngestRejected(
+                name,
+                [
+                    Problem(
+                        f"This is not an engagement file: the header has no {', '.join(needed)} column. "
+                        "Start from data/templates/engagement-template.csv.",
+                        line=1,
+                    )
+                ],
+            )
         unknown = [column for column in header if column not in KNOWN_COLUMNS]
         if unknown:
-            raise IngestRejected(name, [Problem(f"Unknown column '{column[:40]}'; the template's columns are "
-                                                f"{', '.join(sorted(KNOWN_COLUMNS))}.", line=1) for column in unknown])
+            raise IngestRejected(
+                name,
+                [
+                    Problem(
+                        f"Unknown column '{column[:40]}'; the template's columns are "
+                        f"{', '.join(sorted(KNOWN_COLUMNS))}.",
+                        line=1,
+                    )
+                    for column in unknown
+                ],
+            )
         # Taken before the checks against the store (references in use), so anything loaded during them shows.
         version = load_log_version(store.query_value, KIND)
         existing = _find_loaded(store.query_value, source.sha256)
         if existing is not None:
-            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=existing,
-                                  checked_version=version)
+            return EngagementFile(
+                name, 0, [], source.sha256, source.size, already_loaded_as=existing, checked_version=version
+            )
         lines = _lines(source.csv_path, name, config.upload.max_engagement_lines)
         try:
-            activities = _activities(store, lines, name, today, config.upload.max_engagement_activities,
-                                     source.sha256)
+            activities = _activities(store, lines, name, today, config.upload.max_engagement_activities, source.sha256)
         except AlreadyLoaded as already:  # loaded by someone else while this copy was being read
-            return EngagementFile(name, 0, [], source.sha256, source.size, already_loaded_as=already.load_id,
-                                  checked_version=version)
+            return EngagementFile(
+                name, 0, [], source.sha256, source.size, already_loaded_as=already.load_id, checked_version=version
+            )
         return EngagementFile(name, len(lines), activities, source.sha256, source.size, checked_version=version)
     finally:
         source.cleanup()
 
 
-def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str,
-                today: date | None, max_activities: int, sha256: str) -> list[Activity]:
+def _activities(
+    store: Store,
+    lines: list[tuple[int, dict[str, str]]],
+    name: str,
+    today: date | None,
+    max_activities: int,
+    sha256: str,
+) -> list[Activity]:
     """The file's activities, checked; IngestRejected listing every problem. AlreadyLoaded when, by the time
     its references are checked against the store, these very bytes have been loaded (by another officer)."""
     problems: list[Problem] = []
@@ -221,8 +280,9 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
     records: dict[str, list[Participant]] = {}
     seen_records: dict[str, dict[str, int]] = {}
 
-    def attempt(line: int, row: dict[str, str], column: str | None, read: Callable[P, T], *args: P.args,
-                **kwargs: P.kwargs) -> T | None:
+    def attempt(
+        line: int, row: dict[str, str], column: str | None, read: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T | None:
         """``read(*args, **kwargs)``, or None with the problem noted (without the line's values) when it
         raises EngagementError."""
         try:
@@ -244,27 +304,45 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
             for column in ACTIVITY_COLUMNS[1:]:
                 value = row.get(column, "")
                 if value and value != first[1].get(column, ""):
-                    problems.append(Problem(f"differs from line {first[0]} for the same activity '{reference[:40]}' "
-                                            "(leave it blank or repeat it exactly).", line=line, column=column))
+                    problems.append(
+                        Problem(
+                            f"differs from line {first[0]} for the same activity '{reference[:40]}' "
+                            "(leave it blank or repeat it exactly).",
+                            line=line,
+                            column=column,
+                        )
+                    )
         kind = attempt(line, row, "participant", read_kind, row.get("participant", ""))
         if kind is None:
             continue
         if row.get("participant_ref"):
             person = attempt(line, row, "participant_ref", hash_reference, key, row["participant_ref"])
-            categories = {dimension: attempt(line, row, column, read_category, dimension, row.get(column, ""))
-                          for dimension, column in ((PROVISION, "provision"), (NEED, "primary_need"),
-                                                    (AGE_BAND, "age_band"), (SETTING, "setting"))}
+            categories = {
+                dimension: attempt(line, row, column, read_category, dimension, row.get(column, ""))
+                for dimension, column in (
+                    (PROVISION, "provision"),
+                    (NEED, "primary_need"),
+                    (AGE_BAND, "age_band"),
+                    (SETTING, "setting"),
+                )
+            }
             values = {dimension: value for dimension, value in categories.items() if value is not None}
             if person is None or len(values) < len(categories):
                 continue
             earlier = seen_records.setdefault(ref_key, {}).get(str(person))
             if earlier is not None:
-                problems.append(Problem("the same participant is listed twice for this activity "
-                                        f"(also line {earlier}).", line=line, column="participant_ref"))
+                problems.append(
+                    Problem(
+                        f"the same participant is listed twice for this activity (also line {earlier}).",
+                        line=line,
+                        column="participant_ref",
+                    )
+                )
                 continue
             seen_records[ref_key][str(person)] = line
-            records.setdefault(ref_key, []).append(Participant(kind, str(person), values[PROVISION], values[NEED],
-                                                               values[AGE_BAND], values[SETTING]))
+            records.setdefault(ref_key, []).append(
+                Participant(kind, str(person), values[PROVISION], values[NEED], values[AGE_BAND], values[SETTING])
+            )
         else:
             dimension = attempt(line, row, "dimension", read_dimension, row.get("dimension", ""))
             if dimension is None:
@@ -276,29 +354,55 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
             slot = (kind, dimension, ALL if dimension == TOTAL else category)
             bucket = counts.setdefault(ref_key, {})
             if slot in bucket:
-                problems.append(Problem(f"{kind}, {dimension} '{category}' is counted twice for this activity.",
-                                        line=line, column="category"))
+                problems.append(
+                    Problem(
+                        f"{kind}, {dimension} '{category}' is counted twice for this activity.",
+                        line=line,
+                        column="category",
+                    )
+                )
                 continue
             bucket[slot] = people
 
     if len(first_line) > max_activities:
-        raise IngestRejected(name, [Problem(
-            f"The file holds {len(first_line):,} activities, more than the {max_activities:,} "
-            "one file may hold (upload.max_engagement_activities in config.yaml); split it, by year for example.")])
+        raise IngestRejected(
+            name,
+            [
+                Problem(
+                    f"The file holds {len(first_line):,} activities, more than the {max_activities:,} "
+                    "one file may hold (upload.max_engagement_activities in config.yaml); "
+                    "split it, by year for example."
+                )
+            ],
+        )
     activities: list[Activity] = []
     for ref_key, (line, row) in first_line.items():
+
         def build(line: int = line, row: dict[str, str] = row, ref_key: str = ref_key) -> Activity:
             activity = Activity(
-                reference=row["reference"], activity_date=_read_date(row.get("date", "")), title=row.get("title", ""),
-                level=row.get("level", ""), audience=row.get("audience", ""), method=row.get("method", ""),
+                reference=row["reference"],
+                activity_date=_read_date(row.get("date", "")),
+                title=row.get("title", ""),
+                level=row.get("level", ""),
+                audience=row.get("audience", ""),
+                method=row.get("method", ""),
                 hart_rung=read_hart_rung(row.get("hart_rung", "")),
                 feedback_given=read_yes_no(row.get("feedback_given", ""), "feedback_given"),
-                lead_organisation=row.get("lead_organisation", ""), notes=row.get("notes", ""),
+                lead_organisation=row.get("lead_organisation", ""),
+                notes=row.get("notes", ""),
                 kirby_level=row.get("kirby_level") or None,
-                lundy={element: (read_yes_no(row.get(f"lundy_{element}", ""), f"lundy_{element}"),
-                                 row.get(f"lundy_{element}_evidence", "")) for element in LUNDY_ELEMENTS},
-                counts=counts.get(ref_key, {}), participants=records.get(ref_key, []))
+                lundy={
+                    element: (
+                        read_yes_no(row.get(f"lundy_{element}", ""), f"lundy_{element}"),
+                        row.get(f"lundy_{element}_evidence", ""),
+                    )
+                    for element in LUNDY_ELEMENTS
+                },
+                counts=counts.get(ref_key, {}),
+                participants=records.get(ref_key, []),
+            )
             return check_activity(activity, today)
+
         activity = attempt(line, row, None, build)
         if activity is not None:
             activities.append(activity)
@@ -309,17 +413,32 @@ def _activities(store: Store, lines: list[tuple[int, dict[str, str]]], name: str
             raise AlreadyLoaded(existing)
         for activity in activities:
             if reference_in_use(tx, activity.reference):
-                problems.append(Problem(f"An activity with the reference '{activity.reference[:40]}' is already in "
-                                        "the store; give this one a new reference, or undo the load that holds it.",
-                                        line=first_line[activity.reference.casefold()][0], column="reference"))
+                problems.append(
+                    Problem(
+                        f"An activity with the reference '{activity.reference[:40]}' is already in "
+                        "the store; give this one a new reference, or undo the load that holds it.",
+                        line=first_line[activity.reference.casefold()][0],
+                        column="reference",
+                    )
+                )
     if problems:
         raise IngestRejected(name, sorted(problems, key=lambda p: (p.line or 0, p.column or "")))
     return activities
 
 
 # The template's words, which a message may quote as what to write: never a participant's reference.
-_VOCABULARY = {word.casefold() for word in (*LEVELS, *AUDIENCES, *METHODS, *KIRBY_LEVELS, *DIMENSIONS, TOTAL,
-                                            *(value for values in CATEGORIES.values() for value in values))} | {""}
+_VOCABULARY = {
+    word.casefold()
+    for word in (
+        *LEVELS,
+        *AUDIENCES,
+        *METHODS,
+        *KIRBY_LEVELS,
+        *DIMENSIONS,
+        TOTAL,
+        *(value for values in CATEGORIES.values() for value in values),
+    )
+} | {""}
 
 
 def _without_values(message: str, cells: Iterable[str]) -> str:
@@ -327,8 +446,9 @@ def _without_values(message: str, cells: Iterable[str]) -> str:
     repeated in a message or the load log, so a value quoted from the line's cells (whole, or cut to the 20 or
     40 characters the readers quote) becomes 'this value'; the line and column say where. The template's own
     words ('parent carers') and apostrophes ("Hart's ladder") are kept, so the message still says what to write."""
-    for cell in sorted({cell.strip() for cell in cells if cell.strip().casefold() not in _VOCABULARY},
-                       key=len, reverse=True):
+    for cell in sorted(
+        {cell.strip() for cell in cells if cell.strip().casefold() not in _VOCABULARY}, key=len, reverse=True
+    ):
         for quoted in {cell, cell[:40], cell[:20]}:
             message = message.replace(f"'{quoted}'", "this value")
     return message.replace("''", "this value")  # a blank cell, quoted
@@ -336,20 +456,29 @@ def _without_values(message: str, cells: Iterable[str]) -> str:
 
 def _find_loaded(read: ReadValue, sha256: str) -> int | None:
     """The load in force of these very bytes, if any (``read``: Store.query_value, or fetch_value in a write)."""
-    load_id: int | None = read("SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'",
-                               [KIND, sha256])
+    load_id: int | None = read(
+        "SELECT max(load_id) FROM loads WHERE kind = ? AND sha256 = ? AND outcome = 'loaded'", [KIND, sha256]
+    )
     return load_id
 
 
-def preview_engagement(store: Store, path: Path | str, *, config: Config,
-                       file_name: str | None = None) -> EngagementFile:
+def preview_engagement(
+    store: Store, path: Path | str, *, config: Config, file_name: str | None = None
+) -> EngagementFile:
     """Everything ``load_engagement`` checks, writing nothing; ``already_loaded_as`` names the load that holds
     the same file, if any. Raises IngestRejected exactly where the load would."""
     return read_engagement_file(store, Path(path), config=config, file_name=file_name)
 
 
-def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Actor,
-                    file_name: str | None = None, checked_version: str | None = None) -> EngagementReport:
+def load_engagement(
+    store: Store,
+    path: Path | str,
+    *,
+    config: Config,
+    actor: Actor,
+    file_name: str | None = None,
+    checked_version: str | None = None,
+) -> EngagementReport:
     """Check and load an engagement file as one transaction, recorded in the load log.
 
     Only officers may load. IngestRejected (nothing written, attempt logged) when anything is wrong. The same
@@ -363,8 +492,16 @@ def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Ac
     try:
         checked = read_engagement_file(store, path, config=config, file_name=name)
     except IngestRejected as rejection:
-        record_rejection(store, name, path.stat().st_size if path.exists() else 0, "", actor.name, "engagement",
-                         rejection.describe(), kind=KIND)
+        record_rejection(
+            store,
+            name,
+            path.stat().st_size if path.exists() else 0,
+            "",
+            actor.name,
+            "engagement",
+            rejection.describe(),
+            kind=KIND,
+        )
         raise
     if checked.already_loaded_as is not None:
         return EngagementReport(checked.already_loaded_as, name, 0, already_loaded=True)
@@ -376,8 +513,9 @@ def load_engagement(store: Store, path: Path | str, *, config: Config, actor: Ac
     return EngagementReport(load_id, name, len(checked.activities))
 
 
-def _write(store: Store, checked: EngagementFile, actor: Actor, name: str, years: list[str],
-           checked_version: str | None) -> int:
+def _write(
+    store: Store, checked: EngagementFile, actor: Actor, name: str, years: list[str], checked_version: str | None
+) -> int:
     """Write a checked file's activities and its load-log entry in one transaction; returns the load id."""
     with store.transaction() as tx:
         # Checked again inside the write, where nothing can come between: another officer may have loaded the
@@ -387,8 +525,15 @@ def _write(store: Store, checked: EngagementFile, actor: Actor, name: str, years
             raise AlreadyLoaded(existing)
         refuse_if_changed(tx.fetch_value, KIND, checked_version)
         if any(reference_in_use(tx, a.reference) for a in checked.activities):
-            raise IngestRejected(name, [Problem("An activity reference in this file was stored by someone else a "
-                                                "moment ago; nothing was written. Check the load history.")])
+            raise IngestRejected(
+                name,
+                [
+                    Problem(
+                        "An activity reference in this file was stored by someone else a "
+                        "moment ago; nothing was written. Check the load history."
+                    )
+                ],
+            )
         load_id = int(tx.fetch_value("SELECT nextval('load_id_seq')"))
         for activity in checked.activities:
             insert_activity(tx, activity, actor=actor, load_id=load_id)
@@ -396,7 +541,17 @@ def _write(store: Store, checked: EngagementFile, actor: Actor, name: str, years
             """INSERT INTO loads (load_id, kind, loaded_at, loaded_by, file_name, file_size, sha256, format,
                rows_read, rows_stored, periods, areas, warnings, outcome)
                VALUES (?, ?, ?, ?, ?, ?, ?, 'engagement template', ?, ?, ?, '[]', '[]', 'loaded')""",
-            [load_id, KIND, datetime.now(), actor.name, name, checked.size, checked.sha256, checked.lines_read,
-             len(checked.activities), json.dumps(years)],
+            [
+                load_id,
+                KIND,
+                datetime.now(),
+                actor.name,
+                name,
+                checked.size,
+                checked.sha256,
+                checked.lines_read,
+                len(checked.activities),
+                json.dumps(years),
+            ],
         )
     return load_id

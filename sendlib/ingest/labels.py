@@ -13,9 +13,9 @@ import re
 from sendlib.codes import EHC_PLAN, NEEDS, NO_SEN, SEN_SUPPORT
 
 # Category codes for rows that are not stored as detail.
-ALL_PUPILS = "ALL"        # every pupil, SEN or not: a total used for prevalence and checks
-ANY_SEN = "ANY"           # every pupil with SEN: a total used for checks
-TOTAL_NEED = "TOTAL"      # all primary needs together: a total used for checks
+ALL_PUPILS = "ALL"  # every pupil, SEN or not: a total used for prevalence and checks
+ANY_SEN = "ANY"  # every pupil with SEN: a total used for checks
+TOTAL_NEED = "TOTAL"  # all primary needs together: a total used for checks
 UNKNOWN_PROVISION = "SKIP"  # DfE's "Unknown SEN provision": counted in totals, not in any provision
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
@@ -31,21 +31,48 @@ LABEL_KEY_SQL = "regexp_replace(replace(lower(trim({col})), '&', 'and'), '[^a-z0
 
 _PROVISION_LABELS: dict[str, tuple[str, ...]] = {
     SEN_SUPPORT: (
-        "SEN support", "SEN Support", "K", "SENS", "SEN support / SEN without an EHC plan",
-        "SEN without an EHC plan", "SEN No Statement or EHC", "SEN without a statement or EHC plan",
-        "School Action", "School Action Plus", "SEN support only",
+        "SEN support",
+        "SEN Support",
+        "K",
+        "SENS",
+        "SEN support / SEN without an EHC plan",
+        "SEN without an EHC plan",
+        "SEN No Statement or EHC",
+        "SEN without a statement or EHC plan",
+        "School Action",
+        "School Action Plus",
+        "SEN support only",
     ),
     EHC_PLAN: (
-        "EHC plan", "EHCP", "EHC", "E", "Education, health and care plan", "Education health and care plan",
-        "Statement or EHC", "Statement or EHC plan", "Statement", "EHC plans", "Statement or EHCP",
+        "EHC plan",
+        "EHCP",
+        "EHC",
+        "E",
+        "Education, health and care plan",
+        "Education health and care plan",
+        "Statement or EHC",
+        "Statement or EHC plan",
+        "Statement",
+        "EHC plans",
+        "Statement or EHCP",
     ),
     NO_SEN: (
-        "No SEN", "N", "No SEN provision", "No identified special educational need", "No special educational need",
-        "Non-SEN", "No special educational needs",
+        "No SEN",
+        "N",
+        "No SEN provision",
+        "No identified special educational need",
+        "No special educational need",
+        "Non-SEN",
+        "No special educational needs",
     ),
     ALL_PUPILS: ("Total", "All pupils", "All"),
     ANY_SEN: (
-        "All SEN provision", "Any special educational need", "SEN", "All SEN", "SEN total", "Total SEN",
+        "All SEN provision",
+        "Any special educational need",
+        "SEN",
+        "All SEN",
+        "SEN total",
+        "Total SEN",
         "Pupils with SEN",
     ),
     UNKNOWN_PROVISION: ("Unknown SEN provision", "Unknown", "Unclassified special educational need"),
@@ -55,19 +82,30 @@ _NEED_LABELS: dict[str, tuple[str, ...]] = {
     "ASD": ("Autistic Spectrum Disorder", "Autism", "Autistic spectrum condition", "Autism spectrum disorder"),
     "SLCN": ("Speech, language and communication needs", "Speech language and communication need"),
     "MLD": ("Moderate learning difficulty", "Moderate learning difficulties", "Moderate Learning Disability"),
-    "SEMH": ("Social, emotional and mental health", "Social, emotional and mental health needs",
-             "Behaviour, emotional and social difficulty", "BESD"),
+    "SEMH": (
+        "Social, emotional and mental health",
+        "Social, emotional and mental health needs",
+        "Behaviour, emotional and social difficulty",
+        "BESD",
+    ),
     "SPLD": ("Specific learning difficulty", "Specific learning difficulties", "SpLD"),
     "OTH": ("Other difficulty or disability", "Other difficulty/disability", "Other"),
     "PD": ("Physical disability",),
     "HI": ("Hearing impairment",),
-    "NSA": ("SEN support but no specialist assessment of type of need", "No specialist assessment",
-            "No specialist assessment of type of need", "SEN support but no specialist assessment"),
+    "NSA": (
+        "SEN support but no specialist assessment of type of need",
+        "No specialist assessment",
+        "No specialist assessment of type of need",
+        "SEN support but no specialist assessment",
+    ),
     "VI": ("Vision impairment", "Visual impairment"),
     "SLD": ("Severe learning difficulty", "Severe learning difficulties"),
     "MSI": ("Multi-sensory impairment", "Multi- Sensory Impairment", "Multisensory impairment"),
-    "PMLD": ("Profound and multiple learning difficulty", "Profound & Multiple Learning Difficulty",
-             "Profound and multiple learning difficulties"),
+    "PMLD": (
+        "Profound and multiple learning difficulty",
+        "Profound & Multiple Learning Difficulty",
+        "Profound and multiple learning difficulties",
+    ),
     "DS": ("Down syndrome", "Down's syndrome", "Downs syndrome"),
     "UNK": ("Unknown", "Missing", "Not reported", "Not recorded", "No primary need", "Not known"),
     TOTAL_NEED: ("Total", "All primary need", "All primary needs", "All needs", "All"),
@@ -77,8 +115,16 @@ _NEED_LABELS: dict[str, tuple[str, ...]] = {
 # Labels that name a *part* of a code rather than another word for it: rows with different parts add up
 # (School Action + School Action Plus = SEN support; Missing + Not reported + Unknown = UNK), while two rows
 # with synonyms (ASD, Autism) are the same figure given twice.
-COMPONENT_LABELS: tuple[str, ...] = ("School Action", "School Action Plus", "Missing", "Not reported", "Unknown",
-                                     "No primary need", "Not recorded", "Not known")
+COMPONENT_LABELS: tuple[str, ...] = (
+    "School Action",
+    "School Action Plus",
+    "Missing",
+    "Not reported",
+    "Unknown",
+    "No primary need",
+    "Not recorded",
+    "Not known",
+)
 
 
 def _alias_map(labels: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -52,10 +52,14 @@ def describe_csv_error(exc: csv.Error) -> str:
     of our files is that long, and the limit is a process-wide setting, so it is reported rather than raised.
     """
     if "field limit" in str(exc):
-        return (f"a value on this line is over {csv.field_size_limit():,} characters, far longer than any field "
-                "of the file can be; check for a stray \" mark (it runs the rest of the file into one value).")
-    return ("this line cannot be read as CSV; check for a stray \" mark or a line break inside a value, "
-            "or save the file from Excel again as 'CSV UTF-8'.")
+        return (
+            f"a value on this line is over {csv.field_size_limit():,} characters, far longer than any field "
+            'of the file can be; check for a stray " mark (it runs the rest of the file into one value).'
+        )
+    return (
+        'this line cannot be read as CSV; check for a stray " mark or a line break inside a value, '
+        "or save the file from Excel again as 'CSV UTF-8'."
+    )
 
 
 @dataclass
@@ -63,12 +67,12 @@ class SourceFile:
     """A readable CSV file: where DuckDB should read it, and what we learned on the way."""
 
     original_path: Path
-    csv_path: Path                      # UTF-8 file for DuckDB (the original when it already was UTF-8)
+    csv_path: Path  # UTF-8 file for DuckDB (the original when it already was UTF-8)
     size: int
     sha256: str
-    encoding: str                       # 'utf-8', 'utf-8-sig' or 'cp1252'
+    encoding: str  # 'utf-8', 'utf-8-sig' or 'cp1252'
     header: list[str]
-    lines_after_header: int = 0         # physical lines after line 1: no reader can make more rows of them
+    lines_after_header: int = 0  # physical lines after line 1: no reader can make more rows of them
     _temporary: list[Path] = field(default_factory=list)
 
     def cleanup(self) -> None:
@@ -243,13 +247,13 @@ class _LineCount:
         last = text.rindex(self.end)
         interior_blanks = 0
         if ends > 1:
-            middle = text[first:last + 1]
+            middle = text[first : last + 1]
             if any(self.end + blank + self.end in middle for blank in self.blanks):
                 lines = middle.split(self.end)[1:-1]
                 interior_blanks = sum(lines.count(blank) for blank in self.blanks)
-        first_line = (self.pending + text[:min(first, 2)])[:2]
+        first_line = (self.pending + text[: min(first, 2)])[:2]
         self.records += (first_line not in self.blanks) + (ends - 1 - interior_blanks)
-        self.pending = text[last + 1:last + 3]
+        self.pending = text[last + 1 : last + 3]
 
     def finish(self) -> int:
         return self.records + (self.pending not in self.blanks)  # a last line with no line end
@@ -259,9 +263,9 @@ class _LineCount:
 class Record:
     """One record of a file as ``RecordCounter`` delimits it: where it starts, how long it is, its start."""
 
-    line: int        # the physical line it starts on, counting from 1 (the header is line 1)
-    size: int        # in bytes, line ends included
-    head: bytes      # its first line, up to HEAD_BYTES
+    line: int  # the physical line it starts on, counting from 1 (the header is line 1)
+    size: int  # in bytes, line ends included
+    head: bytes  # its first line, up to HEAD_BYTES
 
 
 HEAD_BYTES = 1024  # enough for a record's first value (a period, a time_period)
@@ -326,7 +330,7 @@ def _refuse_mixed_encodings(path: Path, name: str) -> None:
     to be UTF-8 is read again here.
     """
     decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-    first_bad: tuple[int, int, int] | None = None   # line, byte offset (from 1), the byte
+    first_bad: tuple[int, int, int] | None = None  # line, byte offset (from 1), the byte
     multi_byte = False
     offset = lines = 0
     with open(path, "rb") as fh:
@@ -340,10 +344,12 @@ def _refuse_mixed_encodings(path: Path, name: str) -> None:
             multi_byte = multi_byte or bool(_MULTI_BYTE_UTF8.search(text))
             bad = _NOT_UTF8.search(text) if first_bad is None else None
             if bad:
-                before = text[:bad.start()]
-                first_bad = (lines + before.count("\n") + 1,
-                             start + len(before.encode("utf-8", errors="surrogateescape")) + 1,
-                             ord(bad.group()) - 0xDC00)
+                before = text[: bad.start()]
+                first_bad = (
+                    lines + before.count("\n") + 1,
+                    start + len(before.encode("utf-8", errors="surrogateescape")) + 1,
+                    ord(bad.group()) - 0xDC00,
+                )
             offset, lines = offset + len(chunk), lines + chunk.count(b"\n")
             if not chunk or (multi_byte and first_bad):
                 break

@@ -21,45 +21,87 @@ STAFF = (OFFICER, COMMISSIONER)
 
 PAGES: tuple[Page, ...] = (
     Page("pages/overview.py", "Overview", ":material/dashboard:", "overview", EVERYONE),
-    Page("pages/primary_needs.py", "Primary needs", ":material/bar_chart:", "primary_needs", EVERYONE, (
-        ViewSpec("primary_needs.headline", needs.headline),
-        ViewSpec("primary_needs.metrics", needs.metrics),
-        ViewSpec("primary_needs.need", needs.by_need),
-        ViewSpec("primary_needs.prevalence", needs.against_all_pupils),
-        ViewSpec("primary_needs.comparison", needs.compared),
-        ViewSpec("primary_needs.trend", needs.over_time),
-    )),
-    Page("pages/stakeholders.py", "Stakeholders", ":material/groups:", "stakeholders", EVERYONE, (
-        ViewSpec("stakeholders.headline", stakeholders.headline),
-        ViewSpec("stakeholders.grid", stakeholders.grid),
-    )),
-    Page("pages/participation.py", "Participation reach", ":material/record_voice_over:", "participation", STAFF, (
-        ViewSpec("participation.levels", reach_views.reach_levels),
-        ViewSpec("participation.groups", reach_views.reach_groups),
-        ViewSpec("participation.takers", reach_views.reach_takers, in_pack=False),
-        ViewSpec("participation.hart", reach_views.reach_hart),
-        ViewSpec("participation.quality", reach_views.reach_quality),
-        ViewSpec("participation.quarters", reach_views.reach_quarters),
-        ViewSpec("participation.activities", reach_views.reach_activities, in_pack=False),
-    )),
-    Page("pages/reach_gaps.py", "Reach gaps", ":material/hearing:", "reach_gaps", EVERYONE, (
-        ViewSpec("reach_gaps.headline", reach_views.reach_headline, in_pack=False),  # the Overview's tiles and lines
-        ViewSpec("reach_gaps.provision", reach_views.gaps_by_provision),
-        ViewSpec("reach_gaps.primary_need", reach_views.gaps_by_need),
-    )),
-    Page("pages/commitments.py", "Commitments", ":material/checklist:", "commitments", STAFF, (
-        ViewSpec("commitments.headline", commitment_views.commitments_headline, in_pack=False),  # the Overview's
-        ViewSpec("commitments.rag", commitment_views.rag_summary, in_pack=False),
-        ViewSpec("commitments.exceptions", commitment_views.exception_list),
-        ViewSpec("commitments.tracker", commitment_views.tracker_table, in_pack=False),
-        ViewSpec("commitments.timeline", commitment_views.timeline),
-        ViewSpec("commitments.burn_up", commitment_views.burn_up),
-        # One commitment, chosen on the page: not in the pack.
-        ViewSpec("commitments.progress", commitment_views.progress, in_pack=False),
-    )),
-    Page("pages/you_said.py", "You said, we did", ":material/forum:", "you_said", EVERYONE, (
-        ViewSpec("you_said.items", you_said.items),
-    )),
+    Page(
+        "pages/primary_needs.py",
+        "Primary needs",
+        ":material/bar_chart:",
+        "primary_needs",
+        EVERYONE,
+        (
+            ViewSpec("primary_needs.headline", needs.headline),
+            ViewSpec("primary_needs.metrics", needs.metrics),
+            ViewSpec("primary_needs.need", needs.by_need),
+            ViewSpec("primary_needs.prevalence", needs.against_all_pupils),
+            ViewSpec("primary_needs.comparison", needs.compared),
+            ViewSpec("primary_needs.trend", needs.over_time),
+        ),
+    ),
+    Page(
+        "pages/stakeholders.py",
+        "Stakeholders",
+        ":material/groups:",
+        "stakeholders",
+        EVERYONE,
+        (
+            ViewSpec("stakeholders.headline", stakeholders.headline),
+            ViewSpec("stakeholders.grid", stakeholders.grid),
+        ),
+    ),
+    Page(
+        "pages/participation.py",
+        "Participation reach",
+        ":material/record_voice_over:",
+        "participation",
+        STAFF,
+        (
+            ViewSpec("participation.levels", reach_views.reach_levels),
+            ViewSpec("participation.groups", reach_views.reach_groups),
+            ViewSpec("participation.takers", reach_views.reach_takers, in_pack=False),
+            ViewSpec("participation.hart", reach_views.reach_hart),
+            ViewSpec("participation.quality", reach_views.reach_quality),
+            ViewSpec("participation.quarters", reach_views.reach_quarters),
+            ViewSpec("participation.activities", reach_views.reach_activities, in_pack=False),
+        ),
+    ),
+    Page(
+        "pages/reach_gaps.py",
+        "Reach gaps",
+        ":material/hearing:",
+        "reach_gaps",
+        EVERYONE,
+        (
+            ViewSpec(
+                "reach_gaps.headline", reach_views.reach_headline, in_pack=False
+            ),  # the Overview's tiles and lines
+            ViewSpec("reach_gaps.provision", reach_views.gaps_by_provision),
+            ViewSpec("reach_gaps.primary_need", reach_views.gaps_by_need),
+        ),
+    ),
+    Page(
+        "pages/commitments.py",
+        "Commitments",
+        ":material/checklist:",
+        "commitments",
+        STAFF,
+        (
+            ViewSpec("commitments.headline", commitment_views.commitments_headline, in_pack=False),  # the Overview's
+            ViewSpec("commitments.rag", commitment_views.rag_summary, in_pack=False),
+            ViewSpec("commitments.exceptions", commitment_views.exception_list),
+            ViewSpec("commitments.tracker", commitment_views.tracker_table, in_pack=False),
+            ViewSpec("commitments.timeline", commitment_views.timeline),
+            ViewSpec("commitments.burn_up", commitment_views.burn_up),
+            # One commitment, chosen on the page: not in the pack.
+            ViewSpec("commitments.progress", commitment_views.progress, in_pack=False),
+        ),
+    ),
+    Page(
+        "pages/you_said.py",
+        "You said, we did",
+        ":material/forum:",
+        "you_said",
+        EVERYONE,
+        (ViewSpec("you_said.items", you_said.items),),
+    ),
     Page("pages/easy_read.py", "Easy read", ":material/menu_book:", "easy_read", EVERYONE),
     Page("pages/upload.py", "Upload data", ":material/upload_file:", "upload", (OFFICER,)),
     Page("pages/accounts.py", "Accounts", ":material/manage_accounts:", "accounts", (OFFICER,)),
@@ -91,5 +133,21 @@ def views_for(audience: Audience) -> list[ViewSpec]:
     return [spec for entry in PAGES for spec in entry.visible_views(audience)]
 
 
-__all__ = ["EVERYONE", "PAGES", "STAFF", "Audience", "CommitmentChoice", "Filters", "Metric", "Page", "View",
-           "ViewFunction", "ViewSpec", "all_views", "headline_key", "page", "view_spec", "views_for"]
+__all__ = [
+    "EVERYONE",
+    "PAGES",
+    "STAFF",
+    "Audience",
+    "CommitmentChoice",
+    "Filters",
+    "Metric",
+    "Page",
+    "View",
+    "ViewFunction",
+    "ViewSpec",
+    "all_views",
+    "headline_key",
+    "page",
+    "view_spec",
+    "views_for",
+]

@@ -77,11 +77,11 @@ class Filters:
     Hashable, so a page can cache a view by its filters.
     """
 
-    as_of: date | None = None            # the day the tracker, grid and reach periods are read on (None: today)
-    census_period: str | None = None     # census academic year, e.g. '202425' (None: the latest loaded)
-    engagement_year: str | None = None   # engagement year label as offered by reach.query_engagement_years
-    heard_from: str | None = None        # who counts as heard from: a key of reach.AUDIENCE_CHOICES (None: everyone)
-    group_dimension: str | None = None   # reach by group: 'provision' or 'primary need' (None: provision)
+    as_of: date | None = None  # the day the tracker, grid and reach periods are read on (None: today)
+    census_period: str | None = None  # census academic year, e.g. '202425' (None: the latest loaded)
+    engagement_year: str | None = None  # engagement year label as offered by reach.query_engagement_years
+    heard_from: str | None = None  # who counts as heard from: a key of reach.AUDIENCE_CHOICES (None: everyone)
+    group_dimension: str | None = None  # reach by group: 'provision' or 'primary need' (None: provision)
     commitments: CommitmentChoice = CommitmentChoice()  # the Commitments page's tracker filters, sort and choice
 
     def today(self) -> date:
@@ -124,12 +124,12 @@ class View:
     table: pd.DataFrame | None = None
     table_label: str = "Show the figures as a table"
     table_expanded: bool = False
-    percent_columns: tuple[str, ...] = ()    # table columns that hold percentages (shown with the set decimals)
+    percent_columns: tuple[str, ...] = ()  # table columns that hold percentages (shown with the set decimals)
     metrics: tuple[Metric, ...] = ()
     notes: tuple[str, ...] = ()
     suppression_note: str | None = None
     sentences: tuple[str, ...] = field(default=())  # further sentences shown under the summary (e.g. gap flags)
-    missing: str | None = None               # no data: what to load (headline views; others return None)
+    missing: str | None = None  # no data: what to load (headline views; others return None)
 
 
 ViewFunction = Callable[["Store", Config, Filters, Audience], "View | None"]

@@ -22,11 +22,25 @@ from sendlib.views.base import Audience, Filters, Metric, View
 ENGLAND = "E92000001"
 PREVALENCE_HEIGHT = 360
 TREND_HEIGHT = 420
-PREVALENCE_COLUMNS = {"area_name": "Area", "geographic_level": "Level", "sen_support": SEN_SUPPORT,
-                      "ehc_plan": EHC_PLAN, "total_sen": "Total with SEND", "all_pupils": "All pupils",
-                      "prevalence_pct": "% with SEND", "sen_support_pct": "% SEN support", "ehc_plan_pct": "% EHC plan"}
-SHARE_COLUMNS = {"area_name": "Area", "provision": "Provision", "need": "Need", "need_name": "Primary need",
-                 "pupils": "Pupils", "share_pct": "Share"}
+PREVALENCE_COLUMNS = {
+    "area_name": "Area",
+    "geographic_level": "Level",
+    "sen_support": SEN_SUPPORT,
+    "ehc_plan": EHC_PLAN,
+    "total_sen": "Total with SEND",
+    "all_pupils": "All pupils",
+    "prevalence_pct": "% with SEND",
+    "sen_support_pct": "% SEN support",
+    "ehc_plan_pct": "% EHC plan",
+}
+SHARE_COLUMNS = {
+    "area_name": "Area",
+    "provision": "Provision",
+    "need": "Need",
+    "need_name": "Primary need",
+    "pupils": "Pupils",
+    "share_pct": "Share",
+}
 
 
 @dataclass(frozen=True)
@@ -35,9 +49,9 @@ class Census:
     (``needs.suppress_breakdown``), the areas compared, and the source line."""
 
     period: str
-    periods: tuple[str, ...]       # every period held, newest first
+    periods: tuple[str, ...]  # every period held, newest first
     local_key: str
-    area_keys: tuple[str, ...]     # the local area first, then the comparators and the region
+    area_keys: tuple[str, ...]  # the local area first, then the comparators and the region
     breakdown: pd.DataFrame
     source: str
 
@@ -52,14 +66,18 @@ def public_census(store: Store, config: Config, filters: Filters, audience: Audi
     period = filters.census_period if filters.census_period in periods else periods[0]
     area_keys = (local, *needs.comparator_keys(config))
     breakdown = needs.suppress_breakdown(needs.query_need_breakdown(store, local, period), audience.threshold)
-    return Census(period, tuple(periods), local, area_keys, breakdown,
-                  needs.query_source_line(store, period, list(area_keys)))
+    return Census(
+        period, tuple(periods), local, area_keys, breakdown, needs.query_source_line(store, period, list(area_keys))
+    )
 
 
 def _prevalence(store: Store, census: Census, audience: Audience, area_keys: list[str]) -> pd.DataFrame:
     """Prevalence of ``area_keys`` in the census period, areas that would give a hidden figure away left out."""
-    return needs.suppress_prevalence(needs.query_prevalence(store, census.period, area_keys), audience.threshold,
-                                     needs.query_share_comparison(store, census.period, area_keys))
+    return needs.suppress_prevalence(
+        needs.query_prevalence(store, census.period, area_keys),
+        audience.threshold,
+        needs.query_share_comparison(store, census.period, area_keys),
+    )
 
 
 def _tiles_sentence(metrics: tuple[Metric, ...]) -> str:
@@ -75,11 +93,14 @@ def metrics(store: Store, config: Config, filters: Filters, audience: Audience) 
         return None
     decimals = config.display.percent_decimals
     totals = needs.provision_totals(census.breakdown)
-    with_send: int | str = (int(totals[SEN_SUPPORT]) + int(totals[EHC_PLAN])
-                            if all(isinstance(v, int) for v in totals.values()) else "c")
-    tiles = [Metric("Children and young people with SEND", needs.format_count(with_send)),
-             Metric(SEN_SUPPORT, needs.format_count(totals[SEN_SUPPORT])),
-             Metric("EHC plans", needs.format_count(totals[EHC_PLAN]))]
+    with_send: int | str = (
+        int(totals[SEN_SUPPORT]) + int(totals[EHC_PLAN]) if all(isinstance(v, int) for v in totals.values()) else "c"
+    )
+    tiles = [
+        Metric("Children and young people with SEND", needs.format_count(with_send)),
+        Metric(SEN_SUPPORT, needs.format_count(totals[SEN_SUPPORT])),
+        Metric("EHC plans", needs.format_count(totals[EHC_PLAN])),
+    ]
     prevalence = _prevalence(store, census, audience, list(census.area_keys))
     local_rate = prevalence[prevalence["area_key"] == census.local_key]["prevalence_pct"]
     england_rate = prevalence[prevalence["geographic_level"] == "National"]["prevalence_pct"]
@@ -101,15 +122,29 @@ def by_need(store: Store, config: Config, filters: Filters, audience: Audience) 
     decimals = config.display.percent_decimals
     breakdown = census.breakdown
     note = breakdown.attrs.get("note")
-    figure = needs.build_need_chart(breakdown, area_name=config.area.name, period=census.period, source=census.source,
-                                    height=config.display.chart_height, decimals=decimals)
+    figure = needs.build_need_chart(
+        breakdown,
+        area_name=config.area.name,
+        period=census.period,
+        source=census.source,
+        height=config.display.chart_height,
+        decimals=decimals,
+    )
     # A column holding "c" is text: formatted as a percentage it would not show.
     percent = () if breakdown["hidden"].any() else ("SEN support %", "EHC plan %")
-    return View("primary_needs.need", "By primary need",
-                needs.summarise_needs(breakdown, area_name=config.area.name, period=census.period, decimals=decimals),
-                census.source, figure=figure, table=needs.build_need_table(breakdown),
-                table_label="The figures by primary need", table_expanded=True, percent_columns=percent,
-                notes=(note,) if note else (), suppression_note=note)
+    return View(
+        "primary_needs.need",
+        "By primary need",
+        needs.summarise_needs(breakdown, area_name=config.area.name, period=census.period, decimals=decimals),
+        census.source,
+        figure=figure,
+        table=needs.build_need_table(breakdown),
+        table_label="The figures by primary need",
+        table_expanded=True,
+        percent_columns=percent,
+        notes=(note,) if note else (),
+        suppression_note=note,
+    )
 
 
 def against_all_pupils(store: Store, config: Config, filters: Filters, audience: Audience) -> View | None:
@@ -121,13 +156,18 @@ def against_all_pupils(store: Store, config: Config, filters: Filters, audience:
     if not prevalence["prevalence_pct"].notna().any():
         return None
     decimals = config.display.percent_decimals
-    figure = needs.build_prevalence_chart(prevalence, period=census.period, source=census.source,
-                                          height=PREVALENCE_HEIGHT, decimals=decimals)
-    return View("primary_needs.prevalence", "Against all pupils",
-                needs.summarise_prevalence(prevalence, census.local_key, period=census.period, decimals=decimals),
-                census.source, figure=figure,
-                table=prevalence.drop(columns=["area_key"]).rename(columns=PREVALENCE_COLUMNS),
-                percent_columns=("% with SEND", "% SEN support", "% EHC plan"))
+    figure = needs.build_prevalence_chart(
+        prevalence, period=census.period, source=census.source, height=PREVALENCE_HEIGHT, decimals=decimals
+    )
+    return View(
+        "primary_needs.prevalence",
+        "Against all pupils",
+        needs.summarise_prevalence(prevalence, census.local_key, period=census.period, decimals=decimals),
+        census.source,
+        figure=figure,
+        table=prevalence.drop(columns=["area_key"]).rename(columns=PREVALENCE_COLUMNS),
+        percent_columns=("% with SEND", "% SEN support", "% EHC plan"),
+    )
 
 
 def compared(store: Store, config: Config, filters: Filters, audience: Audience) -> View | None:
@@ -141,12 +181,23 @@ def compared(store: Store, config: Config, filters: Filters, audience: Audience)
         return None
     decimals = config.display.percent_decimals
     others = [name for name in shares["area_name"].unique() if name != config.area.name]
-    figure = needs.build_share_comparison_chart(shares, census.local_key, period=census.period, source=census.source,
-                                                height=config.display.chart_height, decimals=decimals)
-    return View("primary_needs.comparison", f"Compared with {' and '.join(others)}",
-                needs.summarise_share_comparison(shares, census.local_key, decimals=decimals), census.source,
-                figure=figure, table=shares[list(SHARE_COLUMNS)].rename(columns=SHARE_COLUMNS),
-                percent_columns=("Share",))
+    figure = needs.build_share_comparison_chart(
+        shares,
+        census.local_key,
+        period=census.period,
+        source=census.source,
+        height=config.display.chart_height,
+        decimals=decimals,
+    )
+    return View(
+        "primary_needs.comparison",
+        f"Compared with {' and '.join(others)}",
+        needs.summarise_share_comparison(shares, census.local_key, decimals=decimals),
+        census.source,
+        figure=figure,
+        table=shares[list(SHARE_COLUMNS)].rename(columns=SHARE_COLUMNS),
+        percent_columns=("Share",),
+    )
 
 
 def over_time(store: Store, config: Config, filters: Filters, audience: Audience) -> View | None:
@@ -160,9 +211,16 @@ def over_time(store: Store, config: Config, filters: Filters, audience: Audience
         return None
     figure = needs.build_trend_chart(trend, area_name=config.area.name, source=census.source, height=TREND_HEIGHT)
     table = trend.assign(period=trend["period"].map(format_period)).rename(
-        columns={"period": "Census", "provision": "Provision", "pupils": "Pupils"})
-    return View("primary_needs.trend", "Over time", needs.summarise_trend(trend, area_name=config.area.name),
-                census.source, figure=figure, table=table)
+        columns={"period": "Census", "provision": "Provision", "pupils": "Pupils"}
+    )
+    return View(
+        "primary_needs.trend",
+        "Over time",
+        needs.summarise_trend(trend, area_name=config.area.name),
+        census.source,
+        figure=figure,
+        table=table,
+    )
 
 
 def headline(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
@@ -174,7 +232,7 @@ def headline(store: Store, config: Config, filters: Filters, audience: Audience)
         missing = "No census is loaded yet: an officer can load one on Upload data."
         return View("primary_needs.headline", title, missing, "", missing=missing)
     period, threshold, local = census.period, audience.threshold, census.local_key
-    older = [p for p in census.periods if p < period]   # newest first: the first is the one before
+    older = [p for p in census.periods if p < period]  # newest first: the first is the one before
     previous = older[0] if older else None
     decimals = config.display.percent_decimals
 
@@ -193,14 +251,19 @@ def headline(store: Store, config: Config, filters: Filters, audience: Audience)
     now, total = shown_totals(period)
     before, before_total = shown_totals(previous) if previous else ({}, UNAVAILABLE)
     tiles: list[Metric] = []
-    delta = (f"{int(total) - int(before_total):+,} since {format_period(previous)}"
-             if previous and isinstance(total, int) and isinstance(before_total, int) else None)
+    delta = (
+        f"{int(total) - int(before_total):+,} since {format_period(previous)}"
+        if previous and isinstance(total, int) and isinstance(before_total, int)
+        else None
+    )
     tiles.append(Metric(f"With SEND, {format_period(period)}", f"{total:,}" if isinstance(total, int) else "c", delta))
     ehc_share = int(now[EHC_PLAN]) / total * 100 if isinstance(total, int) and total else None
     ehc_delta = None
     if ehc_share is not None and previous and isinstance(before_total, int) and before_total:
-        ehc_delta = (f"{ehc_share - int(before[EHC_PLAN]) / before_total * 100:+.{decimals}f} points since "
-                     f"{format_period(previous)}")
+        ehc_delta = (
+            f"{ehc_share - int(before[EHC_PLAN]) / before_total * 100:+.{decimals}f} points since "
+            f"{format_period(previous)}"
+        )
     # As on the page: an area with a small count is left out (its rate would give the count away), and the rate
     # is shown only beside a shown total.
     prevalence = _prevalence(store, census, audience, [local, needs.area_key_for(ENGLAND)])
@@ -211,16 +274,26 @@ def headline(store: Store, config: Config, filters: Filters, audience: Audience)
         versus = f"{local_rate.iloc[0] - england:+.{decimals}f} points against England" if pd.notna(england) else None
         tiles.append(Metric("Share of all pupils", f"{local_rate.iloc[0]:.{decimals}f}%", versus))
     if ehc_share is not None:
-        tiles.append(Metric("With an EHC plan", f"{ehc_share:.{decimals}f}%", ehc_delta,
-                            "Share of children and young people with SEND who have an EHC plan."))
+        tiles.append(
+            Metric(
+                "With an EHC plan",
+                f"{ehc_share:.{decimals}f}%",
+                ehc_delta,
+                "Share of children and young people with SEND who have an EHC plan.",
+            )
+        )
     breakdown = census.breakdown
     lines = []
     for provision in (SEN_SUPPORT, EHC_PLAN):
-        top = breakdown[(breakdown["provision"] == provision) & ~breakdown["hidden"]
-                        & breakdown["share_pct"].notna()].head(3)
+        top = breakdown[
+            (breakdown["provision"] == provision) & ~breakdown["hidden"] & breakdown["share_pct"].notna()
+        ].head(3)
         if not top.empty:
-            lines.append(f"Largest needs, {provision}: " + ", ".join(
-                f"{row.need} {row.share_pct:.{decimals}f}%" for row in top.itertuples()))
+            lines.append(
+                f"Largest needs, {provision}: "
+                + ", ".join(f"{row.need} {row.share_pct:.{decimals}f}%" for row in top.itertuples())
+            )
     shown = tuple(tiles)
-    return View("primary_needs.headline", title, _tiles_sentence(shown), census.source, metrics=shown,
-                sentences=tuple(lines))
+    return View(
+        "primary_needs.headline", title, _tiles_sentence(shown), census.source, metrics=shown, sentences=tuple(lines)
+    )

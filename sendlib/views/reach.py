@@ -62,13 +62,20 @@ class _Inputs:
 def _inputs(store: Store, period: str, config: Config, audience: Audience, today: date) -> _Inputs:
     start, end = reach.period_dates(period, today)
     cohort = reach.query_cohort(store, config)
-    return _Inputs(period, start, end, reach.query_participation(store, start, end), cohort,
-                   reach.source_line(store, cohort, start, end, audience.threshold))
+    return _Inputs(
+        period,
+        start,
+        end,
+        reach.query_participation(store, start, end),
+        cohort,
+        reach.source_line(store, cohort, start, end, audience.threshold),
+    )
 
 
 def _period_inputs(store: Store, config: Config, filters: Filters, audience: Audience) -> _Inputs:
-    return _inputs(store, gap_period(reach.query_engagement_years(store), filters, audience), config, audience,
-                   filters.today())
+    return _inputs(
+        store, gap_period(reach.query_engagement_years(store), filters, audience), config, audience, filters.today()
+    )
 
 
 # -- Reach gaps (every role; suppressed for the forum) ------------------------------------------------------------
@@ -79,18 +86,38 @@ def _gap_view(store: Store, config: Config, filters: Filters, audience: Audience
     if got.cohort.period is None:
         return None
     decimals = config.display.percent_decimals
-    gaps = reach.build_gap_view(got.participation, got.cohort.frame, dimension,
-                                kinds=reach.AUDIENCE_CHOICES[heard_from(filters, audience)],
-                                when=reach.period_words(got.period), gap_ratio=config.reach.gap_ratio,
-                                decimals=decimals, threshold=audience.threshold,
-                                plans=commitments.query_gap_plans(store), census=got.cohort.census)
+    gaps = reach.build_gap_view(
+        got.participation,
+        got.cohort.frame,
+        dimension,
+        kinds=reach.AUDIENCE_CHOICES[heard_from(filters, audience)],
+        when=reach.period_words(got.period),
+        gap_ratio=config.reach.gap_ratio,
+        decimals=decimals,
+        threshold=audience.threshold,
+        plans=commitments.query_gap_plans(store),
+        census=got.cohort.census,
+    )
     heading = GAP_HEADINGS[dimension]
-    figure = reach.build_gap_chart(gaps.chart, title=f"{heading}: share of children with SEND and of those we "
-                                                     "heard from", source=got.source, decimals=decimals, note=gaps.note)
-    return View(key=f"reach_gaps.{dimension.replace(' ', '_')}", title=f"Reach gaps: {heading}",
-                summary=reach.summarise_gaps(gaps, dimension), source=got.source, figure=figure, table=gaps.table,
-                table_label="The figures as a table", sentences=tuple(gaps.sentences),
-                notes=(gaps.note,) if gaps.note else (), suppression_note=gaps.note)
+    figure = reach.build_gap_chart(
+        gaps.chart,
+        title=f"{heading}: share of children with SEND and of those we heard from",
+        source=got.source,
+        decimals=decimals,
+        note=gaps.note,
+    )
+    return View(
+        key=f"reach_gaps.{dimension.replace(' ', '_')}",
+        title=f"Reach gaps: {heading}",
+        summary=reach.summarise_gaps(gaps, dimension),
+        source=got.source,
+        figure=figure,
+        table=gaps.table,
+        table_label="The figures as a table",
+        sentences=tuple(gaps.sentences),
+        notes=(gaps.note,) if gaps.note else (),
+        suppression_note=gaps.note,
+    )
 
 
 def gaps_by_provision(store: Store, config: Config, filters: Filters, audience: Audience) -> View | None:
@@ -111,9 +138,13 @@ def reach_headline(store: Store, config: Config, filters: Filters, audience: Aud
     title = "Who we are hearing from"
     years = reach.query_engagement_years(store)
     cohort = reach.query_cohort(store, config)
-    missing = ("No engagement is recorded yet: officers record activities on Participation reach." if not years
-               else None if cohort.period is not None
-               else "No census is loaded, so reach cannot be worked out: load one on Upload data.")
+    missing = (
+        "No engagement is recorded yet: officers record activities on Participation reach."
+        if not years
+        else None
+        if cohort.period is not None
+        else "No census is loaded, so reach cannot be worked out: load one on Upload data."
+    )
     if missing:
         return View(key="reach_gaps.headline", title=title, summary=missing, source="", missing=missing)
     year = years[0]
@@ -121,26 +152,46 @@ def reach_headline(store: Store, config: Config, filters: Filters, audience: Aud
     decimals = config.display.percent_decimals
     tiles: list[Metric] = []
     if audience.threshold == 0:
-        everyone = reach.reach_by_level(got.participation, cohort.frame, config.reach, PARTICIPANT_KINDS,
-                                        together=True)
-        for level, rate, target, met in zip(everyone["level"], everyone["rate_pct"], everyone["target_pct"],
-                                            everyone["met"]):
+        everyone = reach.reach_by_level(got.participation, cohort.frame, config.reach, PARTICIPANT_KINDS, together=True)
+        for level, rate, target, met in zip(
+            everyone["level"], everyone["rate_pct"], everyone["target_pct"], everyone["met"]
+        ):
             if level not in engagement.LEVELS:
                 continue
             value = "—" if math.isnan(rate) else f"{rate:.{decimals}f}%"
             verdict = "" if met is None else (" (met)" if met else " (not met)")
-            tiles.append(Metric(f"{reach.LEVEL_LABELS[level]} reach, {format_period(year)}", value,
-                                f"target {target:.{decimals}f}%{verdict}", arrow=False))  # a target, not a change
+            tiles.append(
+                Metric(
+                    f"{reach.LEVEL_LABELS[level]} reach, {format_period(year)}",
+                    value,
+                    f"target {target:.{decimals}f}%{verdict}",
+                    arrow=False,
+                )
+            )  # a target, not a change
     plans = commitments.query_gap_plans(store)
     lines: list[str] = []
     for dimension, count in ((PROVISION, 1), (NEED, 2)):
-        gaps = reach.build_gap_view(got.participation, cohort.frame, dimension, kinds=PARTICIPANT_KINDS,
-                                    when=reach.period_words(year), gap_ratio=config.reach.gap_ratio,
-                                    decimals=decimals, threshold=audience.threshold, plans=plans,
-                                    census=cohort.census)
+        gaps = reach.build_gap_view(
+            got.participation,
+            cohort.frame,
+            dimension,
+            kinds=PARTICIPANT_KINDS,
+            when=reach.period_words(year),
+            gap_ratio=config.reach.gap_ratio,
+            decimals=decimals,
+            threshold=audience.threshold,
+            plans=plans,
+            census=cohort.census,
+        )
         lines += gaps.sentences[:count]
-    return View(key="reach_gaps.headline", title=title, summary=f"Reach and reach gaps, {format_period(year)}.",
-                source=got.source, metrics=tuple(tiles), sentences=tuple(lines))
+    return View(
+        key="reach_gaps.headline",
+        title=title,
+        summary=f"Reach and reach gaps, {format_period(year)}.",
+        source=got.source,
+        metrics=tuple(tiles),
+        sentences=tuple(lines),
+    )
 
 
 # -- Participation reach (staff only: the page is not the forum's) ------------------------------------------------
@@ -155,13 +206,25 @@ def reach_levels(store: Store, config: Config, filters: Filters, audience: Audie
     decimals = config.display.percent_decimals
     by_level = reach.reach_by_level(got.participation, got.cohort.frame, config.reach, _kinds(filters, audience))
     title = f"Reach by level against target, {reach.period_words(got.period)}"
-    missing = None if got.cohort.period else ("No census is loaded for the area, so reach cannot be worked out: an "
-                                              "officer can load one on the Upload page.")
-    return View(key="participation.levels", title=title, summary=reach.summarise_level(by_level, decimals),
-                source=got.source, figure=reach.build_level_chart(by_level, title=title, source=got.source,
-                                                                  height=config.display.chart_height,
-                                                                  decimals=decimals),
-                table=reach.build_level_table(by_level, decimals), missing=missing)
+    missing = (
+        None
+        if got.cohort.period
+        else (
+            "No census is loaded for the area, so reach cannot be worked out: an "
+            "officer can load one on the Upload page."
+        )
+    )
+    return View(
+        key="participation.levels",
+        title=title,
+        summary=reach.summarise_level(by_level, decimals),
+        source=got.source,
+        figure=reach.build_level_chart(
+            by_level, title=title, source=got.source, height=config.display.chart_height, decimals=decimals
+        ),
+        table=reach.build_level_table(by_level, decimals),
+        missing=missing,
+    )
 
 
 def reach_groups(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
@@ -172,11 +235,16 @@ def reach_groups(store: Store, config: Config, filters: Filters, audience: Audie
     people, pool = reach.combine(got.participation, got.cohort.frame, _kinds(filters, audience))
     groups = reach.reach_by_group(people, pool, dimension)
     title = f"Reach by {dimension} and level (% of each group)"
-    return View(key="participation.groups", title=title, summary=reach.summarise_groups(groups, dimension, decimals),
-                source=got.source, figure=reach.build_group_heatmap(groups, dimension, title=title, source=got.source,
-                                                                    height=config.display.chart_height,
-                                                                    decimals=decimals),
-                table=reach.build_group_table(groups, dimension, decimals))
+    return View(
+        key="participation.groups",
+        title=title,
+        summary=reach.summarise_groups(groups, dimension, decimals),
+        source=got.source,
+        figure=reach.build_group_heatmap(
+            groups, dimension, title=title, source=got.source, height=config.display.chart_height, decimals=decimals
+        ),
+        table=reach.build_group_table(groups, dimension, decimals),
+    )
 
 
 def reach_takers(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
@@ -184,10 +252,13 @@ def reach_takers(store: Store, config: Config, filters: Filters, audience: Audie
     got = _period_inputs(store, config, filters, audience)
     takers = reach.query_takers(store, got.start, got.end)
     shown = takers[takers["participant"].isin(_kinds(filters, audience))]
-    return View(key="participation.takers",
-                title="Who took part by age band and setting (the census gives no figure to compare these with)",
-                summary="Who took part by age band and by setting, each as a share of those heard from.",
-                source=got.source, table=_label_columns(shown.round({"share_pct": config.display.percent_decimals})))
+    return View(
+        key="participation.takers",
+        title="Who took part by age band and setting (the census gives no figure to compare these with)",
+        summary="Who took part by age band and by setting, each as a share of those heard from.",
+        source=got.source,
+        table=_label_columns(shown.round({"share_pct": config.display.percent_decimals})),
+    )
 
 
 def _activities(store: Store, got: _Inputs) -> pd.DataFrame:
@@ -199,10 +270,14 @@ def reach_hart(store: Store, config: Config, filters: Filters, audience: Audienc
     got = _period_inputs(store, config, filters, audience)
     hart = reach.hart_distribution(_activities(store, got))
     title = "Activities on Hart's ladder of participation"
-    return View(key="participation.hart", title=title, summary=reach.summarise_hart(hart), source=got.source,
-                figure=reach.build_hart_chart(hart, title=title, source=got.source,
-                                              height=config.display.chart_height),
-                table=_label_columns(hart))
+    return View(
+        key="participation.hart",
+        title=title,
+        summary=reach.summarise_hart(hart),
+        source=got.source,
+        figure=reach.build_hart_chart(hart, title=title, source=got.source, height=config.display.chart_height),
+        table=_label_columns(hart),
+    )
 
 
 def reach_quality(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
@@ -210,11 +285,20 @@ def reach_quality(store: Store, config: Config, filters: Filters, audience: Audi
     got = _period_inputs(store, config, filters, audience)
     quality = reach.quality_measures(_activities(store, got))
     title = "Lundy's elements and feedback to participants"
-    return View(key="participation.quality", title=title, summary=reach.summarise_quality(quality),
-                source=got.source, figure=reach.build_quality_chart(quality, title=title, source=got.source,
-                                                                    height=config.display.chart_height,
-                                                                    decimals=config.display.percent_decimals),
-                table=_label_columns(quality))
+    return View(
+        key="participation.quality",
+        title=title,
+        summary=reach.summarise_quality(quality),
+        source=got.source,
+        figure=reach.build_quality_chart(
+            quality,
+            title=title,
+            source=got.source,
+            height=config.display.chart_height,
+            decimals=config.display.percent_decimals,
+        ),
+        table=_label_columns(quality),
+    )
 
 
 def reach_quarters(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
@@ -222,16 +306,24 @@ def reach_quarters(store: Store, config: Config, filters: Filters, audience: Aud
     got = _period_inputs(store, config, filters, audience)
     quarters = reach.quality_by_quarter(_activities(store, got))
     title = "Participation quality by quarter"
-    return View(key="participation.quarters", title=title, summary=reach.summarise_quarters(quarters),
-                source=got.source, figure=reach.build_quarter_chart(quarters, title=title, source=got.source,
-                                                                    height=config.display.chart_height),
-                table=_label_columns(quarters))
+    return View(
+        key="participation.quarters",
+        title=title,
+        summary=reach.summarise_quarters(quarters),
+        source=got.source,
+        figure=reach.build_quarter_chart(quarters, title=title, source=got.source, height=config.display.chart_height),
+        table=_label_columns(quarters),
+    )
 
 
 def reach_activities(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
     """The activities in the period, as a table (no chart)."""
     got = _period_inputs(store, config, filters, audience)
     activities = _activities(store, got)
-    return View(key="participation.activities", title=f"The {len(activities)} activities in this period",
-                summary=f"{len(activities)} activities dated {got.start:%d %b %Y} to {got.end:%d %b %Y}.",
-                source=got.source, table=_label_columns(activities.drop(columns=["activity_id"])))
+    return View(
+        key="participation.activities",
+        title=f"The {len(activities)} activities in this period",
+        summary=f"{len(activities)} activities dated {got.start:%d %b %Y} to {got.end:%d %b %Y}.",
+        source=got.source,
+        table=_label_columns(activities.drop(columns=["activity_id"])),
+    )

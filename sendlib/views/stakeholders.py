@@ -17,11 +17,24 @@ def grid(store: Store, config: Config, filters: Filters, audience: Audience) -> 
     as_of = filters.today()
     positions = stakeholders.query_grid(store, as_of, config.stakeholders)
     source = stakeholders.source_line(store, as_of)
-    figure = stakeholders.build_grid_chart(positions, stakeholders.query_trails(store, as_of), config.stakeholders,
-                                           as_of=as_of, source=source, height=GRID_HEIGHT)
-    return View("stakeholders.grid", "Stakeholder grid", stakeholders.summarise_grid(positions, as_of), source,
-                figure=figure, table=stakeholders.build_grid_table(positions), table_label="The grid as a table",
-                table_expanded=True)
+    figure = stakeholders.build_grid_chart(
+        positions,
+        stakeholders.query_trails(store, as_of),
+        config.stakeholders,
+        as_of=as_of,
+        source=source,
+        height=GRID_HEIGHT,
+    )
+    return View(
+        "stakeholders.grid",
+        "Stakeholder grid",
+        stakeholders.summarise_grid(positions, as_of),
+        source,
+        figure=figure,
+        table=stakeholders.build_grid_table(positions),
+        table_label="The grid as a table",
+        table_expanded=True,
+    )
 
 
 def headline(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
@@ -35,7 +48,18 @@ def headline(store: Store, config: Config, filters: Filters, audience: Audience)
     with_target = positions[positions["status"] != "No target set"]
     away = with_target[with_target["status"] != "In target quadrant"]
     tile = Metric("Away from their target quadrant", f"{len(away)} of {len(with_target)}")
-    lines = () if away.empty else ("Away: " + "; ".join(f"{row.name} ({row.quadrant} → {row.target_quadrant})"
-                                                         for row in away.itertuples()),)
-    return View("stakeholders.headline", title, f"{tile.label}: {tile.value}.", stakeholders.source_line(store, as_of),
-                metrics=(tile,), sentences=lines)
+    lines = (
+        ()
+        if away.empty
+        else (
+            "Away: " + "; ".join(f"{row.name} ({row.quadrant} → {row.target_quadrant})" for row in away.itertuples()),
+        )
+    )
+    return View(
+        "stakeholders.headline",
+        title,
+        f"{tile.label}: {tile.value}.",
+        stakeholders.source_line(store, as_of),
+        metrics=(tile,),
+        sentences=lines,
+    )

@@ -25,6 +25,11 @@ def items(store: Store, config: Config, filters: Filters, audience: Audience) ->
             # A record of query_items' columns (pandas types records loosely, as Hashable -> Any).
             said, did, footer = you_said.describe_item(cast(you_said.ItemRow, row))
             rows.append([theme, row["state"], said, did, footer])
-    return View("you_said.items", "You said, we did", you_said.summarise_items(everything),
-                "Source: the You said, we did log kept in the dashboard.",
-                table=pd.DataFrame(rows, columns=ITEM_COLUMNS), table_label="Everything published")
+    return View(
+        "you_said.items",
+        "You said, we did",
+        you_said.summarise_items(everything),
+        "Source: the You said, we did log kept in the dashboard.",
+        table=pd.DataFrame(rows, columns=ITEM_COLUMNS),
+        table_label="Everything published",
+    )
