@@ -171,7 +171,8 @@ with update, st.form("record_progress", clear_on_submit=True):
                 commentary=commentary,
                 evidence_link=evidence,
             ),
-            "Update recorded.",
+            # Naming what was recorded tells the officer it was this update (and not an earlier one's message).
+            f"Update recorded for {reference}: {percent:.0f}% complete, {status.lower()}.",
         )
 with add, st.form("add_commitment", clear_on_submit=True):
     cols = st.columns(3)

@@ -274,7 +274,7 @@ def test_an_officer_records_progress_and_the_rag_changes(demo_db: Path) -> None:
     at.number_input(key="progress_percent").set_value(60.0)
     at.text_area(key="progress_commentary").input("Half the sessions held")
     next(b for b in at.button if b.label == "Record the update").click().run()
-    assert not at.exception and "Update recorded." in at.success[0].value
+    assert not at.exception and "Update recorded for T-1: 60% complete" in at.success[0].value
     assert "T-1" not in exceptions_listed()  # no longer an exception
     tracker = next(d.value for d in at.dataframe if "Ref" in d.value.columns).set_index("Ref")
     assert tracker.loc["T-1", "RAG"] == "● Green" and tracker.loc["T-1", "% complete"] == 60

@@ -185,7 +185,7 @@ def test_officer_records_an_update_and_sees_the_rag_change(browser: Browser, tmp
         page.get_by_label("% complete", exact=True).fill("60")
         page.get_by_label("Commentary", exact=True).fill("Half the sessions held")
         page.get_by_role("button", name="Record the update").click()
-        page.get_by_text("Update recorded.").wait_for(timeout=60_000)
+        page.get_by_text("Update recorded for T-1: 60% complete").wait_for(timeout=60_000)
         wait_for_app(page)
         red_after = int(
             page.locator("[data-testid='stMetric']")

@@ -119,7 +119,8 @@ async def updater(browser: Browser, url: str, done: list[str]) -> None:
         await page.get_by_label("% complete", exact=True).fill(percent)
         await page.get_by_label("Commentary", exact=True).fill(f"Concurrent update {number}")
         await page.get_by_role("button", name="Record the update").click()
-        await page.get_by_text("Update recorded.").wait_for(timeout=120_000)
+        # The message names the update, so an earlier update's message still on screen does not count.
+        await page.get_by_text(f"Update recorded for B-C01: {percent}% complete").wait_for(timeout=120_000)
         await settled(page)
         done.append(percent)
     await page.context.close()
