@@ -28,15 +28,21 @@ from sendlib.store import Store, Transaction
 Timing = tuple[float, str, str]  # seconds, kind, what
 
 
+_depth = [0]  # how many timed steps are running: a step inside another (SQL a Python step runs) is its part
+
+
 def _timed(
     function: Callable[..., Any], kind: str, timings: list[Timing], describe: Callable[..., str]
 ) -> Callable[..., Any]:
     def timed(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
+        _depth[0] += 1
         try:
             return function(*args, **kwargs)
         finally:
-            timings.append((time.perf_counter() - started, kind, describe(*args, **kwargs)))
+            _depth[0] -= 1
+            if _depth[0] == 0:  # only the outermost step is listed, so the steps are disjoint and add up
+                timings.append((time.perf_counter() - started, kind, describe(*args, **kwargs)))
 
     return timed
 
