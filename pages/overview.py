@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from sendlib import text
-from sendlib.export import ExportError
+from sendlib.errors import SendlibError
 from sendlib.overview import build_overview
 
 ui.page_guard()
@@ -25,15 +25,7 @@ for section in ui.query(build_overview, config, ui.audience(), date.today()):
         if section.missing:
             st.info(section.missing)
         else:
-            for column, tile in zip(st.columns(max(len(section.tiles), 1)), section.tiles):
-                column.metric(
-                    tile.label,
-                    tile.value,
-                    delta=tile.delta,
-                    delta_color="off",
-                    help=tile.help,
-                    delta_arrow="auto" if tile.arrow else "off",
-                )
+            ui.show_metrics(section.tiles)
             if section.lines:
                 st.markdown("\n".join(f"- {text.markdown(line)}" for line in section.lines))
         ui.page_link(section.page)
@@ -49,7 +41,7 @@ if st.button("Make the meeting pack", type="primary", key="make_pack", icon=":ma
     try:
         deck, pdf = ui.make_meeting_pack(role, lambda fraction, text: progress.progress(fraction, text=text))
         st.session_state.meeting_pack = (date.today(), role, deck, pdf)
-    except ExportError as exc:
+    except SendlibError as exc:  # Kaleido missing or failing, or the store: said plainly
         st.error(text.markdown(str(exc)))
     progress.empty()
 if (made := st.session_state.get("meeting_pack")) and made[1] == role:

@@ -6,7 +6,7 @@ module's private names; the modules import each other (never this package's name
 - ``frame``      running a page inside the frame (run_in_frame, page_guard) and linking to another (page_link)
 - ``state``      the settings, the one Store and its backup thread, the query cache keyed by data version
                  (get_config, get_store, query); every Streamlit-cached function is defined here, once
-- ``views``      who is looking and one view for them, rendered (audience, view, show_view)
+- ``views``      who is looking and one view for them, rendered (audience, view, show_view, show_metrics)
 - ``charts``     a chart with its summary, table and downloads (show_chart, download_row)
 - ``present``    presentation mode: projector layout and scaling, the way in and out
 - ``styles``     the WCAG fixes every page gets (apply_accessible_styles)
@@ -52,7 +52,7 @@ from ui.signin import (
 from ui.state import get_config, get_store, query
 from ui.styles import apply_accessible_styles
 from ui.tables import label_columns, source_caption
-from ui.views import audience, show_view, view
+from ui.views import audience, show_metrics, show_view, view
 
 __all__ = [
     "ANONYMOUS_FORUM",
@@ -82,6 +82,7 @@ __all__ = [
     "scaled_for_projector",
     "show_chart",
     "show_easy_read",
+    "show_metrics",
     "show_view",
     "sidebar_identity",
     "sign_in_page",

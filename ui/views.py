@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from sendlib import text
 from sendlib.auth import FORUM
-from sendlib.views import Audience, Filters, View, ViewFunction
+from sendlib.views import Audience, Filters, Metric, View, ViewFunction
 from ui.charts import show_chart
 from ui.identity import current_actor
 from ui.state import get_config, query
@@ -24,6 +26,20 @@ def view(build: ViewFunction, filters: Filters | None = None) -> View | None:
     return result
 
 
+def show_metrics(metrics: Sequence[Metric]) -> None:
+    """Headline tiles side by side: label, value, and the comparison or change under it (no colour: a rise is not
+    good or bad in itself; an arrow only for a change, not for a target)."""
+    for column, metric in zip(st.columns(max(len(metrics), 1)), metrics):
+        column.metric(
+            metric.label,
+            metric.value,
+            delta=metric.delta,
+            delta_color="off",
+            help=metric.help,
+            delta_arrow="auto" if metric.arrow else "off",
+        )
+
+
 def show_view(view: View | None, *, key: str | None = None, heading: bool = True) -> None:
     """Render one view: its title as a heading, headline tiles, chart (its summary as the accessible name),
     further sentences, notes, table and downloads. Nothing when ``view`` is None (nothing to show)."""
@@ -32,15 +48,7 @@ def show_view(view: View | None, *, key: str | None = None, heading: bool = True
     if heading:
         st.subheader(text.markdown(view.title), anchor=False)
     if view.metrics:
-        for column, metric in zip(st.columns(len(view.metrics)), view.metrics):
-            column.metric(
-                metric.label,
-                metric.value,
-                delta=metric.delta,
-                delta_color="off",
-                help=metric.help,
-                delta_arrow="auto" if metric.arrow else "off",
-            )
+        show_metrics(view.metrics)
     decimals = get_config().display.percent_decimals
     percent = st.column_config.NumberColumn(format=f"%.{decimals}f%%")
     column_config = dict.fromkeys(view.percent_columns, percent)
