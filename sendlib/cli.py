@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendlib import auth, pack
+from sendlib import auth
 from sendlib.backup import backup, restore
 from sendlib.config import ROLES, Config, load_config
 from sendlib.demo import load_demo, store_is_empty
@@ -231,6 +231,10 @@ def _write_pack(args: argparse.Namespace, store: Store, config: Config) -> int:
     if suffix not in (".pptx", ".pdf"):
         print(f"error: {args.out} must end in .pptx or .pdf.", file=sys.stderr)
         return 1
+    # Imported here: the pack brings python-pptx, reportlab and Kaleido (a third of a second) that no other
+    # command needs, and every census load from the command line would pay for them.
+    from sendlib import pack
+
     today = date.today()
     slides = pack.collect_slides(store, config, args.role, today)
     deck, pdf = pack.build_pack(

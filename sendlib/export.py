@@ -11,7 +11,6 @@ import io
 import threading
 import warnings
 
-import kaleido
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -36,6 +35,8 @@ def figure_to_image(fig: go.Figure, *, fmt: str = "png", width: int = 1400, heig
     try:
         with _EXPORT_LOCK:
             if not _server_started:
+                import kaleido  # here, not at the top: the tables' exports (and the CLI) never need it
+
                 # One browser kept for the process: an export then takes ~0.2 s instead of starting Chromium
                 # (~2.5 s) each time. Safe only because every export holds this lock (PLATFORM-NOTES).
                 kaleido.start_sync_server(silence_warnings=True)
