@@ -20,7 +20,6 @@ import pandas as pd
 from sendlib import auth
 from sendlib.backup import backup, restore
 from sendlib.config import ROLES, Config, load_config
-from sendlib.demo import load_demo, store_is_empty
 from sendlib.errors import SendlibError
 from sendlib.ingest import IngestRejected, load_census
 from sendlib.ingest.census import FORMATS, record_rejection
@@ -186,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, store: Store, config: Config) -> int:
     if args.command == "init":
+        # Imported here: the demo's commitments bring Plotly, which a census load from the command line never needs.
+        from sendlib.demo import load_demo, store_is_empty
+
         if args.demo and store_is_empty(store):
             for report in load_demo(store, config):
                 print(report.summary())
