@@ -8,6 +8,7 @@ need table, the tiles and the sentences hide the same figures.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -56,9 +57,38 @@ class Census:
     source: str
 
 
+# The census as each audience sees it, by (store file, data version, area, comparators, period asked, threshold):
+# every view of a page starts from it, and suppressing it once per page run instead of once per view halves a
+# page's first run after a change. The data version changes with every committed write, so an entry is never
+# stale; the census's frame is only read by the views (pandas copies on write). Bounded: the oldest go first.
+_CENSUS_MEMO: dict[tuple[str, str, str, tuple[str, ...], str | None, int], Census | None] = {}
+_CENSUS_MEMO_SIZE = 64
+_CENSUS_MEMO_LOCK = threading.Lock()  # sessions run in threads of one process
+
+
 def public_census(store: Store, config: Config, filters: Filters, audience: Audience) -> Census | None:
     """The census for ``filters.census_period`` (the latest when not chosen or not held) as ``audience`` sees
-    it; None when no census is loaded for the local area."""
+    it; None when no census is loaded for the local area. Treat it as read-only: it is shared by the views."""
+    key = (
+        store.path,
+        store.data_version(),
+        needs.local_area_key(config),
+        tuple(needs.comparator_keys(config)),
+        filters.census_period,
+        audience.threshold,
+    )
+    with _CENSUS_MEMO_LOCK:
+        if key in _CENSUS_MEMO:
+            return _CENSUS_MEMO[key]
+    census = _public_census(store, config, filters, audience)
+    with _CENSUS_MEMO_LOCK:
+        while len(_CENSUS_MEMO) >= _CENSUS_MEMO_SIZE:
+            del _CENSUS_MEMO[next(iter(_CENSUS_MEMO))]
+        _CENSUS_MEMO[key] = census
+    return census
+
+
+def _public_census(store: Store, config: Config, filters: Filters, audience: Audience) -> Census | None:
     local = needs.local_area_key(config)
     periods = needs.query_periods(store, local)
     if not periods:
