@@ -266,14 +266,13 @@ def measure_pack(db: Path) -> float:
     from sendlib import pack
     from sendlib.config import Config
     from sendlib.store import Store
+    from sendlib.views import Audience
 
     store = Store.open(db)
     try:
         started = time.perf_counter()
-        slides = pack.collect_slides(store, Config(), "commissioner", date.today())
-        pack.build_pack(
-            slides, area="Sunderland", role="commissioner", as_of=date.today(), data_date=pack.data_as_at(store)
-        )
+        config = Config()
+        pack.make_pack(store, config, Audience.of("commissioner", config), date.today())
         return time.perf_counter() - started
     finally:
         store.close()

@@ -236,17 +236,9 @@ def _write_pack(args: argparse.Namespace, store: Store, config: Config) -> int:
     # Imported here: the pack brings python-pptx, reportlab and Kaleido (a third of a second) that no other
     # command needs, and every census load from the command line would pay for them.
     from sendlib import pack
+    from sendlib.views import Audience
 
-    today = date.today()
-    slides = pack.collect_slides(store, config, args.role, today)
-    deck, pdf = pack.build_pack(
-        slides,
-        area=config.area.name,
-        role=args.role,
-        as_of=today,
-        data_date=pack.data_as_at(store),
-        threshold=config.suppression.threshold,
-    )
+    slides, deck, pdf = pack.make_pack(store, config, Audience.of(args.role, config), date.today())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(deck if suffix == ".pptx" else pdf)
     print(f"Wrote {args.out}: {len(slides) + 1} slides for the {args.role} role.")

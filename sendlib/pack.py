@@ -22,7 +22,6 @@ from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from sendlib.auth import PERMISSIONS
 from sendlib.charts import with_note
 from sendlib.config import Config
 from sendlib.export import figure_to_image
@@ -47,20 +46,26 @@ class Slide:
     key: str | None = None  # the registered view it shows
 
 
-def collect_slides(store: Store, config: Config, audience: Audience | str, as_of: date) -> list[Slide]:
-    """Every view ``audience`` may see that has a figure, in page order, built with ``Filters(as_of=as_of)``:
-    each slide is the view's title, figure (with its suppression note written in), summary and source line.
+def make_pack(
+    store: Store, config: Config, audience: Audience, as_of: date, progress: Progress | None = None
+) -> tuple[list[Slide], bytes, bytes]:
+    """The meeting pack for ``audience`` as of ``as_of``: its slides, the deck (PPTX) and the PDF (the app's
+    button and the command line both make it here)."""
+    slides = collect_slides(store, config, audience, as_of)
+    deck, pdf = build_pack(
+        slides, area=config.area.name, audience=audience, as_of=as_of, data_date=data_as_at(store), progress=progress
+    )
+    return slides, deck, pdf
 
-    ``audience`` may be given as a role name (the app's button and the command line know only the role): it is
-    then ``Audience.of(role, config)``, the one place the role's threshold is decided.
-    """
-    seen = audience if isinstance(audience, Audience) else Audience.of(audience, config)
+
+def collect_slides(store: Store, config: Config, audience: Audience, as_of: date) -> list[Slide]:
+    """Every view ``audience`` may see that has a figure, in page order, built with ``Filters(as_of=as_of)``:
+    each slide is the view's title, figure (with its suppression note written in), summary and source line."""
     filters = Filters(as_of=as_of)
     slides: list[Slide] = []
     for entry in PAGES:
-        specs = entry.visible_views(seen)
-        for spec in specs:
-            view = spec.build(store, config, filters, seen) if spec.in_pack else None
+        for spec in entry.visible_views(audience):
+            view = spec.build(store, config, filters, audience) if spec.in_pack else None
             if view is not None and view.figure is not None:
                 slides.append(
                     Slide(
@@ -88,13 +93,13 @@ def build_pack(
     slides: list[Slide],
     *,
     area: str,
-    role: str,
+    audience: Audience,
     as_of: date,
     data_date: str,
-    threshold: int = 5,
     progress: Progress | None = None,
 ) -> tuple[bytes, bytes]:
-    """The deck (PPTX) and the PDF of the same slides; each chart is drawn once, as a PNG."""
+    """The deck (PPTX) and the PDF of the same slides; each chart is drawn once, as a PNG. The title slide says
+    whether ``audience`` sees figures as they are or with small numbers hidden (and from which threshold)."""
     report = progress or (lambda _fraction, _text: None)
     images = []
     for index, slide in enumerate(slides):
@@ -102,9 +107,9 @@ def build_pack(
         images.append(figure_to_image(slide.figure, fmt="png", width=IMAGE_WIDTH, height=IMAGE_HEIGHT))
     title = f"{area} SEND Commissioning: meeting pack"
     subtitle = f"{as_of:%d %B %Y} · data as at {data_date} · " + (
-        "figures as they are"
-        if role in PERMISSIONS["see unsuppressed"]
-        else "small numbers hidden: " + suppression_note(threshold)
+        "small numbers hidden: " + suppression_note(audience.threshold)
+        if audience.hides_small_numbers
+        else "figures as they are"
     )
     report(len(slides) / (len(slides) + 2), "Writing the slides")
     deck = _pptx(slides, images, title, subtitle)

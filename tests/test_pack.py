@@ -43,8 +43,7 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[list[pack
     load_demo(store, Config())
     made = {}
     for role in ("commissioner", "forum"):
-        slides = pack.collect_slides(store, Config(), role, AS_OF)
-        deck, pdf = pack.build_pack(slides, area="Sunderland", role=role, as_of=AS_OF, data_date=pack.data_as_at(store))
+        slides, deck, pdf = pack.make_pack(store, Config(), Audience.of(role, Config()), AS_OF)
         made[role] = (slides, deck, pdf)
     store.close()
     return made

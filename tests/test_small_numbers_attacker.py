@@ -746,7 +746,7 @@ def meeting_pack(attack: Attack, store: Store, config: Config) -> None:
     local = needs.local_area_key(config)
     periods = needs.query_periods(store, local)
     inputs = forum_reach_inputs(store, config)
-    for slide in pack.collect_slides(store, config, "forum", AS_OF):
+    for slide in pack.collect_slides(store, config, FORUM_AUDIENCE, AS_OF):
         figure = chart_data(slide.figure)
         if slide.key == "primary_needs.need" and periods:
             read_need_chart(attack, config, figure, periods[0], f"Pack: {slide.title}")

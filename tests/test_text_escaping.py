@@ -21,6 +21,7 @@ from sendlib.charts import base_layout
 from sendlib.config import Config
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store
+from sendlib.views import Audience
 from tests.conftest import PROJECT_ROOT, TEST_OFFICER
 from tests.hostile_text import HOSTILE_FILE_NAME, PAYLOAD, figure_problems, markdown_problems, plant_hostile_text
 
@@ -176,13 +177,10 @@ def test_the_planted_text_does_reach_the_pages(hostile_db: Path, monkeypatch: py
 def test_the_pack_shows_planted_text_literally_and_links_nothing(hostile_db: Path, role: str) -> None:
     store = Store.open(hostile_db)
     try:
-        slides = pack.collect_slides(store, Config(), role, date.today())
+        slides, deck, pdf = pack.make_pack(store, Config(), Audience.of(role, Config()), date.today())
         assert slides
         for slide in slides:
             assert not figure_problems(slide.figure.to_json()), slide.title
-        deck, pdf = pack.build_pack(
-            slides, area=Config().area.name, role=role, as_of=date.today(), data_date=pack.data_as_at(store)
-        )
     finally:
         store.close()
     with zipfile.ZipFile(io.BytesIO(deck)) as parts:
@@ -203,7 +201,7 @@ def test_the_pack_shows_planted_text_literally_and_links_nothing(hostile_db: Pat
 def test_an_exported_svg_holds_no_link(hostile_db: Path) -> None:
     store = Store.open(hostile_db)
     try:
-        figure = pack.collect_slides(store, Config(), FORUM, date.today())[0].figure
+        figure = pack.collect_slides(store, Config(), Audience.of(FORUM, Config()), date.today())[0].figure
     finally:
         store.close()
     svg = figure_to_image(figure, fmt="svg").decode("utf-8")
