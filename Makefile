@@ -7,10 +7,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test check bench setup setup-dev chromium clean
+.PHONY: run test check bench screenshots setup setup-dev chromium clean
 
 run: $(VENV)/.installed
 	$(BIN)/python -m sendlib init --demo
+	@echo "The dashboard is starting at http://localhost:$(PORT)/ (open it in a browser; Ctrl+C stops it)."
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
 # Static checks first (pyproject.toml: ruff lint and format, mypy strict on sendlib/), then every test on two
@@ -27,6 +28,10 @@ check: $(VENV)/.installed-dev
 # The benchmark (README, Performance): 10k, 100k and 1M rows; writes benchmarks/RESULTS.md.
 bench: $(VENV)/.installed-dev chromium
 	$(BIN)/python benchmarks/bench.py
+
+# Every page as every role at desktop, projector (presentation mode) and phone sizes: test-artifacts/screens/.
+screenshots: $(VENV)/.installed-dev chromium
+	$(BIN)/python scripts/screenshots.py
 
 setup: $(VENV)/.installed
 

@@ -14,7 +14,12 @@ Everything is measured in the same run, so ratios compare like with like on this
 2. **Pages**: every page's script in Streamlit's AppTest, cold (query cache cleared) and warm (run again), with
    the store holding each size; and, in Chromium, the time from opening the overview and primary-needs
    pages to their first rendered figure, against a bare one-chart Streamlit page on the same machine.
-3. **Meeting pack**: building the deck and the PDF.
+3. **Meeting pack**: building the deck and the PDF; and **the public site**: publishing it whole (every chart
+   drawn) and again with the data unchanged (``sendlib.publish``).
+4. **EHC plans**: DfE's 2025 EHC plan release zip as shipped, loaded as the officers load it (``python -m sendlib
+   ingest ehcp ZIP``: unzip, check, unpivot every data file to tidy rows, commit), against a bare ``python -c``
+   that unzips the same data files and unpivots each straight into a DuckDB table with no checks; whole
+   processes, alternating, the median of ``--runs``.
 
 It prints a table and writes it, with the machine's CPU count, memory and versions, to ``--out``.
 Benchmarks are not tests: nothing here asserts a time (a smoke run in the test suite checks that it runs).
@@ -53,6 +58,25 @@ PAGES = (
     "upload",
 )
 LOAD_METHODS = ("duckdb", "project", "refusal", "pandas")
+EHCP_RELEASE = ROOT / "data" / "reference" / "sen2" / "education-health-and-care-plans_2025.zip"
+# The bare way with the release: unzip its data files and unpivot each into one table, nothing checked.
+EHCP_BARE = """
+import sys, tempfile, zipfile, duckdb
+con = duckdb.connect(sys.argv[2])
+ids = ('time_period, time_identifier, geographic_level, country_code, country_name, region_code, region_name, '
+       'new_la_code, old_la_code, la_name, breakdown_topic, breakdown')
+with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(sys.argv[1]) as archive:
+    for info in archive.infolist():
+        if not info.filename.startswith('data/') or not info.filename.endswith('.csv'):
+            continue
+        path = archive.extract(info, folder)
+        name = info.filename[5:-4]
+        select = (f"SELECT '{name}' AS dataset, {ids}, measure, TRY_CAST(raw AS DOUBLE) AS value, raw FROM "
+                  f"(UNPIVOT (SELECT * FROM read_csv('{path}', all_varchar = true)) "
+                  f"ON COLUMNS(* EXCLUDE ({ids})) INTO NAME measure VALUE raw)")
+        exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ehcp'").fetchone()[0]
+        con.execute(f"INSERT INTO ehcp {select}" if exists else f"CREATE TABLE ehcp AS {select}")
+"""
 
 
 @dataclass
@@ -64,6 +88,8 @@ class Results:
     pages: dict[int, dict[str, dict[str, float]]] = field(default_factory=dict)  # size → page → cold/warm
     browser: dict[int, dict[str, float]] = field(default_factory=dict)  # size → page → seconds
     pack: dict[int, float] = field(default_factory=dict)  # size → seconds
+    publish: dict[int, dict[str, float]] = field(default_factory=dict)  # size → "whole" | "republish" → seconds
+    ehcp: dict[str, dict[str, float]] = field(default_factory=dict)  # "project" | "bare" → seconds, peak RSS, rows
 
 
 def machine_facts() -> dict[str, str]:
@@ -151,6 +177,33 @@ def measure_loads(csv_path: Path, bad_path: Path, bad_line: int, runs: int, work
     }
 
 
+def measure_ehcp(runs: int, work: Path) -> dict[str, dict[str, float]]:
+    """DfE's EHC plan release loaded by the command line and by the bare unpivot, ``runs`` times each on fresh
+    stores, alternating; the medians, with the tidy rows each stored."""
+    samples: dict[str, list[dict[str, float]]] = {"project": [], "bare": []}
+    for run in range(runs):
+        for method in samples:
+            folder = work / f"ehcp-{method}-{run}"
+            folder.mkdir()
+            db = folder / "store.duckdb"
+            if method == "project":
+                command = [sys.executable, "-m", "sendlib", "--db", str(db), "ingest", "ehcp", str(EHCP_RELEASE)]
+            else:
+                command = [sys.executable, "-c", EHCP_BARE, str(EHCP_RELEASE), str(db)]
+            figures, code, stderr = run_process(command)
+            if code != 0:
+                raise RuntimeError(f"the {method} load of the EHC plan release failed: {stderr[-2000:]}")
+            import duckdb
+
+            with duckdb.connect(str(db), read_only=True) as con:
+                figures["rows"] = float(con.execute("SELECT count(*) FROM ehcp").fetchone()[0])  # type: ignore[index]
+            samples[method].append(figures)
+            shutil.rmtree(folder)
+    return {
+        method: {key: statistics.median(s[key] for s in runs_) for key in runs_[0]} for method, runs_ in samples.items()
+    }
+
+
 def build_store(csv_path: Path, db: Path) -> None:
     """A store with the demo data and the synthetic census loaded through the normal path."""
     from sendlib.auth import OFFICER, Actor, add_user
@@ -179,8 +232,8 @@ def store_env(db: Path):
             os.environ["SENDLIB_DB"] = old
 
 
-def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float]]:
-    """Each page's script run in AppTest: cold (query cache cleared) and warm (run again), medians of three."""
+def measure_pages(db: Path, pages: tuple[str, ...], samples: int = 3) -> dict[str, dict[str, float]]:
+    """Each page's script run in AppTest: cold (query cache cleared) and warm (run again), medians of ``samples``."""
     import streamlit as st
     from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
@@ -198,7 +251,7 @@ def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float
             at.run()  # the frame opens the store: set-up, not the page
             at.switch_page(f"pages/{page}.py")
             cold_samples = []
-            for _ in range(3):  # one cold run is one sample: take the median of three, like the warm runs
+            for _ in range(samples):  # one cold run is one sample: take the median, like the warm runs
                 st.cache_data.clear()  # the page's own queries start cold
                 started = time.perf_counter()
                 at.run()
@@ -207,7 +260,7 @@ def measure_pages(db: Path, pages: tuple[str, ...]) -> dict[str, dict[str, float
                     raise RuntimeError(f"{page}: {at.exception[0].message}")
             cold = statistics.median(cold_samples)
             warm_samples = []
-            for _ in range(3):
+            for _ in range(samples):
                 started = time.perf_counter()
                 at.run()
                 warm_samples.append(time.perf_counter() - started)
@@ -274,6 +327,23 @@ def measure_pack(db: Path) -> float:
         config = Config()
         pack.make_pack(store, config, Audience.of("commissioner", config), date.today())
         return time.perf_counter() - started
+    finally:
+        store.close()
+
+
+def measure_publish(db: Path, work: Path) -> dict[str, float]:
+    """Seconds to publish the whole public site with every chart drawn afresh, and to publish it again with the
+    data unchanged (as a republish after an edit that changes no chart: only the views are built again)."""
+    from sendlib import publish
+    from sendlib.config import Config
+    from sendlib.store import Store
+
+    store = Store.open(db)
+    try:
+        publish._SVG_CACHE.clear()  # every chart drawn by Kaleido, as on a fresh start (Kaleido itself is running)
+        whole = publish.publish(store, Config(), work / "site").seconds
+        again = publish.publish(store, Config(), work / "site").seconds
+        return {"whole": whole, "republish": again}
     finally:
         store.close()
 
@@ -368,6 +438,36 @@ def render(results: Results) -> str:
     if results.pack:
         lines += ["", "## Meeting pack (deck and PDF, commissioner)", "", "| rows | seconds |", "| ---: | ---: |"]
         lines += [f"| {size:,} | {seconds:.2f} |" for size, seconds in sorted(results.pack.items())]
+    if results.publish:
+        lines += [
+            "",
+            "## Publishing the public site (`python -m sendlib publish`: every forum view, charts as SVG)",
+            "",
+            "| rows | whole site, every chart drawn (s) | republish, charts unchanged (s) |",
+            "| ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {size:,} | {times['whole']:.2f} | {times['republish']:.2f} |"
+            for size, times in sorted(results.publish.items())
+        ]
+    if results.ehcp:
+        ours, bare = results.ehcp["project"], results.ehcp["bare"]
+        lines += [
+            "",
+            "## Loading DfE's EHC plan release (the 2025 zip as shipped; whole processes, median of runs)",
+            "",
+            (
+                "The project load is `python -m sendlib ingest ehcp ZIP` (unzip safely, check every file, row and "
+                "figure, unpivot to tidy rows, one transaction); the bare way is `python -c` unzipping the same data "
+                "files and unpivoting each into a DuckDB table, nothing checked."
+            ),
+            "",
+            "| | seconds | peak RSS (MB) | tidy rows stored |",
+            "| --- | ---: | ---: | ---: |",
+            f"| project load | {ours['seconds']:.2f} | {ours['peak_rss_mb']:.0f} | {ours['rows']:,.0f} |",
+            f"| bare unpivot | {bare['seconds']:.2f} | {bare['peak_rss_mb']:.0f} | {bare['rows']:,.0f} |",
+            f"| ratio | {ours['seconds'] / bare['seconds']:.2f} | {ours['peak_rss_mb'] / bare['peak_rss_mb']:.2f} | |",
+        ]
     notes = Path(__file__).parent / "NOTES.md"
     if notes.exists():  # what was profiled and changed, with before/after figures: kept by hand
         lines += ["", notes.read_text(encoding="utf-8").strip()]
@@ -380,9 +480,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per load measure (the median is kept)")
     parser.add_argument("--out", default=str(Path(__file__).parent / "RESULTS.md"), help="where to write the table")
     parser.add_argument("--pages", default=",".join(PAGES), help="pages to time, comma-separated")
+    parser.add_argument("--samples", type=int, default=3, help="cold and warm runs per page (the median is kept)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measures")
     parser.add_argument("--loads-only", action="store_true", help="measure the loads alone (no pages, browser, pack)")
     parser.add_argument("--data", default=str(Path(__file__).parent / "data"), help="folder for the synthetic files")
+    parser.add_argument("--no-ehcp", action="store_true", help="skip loading DfE's EHC plan release")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     pages = tuple(p for p in args.pages.split(",") if p)
@@ -391,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
     results = Results(machine=machine_facts())
     with tempfile.TemporaryDirectory(prefix="sendlib-bench-") as scratch:
         work = Path(scratch)
+        if not args.no_ehcp:
+            print("[EHC plan release] loads …", flush=True)
+            results.ehcp = measure_ehcp(args.runs, work)
         for size in sizes:
             csv_path = data / f"census-{size}.csv"
             if not csv_path.exists():
@@ -404,12 +509,14 @@ def main(argv: list[str] | None = None) -> int:
             db = work / f"pages-{size}.duckdb"
             build_store(csv_path, db)
             print(f"[{size:,} rows] pages …", flush=True)
-            results.pages[size] = measure_pages(db, pages)
+            results.pages[size] = measure_pages(db, pages, args.samples)
             if not args.no_browser:
                 print(f"[{size:,} rows] browser …", flush=True)
                 results.browser[size] = measure_browser(db, max(1, args.runs))
             print(f"[{size:,} rows] meeting pack …", flush=True)
             results.pack[size] = measure_pack(db)
+            print(f"[{size:,} rows] public site …", flush=True)
+            results.publish[size] = measure_publish(db, work / f"site-{size}")
     text = render(results)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)

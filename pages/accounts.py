@@ -78,9 +78,14 @@ with add_tab, st.form("add_account", clear_on_submit=True):
 if add_submitted:
     issue_one_time_password(lambda: auth.invite_user(store, new_email, new_role, by=actor))
 
-with role_tab, st.form("change_role"):
+with role_tab:
+    # Chosen outside the form so that the role starts at the account's own (sending it unchanged changes nothing).
     role_email = st.selectbox("Account", emails, key="role_email")
-    role_choice = st.selectbox("New role", ROLES, key="role_choice")
+    role_now = dict(zip(accounts["email"], accounts["role"])).get(role_email, ROLES[0])
+with role_tab, st.form("change_role"):
+    role_choice = st.selectbox(
+        "New role", ROLES, index=ROLES.index(role_now), key=f"role_choice_{role_email}_{role_now}"
+    )
     role_submitted = st.form_submit_button("Change the role")
 if role_submitted and role_email:
     ui.run_edit(lambda: auth.set_role(store, role_email, role_choice, by=actor), f"{role_email} is now {role_choice}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -81,6 +82,15 @@ if late is not None and late.figure is not None:
     ui.show_view(late, heading=False, key="commitments_exceptions")
 
 st.subheader("The tracker")
+# Commitments from another area's strategy (the demo's Barnsley ones, kept as worked examples) are named as such.
+elsewhere = sorted(s for s in tracker["strategy"].unique() if config.area.name.lower() not in str(s).lower())
+if elsewhere:
+    st.info(
+        text.markdown(
+            f"Some commitments come from another area's strategy, included as worked examples: "
+            f"{'; '.join(elsewhere)} (the Strategy column names each commitment's strategy)."
+        )
+    )
 filter_columns = st.columns(5)
 for key, options in (
     ("filter_strategy", sorted(tracker["strategy"].unique())),
@@ -113,6 +123,7 @@ if listed is not None:
         hide_index=True,
         width="stretch",
         column_config={
+            "Strategy": st.column_config.TextColumn(width="large"),  # long names: not cut to a few letters
             "% complete": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
             "Start": st.column_config.DateColumn(format="DD MMM YYYY"),
             "Due": st.column_config.DateColumn(format="DD MMM YYYY"),
@@ -145,35 +156,83 @@ if actor is None or not actor.may("edit"):
     st.stop()
 
 st.subheader("Update the commitments")
-references = tracker["reference"].tolist()
+# Every form starts from the commitment as it stands today (its latest update, plan and RAG), whatever the
+# "As at" date above shows: a form left at a default would overwrite what the officer did not mean to change.
+today_tracker = (
+    tracker
+    if as_of == date.today()
+    else ui.query(commitments.query_tracker, date.today(), thresholds.green_ratio, thresholds.red_ratio)
+)
+references = today_tracker["reference"].tolist()
+latest = ui.query(commitments.query_latest).set_index("reference")
+titles = dict(zip(today_tracker["reference"], today_tracker["title"]))
+
+
+def named(reference: str) -> str:
+    """A commitment in a picker: its reference and its title (references alone mean little to most)."""
+    return f"{reference}: {titles.get(reference, '')}"
+
+
 update, add, override, plan, bulk = st.tabs(
     ["Record progress", "Add a commitment", "Set or clear RAG", "Change owner or dates", "Import a CSV"]
 )
-with update, st.form("record_progress", clear_on_submit=True):
-    reference = st.selectbox("Commitment", references, key="progress_reference")
+with update:
+    # Chosen outside the form so that the fields below start from the chosen commitment's latest update at once.
+    reference = st.selectbox("Commitment", references, key="progress_reference", format_func=named)
+    now = latest.loc[reference] if reference in latest.index else None
+    now_status = str(now["status"]) if now is not None else "not started"
+    now_percent = float(now["percent"]) if now is not None else 0.0
+    if now is not None and pd.notna(now["updated_on"]):
+        st.caption(
+            text.markdown(
+                f"Now: {now_percent:.0f}% complete, {now_status} (updated {now['updated_on']:%d %b %Y}: "
+                f"{now['commentary']})"
+            )
+        )
+    # Keyed by the commitment and its latest update: another commitment, or a recorded update, starts afresh.
+    stamp = f"{reference}_{now['updated_on'] if now is not None else ''}_{now_status}_{now_percent:g}"
+with update, st.form("record_progress"):
     cols = st.columns(3)
     updated_on = cols[0].date_input(
-        "Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key="progress_date"
+        "Date", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key=f"progress_date_{stamp}"
     )
-    status = cols[1].selectbox("Status", commitments.STATUSES, index=1, key="progress_status")
-    percent = cols[2].number_input("% complete", min_value=0.0, max_value=100.0, step=5.0, key="progress_percent")
-    commentary = st.text_area("Commentary", max_chars=MAX_TEXT, key="progress_commentary")
-    evidence = st.text_input("Evidence link (optional)", max_chars=MAX_REASON, key="progress_evidence")
-    if st.form_submit_button("Record the update", type="primary"):
-        ui.run_edit(
-            lambda: commitments.record_update(
-                ui.get_store(),
-                actor,
-                reference=reference,
-                updated_on=updated_on,
-                status=status,
-                percent=percent,
-                commentary=commentary,
-                evidence_link=evidence,
-            ),
-            # Naming what was recorded tells the officer it was this update (and not an earlier one's message).
-            f"Update recorded for {reference}: {percent:.0f}% complete, {status.lower()}.",
+    status = cols[1].selectbox(
+        "Status", commitments.STATUSES, index=commitments.STATUSES.index(now_status), key=f"progress_status_{stamp}"
+    )
+    percent = cols[2].number_input(
+        "% complete", min_value=0.0, max_value=100.0, value=now_percent, step=5.0, key=f"progress_percent_{stamp}"
+    )
+    commentary = st.text_area("Commentary", max_chars=MAX_TEXT, key=f"progress_commentary_{stamp}")
+    evidence = st.text_input("Evidence link (optional)", max_chars=MAX_REASON, key=f"progress_evidence_{stamp}")
+    if st.form_submit_button("Record the update", type="primary") and reference:
+        steps = commitments.backward_steps(now_status, now_percent, status, percent)
+        # A step back is recorded only once the officer has seen it stated and ticked it (the box's key holds
+        # the change, so a different change needs its own tick).
+        confirmed = bool(steps) and st.checkbox(
+            f"Yes, move {reference} back: {'; '.join(steps)}", key=f"progress_back_{stamp}_{status}_{percent:g}"
         )
+        if steps and not confirmed:
+            st.warning(
+                text.markdown(
+                    f"This update moves {reference} back: {'; '.join(steps)}. Nothing is recorded yet: tick the "
+                    "box to confirm and press Record the update again, or change the figures."
+                )
+            )
+        else:
+            ui.run_edit(
+                lambda: commitments.record_update(
+                    ui.get_store(),
+                    actor,
+                    reference=reference,
+                    updated_on=updated_on,
+                    status=status,
+                    percent=percent,
+                    commentary=commentary,
+                    evidence_link=evidence,
+                ),
+                # Naming what was recorded tells the officer it was this update (and not an earlier one's message).
+                f"Update recorded for {reference}: {percent:.0f}% complete, {status.lower()}.",
+            )
 with add, st.form("add_commitment", clear_on_submit=True):
     cols = st.columns(3)
     new_reference = cols[0].text_input(
@@ -208,9 +267,29 @@ with add, st.form("add_commitment", clear_on_submit=True):
             ),
             "Commitment added.",
         )
+with override:
+    override_reference = st.selectbox("Commitment", references, key="override_reference", format_func=named)
+    rated = today_tracker.set_index("reference").loc[override_reference] if references else None
+    # The choice starts as things are: the officer's rating in force, else "work it out" (no override).
+    rag_choices = ["Red", "Amber", "Green", "Clear (work it out again)"]
+    overridden = rated is not None and pd.notna(rated["override_rag"])
+    rag_now = str(rated["override_rag"]) if overridden and rated is not None else rag_choices[-1]
+    if rated is not None:
+        st.caption(
+            text.markdown(
+                f"Now: {rated['override_rag']}, set by an officer ({rated['override_reason']})"
+                if overridden
+                else f"Now: {commitments.rag_label(str(rated['rag']))}, worked out from progress against time"
+            )
+        )
 with override, st.form("override_rag", clear_on_submit=True):
-    override_reference = st.selectbox("Commitment", references, key="override_reference")
-    rag = st.radio("RAG", ["Red", "Amber", "Green", "Clear (work it out again)"], horizontal=True, key="override_rag")
+    rag = st.radio(
+        "RAG",
+        rag_choices,
+        index=rag_choices.index(rag_now) if rag_now in rag_choices else len(rag_choices) - 1,
+        horizontal=True,
+        key=f"override_rag_{override_reference}",
+    )
     reason = st.text_area("Reason (required, shown beside the rating)", max_chars=MAX_REASON, key="override_reason")
     if st.form_submit_button("Set the RAG", type="primary"):
         ui.run_edit(
@@ -225,8 +304,8 @@ with override, st.form("override_rag", clear_on_submit=True):
         )
 with plan:
     # Chosen outside the form so that the fields below fill in with the chosen commitment's plan at once.
-    plan_reference = st.selectbox("Commitment", references, key="plan_reference")
-    current = tracker.set_index("reference").loc[plan_reference] if references else None
+    plan_reference = st.selectbox("Commitment", references, key="plan_reference", format_func=named)
+    current = today_tracker.set_index("reference").loc[plan_reference] if references else None
 with plan, st.form("change_plan", clear_on_submit=True):
     plan_owner = st.text_input(
         "Owner",

@@ -28,6 +28,12 @@ for section in ui.query(build_overview, config, ui.audience(), date.today()):
             ui.show_metrics(section.tiles)
             if section.lines:
                 st.markdown("\n".join(f"- {text.markdown(line)}" for line in section.lines))
+            for note in section.notes:
+                st.caption(text.markdown(note))
+            if section.period_line:
+                st.caption(text.markdown(section.period_line))
+            for flag in section.flags:
+                st.warning(text.markdown(flag), icon=":material/history:")
         ui.page_link(section.page)
 
 st.subheader("Meeting pack")

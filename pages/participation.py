@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from sendlib import engagement, reach
-from sendlib.codes import NEEDS, format_period
+from sendlib import engagement, reach, text, voice
+from sendlib.codes import NEEDS, academic_year_of, format_period
 from sendlib.entries import MAX_REASON, MAX_REFERENCE, MAX_TEXT, MAX_TITLE
 from sendlib.views import Filters
 from sendlib.views import reach as reach_views
@@ -28,14 +28,19 @@ st.markdown(
 
 years = ui.query(reach.query_engagement_years)
 left, right = st.columns(2)
-ui.url_param("reach_period", options=[*years, reach.ALL_YEARS])
 ui.url_param("reach_audience", options=list(reach.AUDIENCE_CHOICES))
 ui.url_param("reach_dimension", options=list(reach.COHORT_DIMENSIONS))
+period_options = [*years, reach.ALL_YEARS]
+ui.url_param("reach_period", options=period_options)
+# Unless a link or the reader chose one, the latest complete year, as on the Overview: one activity recorded
+# today must not turn the page to a year only begun (that year is still offered, said to be "year to date").
+if "reach_period" not in st.session_state and (first := reach.default_year(years, date.today())):
+    st.session_state["reach_period"] = first
 period = left.selectbox(
     "Period",
-    [*years, reach.ALL_YEARS],
+    period_options,
     key="reach_period",
-    format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}",
+    format_func=lambda p: reach.period_choice(p, date.today()),
 )
 heard_from = right.selectbox("Who", list(reach.AUDIENCE_CHOICES), key="reach_audience", format_func=str.capitalize)
 filters = Filters(engagement_year=period, heard_from=heard_from)
@@ -180,23 +185,77 @@ with st.form("record_activity", clear_on_submit=True):
             )
             return engagement.record_activity(store, actor, activity)
 
-        ui.run_edit(record, "Activity recorded; the charts above include it.")
+        # Where the new record shows, truly: the charts above cover the chosen period only.
+        shown_from, shown_to = reach.period_dates(period)
+        year = academic_year_of(activity_date)
+        where = (
+            "the charts above include it."
+            if shown_from <= activity_date <= shown_to
+            else f"it counts in academic year {format_period(year)}: choose that Period above to see it."
+        )
+        ui.run_edit(record, f"Activity recorded; {where}")
 
-activities = ui.query(engagement.query_activities, *reach.period_dates(period))  # the withdraw form's choices
-if not activities.empty:
+# The withdraw form offers every activity recorded on the form, whatever year the charts show (one just
+# recorded may be dated in a year the page is not showing).
+activities = ui.query(engagement.query_activities, *reach.period_dates(reach.ALL_YEARS))
+choices = activities[activities["source"] == "form"]
+if not choices.empty:
     with st.form("withdraw_activity"):
         st.markdown(
             "**Withdraw an activity recorded by mistake.** It is kept but no longer counts anywhere. "
             "(An activity from a file is taken out by undoing that file's load on the Upload page.)"
         )
-        choices = activities[activities["source"] == "form"]
         labels = {
             f"{r.reference}: {r.title} ({r.activity_date:%d %b %Y})": int(r.activity_id) for r in choices.itertuples()
         }
         chosen = st.selectbox("Activity", list(labels), key="withdraw_choice")
+        sure = st.checkbox("Yes, withdraw this activity", key="withdraw_sure")
         if st.form_submit_button("Withdraw", key="withdraw_button") and chosen:
-            ui.run_edit(
-                lambda: engagement.withdraw_activity(ui.get_store(), actor, labels[chosen]), "Activity withdrawn."
-            )
+            if sure:
+                st.session_state.pop("withdraw_sure")  # the next withdrawal is confirmed afresh
+                ui.run_edit(
+                    lambda: engagement.withdraw_activity(ui.get_store(), actor, labels[chosen]),
+                    f"Withdrew {text.markdown(chosen)}.",
+                )
+            else:
+                st.warning(f"Tick 'Yes, withdraw this activity' to withdraw {text.markdown(chosen)}; nothing changed.")
 if message := st.session_state.pop("edit_message", None):
     st.success(message)
+
+# Sunderland: "an easy-read document detailing how their voices influenced change will be circulated to all
+# children and young people who took part". Written from the data with the forum's rules (sendlib.voice).
+st.subheader("How your voice made a difference", anchor=False)
+st.markdown(
+    "An easy-read letter for everyone who took part in one activity: what they said there, what we did about it, "
+    "and the plans it changed. Only answers published on *You said, we did* go in it; small numbers are hidden "
+    "as on the public pages. Download it as a PDF to print or send."
+)
+activities_for_letters = ui.query(voice.query_activity_choices)
+if activities_for_letters.empty:
+    st.info("No engagement activities are recorded yet.")
+else:
+    letter_labels = {voice.choice_label(row): int(row["activity_id"]) for _, row in activities_for_letters.iterrows()}
+    picked = st.selectbox("Activity", list(letter_labels), key="voice_activity")
+    letter = ui.query(voice.build_letter, config, letter_labels[picked], date.today()) if picked else None
+    if letter is not None:
+        if letter.unpublished:
+            st.caption(
+                f"{letter.unpublished} 'you said' item(s) from this activity have no published answer yet and are "
+                "left out until they do."
+            )
+        if long := voice.long_quotes(letter):
+            st.warning(
+                "These lines are long for easy read (more than 15 words in a sentence). Shorten them on the "
+                "*You said, we did* page: " + " ".join(f"“{text.markdown(line)}”" for line in long)
+            )
+        with st.container(border=True):
+            st.markdown(f"**{text.markdown(letter.heading)}**")
+            ui.show_easy_read(letter.parts, heading_level=4)
+        st.download_button(
+            "Download the letter (PDF)",
+            data=ui.query(voice.letter_pdf_for, config, letter_labels[picked], date.today()),
+            file_name=f"how-your-voice-made-a-difference-{letter.reference}.pdf",
+            mime="application/pdf",
+            icon=":material/download:",
+            key="voice_pdf",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 import ui
@@ -28,7 +30,7 @@ if not periods:
     st.stop()
 
 ui.url_param("census_period", options=periods)
-period = st.selectbox(
+period = ui.choose(
     "Census period",
     periods,
     format_func=format_period,
@@ -46,9 +48,17 @@ for build, key in (
     (views.by_need, "need_chart"),
     (views.against_all_pupils, "prevalence_chart"),
     (views.compared, "comparison_chart"),
-    (views.over_time, "trend_chart"),
 ):
     ui.show_view(ui.view(build, filters), key=key)
+
+# Among every LA (when DfE's LA-level file is loaded for the period), or only the region's: kept in the address.
+standing = ui.view(views.standing, filters)
+if standing is not None and standing.figure is not None:
+    scope = ui.benchmark_scope(config.area.name, config.area.region_name)
+    if scope is not None:
+        standing = ui.view(views.standing, replace(filters, benchmark_scope=scope))
+ui.show_view(standing, key="standing_chart")
+ui.show_view(ui.view(views.over_time, filters), key="trend_chart")
 
 with st.expander("What the need codes mean"):
     st.dataframe(

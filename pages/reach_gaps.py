@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import streamlit as st
 
 import ui
 from sendlib import reach, text
-from sendlib.codes import format_period
 from sendlib.engagement import NEED, PROVISION
 from sendlib.views import Filters
 from sendlib.views import reach as reach_views
@@ -34,13 +34,14 @@ periods, heard_choices = reach.gap_choices(years, suppressed=audience.hides_smal
 left, right = st.columns(2)
 ui.url_param("gaps_period", options=periods)
 ui.url_param("gaps_audience", options=heard_choices)
-period = left.selectbox(
+period = ui.choose(
     "Period",
     periods or [reach.ALL_YEARS],
     key="gaps_period",
-    format_func=lambda p: "All years" if p == reach.ALL_YEARS else f"Academic year {format_period(p)}",
+    format_func=lambda p: reach.period_choice(p, date.today()),
+    container=left,
 )
-heard_from = right.selectbox("Heard from", heard_choices, key="gaps_audience", format_func=str.capitalize)
+heard_from = ui.choose("Heard from", heard_choices, key="gaps_audience", format_func=str.capitalize, container=right)
 filters = Filters(engagement_year=period, heard_from=heard_from)
 
 source = ""

@@ -1,9 +1,11 @@
-"""Upload: officers load a census or engagement file — check, preview what changes, confirm; the load log and undo."""
+"""Upload: officers load a census file, DfE's EHC plan release or an engagement file — check, preview what changes,
+confirm; the load log and undo."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -12,15 +14,18 @@ from sendlib import text
 from sendlib.codes import format_period
 from sendlib.config import PROJECT_ROOT
 from sendlib.errors import SendlibError
-from sendlib.ingest import IngestRejected, load_census, preview_census
+from sendlib.ingest import IngestRejected, check_ehcp, load_census, load_ehcp, preview_census, upload_limit
 from sendlib.ingest.census import FORMAT_NAMES, FORMATS, uploaded_file
 from sendlib.ingest.engagement import load_engagement, preview_engagement
+from sendlib.ingest.sen2 import is_sen2_file
 from sendlib.loads import PreviewOutOfDate, build_history_table, query_load_history, undo_load
 
 ui.page_guard()
 config = ui.get_config()
 store = ui.get_store()
 actor = ui.require_permission("load")
+# The size limit is for files uploaded here (the file box and every check and load); the command line has none.
+upload_max_bytes = upload_limit(config)
 
 st.title("Upload data")
 templates = PROJECT_ROOT / "data" / "templates"
@@ -83,9 +88,17 @@ def end_upload(
                 st.session_state.upload_refusal = str(refused)
                 overtaken = isinstance(refused, PreviewOutOfDate)
     st.session_state.pop(preview_key, None)
+    forget_undo_choice()
     if not overtaken:
         st.session_state.upload_round += 1
     st.rerun()
+
+
+def forget_undo_choice() -> None:
+    """Start the Undo box afresh after a load or an undo: the newest load in force chosen, the box unticked (a
+    choice kept from before would name an older load, and a kept tick would confirm the next undo unasked)."""
+    for key in ("undo_choice", "undo_sure"):
+        st.session_state.pop(key, None)
 
 
 def census_section() -> None:
@@ -98,7 +111,7 @@ def census_section() -> None:
     template_buttons("census")
     uploaded = st.file_uploader(
         "Census file (CSV)",
-        type=["csv"],
+        type=["csv", "zip"],  # a zip is DfE's EHC plan release, recognised and checked as such
         key=f"census_file_{st.session_state.upload_round}",
         max_upload_size=config.upload.max_file_mb,
     )
@@ -116,8 +129,18 @@ def census_section() -> None:
 
     if checked and uploaded is not None:
         st.session_state.pop("census_preview", None)
+        st.session_state.pop("ehcp_preview", None)
         progress = st.progress(0.0, text="Checking the file")
         with uploaded_file(store, uploaded.getvalue(), uploaded.name) as path:
+            if is_sen2_file(path):
+                st.info(
+                    f"This is DfE's EHC plan data ({text.markdown(uploaded.name)}), not a census file: it is checked "
+                    "as EHC plans."
+                )
+                check_ehcp_upload(path, uploaded.name, uploaded.getvalue(), progress)
+                progress.empty()
+                show_ehcp_preview()
+                return
             try:
                 preview = preview_census(
                     store,
@@ -127,6 +150,7 @@ def census_section() -> None:
                     fmt=chosen_format,
                     period=period.strip() or None,
                     progress=lambda f, t: progress.progress(f, text=t),
+                    max_bytes=upload_max_bytes,
                 )
                 st.session_state.census_preview = (preview, uploaded.getvalue(), chosen_format, period.strip() or None)
             except SendlibError as refused:
@@ -135,6 +159,7 @@ def census_section() -> None:
     elif checked:
         st.warning("Choose a file first.")
 
+    show_ehcp_preview()  # a census upload found to be EHC plan data, checked on an earlier run
     pending = st.session_state.get("census_preview")
     if pending:
         preview, data, chosen_format, chosen_period = pending
@@ -177,10 +202,94 @@ def census_section() -> None:
                     period=chosen_period,
                     progress=lambda f, t: progress.progress(f, text=t),
                     checked_version=preview.checked_version,
+                    max_bytes=upload_max_bytes,
                 ).summary(),
             )
         if cancel.button("Cancel", key="cancel_load"):
             end_upload("census_preview")
+
+
+def check_ehcp_upload(path: Path, name: str, data: bytes, progress: Any) -> None:
+    """Check an upload as DfE's EHC plan data and keep its preview (or show why it was refused)."""
+    try:
+        preview = check_ehcp(
+            store,
+            path,
+            config=config,
+            file_name=name,
+            max_bytes=upload_max_bytes,
+            progress=lambda f, t: progress.progress(f, text=t),
+        )
+        st.session_state.ehcp_preview = (preview, data)
+    except SendlibError as refused:
+        show_refusal(refused)
+
+
+def ehcp_section() -> None:
+    """DfE's EHC plan release: the zip as downloaded or one of its CSVs; check it, see what changes, confirm."""
+    st.markdown(
+        "Load DfE's *Education, health and care plans* release (the SEN2 collection) as you download it: the zip, "
+        "or one of its data files (caseload.csv, sen_needs_all_plans.csv, newplans.csv, requests.csv, "
+        "assessments.csv, timeliness_20_week.csv, …). Every figure is kept exactly as published, for England, "
+        "every region and every local authority. Files already loaded are skipped; nothing is written until you "
+        "confirm, and the load can be undone."
+    )
+    uploaded = st.file_uploader(
+        "EHC plan release (zip) or one of its files (CSV)",
+        type=["zip", "csv"],
+        key=f"ehcp_file_{st.session_state.upload_round}",
+        max_upload_size=config.upload.max_file_mb,
+    )
+    if st.button("Check the file", type="primary", key="check_ehcp"):
+        st.session_state.pop("ehcp_preview", None)
+        if uploaded is None:
+            st.warning("Choose a file first.")
+        else:
+            progress = st.progress(0.0, text="Checking the file")
+            with uploaded_file(store, uploaded.getvalue(), uploaded.name) as path:
+                check_ehcp_upload(path, uploaded.name, uploaded.getvalue(), progress)
+            progress.empty()
+    show_ehcp_preview()
+
+
+def show_ehcp_preview() -> None:
+    """The checked EHC plan file: its files, what changes against what is loaded, and Load / Cancel."""
+    pending = st.session_state.get("ehcp_preview")
+    if not pending:
+        return
+    preview, data = pending
+    st.subheader(f"Check before loading: {text.markdown(preview.file_name)}")
+    if preview.already_loaded_as is not None:
+        st.info(
+            f"This exact file is already loaded (load {preview.already_loaded_as}); loading it again changes nothing."
+        )
+    st.markdown("\n".join(f"- {text.markdown(line)}" for line in preview.lines()))
+    if not preview.changes.empty:
+        st.markdown("**What changes against what is stored now**")
+        st.dataframe(ui.label_columns(preview.changes.drop(columns=["what"])), hide_index=True, width="stretch")
+    if not preview.examples.empty:
+        st.markdown("**The first figures that change**")
+        st.dataframe(ui.label_columns(preview.examples), hide_index=True, width="stretch")
+    confirm, cancel = st.columns([1, 4])
+    if confirm.button("Load this file", type="primary", key="confirm_ehcp"):
+        progress = st.progress(0.0, text="Loading")
+        end_upload(
+            "ehcp_preview",
+            data,
+            preview.file_name,
+            lambda path: load_ehcp(
+                store,
+                path,
+                config=config,
+                actor=actor,
+                file_name=preview.file_name,
+                max_bytes=upload_max_bytes,
+                progress=lambda f, t: progress.progress(f, text=t),
+                checked_version=preview.checked_version,
+            ).summary(),
+        )
+    if cancel.button("Cancel", key="cancel_ehcp"):
+        end_upload("ehcp_preview")
 
 
 def engagement_section() -> None:
@@ -204,7 +313,9 @@ def engagement_section() -> None:
         else:
             with uploaded_file(store, chosen.getvalue(), chosen.name) as path:
                 try:
-                    checked = preview_engagement(store, path, config=config, file_name=chosen.name)
+                    checked = preview_engagement(
+                        store, path, config=config, file_name=chosen.name, max_bytes=upload_max_bytes
+                    )
                     st.session_state.engagement_preview = (checked, chosen.getvalue())
                 except SendlibError as refused:
                     show_refusal(refused)
@@ -233,21 +344,19 @@ def engagement_section() -> None:
                 actor=actor,
                 file_name=checked.file_name,
                 checked_version=checked.checked_version,
+                max_bytes=upload_max_bytes,
             ).summary(),
         )
     if cancel.button("Cancel", key="cancel_engagement"):
         end_upload("engagement_preview")
 
 
-what = st.radio(
-    "What are you loading?",
-    ["census", "engagement"],
-    horizontal=True,
-    key="upload_kind",
-    format_func=lambda k: "A census file" if k == "census" else "Engagement activities",
-)
+KINDS = {"census": "A census file", "ehcp": "EHC plans (DfE's release)", "engagement": "Engagement activities"}
+what = st.radio("What are you loading?", list(KINDS), horizontal=True, key="upload_kind", format_func=KINDS.__getitem__)
 if what == "census":
     census_section()
+elif what == "ehcp":
+    ehcp_section()
 else:
     engagement_section()
 
@@ -266,8 +375,8 @@ else:
     if not in_force.empty:
         with st.form("undo_load"):
             st.markdown(
-                "**Undo a load.** What that load replaced comes back (a census load) or its activities stop "
-                "counting (an engagement load); nothing is deleted."
+                "**Undo a load.** What that load replaced comes back (a census or EHC plan load) or its "
+                "activities stop counting (an engagement load); nothing is deleted."
             )
             choice = st.selectbox(
                 "Load to undo",
@@ -282,6 +391,9 @@ else:
                 else:
                     try:
                         st.session_state.upload_message = undo_load(store, int(choice), actor)
+                        forget_undo_choice()
                         st.rerun()
                     except SendlibError as exc:
                         st.error(text.markdown(str(exc)))
+
+ui.publish_section()  # the public website: publish now, or its zip; how the last publish went

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -80,16 +81,24 @@ with add, st.form("add_you_said", clear_on_submit=True):
             ),
             "Recorded. Add what we did to publish it.",
         )
-with answer, st.form("answer_you_said", clear_on_submit=True):
+with answer:
+    # The item is chosen outside the form so that the fields start from its answer as published now: changing
+    # the state alone keeps what we did, and the other way round.
     choices = {f"{row.theme}: {row.what_was_said[:80]}": int(row.item_id) for row in items.itertuples()}
     chosen = st.selectbox("Item", list(choices), key="answer_item")
-    did = st.text_area("What we did", max_chars=MAX_TEXT, key="answer_text")
+    answered = items.set_index("item_id").loc[choices[chosen]] if chosen else None
+    did_now = str(answered["what_we_did"]) if answered is not None and pd.notna(answered["what_we_did"]) else ""
+    state_now = str(answered["state"]) if answered is not None and pd.notna(answered["state"]) else you_said.STATES[0]
+    stamp = f"{choices.get(chosen or '', '')}_{hash((did_now, state_now))}"
+with answer, st.form("answer_you_said", clear_on_submit=True):
+    did = st.text_area("What we did", value=did_now, max_chars=MAX_TEXT, key=f"answer_text_{stamp}")
     cols = st.columns(2)
     state = cols[0].radio(
         "State",
         you_said.STATES,
+        index=you_said.STATES.index(state_now) if state_now in you_said.STATES else 0,
         horizontal=True,
-        key="answer_state",
+        key=f"answer_state_{stamp}",
         format_func=lambda s: "Still working on it" if s == "open" else "Done",
     )
     publish = cols[1].checkbox("Publish now (families see it)", value=True, key="answer_publish")

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from sendlib.config import ROLES, AccessConfig
 from sendlib.errors import AccessError
@@ -33,6 +34,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "manage users": (OFFICER,),
     "export": (OFFICER, COMMISSIONER, FORUM),
     "see unsuppressed": (OFFICER, COMMISSIONER),
+    "give feedback": (OFFICER, COMMISSIONER, FORUM),  # the Feedback page's form (a visitor not signed in: forum)
+    "read feedback": (OFFICER,),  # what was sent, and the contact lines left with it
 }
 
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$")
@@ -108,6 +111,7 @@ class AccountState:
     role: str
     must_change_password: bool  # set by a reset: the one-time password only lets its holder choose a new one
     password_set_at: datetime
+    session_epoch: int = 0  # moved on by sign-out, a role change or a password change: older sessions end
 
 
 def _record_change(tx: Transaction, by: Actor, account: str, action: str, detail: str = "") -> None:
@@ -214,7 +218,8 @@ def set_role(store: Store, email: str, role: str, *, by: Actor) -> None:
             raise AuthError(f"{address} is already {role}; nothing was changed.")
         if before == OFFICER:
             _keep_an_officer(tx, address)
-        tx.execute("UPDATE users SET role = ? WHERE email = ?", [role, address])
+        # Every session of the account ends: its holder signs in again and sees the new role's pages.
+        tx.execute("UPDATE users SET role = ?, session_epoch = session_epoch + 1 WHERE email = ?", [role, address])
         _record_change(tx, by, address, "role changed", f"from {before} to {role}")
 
 
@@ -233,7 +238,8 @@ def reset_password(store: Store, email: str, *, by: Actor) -> str:
     with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         _existing(tx, address)
         tx.execute(
-            "UPDATE users SET password_hash = ?, must_change_password = true, password_set_at = ? WHERE email = ?",
+            "UPDATE users SET password_hash = ?, must_change_password = true, password_set_at = ?, "
+            "session_epoch = session_epoch + 1 WHERE email = ?",
             [password_hash, datetime.now(), address],
         )
         _record_change(tx, by, address, "password reset", "one-time password issued")
@@ -241,13 +247,15 @@ def reset_password(store: Store, email: str, *, by: Actor) -> str:
 
 
 def set_own_password(store: Store, actor: Actor, new_password: str) -> None:
-    """The signed-in holder of a local account chooses their password (after a reset, they must)."""
+    """The signed-in holder of a local account chooses their password (after a reset, they must). Every session
+    of the account ends (its epoch moves on); the caller issues the choosing session a new token."""
     _check_password(new_password)
     password_hash = _hasher.hash(new_password)
     with store.transaction(counts_as_change=False) as tx:  # accounts change no figure: keep the caches
         _existing(tx, actor.name)
         tx.execute(
-            "UPDATE users SET password_hash = ?, must_change_password = false, password_set_at = ? WHERE email = ?",
+            "UPDATE users SET password_hash = ?, must_change_password = false, password_set_at = ?, "
+            "session_epoch = session_epoch + 1 WHERE email = ?",
             [password_hash, datetime.now(), actor.name],
         )
         _record_change(tx, actor, actor.name, "password set", "by the account's holder")
@@ -358,8 +366,77 @@ def sign_in(
 def account_state(store: Store, email: str) -> AccountState | None:
     """A local account's role and password state now (None when the account was removed): checked on every page
     run, so removing an account, changing its role or resetting its password reaches sessions already open."""
-    rows = store.query_rows("SELECT role, must_change_password, password_set_at FROM users WHERE email = ?", [email])
+    rows = store.query_rows(
+        "SELECT role, must_change_password, password_set_at, session_epoch FROM users WHERE email = ?", [email]
+    )
     return AccountState(*rows[0]) if rows else None
+
+
+# -- sessions that last across reloads and tabs ----------------------------------------------------------
+SESSION_COOKIE = "sendlib_session"
+_SESSION_SALT = "sendlib local sign-in"  # keeps these signatures apart from any other use of the secret
+_SECRET_NAME = "session signing"
+
+
+def _session_secret(store: Store) -> str:
+    """The store's own random secret for signing session tokens, made on first use (so it is never in the
+    repository, and a copied or restored store keeps its holders signed in only if it is the same store)."""
+    value: str | None = store.query_value("SELECT value FROM app_secrets WHERE name = ?", [_SECRET_NAME])
+    if value is not None:
+        return value
+    with store.transaction(counts_as_change=False) as tx:  # a secret changes no figure: keep the caches
+        # Two first sign-ins at once: the second finds the first one's secret and keeps it.
+        tx.execute(
+            "INSERT INTO app_secrets VALUES (?, ?) ON CONFLICT DO NOTHING", [_SECRET_NAME, secrets.token_urlsafe(48)]
+        )
+        made: str = tx.fetch_value("SELECT value FROM app_secrets WHERE name = ?", [_SECRET_NAME])
+    return made
+
+
+def _serializer(store: Store, now: datetime | None) -> URLSafeTimedSerializer:
+    """Tokens signed with the store's secret, their age told by ``now`` (the clock when None)."""
+
+    class _Signer(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int((now or datetime.now()).timestamp())
+
+    return URLSafeTimedSerializer(_session_secret(store), salt=_SESSION_SALT, signer=_Signer)
+
+
+def issue_session_token(store: Store, actor: Actor, *, now: datetime | None = None) -> str:
+    """A signed, timestamped token naming ``actor``'s local account and its current session epoch: what the
+    session cookie holds. Never a password, a hash or anything about a pupil. Raises AuthError when the account
+    is gone."""
+    state = account_state(store, actor.name)
+    if state is None:
+        raise AuthError(f"There is no account for {actor.name}.")
+    token: str = _serializer(store, now).dumps({"email": actor.name, "epoch": state.session_epoch})
+    return token
+
+
+def actor_for_session_token(
+    store: Store, token: str, access: AccessConfig, *, now: datetime | None = None
+) -> tuple[Actor, int] | None:
+    """The account a session token names, with its current role and the token's epoch, when the token is
+    genuine, younger than ``access.session_hours`` and its account's sessions were not ended since (sign-out,
+    role change, password change, removal); otherwise None. Never raises for a bad token: it is refused."""
+    try:
+        payload = _serializer(store, now).loads(token, max_age=access.session_hours * 3600)
+    except BadSignature:  # forged, altered, from another store, or expired (SignatureExpired is a BadSignature)
+        return None
+    if not isinstance(payload, dict) or not isinstance(email := payload.get("email"), str):
+        return None
+    state = account_state(store, email)
+    if state is None or payload.get("epoch") != state.session_epoch:
+        return None
+    return Actor(email, state.role), state.session_epoch
+
+
+def end_sessions(store: Store, email: str) -> None:
+    """Sign ``email`` out everywhere: every session token issued to the account so far is refused from now on
+    (the sign-out button; nothing is recorded, as signing out changes no account)."""
+    with store.transaction(counts_as_change=False) as tx:  # sessions change no figure: keep the caches
+        tx.execute("UPDATE users SET session_epoch = session_epoch + 1 WHERE email = ?", [email])
 
 
 def role_for_identity(email: str | None, access: AccessConfig) -> str:

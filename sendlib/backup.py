@@ -26,14 +26,9 @@ class BackupError(StoreError):
     """A backup or restore was refused or failed; the message says why and what to do."""
 
 
-def table_counts(store: Store) -> dict[str, int]:
-    """Rows in every table of the store."""
-    return {name: int(store.query_value(f'SELECT count(*) FROM "{name}"')) for name in store.table_names()}
-
-
 def holds_data(store: Store) -> bool:
     """True when anything has been recorded: a load, an account, an activity, a commitment, a group."""
-    counts = table_counts(store)
+    counts = store.table_counts()
     return any(
         counts.get(name, 0)
         for name in ("loads", "users", "engagement_activities", "commitments", "stakeholder_groups", "you_said")
@@ -46,8 +41,7 @@ def backup(store: Store, out: Path) -> str:
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"{out} is not empty; give a new folder for the backup (one per day, say).")
     out.mkdir(parents=True, exist_ok=True)
-    store.export_to(out / DATABASE)
-    counts = table_counts(store)
+    counts = store.export_to(out / DATABASE)
     copied = _copy_kept_uploads(store, out / UPLOADS)
     manifest = {
         "made_at": datetime.now().isoformat(timespec="seconds"),
@@ -106,7 +100,7 @@ def restore(source: Path, db_path: Path, *, force: bool = False) -> str:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     rebuilt = Store.import_from(source / DATABASE, staging)
     try:
-        counts = table_counts(rebuilt)
+        counts = rebuilt.table_counts()
         wrong = {
             name: (expected, counts.get(name))
             for name, expected in manifest["tables"].items()

@@ -14,6 +14,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,9 +24,13 @@ from sendlib.config import ROLES, Config, load_config
 from sendlib.errors import SendlibError
 from sendlib.ingest import IngestRejected, load_census
 from sendlib.ingest.census import FORMATS, record_rejection
+from sendlib.ingest.ehcp import export_sql, load_ehcp
 from sendlib.ingest.engagement import load_engagement
 from sendlib.loads import query_load_history, undo_load
 from sendlib.store import Store, StoreLockedError
+
+if TYPE_CHECKING:
+    from sendlib.publish import Republisher
 
 CENSUS_EXPORT_COLUMNS = [
     "period",
@@ -41,8 +46,10 @@ CENSUS_EXPORT_COLUMNS = [
 ]
 
 
+# Commands that change the figures: with publish.folder set, the public site is republished after them.
+WRITES_DATA = ("init", "ingest", "undo")
 # Commands that only read or change what is there: on a missing store they say so rather than create one.
-READS_ONLY = ("history", "undo", "export", "backup", "pack")
+READS_ONLY = ("history", "undo", "export", "backup", "pack", "publish")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true", help="load the shipped demo data if the store is empty")
 
     ingest = commands.add_parser("ingest", help="load a file into the store")
-    ingest.add_argument("kind", choices=["census", "engagement"], help="what the file holds")
+    ingest.add_argument(
+        "kind", choices=["census", "engagement", "ehcp"], help="what the file holds (ehcp: DfE's EHC plan release)"
+    )
     ingest.add_argument("file", type=Path)
     ingest.add_argument("--period", help="census period such as 202425, for files without a period column")
     ingest.add_argument("--format", default="auto", choices=["auto", *FORMATS], help="file layout (default: detect)")
@@ -66,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     undo.add_argument("load_id", type=int)
 
     export = commands.add_parser("export", help="write a canonical table as CSV to stdout")
-    export.add_argument("table", choices=["census"])
+    export.add_argument("table", choices=["census", "ehcp"], help="census, or ehcp (the EHC plan figures in force)")
 
     backup_command = commands.add_parser("backup", help="write a consistent copy of everything (Parquet) to a folder")
     backup_command.add_argument("--out", required=True, type=Path, help="a new or empty folder")
@@ -81,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
         default="commissioner",
         choices=ROLES,
         help="whose pack: forum packs hide small numbers (default: commissioner)",
+    )
+
+    publish_command = commands.add_parser(
+        "publish", help="write the public website of the forum's views (small numbers hidden) to a folder"
+    )
+    publish_command.add_argument(
+        "--out", type=Path, help="the site's folder, created or replaced whole (default: publish.folder in config.yaml)"
     )
 
     user = commands.add_parser("user", help="manage local accounts (when no OpenID Connect provider is set up)")
@@ -152,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "user" and isinstance(exc, StoreLockedError):
             print("While the dashboard runs, officers manage accounts on its Accounts page.", file=sys.stderr)
         return 1
+    republisher = _keep_site_current(store, config) if args.command in WRITES_DATA else None
     try:
         return _run(args, store, config)
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
@@ -180,7 +197,21 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     finally:
+        if republisher is not None:
+            _finish_republishing(republisher)
         store.close()
+
+
+def _finish_republishing(republisher: Republisher) -> None:
+    """Let the republish this command's write started finish before the store closes, and say how it went (a
+    failed republish never changes the command's exit code: the write itself was done)."""
+    from sendlib.publish import read_status
+
+    if republisher.wait() and republisher.runs:
+        status = read_status(republisher.out)
+        if status is not None:
+            print(status.message, file=sys.stdout if status.ok else sys.stderr)
+    republisher.close()
 
 
 def _run(args: argparse.Namespace, store: Store, config: Config) -> int:
@@ -189,8 +220,8 @@ def _run(args: argparse.Namespace, store: Store, config: Config) -> int:
         from sendlib.demo import load_demo, store_is_empty
 
         if args.demo and store_is_empty(store):
-            for report in load_demo(store, config):
-                print(report.summary())
+            for line in load_demo(store, config):  # every demo dataset it loaded, one line each
+                print(line)
         if args.demo:
             print_demo_accounts(auth.create_demo_accounts(store))
         print(f"Store ready: {store.path} (schema version {store.schema_version()}).")
@@ -201,6 +232,10 @@ def _run(args: argparse.Namespace, store: Store, config: Config) -> int:
             return 1
         if args.kind == "engagement":
             print(load_engagement(store, args.file, config=config, actor=_actor()).summary())
+            return 0
+        if args.kind == "ehcp":  # a local file of any size: the upload limit is the Upload page's
+            for line in load_ehcp(store, args.file, config=config, actor=_actor()).lines():
+                print(line)
             return 0
         report = load_census(store, args.file, config=config, actor=_actor(), fmt=args.format, period=args.period)
         print(report.summary())
@@ -215,7 +250,11 @@ def _run(args: argparse.Namespace, store: Store, config: Config) -> int:
         print(undo_load(store, args.load_id, _actor()))
         return 0
     if args.command == "export":
-        _export_census(store)
+        if args.table == "ehcp":
+            sys.stdout.flush()
+            store.write_csv(export_sql(), sys.stdout.buffer)
+        else:
+            _export_census(store)
         return 0
     if args.command == "user":
         return _run_user(args, store)
@@ -224,6 +263,8 @@ def _run(args: argparse.Namespace, store: Store, config: Config) -> int:
     if args.command == "backup":
         print(backup(store, args.out))
         return 0
+    if args.command == "publish":
+        return _publish(args, store, config)
     raise AssertionError(f"unhandled command {args.command}")
 
 
@@ -243,6 +284,31 @@ def _write_pack(args: argparse.Namespace, store: Store, config: Config) -> int:
     args.out.write_bytes(deck if suffix == ".pptx" else pdf)
     print(f"Wrote {args.out}: {len(slides) + 1} slides for the {args.role} role.")
     return 0
+
+
+def _publish(args: argparse.Namespace, store: Store, config: Config) -> int:
+    """Write the public site into ``--out`` (else ``publish.folder``)."""
+    out = args.out or config.publish_folder
+    if out is None:
+        print("error: say where to publish the site: --out DIR, or publish.folder in config.yaml.", file=sys.stderr)
+        return 1
+    if out.exists() and not out.is_dir():
+        print(f"error: {out} is a file, not a folder: give a folder to publish the site into.", file=sys.stderr)
+        return 1
+    # Imported here: the site brings Jinja2 and Kaleido, which no other command needs.
+    from sendlib.publish import publish
+
+    print(publish(store, config, out).summary())
+    return 0
+
+
+def _keep_site_current(store: Store, config: Config) -> Republisher | None:
+    """With ``publish.folder`` set, a write of this command republishes the site (``sendlib.publish``)."""
+    if config.publish_folder is None:
+        return None
+    from sendlib.publish import keep_current  # Jinja2, Plotly and Kaleido: only when a site is kept
+
+    return keep_current(store, config)
 
 
 def _run_user(args: argparse.Namespace, store: Store) -> int:

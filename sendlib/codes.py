@@ -7,6 +7,7 @@ as the local strategies write them (SpLD, not SPLD); full names follow DfE's cur
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,6 +39,25 @@ NEEDS: tuple[Need, ...] = (
     Need("UNK", "Unknown", "Not recorded or missing"),
 )
 NEED_BY_CODE: dict[str, Need] = {need.code: need for need in NEEDS}
+
+
+def _in_a_sentence(name: str) -> str:
+    """``name`` as it reads inside a sentence: "Autistic spectrum disorder" → "autistic …"; "SEN support" stays."""
+    return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
+def need_key(shown: Iterable[str]) -> str:
+    """One line saying what each need label in ``shown`` (the strategies' short labels, as charts show them)
+    means, in the order of NEEDS; labels that are not need codes are left out. For readers who do not know
+    the codes: a family reading "SLCN" on a chart."""
+    labels = set(shown)
+    meanings = [
+        f"{need.short} = {_in_a_sentence(need.name)}"
+        for need in NEEDS
+        if need.short in labels and need.short != need.name
+    ]
+    return "What the need codes mean: " + "; ".join(meanings) + "." if meanings else ""
+
 
 SEN_SUPPORT = "SEN support"
 EHC_PLAN = "EHC plan"

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from sendlib import entries, text
 from sendlib.auth import Actor, require
-from sendlib.charts import base_layout
+from sendlib.charts import LABEL_CHARS, LABEL_LINES, base_layout, wrap, wrap_all
 from sendlib.config import UploadConfig
 from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib.entries import EntryError
@@ -44,6 +44,9 @@ STATUSES: tuple[str, ...] = ("not started", "in progress", "complete", "paused",
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 MAX_IMPORT_MB = 5  # a list of commitments is kilobytes: anything this big is not one
+# How far along each status is: an update to a lower stage moves the commitment back (paused and dropped sit with
+# "in progress": stopping work is not undoing it, but leaving "complete" for either is).
+STATUS_STAGE: dict[str, int] = {"not started": 0, "in progress": 1, "paused": 1, "dropped": 1, "complete": 2}
 
 
 class CommitmentError(EntryError):
@@ -251,6 +254,17 @@ def record_update(
             ],
         )
     return update_id
+
+
+def backward_steps(current_status: str, current_percent: float, status: str, percent: float) -> list[str]:
+    """What an update would move back, each as "before → after" (empty: nothing goes back): a lower % complete,
+    a status at an earlier stage (STATUS_STAGE). The form asks the officer to confirm these before recording."""
+    steps = []
+    if percent < current_percent:
+        steps.append(f"% complete {current_percent:.0f}% → {percent:.0f}%")
+    if STATUS_STAGE.get(status, 0) < STATUS_STAGE.get(current_status, 0):
+        steps.append(f"status {current_status} → {status}")
+    return steps
 
 
 def link_reach_gap(store: Store, actor: Actor, *, reference: str, dimension: str, category: str) -> None:
@@ -730,16 +744,24 @@ def source_line(store: Store, as_of: date) -> str:
     )
 
 
-def _short(text: str, width: int = 46) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+def _named_label(title: str, owner: str) -> str:
+    """A commitment as a board reads it: its title wrapped, its owner under it (escaped for Plotly)."""
+    return f"{wrap(title, 40, LABEL_LINES)}<br><i>{text.plotly(owner)}</i>"
 
 
-def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, height: int | None = None) -> go.Figure:
+def build_timeline_chart(
+    tracker: pd.DataFrame, *, as_of: date, source: str, height: int | None = None, named: bool = False
+) -> go.Figure:
     """Each commitment from start to due (pale bar), its progress shaded from the start (colour of its RAG),
-    its RAG shape at the due date, and today marked with a labelled line."""
+    its RAG shape at the due date, and today marked with a labelled line. ``named``: each row is labelled by
+    the commitment's title (wrapped) and owner instead of its reference (the exceptions the board reads)."""
     frame = tracker.sort_values(["due_date", "reference"]).reset_index(drop=True)
     # Escaped: Plotly would read '<b>' typed in a title as markup.
-    labels = [text.plotly(f"{r} · {_short(t)}") for r, t in zip(frame["reference"], frame["title"])]
+    labels = (
+        [_named_label(t, o) for t, o in zip(frame["title"], frame["owner"])]
+        if named
+        else wrap_all((f"{r} · {t}" for r, t in zip(frame["reference"], frame["title"])), 2 * LABEL_CHARS, 2)
+    )
     starts = pd.to_datetime(frame["start_date"])
     spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000
     fig = go.Figure()
@@ -796,7 +818,7 @@ def build_timeline_chart(tracker: pd.DataFrame, *, as_of: date, source: str, hei
         fig,
         title="Commitments from start to due date, progress shaded",
         source=source,
-        height=height or 180 + 26 * len(frame),
+        height=height or 180 + (26 + 18 * max((label.count("<br>") for label in labels), default=0)) * len(frame),
         source_chars=110,
     )
 

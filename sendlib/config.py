@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
 from sendlib.errors import SetupError
+from sendlib.geography import area_spellings
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
 CONFIG_ENV_VAR = "SENDLIB_CONFIG"
+# The name in ``comparators`` that adds the local area's DfE statistical neighbours as one group (their average).
+STATISTICAL_NEIGHBOURS = "statistical_neighbours"
 DB_ENV_VAR = "SENDLIB_DB"
 
 
@@ -78,7 +82,9 @@ class DisplayConfig:
 class UploadConfig:
     """Limits and checks for uploads and imports."""
 
-    max_file_mb: int = _key(200, "Largest census file accepted, in megabytes.", low=1, high=10_000)
+    max_file_mb: int = _key(
+        200, "Largest file the Upload page accepts, in megabytes (the command line has no limit).", low=1, high=10_000
+    )
     change_warning_pct: float = _key(
         25.0, "Warn before loading when a provision total moves more than this % from the previous period.", low=0
     )
@@ -117,6 +123,13 @@ class AccessConfig:
     )
     longest_wait_seconds: int = _key(
         900, "The longest wait between tries, however many failures.", low=1, high=24 * 3600
+    )
+    session_hours: int = _key(
+        8,
+        "How long a local sign-in lasts (across reloads and new tabs, through a signed cookie) before the "
+        "password is asked again; sign-out ends it at once.",
+        low=1,
+        high=24 * 31,
     )
     client_address_header: str = _key(
         "",
@@ -198,13 +211,87 @@ class CommitmentConfig:
 
 
 @dataclass(frozen=True)
+class DataAgeConfig:
+    """When data is old enough to be flagged on the page, the Overview and the meeting pack."""
+
+    census_month: int = _key(
+        6,
+        "Month DfE publishes each year's census; a census is flagged once the next one was due (its period's "
+        "second such month).",
+        low=1,
+        high=12,
+    )
+    stakeholder_months: int = _key(
+        12, "Flag the stakeholder grid when its newest assessment is at least this many months old.", low=1, high=120
+    )
+    ehcp_month: int = _key(
+        6,
+        "Month DfE publishes its EHC plan release (SEN2: January's plans, the previous calendar year's new plans); "
+        "its figures are flagged once the next release was due.",
+        low=1,
+        high=12,
+    )
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    """The public website of the forum's views (``python -m sendlib publish``; README: Publishing to the Local
+    Offer)."""
+
+    folder: str = _key(
+        "",
+        "Folder the public site is kept in, republished after every load, undo and edit, relative to the project "
+        "(empty: off; the Publish button then offers the site as a zip).",
+    )
+    feedback: str = _key(
+        "", "Where the public site's 'feedback' links go: a mailto: or https:// address (empty: no feedback link)."
+    )
+
+
+@dataclass(frozen=True)
+class PublicConfig:
+    """Who runs the service and how to reach them: the accessibility statement, privacy notice, cookies and
+    feedback pages (sendlib.public_pages) draw every contact detail and date from here."""
+
+    organisation: str = _key(
+        "", "The council running the service, as the public pages name it (empty: '<area.name> Council')."
+    )
+    contact_email: str = _key("", "E-mail address for questions, another format and accessibility problems.")
+    contact_phone: str = _key("", "Telephone number for the same (empty: none given).")
+    dpo_contact: str = _key(
+        "", "How to reach the council's Data Protection Officer (an e-mail address or a line of text)."
+    )
+    privacy_notice_url: str = _key(
+        "", "Address of the council's own full privacy notice, linked from ours (empty: none)."
+    )
+    statement_prepared: str = _key("", "Date the accessibility statement was first prepared (YYYY-MM-DD).")
+    statement_reviewed: str = _key("", "Date the accessibility statement was last reviewed (YYYY-MM-DD).")
+    feedback_months: int = _key(
+        24,
+        "Months a feedback message is kept; older ones are deleted when feedback is next sent or read.",
+        low=1,
+        high=120,
+    )
+    records_retention: str = _key(
+        "the council's records retention schedule",
+        "How long engagement records and accounts are kept, in the privacy notice's words.",
+    )
+
+    @property
+    def dates(self) -> dict[str, str]:
+        """The statement's dates by key name, for checking."""
+        return {"statement_prepared": self.statement_prepared, "statement_reviewed": self.statement_reviewed}
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings for one local area's dashboard."""
 
     area: AreaConfig = field(default_factory=AreaConfig, metadata={"help": "The local area."})
     comparators: list[str] = _key(
-        ["E92000001", "E12000001"],
-        "Area codes shown beside the local area (England, the region, statistical neighbours).",
+        ["E92000001", "E12000001", STATISTICAL_NEIGHBOURS],
+        "Areas shown beside the local area: area codes (England, the region, an LA), and statistical_neighbours "
+        "for DfE's statistical neighbours of the area as one group (their average).",
     )
     store: StoreConfig = field(default_factory=StoreConfig, metadata={"help": "The DuckDB store."})
     display: DisplayConfig = field(default_factory=DisplayConfig, metadata={"help": "Display settings."})
@@ -222,12 +309,34 @@ class Config:
     commitments: CommitmentConfig = field(
         default_factory=CommitmentConfig, metadata={"help": "Commitment RAG thresholds."}
     )
+    data_age: DataAgeConfig = field(
+        default_factory=DataAgeConfig, metadata={"help": "When data is flagged as out of date."}
+    )
+    publish: PublishConfig = field(
+        default_factory=PublishConfig, metadata={"help": "The public website of the forum's views."}
+    )
+    public: PublicConfig = field(
+        default_factory=PublicConfig, metadata={"help": "Contact details and dates for the public pages."}
+    )
+
+    @property
+    def organisation(self) -> str:
+        """The council running the service: ``public.organisation``, else "<area> Council"."""
+        return self.public.organisation or f"{self.area.name} Council"
 
     @property
     def db_path(self) -> Path:
         """The store file: ``SENDLIB_DB`` if set, else ``store.path`` relative to the project."""
         override = os.environ.get(DB_ENV_VAR)
         path = Path(override) if override else Path(self.store.path)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    @property
+    def publish_folder(self) -> Path | None:
+        """The folder the public site is kept current in (``publish.folder`` relative to the project), or None."""
+        if not self.publish.folder.strip():
+            return None
+        path = Path(self.publish.folder.strip()).expanduser()
         return path if path.is_absolute() else PROJECT_ROOT / path
 
 
@@ -287,6 +396,8 @@ def _coerce(value: object, default: object, path: str) -> object:
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             raise ConfigError(f"{path}: expected a list of codes, got {value!r}")
         return [str(v) for v in value]
+    if isinstance(value, date):  # YAML reads 2026-12-01 as a date: kept as its ISO text
+        return value.isoformat()
     if not isinstance(value, (str, int)):
         raise ConfigError(f"{path}: expected text, got {value!r}")
     return str(value)
@@ -306,11 +417,21 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{chosen}: not valid YAML ({exc})") from exc
     config = _build(Config, raw, "")
     _check_roles(config.access)
+    _check_comparators(config.comparators)
     if config.access.longest_wait_seconds < config.access.first_wait_seconds:
         raise ConfigError(
             "access.longest_wait_seconds must be at least access.first_wait_seconds "
             f"(got {config.access.longest_wait_seconds} and {config.access.first_wait_seconds})"
         )
+    feedback = config.publish.feedback.strip()
+    if feedback and not feedback.startswith(("mailto:", "https://")):
+        raise ConfigError(f"publish.feedback: '{feedback}' must start with mailto: or https://")
+    for name, value in config.public.dates.items():
+        try:
+            if value:
+                date.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"public.{name}: '{value}' is not a date; write it as YYYY-MM-DD") from None
     if config.commitments.red_ratio >= config.commitments.green_ratio:
         raise ConfigError(
             "commitments.red_ratio must be below commitments.green_ratio "
@@ -320,6 +441,16 @@ def load_config(path: Path | str | None = None) -> Config:
 
 
 ROLES = ("officer", "commissioner", "forum")
+
+
+def _check_comparators(comparators: list[str]) -> None:
+    """Every comparator is an area DfE lists (its code, or an LA's old three-digit code) or statistical_neighbours."""
+    for entry in comparators:
+        if entry != STATISTICAL_NEIGHBOURS and entry.strip().upper() not in area_spellings():
+            raise ConfigError(
+                f"comparators: '{entry}' is neither an area code DfE lists (E92000001 for England, a region's "
+                f"E12… code, an LA's code or old three-digit code) nor {STATISTICAL_NEIGHBOURS}"
+            )
 
 
 def _check_roles(access: AccessConfig) -> None:

@@ -1,4 +1,5 @@
-"""The shipped demo data (data/demo/*.csv), loaded through the same path as any officer's upload."""
+"""The shipped demo data (data/demo/*.csv, and DfE's real EHC plan release in data/reference/sen2/), loaded through
+the same paths as any officer's upload."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import yaml
 from sendlib import commitments, stakeholders, you_said
 from sendlib.auth import OFFICER, Actor
 from sendlib.config import PROJECT_ROOT, Config
-from sendlib.ingest import LoadReport, load_census
+from sendlib.ingest import load_census, load_ehcp
+from sendlib.ingest.ehcp import describe_periods
 from sendlib.ingest.engagement import load_engagement
 from sendlib.store import Store
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+# DfE's Education, health and care plans release (2025) as downloaded: real figures for every local authority.
+EHCP_RELEASE = PROJECT_ROOT / "data" / "reference" / "sen2" / "education-health-and-care-plans_2025.zip"
 DEMO_ACTOR = Actor("demo data", OFFICER)
 
 
@@ -27,14 +31,42 @@ def store_is_empty(store: Store) -> bool:
     return not store.query_value("SELECT count(*) FROM loads WHERE outcome = 'loaded'")
 
 
-def load_demo(store: Store, config: Config) -> list[LoadReport]:
-    """Load every demo census file (already-loaded files are skipped by the load path itself), and the
-    demo stakeholder grid when there is none yet."""
-    reports = [load_census(store, path, config=config, actor=DEMO_ACTOR) for path in demo_census_files()]
-    load_demo_stakeholders(store)
-    load_demo_engagement(store, config)
-    load_demo_commitments(store)
-    return reports
+def load_demo(store: Store, config: Config) -> list[str]:
+    """Load every demo census file and DfE's EHC plan release (already-loaded files are skipped by the load paths
+    themselves), and the demo stakeholder grid, engagement year and commitments each when there are none yet.
+
+    Returns one line per dataset loaded, for the person who ran ``init --demo`` (a dataset already there says
+    nothing)."""
+    lines = []
+    for path in demo_census_files():
+        summary = load_census(store, path, config=config, actor=DEMO_ACTOR).summary()
+        lines.append(f"{summary} Illustrative England figures." if path.name.startswith("england") else summary)
+    if line := load_demo_ehcp(store, config):
+        lines.append(line)
+    if groups := load_demo_stakeholders(store):
+        lines.append(f"Stakeholder grid: {groups} groups with their assessments and targets (illustrative).")
+    if activities := load_demo_engagement(store, config):
+        lines.append(f"Engagement: {activities} activities in 2025/26 (illustrative).")
+    if added := load_demo_commitments(store):
+        said = store.query_value("SELECT count(*) FROM you_said")
+        lines.append(
+            f"Commitments: {added} from the two strategies, with illustrative plans and progress; "
+            f"{said} 'you said, we did' items."
+        )
+    return lines
+
+
+def load_demo_ehcp(store: Store, config: Config) -> str | None:
+    """Load DfE's real EHC plan release through the officers' load; the line saying so, or None when it is loaded
+    already."""
+    report = load_ehcp(store, EHCP_RELEASE, config=config, actor=DEMO_ACTOR)
+    if report.already_loaded:
+        return None
+    periods = describe_periods(sorted({period for file in report.loaded for period in file.periods}))
+    return (
+        f"EHC plans: DfE's 2025 release, {report.local_authorities} local authorities, {len(report.loaded)} files, "
+        f"{report.figures:,} figures ({periods}; real data, load {report.load_id})."
+    )
 
 
 def load_demo_engagement(store: Store, config: Config) -> int:

@@ -2,7 +2,8 @@
 
 Sunderland's first strategic objective is easy-read versions of key documents. This module writes them
 from the store, so they are never out of date: how many children and young people have SEND here and
-their main needs; who we hear from and who we do not; what we promised and what we did.
+their main needs; how many have an EHC plan and how many new plans are made in time; who we hear from and
+who we do not; what we promised and what we did.
 
 Rules the words follow (``tests/test_easy_read.py`` checks them with textstat): one idea per point, at
 most two short sentences, everyday words for every need and label, numbers rounded ("about 6,800"),
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sendlib import commitments, reach, you_said
+from sendlib import commitments, ehcp, reach, you_said
 from sendlib.codes import EHC_PLAN, SEN_SUPPORT
 from sendlib.config import Config
 from sendlib.needs import provision_totals
@@ -53,7 +54,7 @@ MOST_NEEDS_LISTED = 3
 
 # Simple pictures beside each point, named as Material Symbols (the icon font Streamlit ships, so they draw
 # the same on every machine). Decorative: the words carry the meaning.
-CHILDREN, SCHOOL, PLAN, NEED, EAR, TICK, WARNING, PROMISE, DONE, WORKING, TALK, DATE = (
+CHILDREN, SCHOOL, PLAN, NEED, EAR, TICK, WARNING, PROMISE, DONE, WORKING, TALK, DATE, CLOCK, CHART = (
     "family_restroom",
     "school",
     "description",
@@ -66,15 +67,26 @@ CHILDREN, SCHOOL, PLAN, NEED, EAR, TICK, WARNING, PROMISE, DONE, WORKING, TALK, 
     "construction",
     "chat",
     "calendar_month",
+    "schedule",
+    "leaderboard",
 )
+# Where the area's 20-week timeliness stands among all local authorities, by quarter (1 = the quickest).
+TIMELINESS_QUARTERS = {
+    1: "This is one of the best in England.",
+    2: "This is better than most areas in England.",
+    3: "This is slower than most areas in England.",
+    4: "This is one of the slowest in England.",
+}
 
 
 @dataclass(frozen=True)
 class Point:
-    """One idea: a picture and one or two short sentences."""
+    """One idea: a picture and one or two short sentences. ``quoted``: the words are someone's own (what was said,
+    what an officer wrote was done), shown as they are, so the reading-ease rules check only the others."""
 
     icon: str  # a Material Symbols name
     text: str
+    quoted: bool = False
 
 
 @dataclass
@@ -144,28 +156,75 @@ def census_part(store: Store, config: Config, audience: Audience) -> Part:
     return part
 
 
+def ehcp_part(store: Store, config: Config, audience: Audience) -> Part:
+    """How many children and young people have an EHC plan here and how that changed, and how many new plans
+    were made in time (within 20 weeks) here and in England: from DfE's figures as the EHC plans page shows them
+    to this audience (``sendlib.ehcp``: a hidden count is "a small number")."""
+    part = Part("EHC plans", more="pages/ehc_plans.py")
+    areas = ehcp.areas_for(config)
+    trend = ehcp.query_caseload(store, areas, audience.threshold)
+    if trend.empty:
+        part.points.append(Point(PLAN, "We do not have the EHC plan numbers yet."))
+        return part
+    plans = ehcp.local_series(trend, "plans")
+    years = list(plans)
+    now = ehcp.number(plans[years[-1]])
+    month = ehcp.period_words(years[-1])
+    how_many = about(round(now)) if now is not None else "a small number of"
+    part.points.append(
+        Point(PLAN, f"In {month}, {how_many} children and young people in {config.area.name} had an EHC plan.")
+    )
+    before = ehcp.number(plans[years[-2]]) if len(years) > 1 else None
+    if now is not None and before is not None and round(now) != round(before):
+        change = round(now) - round(before)
+        part.points.append(
+            Point(CHART, f"That is {about(abs(change))} {'more' if change > 0 else 'fewer'} than a year before.")
+        )
+    timeliness = ehcp.query_timeliness(store, areas, audience.threshold)
+    within = timeliness[timeliness["measure"] == ehcp.WITHIN]
+    if within.empty:
+        return part
+    year = str(within["year"].iloc[-1])
+    rates = {role: ehcp.number(p) for y, role, p in zip(within["year"], within["role"], within["pct"]) if y == year}
+    ours, england = rates.get(ehcp.LOCAL), rates.get(ehcp.ENGLAND)
+    part.points.append(Point(CLOCK, "A new EHC plan should be ready within 20 weeks."))
+    if ours is not None:
+        part.points.append(Point(CLOCK, f"In {year}, {round(ours)} out of every 100 new plans here were on time."))
+        if england is not None:
+            part.points.append(Point(CLOCK, f"In all of England, it was {round(england)} out of every 100."))
+        rates_all = ehcp.query_timeliness_all(store, audience.threshold, period=year)
+        where = ehcp.ranking(
+            rates_all[rates_all["measure"] == ehcp.WITHIN], areas, direction="higher_is_better", scope=None
+        ).standing
+        if where is not None:
+            part.points.append(Point(CHART, TIMELINESS_QUARTERS[where.quartile]))
+    return part
+
+
 def _group_words(dimension: str, group: str) -> str:
     if dimension == "provision":
         return f"families of children who {PROVISION_WORDS.get(group, group.lower())}"
     return f"children with {need_words(group)}"
 
 
-def reach_part(store: Store, config: Config, audience: Audience) -> Part:
-    """Who we hear from and who we do not, in the latest year of engagement (all children and families)."""
+def reach_part(store: Store, config: Config, audience: Audience, as_of: date) -> Part:
+    """Who we hear from and who we do not, in the year the headlines use (the latest complete one by ``as_of``,
+    ``reach.default_year``), for all children and families."""
     part = Part("Who we are hearing from", more="pages/reach_gaps.py")
     years = reach.query_engagement_years(store)
     cohort = reach.query_cohort(store, config)
     if not years or cohort.period is None:
         part.points.append(Point(EAR, "We have no records yet of who we heard from."))
         return part
-    start, end = reach.period_dates(years[0])
+    year = reach.default_year(years, as_of) or years[0]
+    start, end = reach.period_dates(year)
     participation = reach.query_participation(store, start, end)
     everyone = next(iter(reach.AUDIENCE_CHOICES.values()))
     part.points.append(
         Point(
             EAR,
             f"We asked children, young people and parents what they think. "
-            f"This is from {years[0][:4]} to {int(years[0][:4]) + 1}.",
+            f"This is from {year[:4]} to {int(year[:4]) + 1}.",
         )
     )
     heard_well: list[str] = []
@@ -176,7 +235,7 @@ def reach_part(store: Store, config: Config, audience: Audience) -> Part:
             cohort.frame,
             dimension,
             kinds=everyone,
-            when=reach.period_words(years[0]),
+            when=reach.period_words(year),
             gap_ratio=config.reach.gap_ratio,
             decimals=1,
             threshold=audience.threshold,
@@ -234,11 +293,12 @@ def promises_part(store: Store, config: Config, audience: Audience, as_of: date)
 
 
 def build_easy_read(store: Store, config: Config, audience: Audience, as_of: date | None = None) -> list[Part]:
-    """The Easy read page's three parts for ``audience`` (its threshold hides small numbers; 0 hides none)."""
+    """The Easy read page's four parts for ``audience`` (its threshold hides small numbers; 0 hides none)."""
     today = as_of or date.today()
     return [
         census_part(store, config, audience),
-        reach_part(store, config, audience),
+        ehcp_part(store, config, audience),
+        reach_part(store, config, audience, today),
         promises_part(store, config, audience, today),
     ]
 

@@ -27,8 +27,11 @@ class ExportError(SetupError, RuntimeError):
     """An image could not be made; the message says why and what to do."""
 
 
-def figure_to_image(fig: go.Figure, *, fmt: str = "png", width: int = 1400, height: int | None = None) -> bytes:
-    """The figure as PNG or SVG bytes, at ``width`` × ``height`` pixels (height: the figure's own)."""
+def figure_to_image(
+    fig: go.Figure, *, fmt: str = "png", width: int = 1400, height: int | None = None, scale: float = 1
+) -> bytes:
+    """The figure as PNG or SVG bytes, at ``width`` × ``height`` pixels (height: the figure's own), each drawn
+    ``scale`` × ``scale`` image pixels (2: sharp when printed)."""
     if fmt not in ("png", "svg"):
         raise ExportError(f"'{fmt}' is not an image format we export; use png or svg.")
     global _server_started
@@ -43,7 +46,9 @@ def figure_to_image(fig: go.Figure, *, fmt: str = "png", width: int = 1400, heig
                 _server_started = True
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-                image: bytes = fig.to_image(format=fmt, width=width, height=height or fig.layout.height or 700, scale=1)
+                image: bytes = fig.to_image(
+                    format=fmt, width=width, height=height or fig.layout.height or 700, scale=scale
+                )
                 return image
     except Exception as exc:  # Kaleido raises several kinds; all mean "no image", said plainly below
         details = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__

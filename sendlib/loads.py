@@ -1,7 +1,8 @@
-"""The load log: every census load and rejected attempt, newest first, and undo.
+"""The load log: every load (census, engagement, EHC plans) and rejected attempt, newest first, and undo.
 
 Undo never deletes: it marks the load undone, and the view ``census_current`` falls back, for each
-(period, area) that load touched, to the newest earlier load still in force.
+(period, area) that load touched, to the newest earlier load still in force (``ehcp_current`` likewise for each
+dataset, period and area of an EHC plan load).
 """
 
 from __future__ import annotations
@@ -38,7 +39,11 @@ class AlreadyLoaded(IngestError):
 
 
 # What each kind of load changes, as the message about an out-of-date preview names it.
-_WHAT_LOADS_CHANGE = {"census": "The census", "engagement": "The engagement activities"}
+_WHAT_LOADS_CHANGE = {
+    "census": "The census",
+    "engagement": "The engagement activities",
+    "ehcp": "The EHC plan figures",
+}
 ReadValue = Callable[[str, Params], Any]  # Store.query_value, or Transaction.fetch_value inside a write
 
 
@@ -132,4 +137,8 @@ def undo_load(store: Store, load_id: int, actor: Actor) -> str:
         )
     if kind == "census":
         return f"Undid load {load_id} ({file_name}); the census as it was before that load is back in force."
+    if kind == "ehcp":
+        return (
+            f"Undid load {load_id} ({file_name}); the EHC plan figures as they were before that load are back in force."
+        )
     return f"Undid load {load_id} ({file_name}); its {kind} records no longer count anywhere."

@@ -14,8 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sendlib import text
-from sendlib.charts import base_layout
+from sendlib import benchmark, charts, geography, text
+from sendlib.benchmark import NEIGHBOURS_AVERAGE
+from sendlib.charts import base_layout, wrap_all
 from sendlib.codes import (
     EHC_PLAN,
     LOCAL_AUTHORITY,
@@ -27,13 +28,16 @@ from sendlib.codes import (
     need_name,
     need_short,
 )
-from sendlib.config import Config
+from sendlib.config import STATISTICAL_NEIGHBOURS, Config
 from sendlib.geography import lookup_area
 from sendlib.palette import BACKGROUND, BLACK, BLUE, GREEN, GREY, GRID, PROVISION, PROVISION_PATTERN, PURPLE
 from sendlib.store import Store
 from sendlib.suppression import SUPPRESSED, suppress_table
 
 BREAKDOWN_COLUMNS = ["primary_need", "need", "need_name", "provision", "pupils", "share_pct"]
+NEIGHBOURS_KEY = STATISTICAL_NEIGHBOURS  # the area key of the statistical neighbours' average in a comparison
+NEIGHBOURS_LEVEL = "Statistical neighbours"  # its geographic_level in a prevalence table
+RATE_COLUMNS = ("prevalence_pct", "sen_support_pct", "ehc_plan_pct")
 
 
 def area_key_for(code: str) -> str:
@@ -298,11 +302,13 @@ def provision_totals(breakdown: pd.DataFrame) -> dict[str, int]:
 def build_need_chart(
     breakdown: pd.DataFrame, *, area_name: str, period: str, source: str, height: int, decimals: int = 1
 ) -> go.Figure:
-    """Two bar charts side by side, SEN support and EHC plan, each need sorted by size and labelled
-    with its count and share; hover gives the full need name."""
+    """Two bar charts, SEN support above EHC plan (stacked, so each has the chart's full width on a phone and its
+    labels never run into the other), each need sorted by size and labelled with its count and share; hover
+    gives the full need name."""
     totals = provision_totals(breakdown)
     titles = [f"{provision}: {format_count(totals[provision])}" for provision in SEN_PROVISIONS]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.14)
+    rows = max(breakdown.groupby("provision")["need"].nunique().max() if len(breakdown) else 1, 1)
+    fig, plot_height = _stacked_panels(titles, int(rows))
     for column, provision in enumerate(SEN_PROVISIONS, start=1):
         part = breakdown[breakdown["provision"] == provision].iloc[::-1]  # largest drawn at the top
         hidden = part["hidden"] if "hidden" in part else pd.Series(False, index=part.index)
@@ -326,19 +332,31 @@ def build_need_chart(
                 hovertemplate="<b>%{customdata[0]}</b> (%{y})<br>%{customdata[1]} pupils<br>"
                 + f"%{{customdata[2]}} of {provision}<extra></extra>",
             ),
-            row=1,
-            col=column,
+            row=column,
+            col=1,
         )
         top = float(part["pupils"].astype("Float64").max()) if part["pupils"].notna().any() else 1.0
-        fig.update_xaxes(range=[0, top * 1.45], showgrid=True, gridcolor=GRID, title_text="Pupils", row=1, col=column)
-        fig.update_yaxes(tickfont={"size": 14}, row=1, col=column)
+        fig.update_xaxes(range=[0, top * 1.4], showgrid=True, gridcolor=GRID, title_text="Pupils", row=column, col=1)
+        fig.update_yaxes(tickfont={"size": 14}, row=column, col=1)
     fig.update_layout(showlegend=False, bargap=0.25)
     return base_layout(
         fig,
         title=f"Children and young people with SEND in {area_name} by primary need, {format_period(period)}",
         height=height,
         source=source,
+        plot_height=plot_height,
     )
+
+
+PANEL_GAP = 110  # px between two stacked panels: the upper one's axis and title, then the lower one's title
+
+
+def _stacked_panels(titles: list[str], rows: int) -> tuple[go.Figure, int]:
+    """Two panels, one above the other, each ``rows`` category rows high: the figure and its plot's height."""
+    panel = charts.rows_height([1] * rows)
+    plot_height = 2 * panel + PANEL_GAP
+    fig = make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=PANEL_GAP / plot_height)
+    return fig, plot_height
 
 
 def summarise_needs(breakdown: pd.DataFrame, *, area_name: str, period: str, decimals: int = 1) -> str:
@@ -415,38 +433,32 @@ def query_prevalence(store: Store, period: str, area_keys: list[str]) -> pd.Data
 def build_prevalence_chart(
     prevalence: pd.DataFrame, *, period: str, source: str, height: int, decimals: int = 1
 ) -> go.Figure:
-    """Stacked bars: % of all pupils on SEN support and with an EHC plan, one bar per area."""
+    """Stacked bars: % of all pupils on SEN support and with an EHC plan, one bar per area; each area's label says
+    its share with SEND (in the label, not beyond the bar, so it never runs off a narrow screen)."""
     known = prevalence.dropna(subset=["prevalence_pct"])
+    labels = [
+        f"{name}<br>{float(rate):.{decimals}f}% with SEND"
+        for name, rate in zip(wrap_all(known["area_name"]), known["prevalence_pct"])
+    ]
     fig = go.Figure()
     for provision, column in ((SEN_SUPPORT, "sen_support_pct"), (EHC_PLAN, "ehc_plan_pct")):
         count_column = "sen_support" if provision == SEN_SUPPORT else "ehc_plan"
         fig.add_trace(
             go.Bar(
-                y=known["area_name"].map(text.plotly),
+                y=labels,
                 x=known[column].astype(float),
                 orientation="h",
                 name=provision,
                 marker={"color": PROVISION[provision], "pattern": {"shape": PROVISION_PATTERN[provision]}},
-                customdata=known[count_column],
-                hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils (%{{customdata:,}})"
+                # The count beside each rate; none for the neighbours' average (a mean of rates).
+                customdata=["" if pd.isna(count) else f" ({int(count):,})" for count in known[count_column]],
+                hovertemplate=f"%{{y}}<br>{provision}: %{{x:.{decimals}f}}%% of all pupils%{{customdata}}"
                 "<extra></extra>".replace("%%", "%"),
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            y=known["area_name"].map(text.plotly),
-            x=known["prevalence_pct"].astype(float),
-            mode="text",
-            name="All with SEND",
-            text=[f"  {v:.{decimals}f}% with SEND" for v in known["prevalence_pct"].astype(float)],
-            textposition="middle right",
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
     top = float(known["prevalence_pct"].max()) if not known.empty else 1.0
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_xaxes(title_text="% of all pupils", range=[0, top * 1.45], ticksuffix="%", gridcolor=GRID)
+    fig.update_xaxes(title_text="% of all pupils", range=[0, top * 1.05], ticksuffix="%", gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     return base_layout(
         fig, title=f"Share of all pupils with SEND, {format_period(period)}", height=height, source=source
@@ -463,7 +475,8 @@ def summarise_prevalence(prevalence: pd.DataFrame, local_key: str, *, period: st
     name = local["area_name"].iloc[0]
     comparisons = []
     others = known[known["area_key"] != local_key]
-    for area_name, others_pct in zip(others["area_name"], others["prevalence_pct"]):
+    for key, area_name, others_pct in zip(others["area_key"], others["area_name"], others["prevalence_pct"]):
+        area_name = comparator_name(key, area_name)
         difference = round(rate - float(others_pct), decimals)
         if difference == 0:
             comparisons.append(f"the same as {area_name}")
@@ -479,6 +492,11 @@ def summarise_prevalence(prevalence: pd.DataFrame, local_key: str, *, period: st
         f"In {format_period(period)}, {int(local['total_sen'].iloc[0]):,} children and young people in {name} "
         f"had SEND: {rate:.{decimals}f}% of all pupils{tail}."
     )
+
+
+def comparator_name(area_key: str, area_name: str) -> str:
+    """A comparator as a sentence names it: the area's name, or "the statistical neighbours' average"."""
+    return "the statistical neighbours' average" if area_key == NEIGHBOURS_KEY else area_name
 
 
 def query_trend(store: Store, area_key: str) -> pd.DataFrame:
@@ -506,10 +524,13 @@ def build_trend_chart(trend: pd.DataFrame, *, area_name: str, source: str, heigh
                 marker={"symbol": symbol, "size": 10},
                 text=[f"{v:,}" for v in part["pupils"]],
                 textposition="top center",
+                cliponaxis=False,
                 hovertemplate=f"{provision}, %{{x}}: %{{y:,}}<extra></extra>",
             )
         )
-    fig.update_yaxes(title_text="Pupils", rangemode="tozero", gridcolor=GRID)
+    # Room above the highest point for its label (a range from zero would end at the point and cut it off).
+    top = float(trend["pupils"].max()) if len(trend) and trend["pupils"].notna().any() else 1.0
+    fig.update_yaxes(title_text="Pupils", range=[0, top * 1.15], gridcolor=GRID)
     fig.update_xaxes(title_text="Census", type="category")
     return base_layout(fig, title=f"SEN support and EHC plans in {area_name} over time", height=height, source=source)
 
@@ -549,14 +570,10 @@ def build_share_comparison_chart(
     shares: pd.DataFrame, local_key: str, *, period: str, source: str, height: int, decimals: int = 1
 ) -> go.Figure:
     """For each provision, each need's share in the local area beside its share in each comparator."""
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=[f"Share of {p}" for p in SEN_PROVISIONS],
-        horizontal_spacing=0.12,
-        shared_yaxes=False,
-    )
     local = shares[shares["area_key"] == local_key]
+    fig, plot_height = _stacked_panels(
+        [f"Share of {p}" for p in SEN_PROVISIONS], max(int(shares["need"].nunique()) if len(shares) else 1, 1)
+    )
     order = (
         local.groupby("need")["pupils"].sum().sort_values().index.tolist()
         if not local.empty
@@ -576,6 +593,9 @@ def build_share_comparison_chart(
                     x=part["share_pct"],
                     y=part["need"],
                     mode="markers",
+                    # Each area a little apart in the need's row (scattermode "group"): close shares stay visible.
+                    orientation="h",
+                    offsetgroup=key,
                     name=text.plotly(area["area_name"].iloc[0]),
                     legendgroup=key,
                     showlegend=column == 1,
@@ -585,19 +605,32 @@ def build_share_comparison_chart(
                         "symbol": symbols[index % len(symbols)],
                         "line": {"width": 1, "color": BACKGROUND},
                     },
-                    customdata=list(zip(part["need_name"], part["pupils"])),
+                    # The count beside each share; none for the neighbours' average (a mean of shares).
+                    customdata=[
+                        (name, "" if pd.isna(pupils) else f" ({int(pupils):,})")
+                        for name, pupils in zip(part["need_name"], part["pupils"])
+                    ],
                     hovertemplate="%{fullData.name}<br><b>%{customdata[0]}</b><br>"
-                    + f"%{{x:.{decimals}f}}% of {provision} (%{{customdata[1]:,}})<extra></extra>",
+                    + f"%{{x:.{decimals}f}}% of {provision}%{{customdata[1]}}<extra></extra>",
                 ),
-                row=1,
-                col=column,
+                row=column,
+                col=1,
             )
     for column in (1, 2):
-        fig.update_yaxes(categoryorder="array", categoryarray=order, gridcolor=GRID, row=1, col=column)
-        fig.update_xaxes(ticksuffix="%", rangemode="tozero", gridcolor=GRID, row=1, col=column)
-    base_layout(fig, title=f"Primary needs compared, {format_period(period)}", height=height, source=source)
-    # The two subplot titles sit where the shared legend would: lift the legend above them.
-    return fig.update_layout(legend={"y": 1.09})
+        fig.update_yaxes(categoryorder="array", categoryarray=order, gridcolor=GRID, row=column, col=1)
+        fig.update_xaxes(ticksuffix="%", rangemode="tozero", gridcolor=GRID, row=column, col=1)
+    # Each area is a legend group (its two panels' traces): no gap between groups, so each entry is one line of
+    # text high, as base_layout measures the legend (with a fourth area, the neighbours' average, the gaps ran the
+    # legend into the title).
+    fig.update_layout(scattermode="group", scattergap=0.3, legend={"tracegroupgap": 0})
+    # base_layout lifts the shared legend above the upper panel's title.
+    return base_layout(
+        fig,
+        title=f"Primary needs compared, {format_period(period)}",
+        height=height,
+        source=source,
+        plot_height=plot_height,
+    )
 
 
 def summarise_share_comparison(shares: pd.DataFrame, local_key: str, *, decimals: int = 1) -> str:
@@ -608,12 +641,13 @@ def summarise_share_comparison(shares: pd.DataFrame, local_key: str, *, decimals
         return "There is no comparator with primary-need figures for this period."
     comparator_key = others["area_key"].iloc[0]
     other = others[others["area_key"] == comparator_key].set_index("need")
+    name = comparator_name(comparator_key, other["area_name"].iloc[0])
     gaps = (local["share_pct"] - other["share_pct"]).dropna()
     if gaps.empty:
-        return f"No primary need has an EHC plan share both here and in {other['area_name'].iloc[0]} to compare."
+        return f"No primary need has an EHC plan share both here and in {name} to compare."
     need = gaps.abs().idxmax()
     return (
-        f"Among EHC plans, the biggest difference from {other['area_name'].iloc[0]} is {need}: "
+        f"Among EHC plans, the biggest difference from {name} is {need}: "
         f"{local.loc[need, 'share_pct']:.{decimals}f}% here against {other.loc[need, 'share_pct']:.{decimals}f}%."
     )
 
@@ -637,7 +671,96 @@ def query_source_line(store: Store, period: str, area_keys: list[str]) -> str:
 
 
 def comparator_keys(config: Config) -> list[str]:
-    """Area keys of the configured comparators and the area's region, without the local area itself."""
+    """Area keys of the configured comparators and the area's region, without the local area itself (the
+    statistical neighbours are a group: ``neighbour_keys``)."""
     local = local_area_key(config)
-    keys = [area_key_for(code) for code in [*config.comparators, config.area.region_code]]
+    codes = [code for code in [*config.comparators, config.area.region_code] if code != STATISTICAL_NEIGHBOURS]
+    keys = [area_key_for(code) for code in codes]
     return [key for key in dict.fromkeys(keys) if key != local]
+
+
+def neighbour_keys(config: Config) -> list[str]:
+    """The area keys (old LA codes) of the local area's DfE statistical neighbours, closest first, when
+    ``comparators`` names ``statistical_neighbours``; else none."""
+    if STATISTICAL_NEIGHBOURS not in config.comparators:
+        return []
+    local = local_area_key(config)
+    return [
+        area.old_la_code for area in geography.statistical_neighbours(local) if area.old_la_code not in (None, local)
+    ]
+
+
+def average_prevalence(prevalence: pd.DataFrame) -> pd.DataFrame:
+    """The statistical neighbours' average as one prevalence row (each rate the mean of the neighbours' rates
+    given, so every neighbour counts once whatever its size; no counts), or no row when none has a rate.
+    ``prevalence``: the neighbours' rows as the audience sees them (:func:`suppress_prevalence`)."""
+    known = prevalence.dropna(subset=["prevalence_pct"])
+    if known.empty:
+        return prevalence.iloc[0:0]
+    row: dict[str, object] = dict.fromkeys(prevalence.columns, pd.NA)
+    row.update(area_key=NEIGHBOURS_KEY, area_name=NEIGHBOURS_AVERAGE, geographic_level=NEIGHBOURS_LEVEL)
+    keys = known["area_key"].tolist()
+    for column in RATE_COLUMNS:
+        row[column] = benchmark.neighbours_average(known.assign(value=known[column]), keys)
+    counts = ("sen_support", "ehc_plan", "total_sen", "all_pupils")
+    average = pd.DataFrame([row], columns=prevalence.columns)
+    average = average.astype({**dict.fromkeys(counts, "Int64"), **dict.fromkeys(RATE_COLUMNS, "Float64")})
+    average.attrs["neighbours"] = len(keys)
+    return average
+
+
+def average_shares(comparison: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """The statistical neighbours' average need shares, in the share comparison's columns (area_key
+    ``NEIGHBOURS_KEY``, no pupils): for each provision and need, the mean share over the neighbours whose
+    provision is shown; a need a neighbour has no pupils with counts as 0% there, a hidden cell leaves that
+    neighbour out of that need's mean. ``comparison``: the neighbours' breakdowns (:func:`query_share_comparison`);
+    ``shown``: the same as the audience sees them (:func:`suppress_share_comparison`)."""
+    if shown.empty:
+        return shown.iloc[0:0]
+    names = comparison.drop_duplicates("primary_need").set_index("primary_need")[["need", "need_name"]]
+    rows = []
+    for provision in SEN_PROVISIONS:
+        shown_part = shown[shown["provision"] == provision]
+        areas = list(dict.fromkeys(shown_part["area_key"]))
+        if not areas:
+            continue
+        held = comparison[comparison["provision"] == provision]
+        for need in names.index:
+            values = []
+            for area in areas:
+                cell = shown_part[(shown_part["area_key"] == area) & (shown_part["primary_need"] == need)]
+                if not cell.empty:
+                    values.append(float(cell["share_pct"].iloc[0]))
+                elif held[(held["area_key"] == area) & (held["primary_need"] == need)].empty:
+                    values.append(0.0)  # no pupil with this need there: a true 0%
+            if values and sum(values) > 0:
+                rows.append(
+                    {
+                        "area_key": NEIGHBOURS_KEY,
+                        "area_name": NEIGHBOURS_AVERAGE,
+                        "primary_need": need,
+                        "need": names.at[need, "need"],
+                        "need_name": names.at[need, "need_name"],
+                        "provision": provision,
+                        "pupils": pd.NA,
+                        "share_pct": sum(values) / len(values),
+                    }
+                )
+    average = pd.DataFrame(rows, columns=shown.columns)
+    average["pupils"] = average["pupils"].astype("Int64")
+    return average.sort_values(["provision", "share_pct"], ascending=[True, False], key=_provision_key)
+
+
+def query_areas_with_symbols(store: Store, period: str, area_keys: list[str]) -> set[str]:
+    """The areas among ``area_keys`` any of whose SEN counts in ``period`` was published as a symbol: their
+    totals, and any rate of them, are not known."""
+    if not area_keys:
+        return set()
+    placeholders = ", ".join("?" for _ in area_keys)
+    rows = store.query_rows(
+        f"""SELECT DISTINCT area_key FROM census_current
+            WHERE period = ? AND phase = ? AND provision IN (?, ?) AND pupils IS NULL
+              AND area_key IN ({placeholders})""",
+        [period, TOTAL_PHASE, SEN_SUPPORT, EHC_PLAN, *area_keys],
+    )
+    return {row[0] for row in rows}

@@ -26,11 +26,23 @@ class Section:
     tiles: list[Metric] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     missing: str | None = None  # set when the data is not there: says what to load
+    period_line: str = ""  # the period of each source ("Census 2019/20 · engagement 2025/26")
+    flags: list[str] = field(default_factory=list)  # sources years apart or out of date (View.age_notes)
+    notes: list[str] = field(default_factory=list)  # what the lines' words mean (View.notes)
 
 
 def section_of(entry: Page, view: View) -> Section:
     """The Overview's section for ``entry``'s headline ``view``."""
-    return Section(view.title, entry.path, list(view.metrics), list(view.sentences), view.missing)
+    return Section(
+        view.title,
+        entry.path,
+        list(view.metrics),
+        list(view.sentences),
+        view.missing,
+        view.period_line,
+        list(view.age_notes),
+        list(view.notes),
+    )
 
 
 def build_overview(store: Store, config: Config, audience: Audience, as_of: date | None = None) -> list[Section]:

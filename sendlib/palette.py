@@ -31,6 +31,9 @@ PURPLE = "#CC79A7"
 BLACK = "#000000"
 GREY = "#595959"
 CATEGORICAL: tuple[str, ...] = (BLUE, VERMILLION, GREEN, PURPLE, BLACK, GREY)
+# Every other local authority in a benchmark's distribution (ours stands out in VERMILLION, with a marker and its
+# name): light enough to recede, still 3:1 against white.
+OTHER_AREAS = "#8A8A8A"
 
 PROVISION: dict[str, str] = {SEN_SUPPORT: BLUE, EHC_PLAN: VERMILLION, NO_SEN: GREY}
 # Bars by provision also differ by fill pattern, so a greyscale print or a colour-blind reader can tell them.
@@ -54,7 +57,15 @@ QUADRANT_LOW = BACKGROUND
 # Colours that sit behind text or marks in some chart: every text colour is tested against each.
 SURFACES: tuple[str, ...] = (BACKGROUND, SIDEBAR, QUADRANT_ENGAGE, QUADRANT_SOME)
 TEXT_COLOURS: tuple[str, ...] = (TEXT, NOTE_TEXT, ACCENT)
-MEANINGFUL_MARKS: tuple[str, ...] = (*CATEGORICAL, RAG_RED, RAG_AMBER, RAG_GREEN, RAG_COMPLETE, REFERENCE_LINE)
+MEANINGFUL_MARKS: tuple[str, ...] = (
+    *CATEGORICAL,
+    OTHER_AREAS,
+    RAG_RED,
+    RAG_AMBER,
+    RAG_GREEN,
+    RAG_COMPLETE,
+    REFERENCE_LINE,
+)
 
 
 def relative_luminance(colour: str) -> float:

@@ -29,7 +29,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from sendlib.charts import base_layout
+from sendlib import text
+from sendlib.charts import base_layout, wrap, wrap_all
 from sendlib.codes import EHC_PLAN, SEN_SUPPORT, TOTAL_PHASE, academic_year_dates, format_period, need_name, need_short
 from sendlib.config import Config, ReachConfig
 from sendlib.engagement import (
@@ -50,7 +51,7 @@ from sendlib.engagement import (
     TOTAL,
 )
 from sendlib.needs import census_breakdown, local_area_key, provision_totals, suppress_breakdown
-from sendlib.palette import BLUE, GREEN, GRID, NOTE_TEXT, REFERENCE_LINE, TEXT, VERMILLION
+from sendlib.palette import BACKGROUND, BLUE, GREEN, GRID, NOTE_TEXT, REFERENCE_LINE, TEXT, VERMILLION
 from sendlib.store import Store
 from sendlib.suppression import SUPPRESSED, suppress_series, suppress_shares, suppression_note
 
@@ -85,14 +86,25 @@ def query_engagement_years(store: Store) -> list[str]:
 ALL_YEARS = "all"
 
 
-def gap_choices(years: list[str], *, suppressed: bool) -> tuple[list[str], list[str]]:
+def default_year(years: list[str], today: date) -> str | None:
+    """The year headlines use unless another is chosen: the latest academic year over by ``today`` that has
+    activities (one activity recorded today must not turn the headlines to a year only begun), else the latest
+    year held; None when none is. ``years`` newest first, from :func:`query_engagement_years`."""
+    complete = [year for year in years if academic_year_dates(year)[1] < today]
+    return complete[0] if complete else (years[0] if years else None)
+
+
+def gap_choices(years: list[str], *, suppressed: bool, today: date | None = None) -> tuple[list[str], list[str]]:
     """The periods and audiences the Reach gaps page offers (years newest first, from
-    :func:`query_engagement_years`). Suppressed views offer one table only (the latest year, everyone heard
-    from): figures hidden in one choice could otherwise be worked out by taking another choice away from it
-    (all years minus one, both minus one). The small-numbers attacker test reads the same choices."""
+    :func:`query_engagement_years`), the default first: the latest complete year (:func:`default_year` on
+    ``today``, None: today). Suppressed views offer one table only (that year, everyone heard from): figures
+    hidden in one choice could otherwise be worked out by taking another choice away from it (all years minus
+    one, both minus one). The small-numbers attacker test reads the same choices."""
+    default = default_year(years, today or date.today())
+    ordered = ([default] if default else []) + [year for year in years if year != default]
     if not suppressed:
-        return [*years, ALL_YEARS], list(AUDIENCE_CHOICES)
-    return years[:1], list(AUDIENCE_CHOICES)[:1]
+        return [*ordered, ALL_YEARS], list(AUDIENCE_CHOICES)
+    return ordered[:1], list(AUDIENCE_CHOICES)[:1]
 
 
 def period_dates(period: str, today: date | None = None) -> tuple[date, date]:
@@ -102,9 +114,25 @@ def period_dates(period: str, today: date | None = None) -> tuple[date, date]:
     return academic_year_dates(period)
 
 
+def period_choice(period: str, today: date) -> str:
+    """A Period selector's words for ``period``: "All years", "Academic year 2025/26", or "Academic year 2026/27
+    (year to date)" while that year is still going on ``today``."""
+    if period == ALL_YEARS:
+        return "All years"
+    going_on = academic_year_dates(period)[1] >= today
+    return f"Academic year {format_period(period)}" + (" (year to date)" if going_on else "")
+
+
 def period_words(period: str) -> str:
     """The period in a sentence: 'in 2025/26' or 'so far'."""
     return "so far" if period == ALL_YEARS else f"in {format_period(period)}"
+
+
+def query_activity_count(store: Store, start: date, end: date) -> int:
+    """How many activities in force are dated from ``start`` to ``end``."""
+    return int(
+        store.query_value("SELECT count(*) FROM engagement_current WHERE activity_date BETWEEN ? AND ?", [start, end])
+    )
 
 
 def query_participation(store: Store, start: date, end: date) -> pd.DataFrame:
@@ -539,6 +567,11 @@ def summarise_quality(quality: pd.DataFrame) -> str:
     )
 
 
+def _activities_word(count: object) -> str:
+    """'1 activity' or 'n activities'."""
+    return f"{count} activit{'y' if count == 1 else 'ies'}"
+
+
 def summarise_quarters(quarters: pd.DataFrame) -> str:
     """One sentence on the quarterly trend."""
     if quarters.empty:
@@ -548,7 +581,8 @@ def summarise_quarters(quarters: pd.DataFrame) -> str:
         return f"All {row['activities']} activities fell in {row['quarter']}."
     first, last = quarters.iloc[0], quarters.iloc[-1]
     return (
-        f"From {first['quarter']} to {last['quarter']}, the share of activities meeting all four Lundy "
+        f"From {first['quarter']} ({_activities_word(first['activities'])}) to {last['quarter']} "
+        f"({_activities_word(last['activities'])}), the share of activities meeting all four Lundy "
         f"elements went from {first['lundy_all_pct']:.0f}% to {last['lundy_all_pct']:.0f}%, and feedback "
         f"given from {first['feedback_pct']:.0f}% to {last['feedback_pct']:.0f}%."
     )
@@ -583,24 +617,34 @@ def source_line(store: Store, cohort: Cohort, start: date, end: date, threshold:
     )
 
 
+GAP_OFFSET = 0.17  # how far above (circle) and below (diamond) its row's centre each of a group's marks sits
+
+
 # -- charts ------------------------------------------------------------------------------------------------------
 def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height: int, decimals: int) -> go.Figure:
-    """Reach per level as bars (colour and hatching per kind of participant), each level's target as a black
-    mark, and each bar's figure written beyond both, so a label never sits on the target."""
+    """Reach per level as bars (colour and hatching per kind of participant), each bar's figure written at its
+    end, and each level's target as a black mark (its figure in the hover and the table).
+
+    A figure whose bar ends just short of the target mark would be struck through by it, so that figure is
+    written just past the mark instead (``_label_positions``); every other figure sits at its bar's end.
+    """
     fig = go.Figure()
     shown = by_level[by_level["level"].isin(LEVELS)]
     patterns = {CYP: "", PARENT_CARERS: "/"}
     widest = max([0.0, *shown["rate_pct"].fillna(0), *shown["target_pct"].fillna(0)])
+    axis_end = widest * 1.25 or 1
     for kind, part in shown.groupby("participant", sort=False):
         assert isinstance(kind, str)  # the participant column is text (CYP, PARENT_CARERS)
         levels = [LEVEL_LABELS[level] for level in part["level"]]
+        rates = part["rate_pct"].fillna(0).tolist()
         fig.add_trace(
             go.Bar(
                 y=levels,
-                x=part["rate_pct"].fillna(0),
+                x=rates,
                 orientation="h",
                 name=kind.capitalize(),
                 offsetgroup=kind,
+                legendgroup=kind,
                 marker={"color": KIND_COLOURS.get(kind, GREEN), "pattern": {"shape": patterns.get(kind, "")}},
                 customdata=list(zip(part["people"], part["basis"], part["target_pct"])),
                 hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]:,} %{customdata[1]}); target %{customdata[2]:.1f}%"
@@ -610,17 +654,20 @@ def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height
         fig.add_trace(
             go.Scatter(
                 y=levels,
-                x=[
-                    max(r if not math.isnan(r) else 0, t) + widest * 0.02
-                    for r, t in zip(part["rate_pct"], part["target_pct"])
-                ],
+                x=_label_positions(rates, part["target_pct"].tolist(), axis_end),
                 mode="text",
+                orientation="h",  # grouped beside its bar (scattermode "group") along y, not x
+                text=[
+                    f"\u2002{rate:.{decimals}f}%" if not math.isnan(rate) else "\u2002no cohort"
+                    for rate in part["rate_pct"]
+                ],
+                textposition="middle right",
+                textfont={"color": TEXT},
                 offsetgroup=kind,
-                orientation="h",
+                legendgroup=kind,
                 showlegend=False,
                 hoverinfo="skip",
-                textposition="middle right",
-                text=[f"{rate:.{decimals}f}%" if not math.isnan(rate) else "no cohort" for rate in part["rate_pct"]],
+                cliponaxis=False,
             )
         )
     targets = shown.drop_duplicates("level")
@@ -636,10 +683,26 @@ def build_level_chart(by_level: pd.DataFrame, *, title: str, source: str, height
     )
     fig.update_layout(barmode="group", scattermode="group", bargap=0.3)
     fig.update_xaxes(
-        title_text="% of the cohort heard from", ticksuffix="%", range=[0, widest * 1.2 or 1], gridcolor=GRID
+        title_text="% of the cohort heard from", ticksuffix="%", range=[0, widest * 1.25 or 1], gridcolor=GRID
     )
     fig.update_yaxes(autorange="reversed", title_text=None)
     return base_layout(fig, title=title, height=height, source=source)
+
+
+# The share of the axis a figure such as "14.3%" takes at the chart's usual width, about: a target mark
+# closer than this past a bar's end would strike its figure through.
+LABEL_AXIS_SHARE = 0.09
+
+
+def _label_positions(rates: list[float], targets: list[float], axis_end: float) -> list[float]:
+    """Where each bar's figure starts: the bar's end, or just past its target's mark when the mark would
+    otherwise fall on the figure (a target a little beyond the bar)."""
+    span = axis_end * LABEL_AXIS_SHARE
+    positions: list[float] = []
+    for rate, target in zip(rates, targets, strict=True):
+        struck = not math.isnan(target) and rate - span * 0.1 <= target < rate + span
+        positions.append(target + span * 0.05 if struck else rate)
+    return positions
 
 
 def build_group_heatmap(
@@ -649,13 +712,13 @@ def build_group_heatmap(
     order = groups[groups["level"] == ALL_LEVELS].sort_values("rate_pct", ascending=True)["category"].tolist()
     levels = list(LEVEL_ORDER)
     matrix = groups.pivot(index="category", columns="level", values="rate_pct").reindex(index=order, columns=levels)
-    text = [[f"{value:.{decimals}f}%" if not pd.isna(value) else "–" for value in row] for row in matrix.to_numpy()]
+    cells = [[f"{value:.{decimals}f}%" if not pd.isna(value) else "–" for value in row] for row in matrix.to_numpy()]
     fig = go.Figure(
         go.Heatmap(
             z=matrix.to_numpy(),
             x=[LEVEL_LABELS[level] for level in levels],
-            y=[group_label(dimension, category) for category in order],
-            text=text,
+            y=wrap_all(group_label(dimension, category) for category in order),
+            text=cells,
             texttemplate="%{text}",
             textfont={"size": 14},
             colorscale="Blues",
@@ -668,16 +731,14 @@ def build_group_heatmap(
     )
     fig.update_xaxes(side="top", title_text=None)
     fig.update_yaxes(title_text=None)
-    layout = base_layout(fig, title=title, height=max(height, 140 + 34 * len(order)), source=source, source_chars=95)
-    layout.update_layout(margin={"t": 130})
-    return layout
+    return base_layout(fig, title=title, height=height, source=source, source_chars=95)
 
 
 def build_hart_chart(hart: pd.DataFrame, *, title: str, source: str, height: int) -> go.Figure:
     """Activities on each rung of Hart's ladder, bottom rung first; non-participation rungs grey and hatched."""
     fig = go.Figure(
         go.Bar(
-            y=[f"{rung}. {name}" for rung, name in zip(hart["rung"], hart["name"])],
+            y=wrap_all(f"{rung}. {name}" for rung, name in zip(hart["rung"], hart["name"])),
             x=hart["activities"],
             orientation="h",
             text=[f"{n}" for n in hart["activities"]],
@@ -714,7 +775,7 @@ def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, heigh
     """Share of activities meeting each of Lundy's elements, all four, feedback given, and Hart rung 4+."""
     fig = go.Figure(
         go.Bar(
-            y=quality["measure"],
+            y=wrap_all(quality["measure"]),
             x=quality["share_pct"].fillna(0),
             orientation="h",
             marker={"color": BLUE},
@@ -738,8 +799,10 @@ def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, heigh
 
 
 def build_quarter_chart(quarters: pd.DataFrame, *, title: str, source: str, height: int) -> go.Figure:
-    """Quality measures by quarter as lines, each with its own marker shape and a label at its end."""
+    """Quality measures by quarter as lines, each with its own marker shape; each quarter's label says how many
+    activities its points stand on (a share of 2 activities reads differently from one of 20), as does the hover."""
     fig = go.Figure()
+    ticks = [f"{text.plotly(q)}<br>{_activities_word(n)}" for q, n in zip(quarters["quarter"], quarters["activities"])]
     lines = (
         ("lundy_all_pct", "All four Lundy elements", BLUE, "circle", "solid"),
         ("feedback_pct", "Feedback given", VERMILLION, "square", "dash"),
@@ -748,14 +811,15 @@ def build_quarter_chart(quarters: pd.DataFrame, *, title: str, source: str, heig
     for column, name, colour, symbol, dash in lines:
         fig.add_trace(
             go.Scatter(
-                x=quarters["quarter"],
+                x=ticks,
                 y=quarters[column],
                 name=name,
                 mode="lines+markers",
+                cliponaxis=False,  # a point at 0% or 100% shows its whole mark
                 line={"color": colour, "width": 3, "dash": dash},
                 marker={"symbol": symbol, "size": 11},
                 customdata=quarters["activities"],
-                hovertemplate="%{x}: %{y:.0f}% of %{customdata} activities<extra>" + name + "</extra>",
+                hovertemplate="%{y:.0f}% of the quarter's %{customdata} activities<extra>" + name + "</extra>",
             )
         )
     fig.update_yaxes(title_text="% of the quarter's activities", range=[0, 105], ticksuffix="%", gridcolor=GRID)
@@ -979,64 +1043,70 @@ def build_gap_chart(
     chart: pd.DataFrame, *, title: str, source: str, decimals: int, note: str | None = None
 ) -> go.Figure:
     """For each group, its share of children with SEND (hollow circle) and its share of those heard from
-    (filled diamond), joined by a line, with both figures written at the right; under-reached groups say so
-    in words. The height follows the number of groups."""
+    (filled diamond), joined by a line; each group's label (wrapped) carries both figures and says when it is
+    under-reached, so no figure sits beyond the plot on a narrow screen. The circle sits a little above the
+    diamond in each row, so two nearly equal shares still show as two marks (never a half-moon); a row is at
+    least ``charts.ROW_HEIGHT`` high and the height follows the number of groups."""
     fig = go.Figure()
-    labels = [f"{g} (under-reached)" if u else g for g, u in zip(chart["group"], chart["under_reached"])]
-    for label, cohort_share, people_share in zip(
-        labels, chart["share_of_cohort_pct"], chart["share_of_participants_pct"]
+    rows = list(range(len(chart)))
+    above = [row - GAP_OFFSET for row in rows]
+    below = [row + GAP_OFFSET for row in rows]
+    names = [f"{g} (under-reached)" if u else g for g, u in zip(chart["group"], chart["under_reached"])]
+    labels = [
+        f"{wrap(group)}<br>{c:.{decimals}f}% → {p:.{decimals}f}%" + (" under-reached" if under else "")
+        for group, under, c, p in zip(
+            chart["group"], chart["under_reached"], chart["share_of_cohort_pct"], chart["share_of_participants_pct"]
+        )
+    ]
+    for y0, y1, cohort_share, people_share in zip(
+        above, below, chart["share_of_cohort_pct"], chart["share_of_participants_pct"]
     ):
         fig.add_trace(
             go.Scatter(
                 x=[cohort_share, people_share],
-                y=[label, label],
+                y=[y0, y1],
                 mode="lines",
                 line={"color": REFERENCE_LINE, "width": 3},
                 showlegend=False,
                 hoverinfo="skip",
             )
         )
+    hover_names = [text.plotly(name) for name in names]
     fig.add_trace(
         go.Scatter(
             x=chart["share_of_cohort_pct"],
-            y=labels,
+            y=above,
             mode="markers",
+            cliponaxis=False,  # a share near 0% shows its whole mark, not half of it
             name="Share of children with SEND",
-            marker={"symbol": "circle-open", "size": 16, "color": TEXT, "line": {"width": 3}},
-            hovertemplate="%{y}: %{x:.1f}% of children with SEND<extra></extra>",
+            marker={"symbol": "circle-open", "size": 15, "color": TEXT, "line": {"width": 3}},
+            customdata=hover_names,
+            hovertemplate="%{customdata}: %{x:.1f}% of children with SEND<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
             x=chart["share_of_participants_pct"],
-            y=labels,
+            y=below,
             mode="markers",
+            cliponaxis=False,  # a share near 0% shows its whole mark, not half of it
             name="Share of those we heard from",
-            marker={"symbol": "diamond", "size": 16, "color": BLUE},
-            hovertemplate="%{y}: %{x:.1f}% of those we heard from<extra></extra>",
+            marker={"symbol": "diamond", "size": 15, "color": BLUE, "line": {"width": 1, "color": BACKGROUND}},
+            customdata=hover_names,
+            hovertemplate="%{customdata}: %{x:.1f}% of those we heard from<extra></extra>",
         )
     )
     widest = max([1.0, *chart["share_of_cohort_pct"], *chart["share_of_participants_pct"]])
-    fig.add_trace(
-        go.Scatter(
-            x=[widest * 1.04] * len(chart),
-            y=labels,
-            mode="text",
-            textposition="middle right",
-            showlegend=False,
-            hoverinfo="skip",
-            text=[
-                f"{c:.{decimals}f}% → {p:.{decimals}f}%"
-                for c, p in zip(chart["share_of_cohort_pct"], chart["share_of_participants_pct"])
-            ],
-        )
-    )
     fig.update_xaxes(
-        title_text="% of children with SEND (circle) and of those we heard from (diamond)",
+        title_text=wrap("% of children with SEND (circle) and of those we heard from (diamond)", 26),
         ticksuffix="%",
-        range=[0, widest * 1.32],
+        range=[0, widest * 1.08],
         gridcolor=GRID,
+        tickangle=0,
+        nticks=6,
     )
-    fig.update_yaxes(autorange="reversed", title_text=None)
+    fig.update_yaxes(
+        autorange="reversed", title_text=None, tickvals=rows, ticktext=labels, showgrid=False, zeroline=False
+    )
     full_source = f"{source} {note}" if note else source
-    return base_layout(fig, title=title, height=200 + 44 * len(chart), source=full_source, source_chars=95)
+    return base_layout(fig, title=title, height=320, source=full_source, source_chars=95)

@@ -80,6 +80,17 @@ def quadrant_of(influence: float, importance: float, grid: StakeholderConfig) ->
     return grid.low_low
 
 
+def quadrant_meanings(grid: StakeholderConfig) -> str:
+    """The four quadrant names (as configured) said in plain words, for readers who do not know the grid."""
+    return (
+        "What the corners mean: "
+        f"{grid.high_high} = a big say in decisions and much affected by them, so involved closely; "
+        f"{grid.high_influence} = a big say but less affected, so kept content with what is decided; "
+        f"{grid.high_importance} = much affected but little say, so told what is happening and listened to; "
+        f"{grid.low_low} = little say and less affected, so checked in with from time to time."
+    )
+
+
 def distance(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Straight-line distance between two (influence, importance) positions, in grid points."""
     return math.hypot(a[0] - b[0], a[1] - b[1])
@@ -333,9 +344,11 @@ def build_grid_table(grid_df: pd.DataFrame) -> pd.DataFrame:
     """The grid as the table beside the chart."""
     names = GRID_TABLE_COLUMNS
     if grid_df.empty:
-        return pd.DataFrame(columns=names)
+        return pd.DataFrame(columns=["Key", *names])
     return pd.DataFrame(
         {
+            # The number beside the group's mark on the grid: a label (text), not a count.
+            "Key": [str(number) for number in range(1, len(grid_df) + 1)],
             names[0]: grid_df["name"],
             names[1]: grid_df["kind"],
             names[2]: pd.to_datetime(grid_df["assessed_on"]).dt.strftime("%d %b %Y"),
@@ -368,6 +381,9 @@ def summarise_grid(grid_df: pd.DataFrame, as_of: date) -> str:
             f"furthest away is {away['name'].iloc[0]}"
         )
     return sentence + "."
+
+
+GRID_PLOT_HEIGHT = 460  # the grid's own square, whatever its title, legend and key take around it
 
 
 def build_grid_chart(
@@ -421,6 +437,7 @@ def build_grid_chart(
             )
         )
     label_at = _label_positions(grid_df)
+    number = key_numbers(grid_df)
     for kind, part in grid_df.groupby("kind", sort=False):
         assert isinstance(kind, str)  # the kind column is text
         colour, symbol = KIND_STYLE.get(kind, KIND_STYLE["other"])
@@ -431,9 +448,11 @@ def build_grid_chart(
                 mode="markers+text",
                 name=kind.capitalize(),
                 marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1.5, "color": MARKER_OUTLINE}},
-                text=[_wrap(name) for name in part["short_name"]],
+                # A number beside each mark and the names in the key under the grid: names beside the marks
+                # collided wherever groups sit close together.
+                text=[str(number[group_id]) for group_id in part["group_id"]],
                 textposition=[label_at[group_id] for group_id in part["group_id"]],
-                textfont={"size": 13, "color": TEXT},
+                textfont={"size": 14, "color": TEXT},
                 customdata=list(
                     zip(
                         part["name"].map(text.plotly),
@@ -495,7 +514,15 @@ def build_grid_chart(
         title=f"Stakeholder grid: where each group is and where we aim to get it, {as_of:%d %B %Y}",
         height=height,
         source=source,
+        plot_height=GRID_PLOT_HEIGHT,
+        key=[f"{number[group_id]}  {name}" for group_id, name in zip(grid_df["group_id"], grid_df["short_name"])],
     )
+
+
+def key_numbers(grid_df: pd.DataFrame) -> dict[int, int]:
+    """The number each group is labelled with on the grid (1, 2, … in the grid's row order, which the table
+    follows too)."""
+    return {int(group_id): index for index, group_id in enumerate(grid_df["group_id"], start=1)}
 
 
 def _label_positions(grid_df: pd.DataFrame, near: float = 1.6) -> dict[int, str]:
@@ -514,17 +541,12 @@ def _label_positions(grid_df: pd.DataFrame, near: float = 1.6) -> dict[int, str]
     return where
 
 
-def _wrap(name: str, width: int = 24) -> str:
-    """Break a long group name over lines at word boundaries (Plotly needs <br>); escaped, never markup."""
-    words, lines, line = name.split(), [], ""
-    for word in words:
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(text.plotly(part) for part in lines)
+def query_latest_assessment(store: Store, as_of: date) -> date | None:
+    """The date of the newest assessment on or before ``as_of`` (None: none)."""
+    latest: date | None = store.query_value(
+        "SELECT max(assessed_on) FROM stakeholder_assessments WHERE assessed_on <= ?", [as_of]
+    )
+    return latest
 
 
 def source_line(store: Store, as_of: date) -> str:

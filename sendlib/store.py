@@ -19,20 +19,22 @@ Contract:
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import pandas as pd
 
 from sendlib.errors import StoreError as StoreError  # the store kind; imported from here as it always was
 
+LOG = logging.getLogger(__name__)
 Params = Sequence[Any] | dict[str, Any] | None
 
 
@@ -353,11 +355,89 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    # Issue 19, sign-in that lasts across reloads: a signed session token in a cookie carries the account's
+    # session epoch; sign-out, a role change and a password change move it on, so every token issued before ends.
+    (
+        9,
+        "session epochs on local accounts; the secret that signs session tokens",
+        """
+        ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE app_secrets (
+            name  VARCHAR PRIMARY KEY,         -- what the secret is for: 'session signing'
+            value VARCHAR NOT NULL             -- random, made in this store on first use; never in the repository
+        );
+        """,
+    ),
+    # Issue 20, DfE's EHC plan release (SEN2) as published: every measure of every file, tidy (one row per published
+    # row and measure column), keyed like the census so an area keeps its identity across code changes.
+    (
+        10,
+        "EHC plan figures from DfE's SEN2 release (tidy), the files each load brought",
+        """
+        CREATE TABLE ehcp (
+            load_id          INTEGER NOT NULL,
+            dataset          VARCHAR NOT NULL,  -- the release file's name without .csv: caseload, newplans, …
+            period           VARCHAR NOT NULL,  -- time_period as published: '202425' (academic) or '2024' (calendar)
+            period_kind      VARCHAR NOT NULL,  -- 'academic' | 'calendar' (from time_identifier)
+            geographic_level VARCHAR NOT NULL,  -- 'National' | 'Regional' | 'Local authority' as published
+            area_code        VARCHAR NOT NULL,  -- new_la_code, else region_code, else country_code
+            old_la_code      VARCHAR,           -- LAs only, as text ('394')
+            area_name        VARCHAR NOT NULL,
+            area_key         VARCHAR NOT NULL,  -- old_la_code for an LA, else area_code (as census.area_key)
+            region_code      VARCHAR,           -- the area's region (LAs and regions)
+            breakdown_topic  VARCHAR NOT NULL,  -- as published, e.g. 'All EHC plans', 'Age'
+            breakdown        VARCHAR NOT NULL,  -- as published, e.g. 'All EHC plans', 'Aged 10'
+            measure          VARCHAR NOT NULL,  -- the published column name, lower case
+            value            DOUBLE,            -- the figure exactly as published
+            symbol           VARCHAR            -- DfE's symbol when there is no figure ('x', 'c', 'z', …)
+        );
+        -- The CSV files each EHC plan load brought (a zip brings several): a file already in force is skipped.
+        CREATE TABLE ehcp_files (
+            load_id   INTEGER NOT NULL,
+            dataset   VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,         -- the member's path in the zip, or the CSV's own name
+            sha256    VARCHAR NOT NULL,         -- of the CSV's bytes as published
+            rows_read BIGINT NOT NULL,          -- published rows (data lines)
+            rows_stored BIGINT NOT NULL         -- tidy rows written (rows × measure columns)
+        );
+        -- The live EHC plan figures: for each (dataset, period, area) the rows of the newest load still in force.
+        CREATE VIEW ehcp_current AS
+        SELECT e.* EXCLUDE (area_key), e.area_key
+        FROM ehcp e
+        JOIN (
+            SELECT dataset, period, area_key, max(load_id) AS load_id
+            FROM ehcp JOIN loads USING (load_id)
+            WHERE loads.outcome = 'loaded'
+            GROUP BY dataset, period, area_key
+        ) live USING (dataset, period, area_key, load_id);
+        """,
+    ),
+    # Issue 21, the Feedback page: what anyone (signed in or not) tells us about the service. Nobody's account is
+    # kept with it, only the role they used; a contact line only when they chose to leave one.
+    (
+        11,
+        "feedback sent from the Feedback page, and the 'you said' item an officer made of it",
+        """
+        CREATE SEQUENCE feedback_id_seq START 1;
+        CREATE TABLE feedback (
+            feedback_id  INTEGER PRIMARY KEY,
+            received_at  TIMESTAMP NOT NULL,
+            role         VARCHAR NOT NULL,      -- officer | commissioner | forum (also a visitor not signed in)
+            page         VARCHAR NOT NULL,      -- the page it is about, as chosen ('' for the service as a whole)
+            message      VARCHAR NOT NULL,
+            contact      VARCHAR NOT NULL,      -- '' unless the sender chose to leave a way to reply
+            item_id      INTEGER,               -- the 'you said' item an officer made of it (NULL: not used)
+            used_at      TIMESTAMP,
+            used_by      VARCHAR
+        );
+        """,
+    ),
 ]
 
 # One writer at a time in this process: DuckDB raises a conflict when two transactions update one
 # row, and loads are rare enough that serialising them costs nothing.
 _WRITE_LOCK = threading.RLock()
+_NESTING = threading.local()  # this thread's open transactions: commit hooks run after the outermost
 # Store files this process holds open read-write, and how many times: a second open of one file in the same
 # process (DuckDB shares the database) must not wipe the work folder under a check the first is running.
 _OPEN_FOR_WRITING: dict[str, int] = {}
@@ -449,6 +529,20 @@ class Store:
         self.path = path
         self._memory_work_dir: Path | None = None
         self._open_key: str | None = None  # set while this Store counts in _OPEN_FOR_WRITING
+        self._commit_hooks: list[Callable[[], None]] = []
+
+    def add_commit_hook(self, hook: Callable[[], None]) -> None:
+        """Call ``hook()`` after every committed change (a transaction that ``counts_as_change``: every load, undo
+        and edit), once the write lock is released, in the writing thread. The write has committed before it
+        runs: a hook that raises is logged and the write still succeeds (``sendlib.publish.keep_current``)."""
+        self._commit_hooks.append(hook)
+
+    def _after_commit(self) -> None:
+        for hook in list(self._commit_hooks):
+            try:
+                hook()
+            except Exception:  # the write is committed: nothing a hook does may undo or fail it
+                LOG.exception("A hook after a committed write failed")
 
     @property
     def uploads_dir(self) -> Path | None:
@@ -578,6 +672,23 @@ class Store:
         rows = self.query_rows(sql, params)
         return rows[0][0] if rows else None
 
+    def write_csv(self, sql: str, out: BinaryIO) -> None:
+        """Write a query's whole result as CSV (a header, NULL as a blank) to ``out``: DuckDB writes it to a file in
+        the private work folder, which is then copied across, so that millions of rows never sit in Python."""
+        handle, name = tempfile.mkstemp(prefix="export-", suffix=".csv", dir=self.work_dir)
+        os.close(handle)
+        try:
+            quoted = name.replace("'", "''")
+            try:
+                with self._con.cursor() as cur:
+                    cur.execute(f"COPY ({sql}) TO '{quoted}' (FORMAT csv, HEADER true)")
+            except duckdb.Error as exc:
+                raise _translate(exc, self.path) from exc
+            with open(name, "rb") as written:
+                shutil.copyfileobj(written, out)
+        finally:
+            Path(name).unlink(missing_ok=True)
+
     # -- writing ---------------------------------------------------------------------------------
     @contextmanager
     def transaction(self, *, counts_as_change: bool = True) -> Iterator[Transaction]:
@@ -585,14 +696,17 @@ class Store:
 
         Every committed write bumps the change counter (``data_version``), so cached views refresh.
         """
+        changed = False
         with _WRITE_LOCK:
             cur = self._con.cursor()
+            _NESTING.depth = getattr(_NESTING, "depth", 0) + 1
             try:
                 cur.execute("BEGIN TRANSACTION")
                 yield Transaction(cur, self.path)
                 if counts_as_change:
                     cur.execute("UPDATE data_changes SET version = version + 1")
                 cur.execute("COMMIT")
+                changed = counts_as_change
             except BaseException as exc:
                 with suppress(duckdb.Error):  # the transaction was already aborted by duckdb itself
                     cur.execute("ROLLBACK")
@@ -600,7 +714,10 @@ class Store:
                     raise _translate(exc, self.path) from exc
                 raise
             finally:
+                _NESTING.depth -= 1
                 cur.close()
+        if changed and _NESTING.depth == 0:  # the outermost write, its lock released
+            self._after_commit()
 
     def migrate(self) -> int:
         """Apply every migration not yet recorded; returns the schema version now in force."""
@@ -621,9 +738,14 @@ class Store:
         """The highest migration applied to this store (0 for none)."""
         return int(self.query_value("SELECT coalesce(max(version), 0) FROM schema_version") or 0)
 
-    def export_to(self, folder: Path) -> None:
+    def export_to(self, folder: Path) -> dict[str, int]:
         """Write every table, view and sequence to ``folder`` (Parquet files plus DuckDB's schema.sql and
-        load.sql) as one consistent snapshot: no write of this process can happen while it runs."""
+        load.sql) as one consistent snapshot, and return the rows in each table *of that snapshot*.
+
+        No write of this process can happen while it runs; the counts are taken under the same lock,
+        because counting afterwards races any write in between (the app's first run stores its signing
+        secret while the backup thread works) and the manifest would not match the files.
+        """
         quoted = str(folder).replace("'", "''")
         with _WRITE_LOCK:
             try:
@@ -631,6 +753,7 @@ class Store:
                     cur.execute(f"EXPORT DATABASE '{quoted}' (FORMAT parquet)")
             except duckdb.Error as exc:
                 raise _translate(exc, self.path) from exc
+            return self.table_counts()
 
     @classmethod
     def import_from(cls, folder: Path, path: Path) -> Store:
@@ -657,6 +780,10 @@ class Store:
                 "AND table_schema = 'main' ORDER BY 1"
             )
         ]
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows in every base table of the store, by name."""
+        return {name: int(self.query_value(f'SELECT count(*) FROM "{name}"')) for name in self.table_names()}
 
     def data_version(self) -> str:
         """A token that changes with every committed write: a cache key for query results."""

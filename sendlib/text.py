@@ -60,10 +60,28 @@ def plotly(value: object) -> str:
     return _html.escape(_as_text(value), quote=False)
 
 
-def plotly_lines(value: object, width: int) -> str:
+def plotly_lines(value: object, width: int, max_lines: int | None = None) -> str:
     """``value`` wrapped at word boundaries to ``width`` characters, each line escaped for Plotly and the lines
-    joined with Plotly's line break (``<br>``, the only markup in the result)."""
-    return "<br>".join(plotly(line) for line in textwrap.wrap(_as_text(value), width) or [""])
+    joined with Plotly's line break (``<br>``, the only markup in the result). Never inside a hyphenated word
+    ("under-reached" stays whole). With ``max_lines``, lines beyond it are left off and the last kept one ends
+    in "…"."""
+    lines = textwrap.wrap(_as_text(value), width, break_on_hyphens=False) or [""]
+    if max_lines is not None and len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], lines[max_lines - 1][: width - 1].rstrip() + "…"]
+    return "<br>".join(plotly(line) for line in lines)
+
+
+def from_plotly(value: str) -> str:
+    """One line of Plotly text made by ``plotly``/``plotly_lines`` back to the text it was made from (entities
+    decoded): for re-wrapping it, or writing it where no markup is read (a slide's title)."""
+    return _html.unescape(value)
+
+
+def plotly_rewrapped(lines: str, width: int) -> str:
+    """Text made by ``plotly_lines`` wrapped again to ``width`` characters (for a larger font: presentation mode),
+    escaped exactly once, as before."""
+    plain = " ".join(from_plotly(line) for line in lines.split("<br>"))
+    return plotly_lines(plain, width)
 
 
 def html(value: object) -> str:

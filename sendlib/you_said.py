@@ -8,6 +8,7 @@ responses are shown to families. Nothing is overwritten.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypedDict
 
@@ -16,7 +17,7 @@ import pandas as pd
 from sendlib import entries
 from sendlib.auth import Actor, require
 from sendlib.entries import EntryError
-from sendlib.store import Store
+from sendlib.store import Store, Transaction
 
 STATES: tuple[str, ...] = ("open", "closed")
 SAID_BY: tuple[str, ...] = (
@@ -44,9 +45,20 @@ def _check_date(value: date, what: str, today: date | None) -> date:
     return value
 
 
-def add_item(
+@dataclass(frozen=True)
+class NewItem:
+    """A 'you said' item checked and ready to write: ``activity_id`` and ``commitment_ids`` found in the store."""
+
+    said_on: date
+    said_by: str
+    what_was_said: str
+    theme: str
+    activity_id: int | None
+    commitment_ids: tuple[int, ...]
+
+
+def check_item(
     store: Store,
-    actor: Actor,
     *,
     said_on: date,
     said_by: str,
@@ -55,9 +67,9 @@ def add_item(
     activity_reference: str = "",
     commitment_references: list[str] | None = None,
     today: date | None = None,
-) -> int:
-    """Record what was said (and, optionally, the activity it came from and the commitments it bears on)."""
-    require(actor, "edit")
+) -> NewItem:
+    """What was said, checked (dates, group, text limits, the activity and commitments named exist); raises
+    YouSaidError saying what to correct. Writes nothing."""
     said_on = _check_date(said_on, "The date it was said", today)
     if said_by not in SAID_BY:
         raise YouSaidError(f"'{said_by[:40]}' is not a group; use one of: {', '.join(SAID_BY)}.")
@@ -83,15 +95,58 @@ def add_item(
         if found is None:
             raise YouSaidError(f"There is no commitment '{reference[:40]}'.")
         ids.append(int(found))
-    with store.transaction() as tx:
-        item_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
-        tx.execute(
-            "INSERT INTO you_said VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [item_id, said_on, said_by, what_was_said, theme, activity_id, datetime.now(), actor.name],
-        )
-        for commitment_id in sorted(set(ids)):
-            tx.execute("INSERT INTO you_said_links VALUES (?, ?)", [item_id, commitment_id])
+    return NewItem(said_on, said_by, what_was_said, theme, activity_id, tuple(sorted(set(ids))))
+
+
+def insert_item(tx: Transaction, item: NewItem, actor: Actor) -> int:
+    """Write a checked item and its commitment links inside the caller's transaction; its id. (For a write that
+    must go with another in one transaction, as a feedback message turned into an item.)"""
+    require(actor, "edit")
+    item_id = int(tx.fetch_value("SELECT nextval('commitment_id_seq')"))
+    tx.execute(
+        "INSERT INTO you_said VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            item_id,
+            item.said_on,
+            item.said_by,
+            item.what_was_said,
+            item.theme,
+            item.activity_id,
+            datetime.now(),
+            actor.name,
+        ],
+    )
+    for commitment_id in item.commitment_ids:
+        tx.execute("INSERT INTO you_said_links VALUES (?, ?)", [item_id, commitment_id])
     return item_id
+
+
+def add_item(
+    store: Store,
+    actor: Actor,
+    *,
+    said_on: date,
+    said_by: str,
+    what_was_said: str,
+    theme: str,
+    activity_reference: str = "",
+    commitment_references: list[str] | None = None,
+    today: date | None = None,
+) -> int:
+    """Record what was said (and, optionally, the activity it came from and the commitments it bears on)."""
+    require(actor, "edit")
+    item = check_item(
+        store,
+        said_on=said_on,
+        said_by=said_by,
+        what_was_said=what_was_said,
+        theme=theme,
+        activity_reference=activity_reference,
+        commitment_references=commitment_references,
+        today=today,
+    )
+    with store.transaction() as tx:
+        return insert_item(tx, item, actor)
 
 
 def respond(
@@ -125,9 +180,9 @@ def respond(
 
 def query_items(store: Store, as_of: date) -> pd.DataFrame:
     """Every item with its latest response published by ``as_of`` (a draft never hides one): item_id, said_on,
-    said_by, what_was_said, theme, activity_title, what_we_did, state, published_on (None: not published by
-    ``as_of``), commitments (reference: title, status, one per line). Newest publication first, unpublished
-    last."""
+    said_by, what_was_said, theme, activity_id (None: from no activity), activity_title, what_we_did, state,
+    published_on (None: not published by ``as_of``), commitments (reference: title, status, one per line). Newest
+    publication first, unpublished last."""
     return store.query_df(
         """WITH latest AS (SELECT * FROM we_did WHERE published_on <= ? QUALIFY row_number() OVER
                               (PARTITION BY item_id ORDER BY recorded_at DESC, response_id DESC) = 1),
@@ -137,7 +192,7 @@ def query_items(store: Store, as_of: date) -> pd.DataFrame:
                                                         '; ' ORDER BY c.reference) AS commitments
                            FROM you_said_links l JOIN commitments c USING (commitment_id)
                            LEFT JOIN status s USING (commitment_id) GROUP BY l.item_id)
-           SELECT y.item_id, y.said_on, y.said_by, y.what_was_said, y.theme, a.title AS activity_title,
+           SELECT y.item_id, y.said_on, y.said_by, y.what_was_said, y.theme, y.activity_id, a.title AS activity_title,
                   r.what_we_did, r.state, r.published_on,
                   coalesce(k.commitments, '') AS commitments
            FROM you_said y LEFT JOIN latest r USING (item_id) LEFT JOIN engagement_activities a USING (activity_id)

@@ -5,13 +5,16 @@ Chromium or starts a Streamlit server, ``app`` for one that runs the app in Stre
 one that starts another Python process (the CLI, a process killed mid-load, the benchmark), ``unit`` for the
 rest (sendlib in this process on tiny stores), so ``pytest -m unit`` is quick.
 
-The demo store is built once per session (per xdist worker) and each test gets its own copy of the file, so a
-test that writes cannot disturb another and none rebuilds it.
+The demo store is built once per run, shared by the xdist workers (``built_once``: the first worker to ask builds
+it under a file lock, the other waits and reuses it), and each test gets its own copy of the file, so a test that
+writes cannot disturb another and none rebuilds it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import inspect
+import os
 import re
 import shutil
 import subprocess
@@ -58,14 +61,69 @@ def copy_store(built: Path, to: Path) -> Path:
     return to
 
 
-@pytest.fixture(scope="session")
-def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped demo data loaded once per session through the normal load path (closed: tests copy it)."""
-    path = tmp_path_factory.mktemp("built-demo") / "demo.duckdb"
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this run that every xdist worker sees (each worker's own temporary folders are inside it);
+    without xdist, the run's own temporary folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``<run folder>/<name>/<name>.duckdb``, made by ``build(path)`` (which leaves the store closed) once per run:
+    the first worker to ask builds it under a file lock while the other waits, then both read the same file.
+    Nobody writes to it afterwards: tests copy it (``copy_store``) or open it read only.
+
+    It is built in a folder of its own (an upload's kept copy lives in ``uploads/`` beside the store) and moved
+    into place whole, so a build that failed halfway is never taken for a built store."""
+    shared = run_folder(tmp_path_factory)
+    done = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes (and by the kernel if the worker dies)
+        if not done.is_dir():
+            building = shared / f"{name}.building-{os.getpid()}"
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            build(building / f"{name}.duckdb")
+            building.rename(done)
+    return done / f"{name}.duckdb"
+
+
+def _build_demo(path: Path) -> None:
     built = Store.open(path)
     load_demo(built, Config())
     built.close()
-    return path
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped demo data loaded once per run through the normal load path, shared by the workers (closed:
+    tests copy it or open it read only)."""
+    return built_once(tmp_path_factory, "built-demo", _build_demo)
+
+
+@pytest.fixture(scope="session")
+def built_all_las(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding a census for every LA in force, England and the regions, in DfE's LA-level layout
+    (tests/la_census.py: figures designed so that each LA's rank is known), loaded once per run (closed)."""
+    from sendlib.ingest import load_census
+    from tests.la_census import write_la_census
+
+    def build(path: Path) -> None:
+        built = Store.open(path)
+        census = write_la_census(path.parent / "sen-la-2024-25.csv")
+        load_census(built, census, config=Config(), actor=TEST_OFFICER)
+        built.close()
+        census.unlink()
+
+    return built_once(tmp_path_factory, "built-all-las", build)
+
+
+@pytest.fixture
+def all_las_store(built_all_las: Path, tmp_path: Path) -> Iterator[Store]:
+    """This test's own copy of the store with every LA's census (``built_all_las``)."""
+    opened = Store.open(copy_store(built_all_las, tmp_path / "las.duckdb"))
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")
@@ -73,12 +131,13 @@ def built_demo_with_accounts(built_demo: Path, tmp_path_factory: pytest.TempPath
     """The demo store plus one local account per role (ROLE_ACTORS in tests/fixtures.py), built once."""
     from tests.fixtures import ROLE_ACTORS
 
-    path = copy_store(built_demo, tmp_path_factory.mktemp("built-demo-accounts") / "demo.duckdb")
-    built = Store.open(path)
-    for actor in ROLE_ACTORS.values():  # the accounts the AppTest sessions are signed in with
-        add_user(built, actor.name, actor.role, "a test password", by=TEST_OFFICER)
-    built.close()
-    return path
+    def build(path: Path) -> None:
+        built = Store.open(copy_store(built_demo, path))
+        for actor in ROLE_ACTORS.values():  # the accounts the AppTest sessions are signed in with
+            add_user(built, actor.name, actor.role, "a test password", by=TEST_OFFICER)
+        built.close()
+
+    return built_once(tmp_path_factory, "built-demo-accounts", build)
 
 
 @pytest.fixture
@@ -177,6 +236,7 @@ def as_read(markdown: str) -> str:
 BROWSER_NAMES = frozenset({"sync_playwright", "running_server"})
 APP_NAMES = frozenset({"AppTest"})
 PROCESS_NAMES = frozenset({"subprocess", "multiprocessing"})  # another Python process: the CLI, a kill -9, the bench
+HEAVIEST_FIRST = ("browser", "process", "app", "unit")  # the order modules run in: see pytest_collection_modifyitems
 
 
 def _names_reached(function: object, seen: set[int]) -> set[str]:
@@ -223,9 +283,14 @@ def _group(item: pytest.Item) -> str:
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks (--dist loadgroup)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test unit, process, app or browser; keep a module's tests on one xdist worker when they share a
-    module-scoped fixture (a server, a store built for the module), so it is built once, not once per worker."""
+    module-scoped fixture (a server, a store built for the module), so it is built once, not once per worker.
+
+    Then put the modules that start servers and processes first (a module's tests stay together, in their order):
+    the workers take work from the front, so the long tests start at once and the many quick ones fill the gaps at
+    the end, instead of one long test running alone while the other worker idles."""
+    groups = {item.nodeid: _group(item) for item in items}
     for item in items:
-        item.add_marker(getattr(pytest.mark, _group(item)))
+        item.add_marker(getattr(pytest.mark, groups[item.nodeid]))
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
             continue
@@ -235,3 +300,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             for definition in definitions
         ):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else item.nodeid))
+    module_rank: dict[str, int] = {}
+    for item in items:
+        module = item.module.__name__ if item.module else item.nodeid
+        module_rank[module] = min(
+            module_rank.get(module, len(HEAVIEST_FIRST)), HEAVIEST_FIRST.index(groups[item.nodeid])
+        )
+    items.sort(key=lambda item: module_rank[item.module.__name__ if item.module else item.nodeid])

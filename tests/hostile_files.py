@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sendlib.config import Config, UploadConfig
+from sendlib.ingest import upload_limit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "census"
@@ -62,7 +64,13 @@ def _split_surname(rows: list[list[str]]) -> None:
     rows[2][1] = "Test,person"  # an unquoted comma in a name shifts every later column
 
 
-_OVER_ONE_MB = (T + ROW * 40_000).encode()
+# About 2 MB of good census rows, each its own figure (a phase of its own): over an upload limit of 1 MB, and
+# loaded whole from the command line, which has no size limit (tests/test_cli.py, tests/test_upload_page.py).
+OVER_ONE_MB_ROWS = 62_000
+OVER_ONE_MB = (
+    "period,provision,primary_need,pupils,phase\n"
+    + "".join(f"2024/25,SEN support,ASD,{n % 90 + 1},P{n:05d}\n" for n in range(OVER_ONE_MB_ROWS))
+).encode()
 _NUL = (T + "2024/25,SEN\x00support,ASD,10\n").encode()
 _UNDECODABLE = T.encode() + b"2024/25,SEN supp\x81rt,ASD,10\n"
 _EXTRACT = PUPIL_EXTRACT.read_bytes()
@@ -76,7 +84,6 @@ class Hostile:
     data: bytes
     expected: tuple[str, ...]  # every fragment must be in the message
     kwargs: dict = field(default_factory=dict)
-    config: Config | None = None
     forbidden: tuple[str, ...] = ()  # none of these may be in the message (case-insensitive)
     total: int | None = None  # how many problems the rejection counts
 
@@ -87,7 +94,8 @@ def bad(name: str, data: bytes, *expected: str, **options) -> object:
 
 
 NO_PUPIL = {"forbidden": tuple(IDENTIFIERS)}
-ONE_MB = Config(upload=UploadConfig(max_file_mb=1))
+# An upload through the page with upload.max_file_mb at 1: the limit is the page's (max_bytes), not the CLI's.
+UPLOAD_OF_ONE_MB = {"max_bytes": upload_limit(Config(upload=UploadConfig(max_file_mb=1)))}
 
 HOSTILE = [
     # Not a CSV file at all
@@ -113,10 +121,11 @@ HOSTILE = [
     ),
     bad("png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a PNG image, not a CSV file."),
     bad(
-        "over-size-limit",
-        _OVER_ONE_MB,
-        f"is {len(_OVER_ONE_MB) / 1_048_576:.1f} MB, over the 1 MB limit (upload.max_file_mb in config.yaml).",
-        config=ONE_MB,
+        "over-upload-size-limit",
+        OVER_ONE_MB,
+        f"is {len(OVER_ONE_MB) / 1_048_576:.1f} MB, over the 1 MB limit for files uploaded through this page "
+        "(upload.max_file_mb in config.yaml). The command line loads a file of any size",
+        kwargs=UPLOAD_OF_ONE_MB,
     ),
     bad(
         "undecodable-bytes",
@@ -434,3 +443,133 @@ def oversized_notes_file() -> str:
     values = lines[2].split(",")
     values[header.index("notes")] = '"' + "x" * 200_000 + '"'
     return "\n".join([lines[0], lines[1], ",".join(values), *lines[3:]]) + "\n"
+
+
+# -- hostile EHC plan files (DfE's SEN2 release) ----------------------------------------------------------
+SEN2_RELEASE = PROJECT_ROOT / "data" / "reference" / "sen2" / "education-health-and-care-plans_2025.zip"
+
+
+def release_member(name: str) -> bytes:
+    """One file of the shipped release zip, as DfE publishes it (BOM and all)."""
+    with zipfile.ZipFile(SEN2_RELEASE) as archive:
+        return archive.read(name)
+
+
+def sunderland_rows(member: str = "data/timeliness_20_week.csv") -> tuple[str, list[str]]:
+    """A release file's header (with its BOM) and its Sunderland rows (old LA code 394), as published."""
+    header, *rows = release_member(member).decode("utf-8").splitlines()
+    return header, [row for row in rows if ",E08000024,394,Sunderland," in row]
+
+
+def make_zip(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip archive holding ``members`` (path → bytes), made in memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for path, data in members.items():
+            archive.writestr(path, data)
+    return buffer.getvalue()
+
+
+def _timeliness(
+    edit: Callable[[str], str] = lambda row: row, *, header_edit: Callable[[str], str] = lambda h: h
+) -> bytes:
+    header, rows = sunderland_rows()
+    return ("\n".join([header_edit(header), *(edit(row) for row in rows[:6])]) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class HostileEhcp:
+    """One hostile EHC plan file: the name it is loaded under, its bytes, fragments its refusal must contain."""
+
+    file_name: str
+    data: bytes
+    expected: tuple[str, ...]
+
+
+def _first_row_of(column: str, value: str) -> Callable[[str], str]:
+    """An edit setting ``column`` of the timeliness file's first Sunderland row (2019) to ``value``."""
+    header = sunderland_rows()[0].lstrip("\ufeff").split(",")
+    position = header.index(column)
+
+    def edit(row: str) -> str:
+        values = row.split(",")
+        if values[0] == "2019" and values[11] == "All EHC plans issued":
+            values[position] = value
+        return ",".join(values)
+
+    return edit
+
+
+_CSV = _timeliness()
+HOSTILE_EHCP = [
+    HostileEhcp(
+        "timeliness_20_week.csv",
+        _timeliness(_first_row_of("pc_plans_issued_within_20_weeks", "abc")),
+        ("column 'pc_plans_issued_within_20_weeks': 'abc' is not a figure or one of DfE's symbols",),
+    ),
+    HostileEhcp(
+        "timeliness_20_week.csv",
+        _timeliness(_first_row_of("plans_issued_den", "")),
+        ("column 'plans_issued_den': the figure is blank",),
+    ),
+    HostileEhcp(
+        "timeliness_20_week.csv",
+        _timeliness(_first_row_of("time_period", "20199")),
+        ("column 'time_period': '20199' is not a period", "6 digits (202425 for 2024/25)", "4 (2024)"),
+    ),
+    HostileEhcp(
+        "timeliness_20_week.csv",
+        _timeliness(_first_row_of("time_period", "201920")),
+        ("'201920' is an academic year, but time_identifier says 'Calendar year'",),
+    ),
+    HostileEhcp(
+        "timeliness_20_week.csv",
+        _timeliness(header_edit=lambda h: h.replace(",breakdown_topic,", ",topic,")),
+        ("the column 'breakdown_topic' is missing",),
+    ),
+    HostileEhcp(
+        "timeliness_20_week.csv",
+        _timeliness(header_edit=lambda h: h.replace(",plans_issued_den,", ",pupil_upn,")),
+        ("'pupil_upn' looks like personal data",),
+    ),
+    HostileEhcp("notes.csv", _CSV, ("notes.csv has the layout of DfE's EHC plan files but not the name of one",)),
+    HostileEhcp(
+        "pupils.csv",
+        b"period,provision,primary_need,pupils\n202425,SEN support,ASD,10\n",
+        ("pupils.csv is not one of DfE's EHC plan files (caseload.csv, sen_needs_all_plans.csv",),
+    ),
+    HostileEhcp("caseload.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("is a PNG image, not a CSV file",)),
+    HostileEhcp("caseload.csv", b"", ("caseload.csv is empty",)),
+    HostileEhcp("release.zip", _CSV, ("release.zip is named as a zip but is not one",)),
+    HostileEhcp("release.zip", b"PK\x03\x04" + b"\x00" * 60, ("release.zip is not a zip archive that can be opened",)),
+    HostileEhcp("release.zip", b"PK\x05\x06" + b"\x00" * 18, ("the zip holds none of DfE's EHC plan files",)),
+    HostileEhcp(
+        "release.zip", make_zip({"readme.txt": b"hello"}), ("the zip holds none of DfE's EHC plan files", "readme.txt")
+    ),
+    HostileEhcp(
+        "release.zip",
+        make_zip({"../../caseload.csv": _CSV}),
+        ("whose path leaves the archive ('../../caseload.csv'); nothing was extracted",),
+    ),
+    HostileEhcp("release.zip", make_zip({"/tmp/caseload.csv": _CSV}), ("whose path leaves the archive",)),
+    HostileEhcp(
+        "release.zip",
+        make_zip({"data/caseload.csv": b"0" * 40_000_000}),  # 40 MB of one byte: about 40 KB compressed
+        ("data/caseload.csv in the zip would unpack to 40,000,000 bytes", "it is not extracted"),
+    ),
+    HostileEhcp(
+        "release.zip",
+        make_zip({f"data/file{n}.txt": b"x" for n in range(250)}),
+        ("the zip holds 250 files, more than the 200 a release can have",),
+    ),
+    HostileEhcp(
+        "release.zip",
+        make_zip({"data/timeliness_20_week.csv": _CSV, "old/timeliness_20_week.csv": _CSV}),
+        ("the zip holds DfE's timeliness_20_week.csv twice",),
+    ),
+    HostileEhcp(
+        "release.zip",
+        make_zip({"data/timeliness_20_week.csv": _timeliness(_first_row_of("plans_issued_den", "12a"))}),
+        ("release.zip (data/timeliness_20_week.csv)", "'12a' is not a figure"),
+    ),
+]

@@ -16,7 +16,7 @@ from pathlib import Path
 from sendlib import commitments, you_said
 from sendlib.auth import OFFICER, Actor
 from sendlib.config import Config
-from sendlib.demo import DEMO_DIR, load_demo
+from sendlib.demo import DEMO_DIR
 from sendlib.ingest import load_census
 from sendlib.store import Store
 
@@ -46,8 +46,8 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def plant_hostile_text(store: Store, config: Config, work_dir: Path) -> None:
-    """Load the demo, then put ``PAYLOAD`` (and ``HOSTILE_FILE_NAME``) into every stored text field."""
-    load_demo(store, config)
+    """In a demo store (a copy of the session's built_demo), put ``PAYLOAD`` (and ``HOSTILE_FILE_NAME``) into
+    every stored text field."""
     # A census file loaded under the hostile name through the one load path (one count changed so it is a
     # new file): its name is what every census source line quotes.
     census = (DEMO_DIR / "sunderland-2019-20.csv").read_text().replace(",SLCN,1308", ",SLCN,1309")

@@ -283,3 +283,60 @@ def test_demo_accounts_get_random_passwords_once(store: Store) -> None:
     assert auth.create_demo_accounts(store) == []  # never shown again
     email, role, password = first[0]
     assert auth.sign_in(store, email, password, AccessConfig(), client=HERE).role == role
+
+
+# -- session tokens: a sign-in that lasts across reloads and tabs -------------------------------------------
+def _signed_in(store: Store, email: str = "jo@example.org", role: str = COMMISSIONER) -> Actor:
+    auth.add_user(store, email, role, "a long password", by=TEST_OFFICER)
+    return auth.sign_in(store, email, "a long password", AccessConfig(), client="test")
+
+
+def test_a_session_token_names_the_account_and_its_current_role_and_holds_no_secret(store: Store) -> None:
+    jo = _signed_in(store)
+    token = auth.issue_session_token(store, jo)
+    assert auth.actor_for_session_token(store, token, AccessConfig()) == (Actor(jo.name, COMMISSIONER), 0)
+    assert "a long password" not in token and "argon2" not in token
+    # A second store (another council's, a copy made anew) has its own secret: the token means nothing there.
+    other = Store.open(Path(store.path).with_name("other.duckdb"))
+    auth.add_user(other, jo.name, COMMISSIONER, "a long password", by=TEST_OFFICER)
+    assert auth.actor_for_session_token(other, token, AccessConfig()) is None
+    other.close()
+
+
+def test_an_altered_or_forged_token_is_refused(store: Store) -> None:
+    jo = _signed_in(store)
+    token = auth.issue_session_token(store, jo)
+    _, stamp, signature = token.split(".")
+    auth.add_user(store, "officer@example.org", OFFICER, "a long password", by=TEST_OFFICER)
+    officer_payload = auth.issue_session_token(store, Actor("officer@example.org", OFFICER)).split(".")[0]
+    for forged in (f"{officer_payload}.{stamp}.{signature}", token[:-2] + "xx", "not a token", ""):
+        assert auth.actor_for_session_token(store, forged, AccessConfig()) is None
+
+
+def test_a_token_older_than_session_hours_is_refused(store: Store) -> None:
+    jo = _signed_in(store)
+    made = datetime(2026, 3, 2, 9, 0)
+    token = auth.issue_session_token(store, jo, now=made)
+    access = AccessConfig(session_hours=8)
+    assert auth.actor_for_session_token(store, token, access, now=made + timedelta(hours=7, minutes=59))
+    assert auth.actor_for_session_token(store, token, access, now=made + timedelta(hours=8, seconds=1)) is None
+
+
+@pytest.mark.parametrize("ending", ["sign-out", "role change", "password reset", "own password", "removal"])
+def test_sign_out_a_role_change_a_password_change_or_removal_ends_every_token(store: Store, ending: str) -> None:
+    jo = _signed_in(store)
+    before = auth.issue_session_token(store, jo)
+    if ending == "sign-out":
+        auth.end_sessions(store, jo.name)
+    elif ending == "role change":
+        auth.set_role(store, jo.name, FORUM, by=TEST_OFFICER)
+    elif ending == "password reset":
+        auth.reset_password(store, jo.name, by=TEST_OFFICER)
+    elif ending == "own password":
+        auth.set_own_password(store, jo, "another long password")
+    else:
+        auth.remove_user(store, jo.name, by=TEST_OFFICER)
+    assert auth.actor_for_session_token(store, before, AccessConfig()) is None
+    if ending != "removal":  # a sign-in after the change is good again (and sees the new role)
+        found = auth.actor_for_session_token(store, auth.issue_session_token(store, jo), AccessConfig())
+        assert found is not None and found[1] == 1

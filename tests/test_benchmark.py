@@ -19,6 +19,10 @@ def test_the_benchmark_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> N
             "600",
             "--runs",
             "1",
+            "--samples",
+            "1",
+            "--pages",
+            "overview,primary_needs,participation,commitments,upload",
             "--out",
             str(out),
             "--data",
@@ -37,8 +41,11 @@ def test_the_benchmark_runs_end_to_end_and_writes_its_table(tmp_path: Path) -> N
         "## Pages",
         "## Time to first rendered figure in Chromium",
         "## Meeting pack",
+        "## Publishing the public site",
+        "## Loading DfE's EHC plan release",
     ):
         assert heading in text
+    assert "| project load |" in text and "| 4,111,156 |" in text  # every figure of the release, tidy
     load_row = next(line for line in text.splitlines() if line.startswith("| 600 |"))
     assert len(load_row.split("|")) == 11  # every load figure is there
     for page in ("overview", "primary_needs", "participation", "commitments", "upload"):

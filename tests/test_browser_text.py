@@ -10,6 +10,7 @@ no element was made bold by the planted <b>, and the planted text is on the page
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -18,7 +19,7 @@ from sendlib.auth import add_user
 from sendlib.config import Config
 from sendlib.store import Store
 from tests.browser import PASSWORD, running_server, screenshot, signed_in_page, wait_for_app
-from tests.conftest import TEST_OFFICER
+from tests.conftest import TEST_OFFICER, copy_store
 from tests.hostile_text import plant_hostile_text
 
 # Each page's address and (part of) its title, the first thing its run draws.
@@ -47,10 +48,10 @@ ELEMENTS_MADE_BOLD = """() => [...document.querySelectorAll('b, strong, tspan, t
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def hostile_server(tmp_path_factory: pytest.TempPathFactory, built_demo: Path) -> Iterator[str]:
     work = tmp_path_factory.mktemp("hostile-browser")
     db = work / "hostile.duckdb"
-    store = Store.open(db)
+    store = Store.open(copy_store(built_demo, db))
     plant_hostile_text(store, Config(), work)
     for role in ("officer", "forum"):
         add_user(store, f"{role}@example.invalid", role, PASSWORD, by=TEST_OFFICER)

@@ -8,15 +8,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PROJECT_ROOT, held_by_another_process
+from tests.conftest import PROJECT_ROOT, copy_store, held_by_another_process
 from tests.fixtures import run_cli
+from tests.hostile_files import OVER_ONE_MB, OVER_ONE_MB_ROWS
 
 EXPORT_HEADER = "period,geographic_level,area_code,old_la_code,area_name,phase,provision,primary_need,pupils,symbol"
 
 
 def test_init_demo_then_export_prints_the_sunderland_rows(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
-    assert run_cli("init", "--demo", db=db).returncode == 0
+    init = run_cli("init", "--demo", db=db)
+    assert init.returncode == 0
+    # The first run says every demo dataset it loaded, not only the census files.
+    for loaded in (
+        "Loaded england-2019-20.csv",
+        "Loaded sunderland-2019-20.csv",
+        "EHC plans: DfE's 2025 release, 153 local authorities, 12 files",
+        "Stakeholder grid: 6 groups",
+        "Engagement: 26 activities",
+        "Commitments: 30",
+        "'you said, we did' items",
+    ):
+        assert loaded in init.stdout, loaded
     result = run_cli("export", "census", db=db)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
@@ -38,8 +51,8 @@ def test_init_twice_does_not_load_the_demo_twice(tmp_path: Path) -> None:
     run_cli("init", "--demo", db=db)
     run_cli("init", "--demo", db=db)
     history = run_cli("history", db=db).stdout.splitlines()
-    assert len(history) == 3  # two census files and the engagement file
-    assert [line.split("\t")[0] for line in history] == ["3", "2", "1"]
+    assert len(history) == 4  # two census files, DfE's EHC plan release and the engagement file
+    assert [line.split("\t")[0] for line in history] == ["4", "3", "2", "1"]
 
 
 def test_db_can_come_from_the_environment(tmp_path: Path) -> None:
@@ -62,9 +75,8 @@ def test_symbols_export_with_blank_pupils(tmp_path: Path) -> None:
     assert (msi["pupils"], msi["symbol"]) == ("", "c")
 
 
-def test_rejected_file_exits_1_with_reasons_on_stderr_and_no_traceback(tmp_path: Path) -> None:
-    db = tmp_path / "x.duckdb"
-    run_cli("init", "--demo", db=db)
+def test_rejected_file_exits_1_with_reasons_on_stderr_and_no_traceback(built_demo: Path, tmp_path: Path) -> None:
+    db = copy_store(built_demo, tmp_path / "x.duckdb")  # what init --demo makes (tested above), built once
     before = run_cli("export", "census", db=db).stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("period,provision,primary_need,pupils\n202425,SEN support,ASD,-3\n202425,EHCP,Autsim,4\n")
@@ -78,25 +90,38 @@ def test_rejected_file_exits_1_with_reasons_on_stderr_and_no_traceback(tmp_path:
     assert "\trejected\tbad.csv" in run_cli("history", db=db).stdout
 
 
-def test_ingest_history_undo_round_trip(tmp_path: Path) -> None:
-    db = tmp_path / "x.duckdb"
-    run_cli("init", "--demo", db=db)
+def test_the_command_line_loads_a_file_over_the_upload_limit(tmp_path: Path) -> None:
+    """upload.max_file_mb is the Upload page's limit: a 2 MB file with the limit at 1 MB loads from the command
+    line (as a national school-level file of 200 MB and more does), every row of it."""
+    db, config, big = tmp_path / "x.duckdb", tmp_path / "config.yaml", tmp_path / "big.csv"
+    config.write_text("upload:\n  max_file_mb: 1\n")
+    big.write_bytes(OVER_ONE_MB)
+    assert big.stat().st_size > 2 * 1_000_000
+    loaded = run_cli("--config", str(config), "ingest", "census", str(big), db=db)
+    assert (loaded.returncode, loaded.stderr) == (0, "")
+    assert f"{OVER_ONE_MB_ROWS:,} rows stored from {OVER_ONE_MB_ROWS:,} read" in loaded.stdout
+    exported = list(csv.DictReader(io.StringIO(run_cli("export", "census", db=db).stdout)))
+    assert len(exported) == OVER_ONE_MB_ROWS and {row["phase"] for row in exported} >= {"P00000", "P61999"}
+
+
+def test_ingest_history_undo_round_trip(built_demo: Path, tmp_path: Path) -> None:
+    db = copy_store(built_demo, tmp_path / "x.duckdb")  # what init --demo makes (tested above), built once
     before = run_cli("export", "census", db=db).stdout
     update = tmp_path / "update.csv"
     update.write_text("period,provision,primary_need,pupils\n201920,SEN support,SLCN,1400\n201920,EHC plan,ASD,600\n")
     loaded = run_cli("ingest", "census", str(update), db=db)
-    assert loaded.returncode == 0 and "as load 4" in loaded.stdout
+    assert loaded.returncode == 0 and "as load 5" in loaded.stdout
     assert "1400" in run_cli("export", "census", db=db).stdout
-    assert run_cli("history", db=db).stdout.startswith("4\t")
+    assert run_cli("history", db=db).stdout.startswith("5\t")
     assert (
         run_cli("ingest", "census", str(update), db=db)
         .stdout.strip()
-        .endswith("was already loaded (load 4); nothing changed.")
+        .endswith("was already loaded (load 5); nothing changed.")
     )
-    undone = run_cli("undo", "4", db=db)
-    assert undone.returncode == 0 and "Undid load 4" in undone.stdout
+    undone = run_cli("undo", "5", db=db)
+    assert undone.returncode == 0 and "Undid load 5" in undone.stdout
     assert run_cli("export", "census", db=db).stdout == before
-    again = run_cli("undo", "4", db=db)
+    again = run_cli("undo", "5", db=db)
     assert again.returncode == 1 and "only a load in force can be undone" in again.stderr
 
 
@@ -242,3 +267,10 @@ def test_ingest_engagement_loads_the_template_example_and_refuses_a_bad_file(tmp
     assert "nothing was written" in refused.stderr
     history = run_cli("history", db=db).stdout
     assert "\trejected\tbad.csv" in history and "\tloaded\tengagement-example.csv" in history
+
+
+def test_the_run_command_prints_the_address_of_the_port_asked_for() -> None:
+    planned = subprocess.run(
+        ["make", "-n", "run", "PORT=8600"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "http://localhost:8600/" in planned and "--server.port 8600" in planned

@@ -13,15 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from sendlib.config import Config
-from sendlib.demo import load_demo
 from sendlib.store import Store
-from tests.conftest import PROJECT_ROOT, census_snapshot
+from tests.conftest import PROJECT_ROOT, census_snapshot, copy_store
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 from synth import write_census
 
-KILLS = 20
+KILLS = 12  # each kill lands at a random moment of a real load or undo; twelve of each cover its phases
 
 
 def cli(db: Path, *args: str) -> subprocess.Popen:
@@ -54,15 +52,15 @@ def latest_load(db: Path) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[tuple], list[tuple], float]:
+def states(
+    tmp_path_factory: pytest.TempPathFactory, built_demo: Path
+) -> tuple[Path, Path, list[tuple], list[tuple], float]:
     """A demo store, a large census file, the census before and after loading it, and how long a load takes."""
     folder = tmp_path_factory.mktemp("crash")
     big = folder / "big.csv"
     write_census(big, 100_000)
     db = folder / "send.duckdb"
-    store = Store.open(db)
-    load_demo(store, Config())
-    store.close()
+    copy_store(built_demo, db)
     before = snapshot(db)
     started = time.monotonic()
     assert cli(db, "ingest", "census", str(big)).wait(timeout=300) == 0

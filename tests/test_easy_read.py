@@ -45,6 +45,7 @@ def test_it_covers_the_three_things_from_the_data(demo_store: Store, config) -> 
     parts = easy_read.build_easy_read(demo_store, config, Audience(OFFICER, 0), AS_OF)
     assert [p.title for p in parts] == [
         "Children and young people with SEND",
+        "EHC plans",
         "Who we are hearing from",
         "What we promised and what we did",
     ]
@@ -76,6 +77,7 @@ def test_new_figures_change_the_words(demo_store: Store, config, write_csv) -> N
 def test_an_empty_store_says_so_plainly(store: Store, config) -> None:
     text = easy_read.all_text(easy_read.build_easy_read(store, config, Audience(FORUM, 5), AS_OF))
     assert "We do not have the numbers yet." in text and "We have no records yet of who we heard from." in text
+    assert "We do not have the EHC plan numbers yet." in text
 
 
 def test_the_forum_sees_no_commitment_figures(demo_store: Store, config) -> None:

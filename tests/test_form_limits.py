@@ -332,7 +332,14 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.parametrize(
     "page",
-    ["pages/commitments.py", "pages/participation.py", "pages/stakeholders.py", "pages/you_said.py", "pages/upload.py"],
+    [
+        "pages/commitments.py",
+        "pages/participation.py",
+        "pages/stakeholders.py",
+        "pages/you_said.py",
+        "pages/upload.py",
+        "pages/feedback.py",
+    ],
 )
 def test_every_text_box_on_the_officers_pages_stops_at_a_limit(page: str, db: Path) -> None:
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sendlib.config import Config, UploadConfig
-from sendlib.ingest import IngestRejected, LoadReport, load_census
+from sendlib.ingest import IngestRejected, LoadReport, load_census, preview_census, upload_limit
 from sendlib.loads import undo_load
 from sendlib.store import Store
-from tests.conftest import TEST_OFFICER, census_snapshot, copy_store
+from tests.conftest import TEST_OFFICER, built_once, census_snapshot, copy_store
 from tests.hostile_files import (  # the catalogue of hostile census files, shared with test_no_tracebacks
     CORPUS,
     HOSTILE,
@@ -343,13 +343,19 @@ def test_excel_encodings_and_line_endings_load_the_same_figures(
     assert list(system_temp.iterdir()) == []
 
 
-def test_size_limit_is_inclusive(store: Store, write_csv: Callable[..., Path]) -> None:
+def test_the_upload_size_limit_is_inclusive_and_only_for_uploads(store: Store, write_csv: Callable[..., Path]) -> None:
     body = "period,provision,primary_need,pupils\n" + "2024/25,SEN support,ASD,10\n" * 38_000
     exactly = body + "\n" * (1_048_576 - len(body))  # blank lines pad it to exactly 1 MB
-    report = load(store, write_csv("one-mb.csv", exactly), Config(upload=UploadConfig(max_file_mb=1)))
+    one_mb = Config(upload=UploadConfig(max_file_mb=1))
+    report = load(store, write_csv("one-mb.csv", exactly), one_mb, max_bytes=upload_limit(one_mb))
     assert report.rows_stored == 1
-    with pytest.raises(IngestRejected, match="over the 1 MB limit"):
-        load(store, write_csv("one-mb-and-a-byte.csv", exactly + "\n"), Config(upload=UploadConfig(max_file_mb=1)))
+    over = write_csv("one-mb-and-a-byte.csv", exactly + "\n")
+    with pytest.raises(IngestRejected, match="over the 1 MB limit for files uploaded through this page"):
+        load(store, over, one_mb, max_bytes=upload_limit(one_mb))
+    with pytest.raises(IngestRejected, match="over the 1 MB limit for files uploaded through this page"):
+        preview_census(store, over, config=one_mb, max_bytes=upload_limit(one_mb))
+    # The same file named without a limit (as the command line names it) loads, whatever upload.max_file_mb says.
+    assert load(store, over, one_mb).rows_read == 38_000
 
 
 # -- pupil-level extract: aggregated, and no identifier anywhere ------------------------------------
@@ -398,13 +404,15 @@ def test_pupil_extract_is_aggregated_and_leaves_no_identifier_anywhere(tmp_path:
 
 @pytest.fixture(scope="session")
 def built_baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The baseline store, built once per session (closed): each test below gets its own copy."""
-    path = tmp_path_factory.mktemp("census-baseline") / "baseline.duckdb"
-    built = Store.open(path)
-    load(built, TEMPLATE)
-    load(built, OLD_LAYOUT)
-    built.close()
-    return path
+    """The baseline store, built once per run (closed, shared by the workers): each test below gets its own copy."""
+
+    def build(path: Path) -> None:
+        built = Store.open(path)
+        load(built, TEMPLATE)
+        load(built, OLD_LAYOUT)
+        built.close()
+
+    return built_once(tmp_path_factory, "census-baseline", build)
 
 
 @pytest.fixture
@@ -428,7 +436,7 @@ def test_hostile_file_is_rejected_and_changes_nothing(
     before = state(store)
     assert census_rows(store) == 9 + 26
     with pytest.raises(IngestRejected) as exc:
-        load(store, path, case.config, **case.kwargs)
+        load(store, path, **case.kwargs)
     message = exc.value.describe()
     assert str(exc.value) == message
     assert message.startswith(f"{case.name}.csv was not loaded (")

@@ -7,6 +7,7 @@ import pytest
 
 from sendlib import needs
 from sendlib.codes import EHC_PLAN, SEN_SUPPORT
+from sendlib.config import Config
 from sendlib.ingest import load_census
 from sendlib.store import Store
 from tests.conftest import TEST_OFFICER
@@ -124,9 +125,10 @@ def test_share_comparison_sets_sunderland_beside_england(demo_store: Store) -> N
     # One query serves every area: each area's shares of a provision add up to 100%, named as stored.
     sums = shares.groupby(["area_name", "provision"])["share_pct"].sum()
     assert sums.round(6).eq(100).all() and len(sums) == 4
-    # The shared legend sits above both subplot titles, not on top of them.
+    # The shared legend sits above both subplot titles, not on top of them: a title's line (16 px text) clear.
     titles = [a for a in fig.layout.annotations if str(a.text).startswith("Share of")]
-    assert len(titles) == 2 and fig.layout.legend.y > max(a.y for a in titles) + 0.04
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert len(titles) == 2 and (fig.layout.legend.y - max(a.y for a in titles)) * plot >= 20
 
 
 def test_source_line_names_the_files_and_period(demo_store: Store) -> None:
@@ -211,3 +213,21 @@ def test_forum_comparators_prevalence_and_trend_never_show_small_counts(store: S
     prevalence = needs.suppress_prevalence(needs.query_prevalence(store, "202324", keys), 5)
     assert prevalence["area_key"].tolist() == ["840"]  # Sunderland's EHC plan total of 5 would show
     assert needs.suppress_trend(needs.query_trend(store, SUNDERLAND), 5).empty
+
+
+def test_need_codes_are_said_in_words_under_the_charts_that_show_them(demo_store: Store) -> None:
+    from sendlib.codes import need_key
+    from sendlib.views import Audience, Filters
+    from sendlib.views import needs as need_views
+
+    config = Config()
+    audience = Audience.of("forum", config)
+    key = need_key(["SLCN", "NSA", "England"])
+    assert key == (
+        "What the need codes mean: SLCN = speech, language and communication needs; "
+        "NSA = SEN support but no specialist assessment of type of need."
+    )
+    by_need = need_views.by_need(demo_store, config, Filters(), audience)
+    assert by_need is not None and any(
+        note.startswith("What the need codes mean: ASD = autistic") for note in by_need.notes
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from sendlib import stakeholders as sh
 from sendlib.auth import COMMISSIONER, FORUM, Actor, PermissionDenied
-from sendlib.config import StakeholderConfig
+from sendlib.config import Config, StakeholderConfig
 from sendlib.export import figure_to_image
 from sendlib.store import Store
 from tests.conftest import TEST_OFFICER
@@ -185,7 +185,9 @@ def test_group_names_keep_markup_as_text_and_strip_control_characters(store: Sto
         source="s",
         height=600,
     )
+    # The names are in the key under the grid (the marks carry numbers), and in the hover.
     labels = [text for trace in fig.data if trace.text is not None for text in trace.text]
+    labels += [annotation.text for annotation in fig.layout.annotations]
     assert any("&lt;script&gt;" in label for label in labels) and not any("<script>" in label for label in labels)
 
 
@@ -230,3 +232,17 @@ def test_figure_has_quadrants_kinds_trails_targets_and_exports_as_png(demo_store
     assert sum(1 for a in fig.layout.annotations if a.showarrow) == 6  # an arrow to each group's target
     png = figure_to_image(fig, width=900, height=600)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+
+def test_the_quadrant_names_are_said_in_plain_words_wherever_the_grid_is_shown(demo_store: Store) -> None:
+    from sendlib.views import Audience, Filters
+    from sendlib.views import stakeholders as stakeholder_views
+
+    config = Config()
+    audience, filters = Audience.of("forum", config), Filters(as_of=date(2025, 6, 1))
+    meaning = sh.quadrant_meanings(config.stakeholders)
+    for corner in ("Manage closely =", "Keep satisfied =", "Keep informed =", "Monitor ="):
+        assert corner in meaning
+    assert meaning in stakeholder_views.grid(demo_store, config, filters, audience).notes
+    headline = stakeholder_views.headline(demo_store, config, filters, audience)
+    assert headline.sentences and headline.notes == (meaning,)  # the Overview's "Away: … (A → B)" is explained

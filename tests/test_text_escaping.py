@@ -22,7 +22,7 @@ from sendlib.config import Config
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store
 from sendlib.views import Audience
-from tests.conftest import PROJECT_ROOT, TEST_OFFICER
+from tests.conftest import PROJECT_ROOT, TEST_OFFICER, copy_store
 from tests.hostile_text import HOSTILE_FILE_NAME, PAYLOAD, figure_problems, markdown_problems, plant_hostile_text
 
 PAGES = sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))
@@ -36,9 +36,9 @@ ROLES = {FORUM: Actor("forum@example.invalid", FORUM), OFFICER: Actor("officer@e
 
 
 @pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hostile_db(tmp_path_factory: pytest.TempPathFactory, built_demo: Path) -> Path:
     work = tmp_path_factory.mktemp("hostile")
-    store = Store.open(work / "hostile.duckdb")
+    store = Store.open(copy_store(built_demo, work / "hostile.duckdb"))
     plant_hostile_text(store, Config(), work)
     for actor in ROLES.values():
         add_user(store, actor.name, actor.role, "a test password", by=TEST_OFFICER)
@@ -153,8 +153,8 @@ def test_every_page_shows_planted_text_as_text(
     assert not bad
     for figure in figures:
         assert not figure_problems(figure)
-    for body in html_bodies:
-        assert not re.search(r"(?i)<a\b|<b>bold|<script", body), body
+    for body in html_bodies:  # the app's own fixed scripts (the phone menu's, presentation's keys) are allowed
+        assert not re.search(r"(?i)<a\b|<b>bold|<script>alert", body), body
 
 
 def test_the_planted_text_does_reach_the_pages(hostile_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,7 +166,8 @@ def test_the_planted_text_does_reach_the_pages(hostile_db: Path, monkeypatch: py
     at.switch_page("pages/primary_needs.py").run()
     markdown, figures, _ = rendered_strings(at)
     assert any("Click here for the full data" in source for source in markdown)  # the source caption
-    assert any("Click here for the full data" in figure for figure in figures)  # the charts' source lines
+    # The charts quote area names (the page's charts leave the source line to the caption; downloads keep it).
+    assert any("evil.example" in figure for figure in figures)
     at.switch_page("pages/you_said.py").run()
     markdown, _, _ = rendered_strings(at)
     assert any("Said" in source and "evil" in source for source in markdown)

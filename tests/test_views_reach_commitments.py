@@ -54,9 +54,9 @@ def test_the_forum_sees_the_gaps_suppressed_and_staff_see_the_figures(demo_store
 
 
 LEVEL_TILES = [
-    ("Micro (individual) reach, 2025/26", "13.3%", "target 20.0% (not met)"),
-    ("Meso (services) reach, 2025/26", "3.3%", "target 5.0% (not met)"),
-    ("Macro (strategic) reach, 2025/26", "0.8%", "target 1.0% (not met)"),
+    ("Micro (individual) reach, 2025/26 year to date (26 activities)", "13.3%", "target 20.0% (not met)"),
+    ("Meso (services) reach, 2025/26 year to date (26 activities)", "3.3%", "target 5.0% (not met)"),
+    ("Macro (strategic) reach, 2025/26 year to date (26 activities)", "0.8%", "target 1.0% (not met)"),
 ]
 GAP_LINES = (
     "Children on SEN support are 82.1% of children and young people with SEND but 29.3% of those we heard",
@@ -86,10 +86,13 @@ def test_the_headlines_say_what_the_overview_said(demo_store: Store, config: Con
         ("■ Complete", "7"),
     ]
     assert list(tiles.sentences) == [
-        "15 exceptions (red or overdue) for the board: B-C07 (Local Offer Manager), "
-        "B-C05 (Designated Clinical Officer), S-A03 (Participation and Engagement Team "
-        "Manager), B-C03 (SEND Participation Officer), S-A02 (Integrated Commissioning "
-        "Manager) …"
+        # Each named by its title with who leads it ("B-C05 (Designated Clinical Officer)" read as if the officer
+        # were the commitment's name).
+        "15 exceptions (red or overdue) for the board: A useful Local Offer (led by Local Offer Manager); "
+        "Hold services to account for feedback (led by Designated Clinical Officer); Partnerships: education, "
+        "health, care and parent carer groups (led by Participation and Engagement Team Manager); Build "
+        "relationships between services (led by SEND Participation Officer); Easy-read versions of key "
+        "documents (led by Integrated Commissioning Manager) …"
     ]
 
 
@@ -114,8 +117,11 @@ def test_the_exceptions_view_holds_every_red_or_overdue_commitment_and_only_thos
     late = set(tracker.loc[(tracker["rag"] == commitments.RED) | tracker["overdue"], "reference"])
     assert late and view.table is not None and set(view.table["Reference"]) == late
     assert view.figure is not None
-    drawn = {label.split(" · ")[0] for trace in view.figure.data if trace.type == "bar" for label in trace.y}
-    assert drawn == late
+    # Each row named by the commitment's title (wrapped) and owner, as the board reads it: no reference code.
+    drawn = {label.replace("<br>", " ") for trace in view.figure.data if trace.type == "bar" for label in trace.y}
+    named = tracker[tracker["reference"].isin(late)]
+    assert drawn == {f"{row.title} <i>{row.owner}</i>" for row in named.itertuples()}
+    assert not any(reference in label for reference in late for label in drawn)
 
 
 def test_the_tracker_views_follow_the_chosen_filters_and_sort(demo_store: Store, config: Config) -> None:

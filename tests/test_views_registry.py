@@ -7,13 +7,15 @@ knowledge of any view: two stores ("worlds") differ only in counts the forum mus
 column total equal (need X on SEN support and with an EHC plan is (4, 3) in one world and (3, 4) in the other,
 need Y the other way round). Whatever a forum view shows must be the same in both worlds: a hidden count, or a
 share, rate, total, ranking or sentence worked from one, shows up as a difference. The same for engagement
-(people heard from, by need). Then a direct check: no count the forum's tables and tiles show lies in
-1..threshold, on the demo data and on the attacker test's adversarial stores.
+(people heard from, by need) and for DfE's EHC plan release (small counts of plans by setting and by need that
+swap with their totals kept, a small caseload elsewhere, a share within 20 weeks worked from a small count).
+Then a direct check: no count the forum's tables and tiles show lies in 1..threshold, on the demo data (DfE's
+EHC plan release included) and the attacker test's adversarial stores.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,99 +23,62 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sendlib import engagement
 from sendlib.auth import FORUM
-from sendlib.config import Config
-from sendlib.demo import DEMO_DIR, load_demo
-from sendlib.engagement import CYP, Activity
 from sendlib.export import table_to_csv
-from sendlib.ingest import load_census
 from sendlib.store import Store
 from sendlib.views import Audience, Filters, Metric, View, ViewSpec, all_views, view_spec, views_for
-from tests.conftest import TEST_OFFICER
+from tests.ehcp_release import fill_release, read_release
+from tests.worlds import CONFIG, adversarial_stores, census_world, engagement_world, load_demo_census
 
 AS_OF = date(2026, 11, 23)
-CONFIG = Config()
 FORUM_AUDIENCE = Audience.of(FORUM, CONFIG)
 THRESHOLD = CONFIG.suppression.threshold
 SPECS = all_views()
-HEADER = "period,area_code,area_name,provision,primary_need,pupils\n"
-# A census newer than the demo's (so it is the latest, and with the demo's a trend): large counts, and two needs
-# whose small counts swap between the worlds with every total kept.
-LATER = {
-    "SEN support": {"SLCN": 1400, "MLD": 1300, "SEMH": 1250, "ASD": 900, "PD": 60},
-    "EHC plan": {"ASD": 560, "SLD": 190, "SEMH": 170, "SLCN": 120, "PD": 40},
-}
-SWAPPED = {
-    "A": {("SEN support", "SpLD"): 4, ("EHC plan", "SpLD"): 3, ("SEN support", "VI"): 3, ("EHC plan", "VI"): 4},
-    "B": {("SEN support", "SpLD"): 3, ("EHC plan", "SpLD"): 4, ("SEN support", "VI"): 4, ("EHC plan", "VI"): 3},
-}
-ENGLAND_LATER = {
-    "SEN support": {"SLCN": 260000, "MLD": 230000, "SEMH": 220000, "ASD": 130000, "SpLD": 150000},
-    "EHC plan": {"ASD": 110000, "SEMH": 50000, "SLD": 30000, "SLCN": 40000, "SpLD": 10000},
-}
-# People heard from by need in one activity of 1,000 children (as tests/test_small_numbers_attacker.py): MSI and
-# VI are small and swap between the two engagement worlds; the total stays 1,000.
-HEARD = {"ASD": 400, "SEMH": 250, "SLCN": 150, "MLD": 119, "SPLD": 40, "SLD": 20, "OTH": 10, "PD": 6}
-HEARD_SWAPPED = {"A": {"MSI": 1, "VI": 4}, "B": {"MSI": 4, "VI": 1}}
-
-
-def later_census(world: str) -> str:
-    lines = [
-        f"202021,E08000024,Sunderland,{provision},{need},{pupils}"
-        for provision, counts in LATER.items()
-        for need, pupils in counts.items()
+# DfE's EHC plan release as published, with small figures that differ between the worlds, every total kept (and
+# DfE's percentages as they would be published for each): Sunderland's plans in non-maintained early years and
+# with no placement recorded (5 and 14 of 3,000 in January 2025, as published), and by need (MSI, not recorded);
+# Isles of Scilly's caseload made small (a rank and distribution must not place it); Bury's plans issued within
+# 20 weeks in 2024, three (or two) of 296 late (its share may not be shown, nor ranked).
+EHCP_SWAPPED: dict[str, list[tuple[str, str, str, dict[str, str]]]] = {
+    world: [
+        (
+            "caseload",
+            "202425",
+            "394",
+            {"nm_early_years": early, "nm_early_years_pc": early_pc, "placement_unknown": unknown},
+        ),
+        ("sen_needs_all_plans", "202425", "394", {"number_msi": msi, "number_need_unknown": need_unknown}),
+        ("caseload", "202425", "420", {"ehcplans": scilly}),
+        (
+            "timeliness_20_week",
+            "2024",
+            "351",
+            {
+                "plans_issued_within_20_weeks": within,
+                "plans_issued_20_weeks_ex": within,
+                "pc_plans_issued_within_20_weeks": within_pc,
+                "PC_plans_issued_20_weeks_ex": within_pc,
+            },
+        ),
     ]
-    lines += [
-        f"202021,E08000024,Sunderland,{provision},{need},{pupils}"
-        for (provision, need), pupils in SWAPPED[world].items()
-    ]
-    lines += ["202021,E08000024,Sunderland,No SEN,Total,36000", "202021,E92000001,England,No SEN,Total,7800000"]
-    lines += [
-        f"202021,E92000001,England,{provision},{need},{pupils}"
-        for provision, counts in ENGLAND_LATER.items()
-        for need, pupils in counts.items()
-    ]
-    return HEADER + "\n".join(lines) + "\n"
-
-
-def load_demo_census(store: Store) -> None:
-    for path in sorted(DEMO_DIR.glob("*.csv")):
-        load_census(store, path, config=CONFIG, actor=TEST_OFFICER)
-
-
-def record_activity(store: Store, needs: dict[str, int]) -> None:
-    counts = engagement.counts_for(
-        CYP, 1000, {"provision": {"EHC plan": 600, "SEN support": 400}, "primary need": needs}
+    for world, early, early_pc, unknown, msi, need_unknown, scilly, within, within_pc in (
+        ("A", "5", "0.2", "14", "6", "4", "3", "293", "99"),
+        ("B", "4", "0.1", "15", "7", "3", "4", "294", "99.3"),
     )
-    activity = Activity(
-        reference="ADV-1",
-        activity_date=date(2025, 11, 5),
-        title="One big survey",
-        level="meso",
-        audience=CYP,
-        method="survey",
-        hart_rung=5,
-        feedback_given=True,
-        counts=counts,
-    )
-    engagement.record_activity(store, TEST_OFFICER, activity)
+}
 
 
-def census_world(folder: Path, world: str) -> Store:
-    store = Store.open(folder / f"census-{world}.duckdb")
+def ehcp_world(folder: Path, world: str, release: dict) -> Store:
+    store = Store.open(folder / f"ehcp-{world}.duckdb")
     load_demo_census(store)
-    (folder / world).mkdir(exist_ok=True)
-    path = folder / world / "later.csv"  # one name in both worlds: the source line names the file
-    path.write_text(later_census(world))
-    load_census(store, path, config=CONFIG, actor=TEST_OFFICER)
-    return store
-
-
-def engagement_world(folder: Path, world: str) -> Store:
-    store = Store.open(folder / f"engagement-{world}.duckdb")
-    load_demo_census(store)
-    record_activity(store, {**HEARD, **HEARD_SWAPPED[world]})
+    frames = {dataset: frame.copy() for dataset, frame in release.items()}
+    for dataset, period, old_code, figures in EHCP_SWAPPED[world]:
+        frame = frames[dataset]
+        row = (frame["time_period"] == period) & (frame["old_la_code"] == old_code)
+        assert row.sum() == 1, (dataset, period, old_code)
+        for column, figure in figures.items():
+            frame.loc[row, column] = figure
+    fill_release(store, frames)
     return store
 
 
@@ -121,69 +86,16 @@ def engagement_world(folder: Path, world: str) -> Store:
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Store, Store]]]:
     """Pairs of stores that differ only in counts the forum must not see."""
     folder = tmp_path_factory.mktemp("worlds")
+    release = read_release()
     made = {
         "census": (census_world(folder, "A"), census_world(folder, "B")),
         "engagement": (engagement_world(folder, "A"), engagement_world(folder, "B")),
+        "ehcp": (ehcp_world(folder, "A", release), ehcp_world(folder, "B", release)),
     }
     yield made
     for pair in made.values():
         for store in pair:
             store.close()
-
-
-def adversarial_stores(folder: Path) -> Iterator[tuple[str, Store]]:
-    """The demo data, and the adversarial stores of tests/test_small_numbers_attacker.py, one at a time."""
-    stores: list[tuple[str, Callable[[Store], None]]] = [
-        ("demo", lambda store: load_demo(store, CONFIG)),
-        (
-            "one activity of a thousand children",
-            lambda store: (load_demo_census(store), record_activity(store, {**HEARD, "MSI": 1, "VI": 4})),
-        ),
-        (
-            "an earlier hidden total",
-            lambda store: _with_file(
-                store,
-                folder,
-                "201819,E08000024,Sunderland,SEN support,ASD,4\n201819,E08000024,Sunderland,EHC plan,ASD,2\n",
-            ),
-        ),
-        (
-            "a published symbol",
-            lambda store: _with_file(
-                store,
-                folder,
-                "201819,E08000024,Sunderland,SEN support,ASD,800\n"
-                "201819,E08000024,Sunderland,EHC plan,ASD,c\n"
-                "201819,E08000024,Sunderland,EHC plan,SLCN,90\n",
-            ),
-        ),
-        (
-            "EHC plan counts all small",
-            lambda store: _with_file(
-                store,
-                folder,
-                "202021,E08000024,Sunderland,SEN support,ASD,100\n"
-                "202021,E08000024,Sunderland,SEN support,SLCN,80\n"
-                "202021,E08000024,Sunderland,EHC plan,ASD,3\n"
-                "202021,E08000024,Sunderland,EHC plan,SLCN,2\n"
-                "202021,E08000024,Sunderland,EHC plan,MLD,1\n",
-            ),
-        ),
-    ]
-    for number, (name, fill) in enumerate(stores):
-        store = Store.open(folder / f"adversarial-{number}.duckdb")
-        try:
-            fill(store)
-            yield name, store
-        finally:
-            store.close()
-
-
-def _with_file(store: Store, folder: Path, rows: str) -> None:
-    load_demo_census(store)
-    path = folder / f"extra-{abs(hash(rows))}.csv"
-    path.write_text(HEADER + rows)
-    load_census(store, path, config=CONFIG, actor=TEST_OFFICER)
 
 
 def filters_for(store: Store) -> list[Filters]:
@@ -215,7 +127,7 @@ def forum_sees(spec: ViewSpec) -> bool:
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[spec.key for spec in SPECS])
-@pytest.mark.parametrize("kind", ["census", "engagement"])
+@pytest.mark.parametrize("kind", ["census", "engagement", "ehcp"])
 def test_a_forum_view_is_the_same_whatever_the_hidden_counts(worlds, spec: ViewSpec, kind: str) -> None:
     if not forum_sees(spec):
         pytest.skip(f"{spec.key} is not a forum view")
@@ -226,6 +138,17 @@ def test_a_forum_view_is_the_same_whatever_the_hidden_counts(worlds, spec: ViewS
         assert in_a == in_b, f"{spec.key} ({filters}) changes with counts the forum must not see: " + ", ".join(
             part for part in (in_a or {}) if in_b is None or in_a[part] != in_b[part]
         )  # type: ignore[index]
+
+
+def test_the_ehcp_worlds_tell_a_leak_apart(worlds) -> None:
+    """The EHC plan worlds differ where the forum must not look: officers' setting and need tables, and the
+    ranking of 20-week timeliness (Bury is in it for officers, with a different share in each world)."""
+    first, second = worlds["ehcp"]
+    officer = Audience("officer", 0)
+    for key in ("ehc_plans.setting", "ehc_plans.need", "ehc_plans.timeliness_ranking", "ehc_plans.caseload_ranking"):
+        build = view_spec(key).build
+        in_a, in_b = (shown(build(store, CONFIG, Filters(as_of=AS_OF), officer)) for store in (first, second))
+        assert in_a is not None and in_b is not None and in_a["table"] != in_b["table"], key
 
 
 def test_the_two_worlds_tell_a_leak_apart(worlds) -> None:

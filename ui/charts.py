@@ -11,9 +11,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from sendlib import text
-from sendlib.charts import with_note
+from sendlib.charts import for_screen, with_note
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
-from ui.present import presenting, scaled_for_projector
+from ui.present import presenting
+from ui.projector import for_projector
+from ui.tables import show_table
+
+CHART_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover"}
 
 
 def show_chart(
@@ -30,20 +34,17 @@ def show_chart(
     """A chart, its one-sentence summary (visible, and the chart's text alternative), its table, and downloads:
     the chart as PNG and SVG (title, source line and any suppression ``note`` inside the image) and the table
     as CSV and Excel (made when clicked; formulas neutralised)."""
-    shown = scaled_for_projector(figure) if presenting() else figure
+    # On the page the source line is the page's caption (it wraps to any screen), not drawn inside the chart; a
+    # presented chart is alone on its screen, so it keeps its source line inside, rewrapped at projector size, and
+    # two panels stand side by side (a projector is wide, not tall); the larger text has its space measured again.
+    shown = for_projector(figure) if presenting() else for_screen(figure)
     # The summary is also the chart's accessible name (role="figure" with aria-label): a screen reader announces it.
-    st.plotly_chart(shown, key=key, config={"displaylogo": False, "responsive": True}, alt=summary)
+    # The mode bar shows on hover or tap only, in the strip every chart keeps clear above its title.
+    st.plotly_chart(shown, key=key, config=CHART_CONFIG, alt=summary)
     st.markdown(text.markdown(summary))  # summaries quote names from uploaded files: text, never markup
     if table is not None:
-        # Counts with thousands separators, as in the charts, unless the page formats a column itself.
-        formats = {
-            column: st.column_config.NumberColumn(format="localized")
-            for column in table.columns
-            if pd.api.types.is_integer_dtype(table[column])
-        }
-        formats.update(column_config or {})
         with st.expander(table_label, expanded=table_expanded):
-            st.dataframe(table, hide_index=True, column_config=formats, width="stretch")
+            show_table(table, column_config)  # counts and percentages formatted, beside any hidden count's c
     download_row(figure, table, note=note, key=key)
 
 

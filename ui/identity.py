@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from sendlib.auth import FORUM, Actor, account_state, role_for_identity
+from sendlib.auth import (
+    FORUM,
+    SESSION_COOKIE,
+    Actor,
+    account_state,
+    actor_for_session_token,
+    end_sessions,
+    issue_session_token,
+    role_for_identity,
+)
 from ui.state import get_config, get_store
 
 ANONYMOUS_FORUM = Actor("visitor (not signed in)", FORUM)
@@ -20,21 +31,108 @@ def oidc_configured() -> bool:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in person and their role; the public forum role when access.public allows; else None."""
+    """The signed-in person and their role; the public forum role when access.public allows; else None.
+
+    A local sign-in lives in the tab's session and, for ``access.session_hours``, in a signed session cookie,
+    so a reload or a new tab (an agenda link) is still signed in. Either way it is checked on every page run
+    against the account's session epoch: sign-out anywhere, a role change, a password change or removing the
+    account ends it here too.
+    """
     config = get_config()
     if oidc_configured():
         if st.user.get("is_logged_in", False):
             email = str(st.user.get("email") or "")
             return Actor(email, role_for_identity(email, config.access))
-    elif (signed_in := st.session_state.get("actor")) is not None:
-        state = account_state(get_store(), signed_in.name)
-        signed_in_at = st.session_state.get("signed_in_at")  # set with "actor" by the sign-in form
-        # The account was removed, or its password reset, while this tab was open: the session ends.
-        if state is None or (signed_in_at is not None and state.password_set_at > signed_in_at):
-            st.session_state.pop("actor", None)
+        return ANONYMOUS_FORUM if config.access.public else None
+    store = get_store()
+    signed_in: Actor | None = st.session_state.get("actor")
+    if signed_in is None:
+        signed_in = _restore_from_cookie()
+    if signed_in is not None:
+        state = account_state(store, signed_in.name)
+        if state is not None and EPOCH_KEY not in st.session_state:  # set at sign-in (tests set only the actor)
+            st.session_state[EPOCH_KEY] = state.session_epoch
+        if state is None or state.session_epoch != st.session_state[EPOCH_KEY]:
+            _forget_sign_in()
             return ANONYMOUS_FORUM if config.access.public else None
         return Actor(signed_in.name, state.role)
     return ANONYMOUS_FORUM if config.access.public else None
+
+
+EPOCH_KEY = "session_epoch"  # the account's session epoch this tab signed in at
+_TOKEN_KEY = "session_token"  # the token this tab signed in with (or restored from the cookie)
+_COOKIE_TO_WRITE = "session_cookie_to_write"  # on the next run: ("set", token), or ("clear", token) if still there
+
+
+def _restore_from_cookie() -> Actor | None:
+    """The account the session cookie names, when its token is genuine, in date and not ended (the tab's session
+    then holds it); a refused cookie is cleared."""
+    token = st.context.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    found = actor_for_session_token(get_store(), token, get_config().access)
+    if found is None:
+        # The cookie was refused. It is cleared once per tab: after a sign-out here the page's first request
+        # still carries the old cookie (Streamlit reads cookies when the tab connects), so it comes back refused.
+        if st.session_state.get("refused_cookie") != token:
+            st.session_state.refused_cookie = token
+            st.session_state[_COOKIE_TO_WRITE] = ("clear", token)
+        return None
+    actor, epoch = found
+    st.session_state.actor = actor
+    st.session_state[EPOCH_KEY] = epoch
+    st.session_state[_TOKEN_KEY] = token
+    return actor
+
+
+def remember_sign_in(actor: Actor) -> None:
+    """``actor`` has just signed in (or chosen a password) in this tab: keep them signed in here, and in the
+    session cookie so reloads and new tabs are too."""
+    store = get_store()
+    state = account_state(store, actor.name)
+    st.session_state.actor = actor
+    st.session_state[EPOCH_KEY] = state.session_epoch if state is not None else 0
+    token = issue_session_token(store, actor)
+    st.session_state[_TOKEN_KEY] = token
+    st.session_state[_COOKIE_TO_WRITE] = ("set", token)
+
+
+def sign_out(actor: Actor) -> None:
+    """End ``actor``'s local sign-in everywhere: every tab and device (the account's epoch moves on) and this
+    browser's cookie."""
+    end_sessions(get_store(), actor.name)
+    _forget_sign_in()
+
+
+def _forget_sign_in() -> None:
+    """This tab is signed out; its token leaves the cookie (unless another tab has signed in anew since)."""
+    for key in ("actor", EPOCH_KEY):
+        st.session_state.pop(key, None)
+    if token := st.session_state.pop(_TOKEN_KEY, None):
+        st.session_state[_COOKIE_TO_WRITE] = ("clear", token)
+
+
+def write_session_cookie() -> None:
+    """Put the token waiting from a sign-in into the session cookie, or clear the cookie after a sign-out: once,
+    on the run after the change.
+
+    Streamlit reads cookies (``st.context.cookies``) but has no way to set one from a script, so a few lines of
+    our own script set it in the browser (``document.cookie``): the cookie cannot be HttpOnly (README, Security).
+    SameSite=Strict keeps it off requests from other sites; Secure over HTTPS.
+    """
+    change = st.session_state.pop(_COOKIE_TO_WRITE, None)
+    if change is None:
+        return
+    what, token = change
+    # The token is URL-safe base64 and dots (itsdangerous); json.dumps quotes it for the script all the same.
+    pair = json.dumps(f"{SESSION_COOKIE}={token}")
+    if what == "set":
+        attributes = json.dumps(f"; Path=/; Max-Age={get_config().access.session_hours * 3600}; SameSite=Strict")
+        script = f"document.cookie = {pair} + {attributes} + (location.protocol === 'https:' ? '; Secure' : '');"
+    else:
+        gone = json.dumps(f"{SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict")
+        script = f"if (document.cookie.split('; ').includes({pair})) document.cookie = {gone};"
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
 def must_choose_password(actor: Actor) -> bool:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 import streamlit as st
 
 from sendlib import text
 from sendlib.auth import Actor, set_own_password, sign_in
 from sendlib.errors import SendlibError
-from ui.identity import ANONYMOUS_FORUM, client_address, current_actor, oidc_configured
+from ui.identity import (
+    ANONYMOUS_FORUM,
+    client_address,
+    current_actor,
+    oidc_configured,
+    remember_sign_in,
+    sign_out,
+)
 from ui.state import get_config, get_store
 
 
@@ -30,9 +36,8 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            st.session_state.actor = sign_in(get_store(), email, password, config.access, client=client_address())
-            st.session_state.signed_in_at = datetime.now()
-            st.rerun()
+            remember_sign_in(sign_in(get_store(), email, password, config.access, client=client_address()))
+            st.rerun()  # the same address now opens the page it names, with its filters
         except SendlibError as exc:  # a refused sign-in (or the store) reads plainly
             st.error(text.markdown(str(exc)))
 
@@ -71,7 +76,7 @@ def choose_password_page() -> None:
         except SendlibError as exc:  # a refused password (or the store) reads plainly
             st.error(text.markdown(str(exc)))
             return
-        st.session_state.signed_in_at = datetime.now()  # this session chose the new password: it stays signed in
+        remember_sign_in(actor)  # the password change ended every session: this one, which chose it, goes on
         st.rerun()
 
 
@@ -102,5 +107,6 @@ def sidebar_identity(actor: Actor) -> None:
         if st.button("Sign out", key="sign_out"):
             if oidc_configured():
                 st.logout()
-            st.session_state.pop("actor", None)
+            else:
+                sign_out(actor)
             st.rerun()

@@ -56,6 +56,10 @@ def _open_store(path: str, load_demo_data: bool) -> Store:
     config = get_config()
     if config.store.backup_folder:
         _start_backups(store, Path(config.store.backup_folder), config.store.backup_every_hours)
+    if config.publish_folder is not None:  # every later load, undo and edit republishes the public site
+        from sendlib.publish import keep_current
+
+        keep_current(store, config)
     return store
 
 

@@ -1,4 +1,5 @@
-"""Styling every page gets: fixes that keep Streamlit's own widgets within WCAG 2.2 AA."""
+"""Styling every page gets: fixes that keep Streamlit's own widgets within WCAG 2.2 AA, and a phone's menu that
+closes once a page is chosen."""
 
 from __future__ import annotations
 
@@ -24,6 +25,26 @@ _ACCESSIBLE_CSS = f"""
 """
 
 
+# On a narrow screen Streamlit's menu covers most of the page and stays open after a page is chosen from it (the
+# new page loads hidden under it). Below Streamlit's own mobile breakpoint (768 px, where the menu overlays the
+# page instead of sitting beside it) a choice in the menu closes it, as the menu's own close button would. One
+# listener per browser tab (the flag), on the document, so it outlives the menu's links being redrawn.
+_MENU_CLOSES_JS = """
+<script>
+if (!window.__sendMenuCloses) {
+  window.__sendMenuCloses = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth >= 768 || !event.target.closest("[data-testid='stSidebarNav'] a")) return;
+    const close = document.querySelector("[data-testid='stSidebarCollapseButton'] button");
+    if (close) setTimeout(() => close.click(), 0);
+  }, true);
+}
+</script>
+"""
+
+
 def apply_accessible_styles() -> None:
-    """On every page: the styling fixes that keep Streamlit's own widgets within WCAG 2.2 AA."""
+    """On every page: the styling fixes that keep Streamlit's own widgets within WCAG 2.2 AA; on a phone, the
+    menu closes after a page is chosen from it."""
     st.html(_ACCESSIBLE_CSS)
+    st.html(_MENU_CLOSES_JS, unsafe_allow_javascript=True)  # our own fixed script: nothing from a file or a user

@@ -78,15 +78,15 @@ from sendlib.geography import Area, area_spellings, known_areas
 from sendlib.ingest.labels import (
     ALL_PUPILS,
     ANY_SEN,
-    COMPONENT_LABELS,
+    COMPONENT_PARTS,
     LABEL_KEY_SQL,
     NEED_ALIASES,
     PROVISION_ALIASES,
     TOTAL_NEED,
     UNKNOWN_PROVISION,
-    label_key,
     suggest,
 )
+from sendlib.ingest.sen2 import is_sen2_zip, looks_like_sen2_header
 from sendlib.ingest.source import (
     SourceError,
     SourceFile,
@@ -375,9 +375,18 @@ def _personal_columns_problem(columns: list[str]) -> Problem:
     )
 
 
+def _ehcp_not_census(file_name: str) -> Problem:
+    return Problem(
+        f"This is DfE's EHC plan data ({file_name}), not a census file: load it as EHC plans (on the Upload page, "
+        "'EHC plans'; on the command line, python -m sendlib ingest ehcp FILE)."
+    )
+
+
 def detect_format(header: list[str], file_name: str) -> str:
     """``ees`` when the header has DfE open-data columns, ``template`` for the local template, ``pupil`` for a
     pupil-level extract (SENprovision, or pupil identifiers in a header with no aggregate columns)."""
+    if looks_like_sen2_header(header):
+        raise IngestRejected(file_name, [_ehcp_not_census(file_name)])
     names = {column.strip().lower() for column in header}
     aggregate = bool({"geographic_level", "time_period", "provision", "primary_need", "pupils"} & names)
     if "senprovision" in names or (names & _PUPIL_IDENTIFIERS and not aggregate):
@@ -712,10 +721,12 @@ def _create_lookups(tx: Transaction) -> None:
             f"INSERT INTO {table} VALUES " + ", ".join("(?, ?)" for _ in items),
             [value for pair in items for value in pair],
         )
-    tx.execute("CREATE OR REPLACE TEMP TABLE component_label (key VARCHAR PRIMARY KEY)")
+    # A part's spellings share its part name, so that two spellings of one part are one figure, not two parts.
+    tx.execute("CREATE OR REPLACE TEMP TABLE component_label (key VARCHAR PRIMARY KEY, part VARCHAR)")
+    parts = sorted(COMPONENT_PARTS.items())
     tx.execute(
-        "INSERT INTO component_label VALUES " + ", ".join("(?)" for _ in COMPONENT_LABELS),
-        [label_key(label) for label in COMPONENT_LABELS],
+        "INSERT INTO component_label VALUES " + ", ".join("(?, ?)" for _ in parts),
+        [value for pair in parts for value in pair],
     )
     # Every DfE code, and every old three-digit LA code (an older file may give only that), with each name
     # DfE's lists spell it by: exactly ('|'-separated, the usual case, one cheap comparison per row) and
@@ -778,7 +789,7 @@ def _normalise(tx: Transaction, config: Config) -> None:
         key = LABEL_KEY_SQL.format(col="d.raw")
         tx.execute(
             f"""CREATE OR REPLACE TEMP TABLE {kind}_lookup AS
-            SELECT d.raw, a.code, c.key AS part
+            SELECT d.raw, a.code, c.part
             FROM (SELECT DISTINCT {column} AS raw FROM distinct_labels WHERE {column} IS NOT NULL) d
             LEFT JOIN {aliases} a ON a.key = {key} LEFT JOIN component_label c ON c.key = {key}"""
         )
@@ -1702,14 +1713,17 @@ def record_rejection(
 
 
 def open_checked_source(
-    path: Path, name: str, period: str | None, config: Config, *, work_dir: Path
+    path: Path, name: str, period: str | None, *, work_dir: Path, max_bytes: int | None = None
 ) -> tuple[str | None, SourceFile]:
     """The given period, checked, and the file opened for reading (any UTF-8 copy made in ``work_dir``, the
-    store's private folder); IngestRejected for either problem."""
+    store's private folder; no larger than ``max_bytes`` when given: an upload through the page, see
+    ``source.upload_limit``); IngestRejected for either problem."""
     period = _normalise_given_period(period, name)
     try:
-        return period, open_source(path, config.upload.max_file_mb * 1_048_576, name, work_dir=work_dir)
+        return period, open_source(path, max_bytes, name, work_dir=work_dir)
     except SourceError as exc:
+        if is_sen2_zip(path):
+            raise IngestRejected(name, [_ehcp_not_census(name)]) from exc
         raise IngestRejected(name, [Problem(str(exc))]) from exc
 
 
@@ -1724,6 +1738,7 @@ def load_census(
     period: str | None = None,
     progress: ProgressCallback | None = None,
     checked_version: str | None = None,
+    max_bytes: int | None = None,
 ) -> LoadReport:
     """Validate and load one census file as one transaction; returns what was loaded.
 
@@ -1731,6 +1746,8 @@ def load_census(
     logged) when anything in the file is wrong. An identical file already in force is not loaded twice:
     the report says ``already_loaded``. ``checked_version`` is the preview's ``checked_version``: when
     another census load or undo has come in since, PreviewOutOfDate is raised and nothing is written.
+    ``max_bytes``: the Upload page passes ``upload_limit(config)`` and a larger file is refused; the command
+    line and the demo pass nothing, and a file of any size loads.
     """
     require(actor, "load")
     user = actor.name
@@ -1739,7 +1756,7 @@ def load_census(
     report_progress = progress or _no_progress
     report_progress(0.05, "Opening the file")
     try:
-        period, source = open_checked_source(path, name, period, config, work_dir=store.work_dir)
+        period, source = open_checked_source(path, name, period, work_dir=store.work_dir, max_bytes=max_bytes)
     except IngestRejected as rejection:
         size = path.stat().st_size if path.exists() else 0
         record_rejection(store, name, size, "", user, fmt, rejection.describe())
@@ -1840,15 +1857,16 @@ def preview_census(
     fmt: str = "auto",
     period: str | None = None,
     progress: ProgressCallback | None = None,
+    max_bytes: int | None = None,
 ) -> CensusPreview:
     """Everything ``load_census`` checks, plus what would change against the store; writes nothing.
 
-    Raises IngestRejected exactly where ``load_census`` would.
+    Raises IngestRejected exactly where ``load_census`` would (``max_bytes`` as there).
     """
     path = Path(path)
     name = file_name or path.name
     report_progress = progress or _no_progress
-    period, source = open_checked_source(path, name, period, config, work_dir=store.work_dir)
+    period, source = open_checked_source(path, name, period, work_dir=store.work_dir, max_bytes=max_bytes)
     result: dict[str, Any] = {}
     try:
         with store.transaction() as tx:

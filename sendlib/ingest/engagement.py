@@ -205,12 +205,19 @@ def _lines(path: Path, name: str, max_lines: int) -> list[tuple[int, dict[str, s
 
 
 def read_engagement_file(
-    store: Store, path: Path, *, config: Config, file_name: str | None = None, today: date | None = None
+    store: Store,
+    path: Path,
+    *,
+    config: Config,
+    file_name: str | None = None,
+    today: date | None = None,
+    max_bytes: int | None = None,
 ) -> EngagementFile:
     """Check an engagement file completely; returns its activities, or raises IngestRejected listing every
-    problem by line and column. Writes nothing."""
+    problem by line and column. Writes nothing. ``max_bytes``: the Upload page's ``upload_limit(config)``;
+    a file named on the command line has no size limit."""
     name = file_name or path.name
-    _, source = open_checked_source(path, name, None, config, work_dir=store.work_dir)
+    _, source = open_checked_source(path, name, None, work_dir=store.work_dir, max_bytes=max_bytes)
     try:
         header = [column.lower() for column in source.header]
         missing = [column for column in REQUIRED_COLUMNS if column not in header]
@@ -463,11 +470,11 @@ def _find_loaded(read: ReadValue, sha256: str) -> int | None:
 
 
 def preview_engagement(
-    store: Store, path: Path | str, *, config: Config, file_name: str | None = None
+    store: Store, path: Path | str, *, config: Config, file_name: str | None = None, max_bytes: int | None = None
 ) -> EngagementFile:
     """Everything ``load_engagement`` checks, writing nothing; ``already_loaded_as`` names the load that holds
     the same file, if any. Raises IngestRejected exactly where the load would."""
-    return read_engagement_file(store, Path(path), config=config, file_name=file_name)
+    return read_engagement_file(store, Path(path), config=config, file_name=file_name, max_bytes=max_bytes)
 
 
 def load_engagement(
@@ -478,19 +485,20 @@ def load_engagement(
     actor: Actor,
     file_name: str | None = None,
     checked_version: str | None = None,
+    max_bytes: int | None = None,
 ) -> EngagementReport:
     """Check and load an engagement file as one transaction, recorded in the load log.
 
     Only officers may load. IngestRejected (nothing written, attempt logged) when anything is wrong. The same
     file already in force is not loaded twice (the report says ``already_loaded``), even when two officers
     confirm it at once. ``checked_version``: the preview's; PreviewOutOfDate, nothing written, when another
-    engagement load or undo has come in since.
+    engagement load or undo has come in since. ``max_bytes``: as ``read_engagement_file``.
     """
     require(actor, "load")
     path = Path(path)
     name = file_name or path.name
     try:
-        checked = read_engagement_file(store, path, config=config, file_name=name)
+        checked = read_engagement_file(store, path, config=config, file_name=name, max_bytes=max_bytes)
     except IngestRejected as rejection:
         record_rejection(
             store,

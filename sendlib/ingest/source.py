@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sendlib.config import Config
 from sendlib.errors import IngestError
 
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -82,8 +83,20 @@ class SourceFile:
         self._temporary.clear()
 
 
-def open_source(path: Path, max_bytes: int, display_name: str | None = None, *, work_dir: Path) -> SourceFile:
-    """Check ``path`` is a plausible CSV within ``max_bytes`` and return it ready for DuckDB.
+def upload_limit(config: Config) -> int:
+    """The largest file, in bytes, the Upload page accepts (``upload.max_file_mb``).
+
+    The one rule of file size: the limit is for files uploaded through the web page, which holds the whole
+    upload in memory, so the page passes it as ``max_bytes`` to every check and load; a file named on the
+    command line (or shipped as demo data) is read from disk in chunks and has no limit, so a national
+    school-level file of several hundred megabytes loads with ``python -m sendlib ingest census FILE``.
+    """
+    return config.upload.max_file_mb * 1_048_576
+
+
+def open_source(path: Path, max_bytes: int | None, display_name: str | None = None, *, work_dir: Path) -> SourceFile:
+    """Check ``path`` is a plausible CSV (no larger than ``max_bytes``, when given: an upload through the page,
+    see ``upload_limit``) and return it ready for DuckDB.
 
     A UTF-8 copy, when one is needed, is written (owner-only) in ``work_dir``, the store's private folder.
 
@@ -93,10 +106,11 @@ def open_source(path: Path, max_bytes: int, display_name: str | None = None, *, 
     size = path.stat().st_size
     if size == 0:
         raise SourceError(f"{name} is empty: there is nothing to load.")
-    if size > max_bytes:
+    if max_bytes is not None and size > max_bytes:
         raise SourceError(
-            f"{name} is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit "
-            "(upload.max_file_mb in config.yaml)."
+            f"{name} is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit for files "
+            "uploaded through this page (upload.max_file_mb in config.yaml). The command line loads a file of "
+            "any size: python -m sendlib ingest census FILE (or ingest engagement FILE)."
         )
     digest = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sendlib.auth import COMMISSIONER, FORUM, OFFICER
 from sendlib.views import commitments as commitment_views
+from sendlib.views import ehcp as ehcp_views
 from sendlib.views import needs, stakeholders, you_said
 from sendlib.views import reach as reach_views
 from sendlib.views.base import Audience, CommitmentChoice, Filters, Metric, Page, View, ViewFunction, ViewSpec
@@ -33,7 +34,25 @@ PAGES: tuple[Page, ...] = (
             ViewSpec("primary_needs.need", needs.by_need),
             ViewSpec("primary_needs.prevalence", needs.against_all_pupils),
             ViewSpec("primary_needs.comparison", needs.compared),
+            ViewSpec("primary_needs.standing", needs.standing),
             ViewSpec("primary_needs.trend", needs.over_time),
+        ),
+    ),
+    Page(
+        "pages/ehc_plans.py",
+        "EHC plans",
+        ":material/description:",
+        "ehc_plans",
+        EVERYONE,
+        (
+            ViewSpec("ehc_plans.headline", ehcp_views.headline),  # the page's tiles and the Overview's
+            ViewSpec("ehc_plans.caseload", ehcp_views.caseload),
+            ViewSpec("ehc_plans.caseload_ranking", ehcp_views.caseload_ranking),
+            ViewSpec("ehc_plans.need", ehcp_views.by_need),
+            ViewSpec("ehc_plans.setting", ehcp_views.by_setting),
+            ViewSpec("ehc_plans.path", ehcp_views.path),
+            ViewSpec("ehc_plans.timeliness", ehcp_views.timeliness),
+            ViewSpec("ehc_plans.timeliness_ranking", ehcp_views.timeliness_ranking),
         ),
     ),
     Page(
@@ -105,7 +124,20 @@ PAGES: tuple[Page, ...] = (
     Page("pages/easy_read.py", "Easy read", ":material/menu_book:", "easy_read", EVERYONE),
     Page("pages/upload.py", "Upload data", ":material/upload_file:", "upload", (OFFICER,)),
     Page("pages/accounts.py", "Accounts", ":material/manage_accounts:", "accounts", (OFFICER,)),
+    # The pages a public service owes: in every page's footer (not the menu), open without signing in.
+    Page(
+        "pages/accessibility.py",
+        "Accessibility",
+        ":material/accessibility_new:",
+        "accessibility",
+        EVERYONE,
+        public=True,
+    ),
+    Page("pages/privacy.py", "Privacy", ":material/shield_person:", "privacy", EVERYONE, public=True),
+    Page("pages/cookies.py", "Cookies", ":material/cookie:", "cookies", EVERYONE, public=True),
+    Page("pages/feedback.py", "Feedback", ":material/rate_review:", "feedback", EVERYONE, public=True),
 )
+PUBLIC_PAGES: tuple[Page, ...] = tuple(entry for entry in PAGES if entry.public)
 
 
 def page(url_path: str) -> Page:
@@ -136,6 +168,7 @@ def views_for(audience: Audience) -> list[ViewSpec]:
 __all__ = [
     "EVERYONE",
     "PAGES",
+    "PUBLIC_PAGES",
     "STAFF",
     "Audience",
     "CommitmentChoice",

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from sendlib.auth import PERMISSIONS
 from sendlib.config import Config
+from sendlib.periods import Period, age_notes, period_line
 
 if TYPE_CHECKING:
     from sendlib.store import Store
@@ -83,6 +84,7 @@ class Filters:
     heard_from: str | None = None  # who counts as heard from: a key of reach.AUDIENCE_CHOICES (None: everyone)
     group_dimension: str | None = None  # reach by group: 'provision' or 'primary need' (None: provision)
     commitments: CommitmentChoice = CommitmentChoice()  # the Commitments page's tracker filters, sort and choice
+    benchmark_scope: str | None = None  # rank among: 'region' (the area's region's LAs), None (every LA in England)
 
     def today(self) -> date:
         """``as_of``, or today's date when not chosen."""
@@ -113,7 +115,9 @@ class View:
     the chart; ``suppression_note`` (when figures are hidden) is also written into exported images. ``source``
     is the line saying where the figures came from (in the pack, the speaker notes). ``missing`` is set, for
     a view that must still say something when its data is not loaded (a page's headline on the Overview), to
-    the sentence saying what to load; such a view has no figures.
+    the sentence saying what to load; such a view has no figures. ``periods`` names each source the view draws
+    on and its period (census, engagement year, stakeholder assessments): the page, the Overview and the pack
+    show ``period_line`` and flag ``age_notes``.
     """
 
     key: str
@@ -130,6 +134,17 @@ class View:
     suppression_note: str | None = None
     sentences: tuple[str, ...] = field(default=())  # further sentences shown under the summary (e.g. gap flags)
     missing: str | None = None  # no data: what to load (headline views; others return None)
+    periods: tuple[Period, ...] = ()  # each source drawn on and its period (sendlib.periods), in that order
+
+    @property
+    def period_line(self) -> str:
+        """The period of each source in one line ("Census 2019/20 · engagement 2025/26"; '' for none)."""
+        return period_line(self.periods)
+
+    @property
+    def age_notes(self) -> tuple[str, ...]:
+        """Sources years apart, and each source older than the configured age (flagged wherever shown)."""
+        return age_notes(self.periods)
 
 
 ViewFunction = Callable[["Store", Config, Filters, Audience], "View | None"]
@@ -152,7 +167,8 @@ class ViewSpec:
 @dataclass(frozen=True)
 class Page:
     """One page of the dashboard: its file under pages/, how it appears, which roles may open it, and its
-    views in the order the page shows them."""
+    views in the order the page shows them. ``public``: the page a public service owes (accessibility, privacy,
+    cookies, feedback), open to a visitor not signed in too and linked from every page's footer, not the menu."""
 
     path: str
     title: str
@@ -160,6 +176,7 @@ class Page:
     url_path: str
     roles: tuple[str, ...]
     views: tuple[ViewSpec, ...] = ()
+    public: bool = False
 
     def visible_views(self, audience: Audience) -> tuple[ViewSpec, ...]:
         """The views of this page ``audience`` may see (none when its role may not open the page)."""

@@ -12,7 +12,7 @@ from typing import cast
 
 import pandas as pd
 
-from sendlib import commitments
+from sendlib import commitments, periods
 from sendlib.config import Config
 from sendlib.store import Store
 from sendlib.views.base import Audience, CommitmentChoice, Filters, Metric, View
@@ -79,6 +79,7 @@ def rag_summary(store: Store, config: Config, filters: Filters, audience: Audien
         metrics=tuple(Metric(str(row.label), str(row.commitments)) for row in counts.itertuples()),
         table=status,
         table_label="The commitments by status",
+        periods=(periods.commitments(filters.today()),),
     )
 
 
@@ -98,9 +99,10 @@ def exception_list(store: Store, config: Config, filters: Filters, audience: Aud
             summary="No commitment is red or overdue.",
             source=source,
             table=table,
+            periods=(periods.commitments(filters.today()),),
         )
     chosen = tracker[tracker["reference"].isin(late["reference"])]
-    figure = commitments.build_timeline_chart(chosen, as_of=as_of, source=source)
+    figure = commitments.build_timeline_chart(chosen, as_of=as_of, source=source, named=True)
     return View(
         key="commitments.exceptions",
         title=title,
@@ -109,6 +111,7 @@ def exception_list(store: Store, config: Config, filters: Filters, audience: Aud
         summary=f"{len(late)} commitment{'s are' if len(late) != 1 else ' is'} red or overdue; owners and "
         "latest commentary are in the tracker.",
         source=source,
+        periods=(periods.commitments(filters.today()),),
     )
 
 
@@ -122,6 +125,7 @@ def tracker_table(store: Store, config: Config, filters: Filters, audience: Audi
         source=_source(store, filters),
         summary=f"{len(shown)} of {len(tracker)} commitments shown.",
         table=commitments.build_tracker_table(shown),
+        periods=(periods.commitments(filters.today()),),
     )
 
 
@@ -139,6 +143,7 @@ def timeline(store: Store, config: Config, filters: Filters, audience: Audience)
         source=source,
         figure=commitments.build_timeline_chart(shown, as_of=as_of, source=source),
         table=commitments.build_tracker_table(shown),
+        periods=(periods.commitments(filters.today()),),
     )
 
 
@@ -159,6 +164,7 @@ def burn_up(store: Store, config: Config, filters: Filters, audience: Audience) 
         source=source,
         figure=commitments.build_burn_up_chart(series, source=source, height=BURN_UP_HEIGHT),
         table=series.rename(columns=lambda c: str(c).replace("_", " ").capitalize()),
+        periods=(periods.commitments(filters.today()),),
     )
 
 
@@ -185,12 +191,13 @@ def progress(store: Store, config: Config, filters: Filters, audience: Audience)
         table=own.drop(columns=["update_id", "commitment_id"]).rename(
             columns=lambda c: str(c).replace("_", " ").capitalize()
         ),
+        periods=(periods.commitments(filters.today()),),
     )
 
 
 def commitments_headline(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
     """The Overview's "Commitments": a tile per rating held by any commitment, and one line on the exceptions
-    (the first five named, with their owners); ``missing`` says what to do when none is recorded."""
+    (the first five named by title, with who leads each); ``missing`` says what to do when none is recorded."""
     tracker = query_tracker(store, config, filters)
     title = "Commitments"
     if tracker.empty:
@@ -202,7 +209,7 @@ def commitments_headline(store: Store, config: Config, filters: Filters, audienc
     late = commitments.exceptions(tracker)
     line = (
         f"{len(late)} exception{'s' if len(late) != 1 else ''} (red or overdue) for the board: "
-        + ", ".join(f"{r.reference} ({r.owner})" for r in late.head(5).itertuples())
+        + "; ".join(f"{r.title} (led by {r.owner})" for r in late.head(5).itertuples())
         + (" …" if len(late) > 5 else "")
         if len(late)
         else "No commitment is red or overdue."
@@ -214,6 +221,7 @@ def commitments_headline(store: Store, config: Config, filters: Filters, audienc
         source=_source(store, filters),
         metrics=tiles,
         sentences=(line,),
+        periods=(periods.commitments(filters.today()),),
     )
 
 

@@ -14,8 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from sendlib import commitments, engagement, reach
-from sendlib.codes import format_period
+from sendlib import commitments, engagement, periods, reach
 from sendlib.config import Config
 from sendlib.engagement import NEED, PARTICIPANT_KINDS, PROVISION
 from sendlib.store import Store
@@ -33,11 +32,12 @@ def _label_columns(table: pd.DataFrame) -> pd.DataFrame:
 # -- what the person chose, narrowed to what this audience may choose ---------------------------------------------
 def gap_period(years: list[str], filters: Filters, audience: Audience) -> str:
     """The engagement period a reach view covers: the chosen one when this audience may choose it, else the
-    first offered (the latest year; all years when none is recorded). The forum is offered the latest year only."""
-    periods, _ = reach.gap_choices(years, suppressed=audience.hides_small_numbers)
-    if filters.engagement_year in periods:
+    first offered (the latest complete year, ``reach.default_year``; all years when none is recorded). The forum is
+    offered that year only."""
+    offered, _ = reach.gap_choices(years, suppressed=audience.hides_small_numbers, today=filters.today())
+    if filters.engagement_year in offered:
         return filters.engagement_year
-    return periods[0] if periods else reach.ALL_YEARS
+    return offered[0] if offered else reach.ALL_YEARS
 
 
 def heard_from(filters: Filters, audience: Audience) -> str:
@@ -57,11 +57,15 @@ class _Inputs:
     participation: pd.DataFrame
     cohort: reach.Cohort
     source: str
+    periods: tuple[periods.Period, ...]  # the cohort's census, then the engagement year
+    when: str  # the period in a sentence: "in 2025/26", "in 2026/27 year to date (1 activity)", "so far"
 
 
 def _inputs(store: Store, period: str, config: Config, audience: Audience, today: date) -> _Inputs:
     start, end = reach.period_dates(period, today)
     cohort = reach.query_cohort(store, config)
+    census = periods.census(cohort.period, config.data_age, today)
+    year = periods.engagement(period, today, reach.query_activity_count(store, start, end))
     return _Inputs(
         period,
         start,
@@ -69,6 +73,8 @@ def _inputs(store: Store, period: str, config: Config, audience: Audience, today
         reach.query_participation(store, start, end),
         cohort,
         reach.source_line(store, cohort, start, end, audience.threshold),
+        ((census,) if census else ()) + (year,),
+        f"in {year.words}" if year.year is not None else reach.period_words(period),
     )
 
 
@@ -91,7 +97,7 @@ def _gap_view(store: Store, config: Config, filters: Filters, audience: Audience
         got.cohort.frame,
         dimension,
         kinds=reach.AUDIENCE_CHOICES[heard_from(filters, audience)],
-        when=reach.period_words(got.period),
+        when=got.when,
         gap_ratio=config.reach.gap_ratio,
         decimals=decimals,
         threshold=audience.threshold,
@@ -117,6 +123,7 @@ def _gap_view(store: Store, config: Config, filters: Filters, audience: Audience
         sentences=tuple(gaps.sentences),
         notes=(gaps.note,) if gaps.note else (),
         suppression_note=gaps.note,
+        periods=got.periods,
     )
 
 
@@ -147,8 +154,9 @@ def reach_headline(store: Store, config: Config, filters: Filters, audience: Aud
     )
     if missing:
         return View(key="reach_gaps.headline", title=title, summary=missing, source="", missing=missing)
-    year = years[0]
+    year = reach.default_year(years, filters.today()) or years[0]
     got = _inputs(store, year, config, audience, filters.today())
+    label = got.periods[-1].words  # "2025/26", or "2026/27 year to date (n activities)" when none is complete
     decimals = config.display.percent_decimals
     tiles: list[Metric] = []
     if audience.threshold == 0:
@@ -162,7 +170,7 @@ def reach_headline(store: Store, config: Config, filters: Filters, audience: Aud
             verdict = "" if met is None else (" (met)" if met else " (not met)")
             tiles.append(
                 Metric(
-                    f"{reach.LEVEL_LABELS[level]} reach, {format_period(year)}",
+                    f"{reach.LEVEL_LABELS[level]} reach, {label}",
                     value,
                     f"target {target:.{decimals}f}%{verdict}",
                     arrow=False,
@@ -176,7 +184,7 @@ def reach_headline(store: Store, config: Config, filters: Filters, audience: Aud
             cohort.frame,
             dimension,
             kinds=PARTICIPANT_KINDS,
-            when=reach.period_words(year),
+            when=got.when,
             gap_ratio=config.reach.gap_ratio,
             decimals=decimals,
             threshold=audience.threshold,
@@ -187,10 +195,11 @@ def reach_headline(store: Store, config: Config, filters: Filters, audience: Aud
     return View(
         key="reach_gaps.headline",
         title=title,
-        summary=f"Reach and reach gaps, {format_period(year)}.",
+        summary=f"Reach and reach gaps, {label}.",
         source=got.source,
         metrics=tuple(tiles),
         sentences=tuple(lines),
+        periods=got.periods,
     )
 
 
@@ -205,7 +214,7 @@ def reach_levels(store: Store, config: Config, filters: Filters, audience: Audie
     got = _period_inputs(store, config, filters, audience)
     decimals = config.display.percent_decimals
     by_level = reach.reach_by_level(got.participation, got.cohort.frame, config.reach, _kinds(filters, audience))
-    title = f"Reach by level against target, {reach.period_words(got.period)}"
+    title = f"Reach by level against target, {reach.period_words(got.period)}"  # the period line says "year to date"
     missing = (
         None
         if got.cohort.period
@@ -224,6 +233,7 @@ def reach_levels(store: Store, config: Config, filters: Filters, audience: Audie
         ),
         table=reach.build_level_table(by_level, decimals),
         missing=missing,
+        periods=got.periods,
     )
 
 
@@ -244,6 +254,7 @@ def reach_groups(store: Store, config: Config, filters: Filters, audience: Audie
             groups, dimension, title=title, source=got.source, height=config.display.chart_height, decimals=decimals
         ),
         table=reach.build_group_table(groups, dimension, decimals),
+        periods=got.periods,
     )
 
 
@@ -258,6 +269,7 @@ def reach_takers(store: Store, config: Config, filters: Filters, audience: Audie
         summary="Who took part by age band and by setting, each as a share of those heard from.",
         source=got.source,
         table=_label_columns(shown.round({"share_pct": config.display.percent_decimals})),
+        periods=got.periods,
     )
 
 
@@ -277,6 +289,7 @@ def reach_hart(store: Store, config: Config, filters: Filters, audience: Audienc
         source=got.source,
         figure=reach.build_hart_chart(hart, title=title, source=got.source, height=config.display.chart_height),
         table=_label_columns(hart),
+        periods=got.periods,
     )
 
 
@@ -298,6 +311,7 @@ def reach_quality(store: Store, config: Config, filters: Filters, audience: Audi
             decimals=config.display.percent_decimals,
         ),
         table=_label_columns(quality),
+        periods=got.periods,
     )
 
 
@@ -313,6 +327,7 @@ def reach_quarters(store: Store, config: Config, filters: Filters, audience: Aud
         source=got.source,
         figure=reach.build_quarter_chart(quarters, title=title, source=got.source, height=config.display.chart_height),
         table=_label_columns(quarters),
+        periods=got.periods,
     )
 
 
@@ -326,4 +341,5 @@ def reach_activities(store: Store, config: Config, filters: Filters, audience: A
         summary=f"{len(activities)} activities dated {got.start:%d %b %Y} to {got.end:%d %b %Y}.",
         source=got.source,
         table=_label_columns(activities.drop(columns=["activity_id"])),
+        periods=got.periods,
     )

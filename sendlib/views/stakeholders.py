@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from sendlib import stakeholders
+from datetime import date
+
+from sendlib import periods, stakeholders
 from sendlib.config import Config
 from sendlib.store import Store
 from sendlib.views.base import Audience, Filters, Metric, View
 
 GRID_HEIGHT = 720
+
+
+def _periods(store: Store, config: Config, as_of: date) -> tuple[periods.Period, ...]:
+    """The assessments' date, flagged when the newest is older than ``data_age.stakeholder_months``."""
+    latest = periods.stakeholders(stakeholders.query_latest_assessment(store, as_of), config.data_age, as_of)
+    return (latest,) if latest else ()
 
 
 def grid(store: Store, config: Config, filters: Filters, audience: Audience) -> View:
@@ -34,6 +42,8 @@ def grid(store: Store, config: Config, filters: Filters, audience: Audience) -> 
         table=stakeholders.build_grid_table(positions),
         table_label="The grid as a table",
         table_expanded=True,
+        notes=(stakeholders.quadrant_meanings(config.stakeholders),),
+        periods=_periods(store, config, as_of),
     )
 
 
@@ -62,4 +72,6 @@ def headline(store: Store, config: Config, filters: Filters, audience: Audience)
         stakeholders.source_line(store, as_of),
         metrics=(tile,),
         sentences=lines,
+        notes=(stakeholders.quadrant_meanings(config.stakeholders),) if lines else (),
+        periods=_periods(store, config, as_of),
     )
