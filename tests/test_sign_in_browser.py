@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page
 
 from sendlib.auth import COMMISSIONER, OFFICER, add_user
 from sendlib.store import Store
-from tests.browser import running_server, screenshot, wait_for_app
+from tests.browser import click_and_wait, running_server, screenshot, wait_for_app
 from tests.conftest import TEST_OFFICER
 
 PASSWORD = "correct horse battery"
@@ -48,8 +48,7 @@ def page_from(browser: Browser, url: str, address: str) -> Page:
 def try_password(page: Page, email: str, password: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
+    click_and_wait(page, page.get_by_role("button", name="Sign in"))
 
 
 def test_a_strangers_guesses_slow_the_stranger_and_never_the_holder(server_url: str, browser: Browser) -> None:
@@ -65,12 +64,11 @@ def test_a_strangers_guesses_slow_the_stranger_and_never_the_holder(server_url: 
     owner = page_from(browser, server_url, "192.0.2.10")
     try_password(owner, OWNER, PASSWORD)
     owner.get_by_text("Role: officer").wait_for(timeout=60_000)  # at once, from the meeting room
-    owner.locator("[data-testid='stSidebarNav'] a[href$='/accounts']").first.click()
     wait_for_app(owner)
+    click_and_wait(owner, owner.locator("[data-testid='stSidebarNav'] a[href$='/accounts']").first)
     owner.get_by_role("heading", name="Accounts", exact=True).wait_for(timeout=30_000)
     owner.get_by_role("tab", name="Reset a password").click()
-    owner.get_by_role("button", name="Reset the password").click()  # Ann's, the first account listed
-    wait_for_app(owner)
+    click_and_wait(owner, owner.get_by_role("button", name="Reset the password"))  # Ann's, the first listed
     owner.get_by_text("shown only now").wait_for(timeout=30_000)
     assert len(owner.locator("[data-testid='stCode']").inner_text().strip()) >= 10
     screenshot(owner, "accounts-page-after-reset")
