@@ -150,7 +150,9 @@ def click_and_wait(page, locator, timeout_ms: int = 60_000) -> None:
         """() => {
             window.__sendlibRan = false;
             const app = document.querySelector("[data-testid='stApp']");
-            const seen = () => { if (app.getAttribute('data-test-script-state') === 'running') window.__sendlibRan = true; };
+            const seen = () => {
+                if (app.getAttribute('data-test-script-state') === 'running') window.__sendlibRan = true;
+            };
             new MutationObserver(seen).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
         }"""
     )
