@@ -17,7 +17,7 @@ pack at once:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import plotly.graph_objects as go
 
@@ -114,6 +114,61 @@ def _text_values(fig: go.Figure, axis: str) -> list[str]:
         if values is not None:
             found.extend(value for value in values if isinstance(value, str))
     return found
+
+
+def category_labels(figure: go.Figure) -> list[str] | None:
+    """The rows of a single-axis chart with text categories on its y axis, top to bottom as drawn (None for any
+    other chart: its rows are not split)."""
+    layout = figure.layout
+    if any(name.startswith("yaxis") and name != "yaxis" for name in layout.to_plotly_json()):
+        return None
+    ticks, at = layout.yaxis.ticktext, layout.yaxis.tickvals
+    if ticks and at is not None and list(at) == list(range(len(ticks))):
+        return [str(t) for t in ticks]  # numbered rows (the reach gaps'): row i at y = i, named by its tick text
+    order = layout.yaxis.categoryorder
+    if order == "array" and layout.yaxis.categoryarray:
+        rows = [str(c) for c in layout.yaxis.categoryarray]
+    elif order in (None, "trace"):
+        rows = []
+        for trace in figure.data:
+            values = getattr(trace, "y", None)
+            if values is None:
+                continue
+            if not isinstance(values, list | tuple):
+                return None  # numbers (a typed array): not a row per category
+            for value in values:
+                if not isinstance(value, str):
+                    return None
+                if value not in rows:
+                    rows.append(value)
+    else:
+        return None
+    return rows or None
+
+
+def runs_that_fit(rows: Sequence[str], fits: Callable[[Sequence[str]], bool]) -> list[range]:
+    """``rows`` (top to bottom) as the fewest runs of neighbours that each ``fits`` one chart, at least a row each
+    (the meeting pack's slides, the projector's screens)."""
+    runs: list[range] = []
+    first = 0
+    while first < len(rows):
+        end = first + 1
+        while end < len(rows) and fits(rows[first : end + 1]):
+            end += 1
+        runs.append(range(first, end))
+        first = end
+    return runs
+
+
+def rows_part(figure: go.Figure, run: range) -> go.Figure:
+    """A copy of a chart of category rows (``category_labels``) showing only the rows in ``run``: category i sits
+    at y = i, so the copy's y axis spans the run's positions (top down when the axis is reversed). Anything
+    placed at a row outside the run is outside the axis, where Plotly does not draw it."""
+    part = go.Figure(figure)
+    low, high = run.start - 0.5, run.stop - 0.5
+    reversed_axis = figure.layout.yaxis.autorange == "reversed"
+    part.update_yaxes(range=[high, low] if reversed_axis else [low, high], autorange=False)
+    return part
 
 
 def rows_height(rows: list[int], font: float = FONT_SIZE, *, tight: bool = False) -> int:

@@ -749,6 +749,14 @@ def _named_label(title: str, owner: str) -> str:
     return f"{wrap(title, 40, LABEL_LINES)}<br><i>{text.plotly(owner)}</i>"
 
 
+def _beside_line(moment: pd.Timestamp, first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """Where a vertical line's label goes so that it stays inside the chart: on the side of the line with more of
+    the axis (a label centred on a line near the axis end ran past the chart's edge on a phone)."""
+    if pd.isna(first) or pd.isna(last) or last <= first:
+        return "top right"
+    return "top left" if moment - first > (last - first) / 2 else "top right"
+
+
 def build_timeline_chart(
     tracker: pd.DataFrame, *, as_of: date, source: str, height: int | None = None, named: bool = False
 ) -> go.Figure:
@@ -809,7 +817,7 @@ def build_timeline_chart(
         x=pd.Timestamp(as_of).timestamp() * 1000,
         line={"color": TEXT, "width": 2, "dash": "dash"},
         annotation_text=f"Today, {as_of:%d %b %Y}" if as_of == date.today() else f"As at {as_of:%d %b %Y}",
-        annotation_position="top",
+        annotation_position=_beside_line(pd.Timestamp(as_of), starts.min(), pd.to_datetime(frame["due_date"]).max()),
     )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(type="date", title_text=None, gridcolor=GRID)

@@ -33,7 +33,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen import canvas
 
 from sendlib import text
-from sendlib.charts import LABEL_CHARS, wrap
+from sendlib.charts import LABEL_CHARS, category_labels, rows_part, runs_that_fit, wrap
 from sendlib.config import Config
 from sendlib.export import figure_to_image
 from sendlib.periods import CENSUS, ENGAGEMENT, Period, day_words, period_line
@@ -144,36 +144,6 @@ def _raise_fonts(node: Any) -> None:
             _raise_fonts(item)
 
 
-def _categories(figure: go.Figure) -> list[str] | None:
-    """The rows of a single-axis chart with text categories on its y axis, top to bottom as drawn (None for any
-    other chart: its rows are not split)."""
-    layout = figure.layout
-    if any(name.startswith("yaxis") and name != "yaxis" for name in layout.to_plotly_json()):
-        return None
-    ticks, at = layout.yaxis.ticktext, layout.yaxis.tickvals
-    if ticks and at is not None and list(at) == list(range(len(ticks))):
-        return [str(t) for t in ticks]  # numbered rows (the reach gaps'): row i at y = i, named by its tick text
-    order = layout.yaxis.categoryorder
-    if order == "array" and layout.yaxis.categoryarray:
-        rows = [str(c) for c in layout.yaxis.categoryarray]
-    elif order in (None, "trace"):
-        rows = []
-        for trace in figure.data:
-            values = getattr(trace, "y", None)
-            if values is None:
-                continue
-            if not isinstance(values, list | tuple):
-                return None  # numbers (a typed array): not a row per category
-            for value in values:
-                if not isinstance(value, str):
-                    return None
-                if value not in rows:
-                    rows.append(value)
-    else:
-        return None
-    return rows or None
-
-
 def _pitch_lines(rows: Sequence[str]) -> float:
     """The lines of label a row of ``rows`` must be apart from the next: Plotly spaces rows evenly and centres
     each label on its row, so neighbours need half of each one's lines (the most any two neighbours need)."""
@@ -188,15 +158,7 @@ def _fits(rows: Sequence[str]) -> bool:
 
 def split_rows(rows: Sequence[str]) -> list[range]:
     """``rows`` (top to bottom) as the fewest runs that each fit one chart (``_fits``), at least a row each."""
-    runs: list[range] = []
-    first = 0
-    while first < len(rows):
-        end = first + 1
-        while end < len(rows) and _fits(rows[first : end + 1]):
-            end += 1
-        runs.append(range(first, end))
-        first = end
-    return runs
+    return runs_that_fit(rows, _fits)
 
 
 def print_parts(figure: go.Figure) -> list[tuple[str, go.Figure]]:
@@ -258,18 +220,10 @@ def _reflow_labels(spec: dict[str, Any]) -> None:
 
 def _split_rows(made: go.Figure) -> list[go.Figure]:
     """``made`` as one copy, or its rows split over copies (``split_rows``) when they do not fit one."""
-    rows = _categories(made)
+    rows = category_labels(made)
     if rows is None or _fits(rows):
         return [made]
-    reversed_axis = made.layout.yaxis.autorange == "reversed"
-    parts = []
-    for run in split_rows(rows):
-        part = go.Figure(made)
-        # Category i sits at y = i: a part shows its rows' positions, top down when the axis is reversed.
-        low, high = run.start - 0.5, run.stop - 0.5
-        part.update_yaxes(range=[high, low] if reversed_axis else [low, high], autorange=False)
-        parts.append(part)
-    return parts
+    return [rows_part(made, run) for run in split_rows(rows)]
 
 
 def _panels(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -771,6 +771,9 @@ def build_hart_chart(hart: pd.DataFrame, *, title: str, source: str, height: int
     return base_layout(fig, title=title, height=height, source=source, source_chars=95)
 
 
+QUALITY_LABEL_INSIDE = 60  # % of activities from which a quality bar is long enough to hold its label inside
+
+
 def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, height: int, decimals: int) -> go.Figure:
     """Share of activities meeting each of Lundy's elements, all four, feedback given, and Hart rung 4+."""
     fig = go.Figure(
@@ -785,7 +788,12 @@ def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, heigh
                     quality["share_pct"], quality["activities_meeting"], quality["activities"]
                 )
             ],
-            textposition="outside",
+            # A long bar carries its label inside its end: outside, "100.0% (26 of 26)" ran past a phone's edge.
+            textposition=[
+                "inside" if share >= QUALITY_LABEL_INSIDE else "outside" for share in quality["share_pct"].fillna(0)
+            ],
+            insidetextanchor="end",
+            insidetextfont={"color": "white"},
             cliponaxis=False,
             showlegend=False,
             hovertemplate="%{y}: %{x:.1f}% of activities<extra></extra>",

@@ -253,15 +253,15 @@ def test_live_charts_keep_their_text_inside_at_desktop_projector_and_phone(
         wait_for_app(page)
     signed_in = desktop.storage_state()  # the sign-in's session cookie
     desktop.close()
-    if role == FORUM:  # the parent carer's phone, opened at its width (Plotly does not follow a shrinking window)
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, storage_state=signed_in)
-        page = phone.new_page()
-        page.goto(server_url)  # signed in by the cookie, as a new tab of the same browser (no second sign-in)
-        wait_for_app(page)
-        page.get_by_text(f"Role: {role}").wait_for(timeout=60_000, state="attached")
-        for url_path in LIVE_PAGES[role]:
-            _open(page, url_path)
-            assert _charts_drawn(page) >= 1, url_path
-            _check(page, f"{url_path} at 390", outside)
-        phone.close()
+    # A phone, opened at its width (Plotly does not follow a shrinking window): a parent carer's, an officer's.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, storage_state=signed_in)
+    page = phone.new_page()
+    page.goto(server_url)  # signed in by the cookie, as a new tab of the same browser (no second sign-in)
+    wait_for_app(page)
+    page.get_by_text(f"Role: {role}").wait_for(timeout=60_000, state="attached")
+    for url_path in LIVE_PAGES[role]:
+        _open(page, url_path)
+        assert _charts_drawn(page) >= 1, url_path
+        _check(page, f"{url_path} at 390", outside)
+    phone.close()
     assert not outside, outside

@@ -21,7 +21,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from sendlib import pack
-from sendlib.charts import base_layout, with_note
+from sendlib.charts import base_layout, category_labels, with_note
 from sendlib.config import Config
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
 from sendlib.store import Store
@@ -362,7 +362,7 @@ def test_every_print_copy_keeps_its_rows_apart(packs) -> None:
     checked = 0
     for slide in slides:
         for part in pack.print_figures(slide.figure):
-            rows = pack._categories(part)
+            rows = category_labels(part)
             if rows is None:
                 continue
             svg = figure_to_image(part, fmt="svg", width=pack.IMAGE_PX[0], height=pack.IMAGE_PX[1]).decode()

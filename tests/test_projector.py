@@ -15,7 +15,7 @@ import pytest
 
 from sendlib import text
 from sendlib.auth import COMMISSIONER, FORUM
-from sendlib.charts import add_source_line, base_layout, category_rows
+from sendlib.charts import add_source_line, base_layout, category_labels, category_rows
 from sendlib.config import Config
 from sendlib.store import Store
 from sendlib.views import Audience, Filters, all_views
@@ -25,6 +25,7 @@ from ui.projector import (
     PROJECTOR_SOURCE_CHARS,
     UNDER_CONTROLS_PX,
     for_projector,
+    presented_parts,
     scaled_for_projector,
 )
 
@@ -132,3 +133,46 @@ def test_the_source_line_is_rewrapped_for_its_larger_text_and_escaped_once() -> 
     assert html.unescape(after.text.replace("<br>", " ")).split() == source.split()  # every word, once
     assert "<b>" not in after.text and "&lt;b&gt;" in after.text  # still plain text, never markup
     assert after.text == text.plotly_lines(source, PROJECTOR_SOURCE_CHARS)  # across the presented chart's width
+
+
+def rows_shown(part: go.Figure) -> list[int]:
+    """The row positions a part's y axis spans (all of them when it is not limited)."""
+    rows = category_labels(part) or []
+    if part.layout.yaxis.range is None:
+        return list(range(len(rows)))
+    low, high = sorted(part.layout.yaxis.range)
+    return [i for i in range(len(rows)) if low < i < high]
+
+
+@pytest.mark.parametrize("role", [COMMISSIONER, FORUM])
+def test_a_chart_taller_than_the_screen_is_split_over_screens_each_row_once(demo: Store, role: str) -> None:
+    """Presented, a chart of rows taller than the screen under the controls (the thirty commitments' timeline,
+    the reach gaps by every need) is a screen for each run of rows, each no taller than the screen, every row
+    on exactly one screen, in order, at full size, each title saying which part it is."""
+    config = Config()
+    audience = Audience.of(role, config)
+    split = 0
+    for spec in all_views():
+        view = spec.build(demo, config, Filters(as_of=date(2026, 3, 1)), audience)
+        if view is None or view.figure is None or category_labels(for_projector(view.figure)) is None:
+            continue
+        parts = presented_parts(view.figure)
+        assert all(part.layout.height <= UNDER_CONTROLS_PX for part in parts), spec.key
+        if len(parts) > 1:
+            split += 1
+            assert [i for part in parts for i in rows_shown(part)] == list(range(len(category_labels(parts[0]))))
+            assert [
+                str(part.layout.title.text).endswith(f"({n} of {len(parts)})") for n, part in enumerate(parts, start=1)
+            ] == [True] * len(parts), spec.key
+            small = [(where, size) for part in parts for where, size in text_sizes(part) if (size or 0) < MIN_TEXT_PX]
+            assert small == [], spec.key
+    assert split >= 1  # the demo has such a chart for each audience
+
+
+def test_thirty_rows_take_three_screens_of_ten_not_a_squeezed_one() -> None:
+    names = [f"C-{number:02d} · commitment number {number}" for number in range(30)]
+    figure = base_layout(go.Figure(go.Bar(x=list(range(30)), y=names, orientation="h")), title="Thirty", height=500)
+    parts = presented_parts(figure)
+    assert 2 <= len(parts) <= 4 and all(part.layout.height <= UNDER_CONTROLS_PX for part in parts)
+    assert [i for part in parts for i in rows_shown(part)] == list(range(30))
+    assert for_projector(figure).layout.height > UNDER_CONTROLS_PX  # one screen would not hold them

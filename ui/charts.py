@@ -30,6 +30,7 @@ def show_chart(
     column_config: dict[str, Any] | None = None,
     note: str | None = None,
     key: str,
+    presented: go.Figure | None = None,
 ) -> None:
     """A chart, its one-sentence summary (visible, and the chart's text alternative), its table, and downloads:
     the chart as PNG and SVG (title, source line and any suppression ``note`` inside the image) and the table
@@ -37,7 +38,8 @@ def show_chart(
     # On the page the source line is the page's caption (it wraps to any screen), not drawn inside the chart; a
     # presented chart is alone on its screen, so it keeps its source line inside, rewrapped at projector size, and
     # two panels stand side by side (a projector is wide, not tall); the larger text has its space measured again.
-    shown = for_projector(figure) if presenting() else for_screen(figure)
+    # ``presented``: the screen's part of a chart split over several (``ui.projector.presented_parts``).
+    shown = presented if presented is not None else for_projector(figure) if presenting() else for_screen(figure)
     # The summary is also the chart's accessible name (role="figure" with aria-label): a screen reader announces it.
     # The mode bar shows on hover or tap only, in the strip every chart keeps clear above its title.
     st.plotly_chart(shown, key=key, config=CHART_CONFIG, alt=summary)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
 from sendlib import text
-from sendlib.charts import fit_layout, side_by_side
+from sendlib.charts import category_labels, fit_layout, lines_in, rows_height, rows_part, runs_that_fit, side_by_side
 
 PROJECTOR_FONT_SCALE = 1.35
 PROJECTOR_MAX_HEIGHT = 620  # a presented chart's height unless its rows need more
@@ -36,6 +37,34 @@ def for_projector(figure: go.Figure) -> go.Figure:
     # a chart that needs no more than a screen keeps the screen's height at most.
     least = min(copy.layout.height or PROJECTOR_MAX_HEIGHT, PROJECTOR_MAX_HEIGHT)
     return fit_layout(copy, min_height=least, presented=True)
+
+
+def presented_parts(figure: go.Figure) -> list[go.Figure]:
+    """The chart as presented (``for_projector``) on as many screens as its rows need: a chart of category rows
+    taller than a 1280×720 screen shows under the slide controls (thirty commitments, the gaps by every need) is
+    split into runs of neighbouring rows, each a screen with every label at full size and its title saying which
+    part it is ("(1 of 2)"), as the meeting pack splits its slides. Any other chart is one screen."""
+    shown = for_projector(figure)
+    rows = category_labels(shown)
+    if rows is None or (shown.layout.height or 0) <= UNDER_CONTROLS_PX:
+        return [shown]
+    font = shown.layout.font.size or MIN_TEXT_PX
+    around = (shown.layout.margin.t or 0) + (shown.layout.margin.b or 0) + 20  # fit_layout's measure off the rows
+
+    def fits(run: Sequence[str]) -> bool:
+        return around + rows_height([lines_in(row) for row in run], font, tight=True) <= UNDER_CONTROLS_PX
+
+    runs = runs_that_fit(rows, fits)
+    if len(runs) == 1:
+        return [shown]
+    parts = []
+    for number, run in enumerate(runs, start=1):
+        part = rows_part(shown, run)
+        if isinstance(part.layout.title.text, str):
+            part.layout.title.text += f" ({number} of {len(runs)})"
+        part.update_layout(height=around + rows_height([lines_in(rows[i]) for i in run], font, tight=True))
+        parts.append(part)
+    return parts
 
 
 PRESENTED_PX = 1080  # a presented chart's width on a 1280 px screen, inside the page's padding

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from sendlib import text
@@ -16,6 +17,7 @@ from ui.charts import show_chart
 from ui.frame import once_this_run
 from ui.identity import current_actor
 from ui.present import claim_slide, presenting, slide_frame
+from ui.projector import presented_parts
 from ui.state import get_config, query
 from ui.tables import show_table
 
@@ -55,9 +57,11 @@ def show_view(view: View | None, *, key: str | None = None, heading: bool = True
     if view is None:
         return
     if presenting():
-        if view.figure is not None and claim_slide():
-            with slide_frame():
-                _show_parts(replace(view, metrics=()), key=key, heading=False)
+        # A chart too tall for one screen is a slide for each part (its rows split); only the one on screen is drawn.
+        for part in presented_parts(view.figure) if view.figure is not None else ():
+            if claim_slide():
+                with slide_frame():
+                    _show_parts(replace(view, metrics=()), key=key, heading=False, presented=part)
         return
     _show_parts(view, key=key, heading=heading)
 
@@ -70,7 +74,7 @@ def show_deck() -> None:
             show_view(view(spec.build, Filters(as_of=date.today())), key=spec.key)
 
 
-def _show_parts(view: View, *, key: str | None, heading: bool) -> None:
+def _show_parts(view: View, *, key: str | None, heading: bool, presented: go.Figure | None = None) -> None:
     if heading:
         st.subheader(text.markdown(view.title), anchor=False)
     if view.metrics:
@@ -88,6 +92,7 @@ def _show_parts(view: View, *, key: str | None, heading: bool) -> None:
             column_config=column_config,
             note=view.suppression_note,
             key=key or view.key,
+            presented=presented,
         )
     else:
         if view.table is not None or not view.metrics:  # a tiles-only view's summary is its tiles in words
