@@ -352,6 +352,28 @@ def add_key(fig: go.Figure, entries: Sequence[str], axis: int = AXIS_SPACE) -> i
     return taken
 
 
+KEY_BESIDE_SHARE = 0.6  # of a wide chart's width, the plot's when its key stands beside it
+
+
+def key_beside(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` with its key (``add_key``) beside the plot, on the right, instead of under it, and the
+    space it took underneath given back (a projector is wide, not tall: under the stakeholder grid, six key lines
+    squashed the grid to a strip). A figure without a key, or of more than one x axis, is returned as it is."""
+    keys = [a for a in fig.layout.annotations if a.name == "key"]
+    if not keys or any(name.startswith("xaxis") and name != "xaxis" for name in fig.layout.to_plotly_json()):
+        return fig
+    copy = go.Figure(fig)
+    key = next(a for a in copy.layout.annotations if a.name == "key")
+    taken = KEY_LINE_HEIGHT * lines_in(key.text) + 8
+    copy.update_xaxes(domain=[0, KEY_BESIDE_SHARE])
+    key.update(x=KEY_BESIDE_SHARE + 0.05, y=1, yshift=0, yanchor="top")
+    for annotation in copy.layout.annotations:
+        if annotation.name in ("source", "note") and annotation.yshift:
+            annotation.yshift += taken  # under the axis again, not under the key
+    copy.update_layout(margin={"b": max((copy.layout.margin.b or 0) - taken, 40)})
+    return copy
+
+
 def add_source_line(
     fig: go.Figure, source: str, chars: int = SOURCE_LINE_CHARS, below: int = 0, axis: int = AXIS_SPACE
 ) -> go.Figure:

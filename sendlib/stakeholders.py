@@ -383,7 +383,10 @@ def summarise_grid(grid_df: pd.DataFrame, as_of: date) -> str:
     return sentence + "."
 
 
-GRID_PLOT_HEIGHT = 460  # the grid's own square, whatever its title, legend and key take around it
+GRID_PLOT_HEIGHT = 500  # the grid's own square, whatever its title, legend and key take around it
+# Scale units above 10 and below 0 that hold the quadrants' names: beside the groups' marks, a name and the
+# number of a group near a corner ran into each other (most of all at a projector's larger text).
+GRID_BAND = 1.3
 
 
 def build_grid_chart(
@@ -393,24 +396,37 @@ def build_grid_chart(
     by kind, labelled) and an arrow to its target (hollow marker)."""
     fig = go.Figure()
     mid = grid.midpoint
+    low, high = -GRID_BAND, 10 + GRID_BAND  # the quadrants' names sit in bands beyond 0 and 10, where no group is
     quadrants = (
-        (mid, 10, mid, 10, grid.high_high, QUADRANT_ENGAGE),
-        (0, mid, mid, 10, grid.high_influence, QUADRANT_SOME),
-        (mid, 10, 0, mid, grid.high_importance, QUADRANT_SOME),
-        (0, mid, 0, mid, grid.low_low, QUADRANT_LOW),
+        (mid, 10, mid, high, grid.high_high, QUADRANT_ENGAGE),
+        (0, mid, mid, high, grid.high_influence, QUADRANT_SOME),
+        (mid, 10, low, mid, grid.high_importance, QUADRANT_SOME),
+        (0, mid, low, mid, grid.low_low, QUADRANT_LOW),
     )
     for x0, x1, y0, y1, label, colour in quadrants:
-        fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, fillcolor=colour, line={"width": 0}, layer="below")
+        fig.add_shape(
+            type="rect",
+            x0=x0 if x0 else -0.3,
+            x1=x1 if x1 < 10 else 10.3,
+            y0=y0,
+            y1=y1,
+            fillcolor=colour,
+            line={"width": 0},
+            layer="below",
+        )
+        top = y1 == high
         fig.add_annotation(
-            x=x1 - 0.1 if x0 >= mid else x0 + 0.1,
-            y=y1 - 0.15,
+            x=x1 + 0.2 if x0 >= mid else x0 - 0.2,
+            y=high - 0.05 if top else low + 0.05,
             text=f"<b>{label}</b>",
             showarrow=False,
             xanchor="right" if x0 >= mid else "left",
-            yanchor="top",
+            yanchor="top" if top else "bottom",
             font={"size": 15, "color": NOTE_TEXT},
         )
-    fig.add_shape(type="line", x0=mid, x1=mid, y0=0, y1=10, line={"color": REFERENCE_LINE, "width": 1, "dash": "dot"})
+    fig.add_shape(
+        type="line", x0=mid, x1=mid, y0=low, y1=high, line={"color": REFERENCE_LINE, "width": 1, "dash": "dot"}
+    )
     fig.add_shape(type="line", x0=0, x1=10, y0=mid, y1=mid, line={"color": REFERENCE_LINE, "width": 1, "dash": "dot"})
     for group_id, trail in trails.groupby("group_id"):
         colour, _ = KIND_STYLE.get(trail["kind"].iloc[0], KIND_STYLE["other"])
@@ -508,7 +524,9 @@ def build_grid_chart(
             )
         )
     fig.update_xaxes(range=[-0.3, 10.3], title_text=f"{grid.x_axis} →", dtick=1, showgrid=False, zeroline=False)
-    fig.update_yaxes(range=[-0.3, 10.3], title_text=f"{grid.y_axis} →", dtick=1, showgrid=False, zeroline=False)
+    fig.update_yaxes(
+        range=[low, high], title_text=f"{grid.y_axis} →", tickvals=list(range(11)), showgrid=False, zeroline=False
+    )
     return base_layout(
         fig,
         title=f"Stakeholder grid: where each group is and where we aim to get it, {as_of:%d %B %Y}",

@@ -176,3 +176,19 @@ def test_thirty_rows_take_three_screens_of_ten_not_a_squeezed_one() -> None:
     assert 2 <= len(parts) <= 4 and all(part.layout.height <= UNDER_CONTROLS_PX for part in parts)
     assert [i for part in parts for i in rows_shown(part)] == list(range(30))
     assert for_projector(figure).layout.height > UNDER_CONTROLS_PX  # one screen would not hold them
+
+
+def test_a_key_stands_beside_the_presented_plot_so_the_grid_is_not_squashed(demo: Store) -> None:
+    """The stakeholder grid's numbered key goes right of the plot on a projector (under it, six lines left the
+    grid a strip of 170 px); the page's grid keeps the key under it, where a phone has room."""
+    from sendlib.views import view_spec
+
+    config = Config()
+    grid = view_spec("stakeholders.grid").build(demo, config, Filters(), Audience.of(COMMISSIONER, config))
+    assert grid is not None and grid.figure is not None
+    shown = for_projector(grid.figure)
+    key = next(a for a in shown.layout.annotations if a.name == "key")
+    assert shown.layout.xaxis.domain[1] < key.x and (key.y, key.yanchor) == (1, "top")
+    assert shown.layout.height - shown.layout.margin.t - shown.layout.margin.b >= 300  # the grid's own height
+    assert shown.layout.height <= UNDER_CONTROLS_PX
+    assert next(a for a in grid.figure.layout.annotations if a.name == "key").y == 0  # the page's: under the plot

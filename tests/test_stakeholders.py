@@ -226,6 +226,9 @@ def test_figure_has_quadrants_kinds_trails_targets_and_exports_as_png(demo_store
         annotations
     )
     assert "Source: demo" in annotations
+    # The quadrants' names in bands beyond the 0–10 square every group (and its number) is drawn in.
+    names = [a for a in fig.layout.annotations if str(a.text).startswith("<b>")]
+    assert len(names) == 4 and all(a.y > 10.5 or a.y < -0.5 for a in names)
     kinds = {trace.name: trace.marker.symbol for trace in fig.data if not str(trace.name).startswith("trail")}
     assert kinds["Children and young people"] == "circle" and kinds["Parent carers"] == "square"
     assert "Target" in kinds

@@ -8,7 +8,16 @@ from typing import Any
 import plotly.graph_objects as go
 
 from sendlib import text
-from sendlib.charts import category_labels, fit_layout, lines_in, rows_height, rows_part, runs_that_fit, side_by_side
+from sendlib.charts import (
+    category_labels,
+    fit_layout,
+    key_beside,
+    lines_in,
+    rows_height,
+    rows_part,
+    runs_that_fit,
+    side_by_side,
+)
 
 PROJECTOR_FONT_SCALE = 1.35
 PROJECTOR_MAX_HEIGHT = 620  # a presented chart's height unless its rows need more
@@ -24,11 +33,11 @@ PROJECTOR_SOURCE_CHARS = 100  # a source line or note (18 px) across a presented
 
 
 def for_projector(figure: go.Figure) -> go.Figure:
-    """The chart as presented, alone on a 1280×720 screen under the slide controls: two panels side by side (a
-    projector is wide, not tall), every text at least 18 px (``scaled_for_projector``), the title rewrapped to the
-    screen's width, and the space measured again — with no strip for the mode bar (hidden when presenting) and
-    rows as tall as their labels, not a finger's tap, so a chart of a dozen rows fits the screen."""
-    relabelled = go.Figure(side_by_side(figure))
+    """The chart as presented, alone on a 1280×720 screen under the slide controls: two panels side by side and a
+    key beside its plot (a projector is wide, not tall), every text at least 18 px (``scaled_for_projector``), the
+    title rewrapped to the screen's width, and the space measured again — with no strip for the mode bar (hidden
+    when presenting) and rows as tall as their labels, not a finger's tap, so a chart of a dozen rows fits."""
+    relabelled = go.Figure(key_beside(side_by_side(figure)))
     _rewrap_row_labels(relabelled)
     copy = scaled_for_projector(relabelled, source_chars=_source_chars(relabelled))
     if isinstance(copy.layout.title.text, str):
