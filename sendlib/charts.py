@@ -18,6 +18,7 @@ pack at once:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 
 import plotly.graph_objects as go
 
@@ -58,6 +59,43 @@ def wrap(value: object, width: int = LABEL_CHARS, max_lines: int | None = None) 
     the last ending in "…" when cut): the one wrapping helper of every chart (labels, titles, source lines).
     Escaped (``text.plotly_lines``): stored text stays text."""
     return text.plotly_lines(value, width, max_lines)
+
+
+# The widths the product wraps labels at (a phone's row label, a commitment's title, a two-line row label): a
+# label's lines that read as one of these wraps are the helper's, and may be wrapped again wider.
+WRAP_WIDTHS = (LABEL_CHARS, 40, 2 * LABEL_CHARS)
+
+
+def reflow(label: str, width: int) -> str:
+    """``label`` (Plotly text) with each run of lines that the wrapping helper made re-wrapped at ``width``
+    characters (never narrower than it was): a label wrapped to fit a phone takes a line or two on a 1000 px
+    print or a projector. A line with markup (an owner in italics) or a break that was not the helper's (the
+    figures under a group's name: the line above it had room for their first word) stays where it is."""
+    lines = label.split("<br>")
+    out: list[str] = []
+    run: list[str] = []  # plain lines that read as one text wrapped greedily at some width
+    for line in [*lines, None]:
+        if line is not None and "<" not in line and _one_wrap([*run, text.from_plotly(line)]):
+            run.append(text.from_plotly(line))
+            continue
+        if run:
+            out.append(wrap(" ".join(run), max(width, *(len(r) for r in run))))
+            run = []
+        if line is None:
+            break
+        if "<" in line:
+            out.append(line)
+        else:
+            run = [text.from_plotly(line)]
+    return "<br>".join(out)
+
+
+def _one_wrap(lines: list[str]) -> bool:
+    """Whether ``lines`` are what the wrapping helper makes of one text at one of ``WRAP_WIDTHS``: every line fits
+    that width and each next line's first word would not have fitted on the line before."""
+    widest = max(len(line) for line in lines)
+    narrowest_break = min((len(a) + 1 + len(b.split(" ")[0]) for a, b in pairwise(lines)), default=widest + 1)
+    return any(widest <= width < narrowest_break for width in WRAP_WIDTHS)
 
 
 def wrap_all(values: Iterable[object], width: int = LABEL_CHARS, max_lines: int = LABEL_LINES) -> list[str]:

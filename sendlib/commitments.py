@@ -750,11 +750,12 @@ def _named_label(title: str, owner: str) -> str:
 
 
 def _beside_line(moment: pd.Timestamp, first: pd.Timestamp, last: pd.Timestamp) -> str:
-    """Where a vertical line's label goes so that it stays inside the chart: on the side of the line with more of
-    the axis (a label centred on a line near the axis end ran past the chart's edge on a phone)."""
+    """How a vertical line's label is anchored so that it stays inside the chart: ending at the line when the line
+    is in the axis's later half, starting there otherwise (centred on a line near the axis's end, the label ran past
+    the chart's edge on a phone)."""
     if pd.isna(first) or pd.isna(last) or last <= first:
-        return "top right"
-    return "top left" if moment - first > (last - first) / 2 else "top right"
+        return "left"
+    return "right" if moment - first > (last - first) / 2 else "left"
 
 
 def build_timeline_chart(
@@ -817,7 +818,9 @@ def build_timeline_chart(
         x=pd.Timestamp(as_of).timestamp() * 1000,
         line={"color": TEXT, "width": 2, "dash": "dash"},
         annotation_text=f"Today, {as_of:%d %b %Y}" if as_of == date.today() else f"As at {as_of:%d %b %Y}",
-        annotation_position=_beside_line(pd.Timestamp(as_of), starts.min(), pd.to_datetime(frame["due_date"]).max()),
+        # Above the plot (the pack lifts its legend for it), on the side of the line with room.
+        annotation_position="top",
+        annotation_xanchor=_beside_line(pd.Timestamp(as_of), starts.min(), pd.to_datetime(frame["due_date"]).max()),
     )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(type="date", title_text=None, gridcolor=GRID)

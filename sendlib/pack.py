@@ -33,7 +33,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen import canvas
 
 from sendlib import text
-from sendlib.charts import LABEL_CHARS, category_labels, rows_part, runs_that_fit, wrap
+from sendlib.charts import category_labels, reflow, rows_part, runs_that_fit
 from sendlib.config import Config
 from sendlib.export import figure_to_image
 from sendlib.periods import CENSUS, ENGAGEMENT, Period, day_words, period_line
@@ -51,7 +51,6 @@ ROW_LINE = 1.45  # a category row needs this many lines of its label's font to s
 PRINT_LABEL_CHARS = 48  # a category label on the print: 48 characters at MIN_FONT_PX take about 43% of its width
 # The widths the views wrap their labels at (charts.wrap_all's LABEL_CHARS, the timeline's 2 × LABEL_CHARS, the
 # exceptions' titles 40): a run of lines is re-wrapped only when it is what the helper made at one of them.
-WRAP_WIDTHS = (LABEL_CHARS, 40, 2 * LABEL_CHARS)
 PRINT_TITLE_CHARS = 50  # an axis title on the print (centred on a plot at least ~550 px wide)
 PLOT_SHARE = 0.75  # about this much of the image's height is plot (the rest legend and x axis)
 SLIDE_PT = (960.0, 540.0)  # 13.333 × 7.5 inches, 16:9
@@ -205,17 +204,17 @@ def _reflow_labels(spec: dict[str, Any]) -> None:
         if isinstance(title, dict) and isinstance(title.get("text"), str):
             title["text"] = reflow(title["text"], PRINT_TITLE_CHARS)
     if y.get("ticktext"):
-        y["ticktext"] = [reflow(str(t)) for t in y["ticktext"]]
+        y["ticktext"] = [reflow(str(t), PRINT_LABEL_CHARS) for t in y["ticktext"]]
     if y.get("categoryarray") is not None:
-        y["categoryarray"] = [reflow(c) if isinstance(c, str) else c for c in y["categoryarray"]]
+        y["categoryarray"] = [reflow(c, PRINT_LABEL_CHARS) if isinstance(c, str) else c for c in y["categoryarray"]]
     for trace in spec["data"]:
         values = trace.get("y")
         # A list of text only: numbers may come as Plotly's typed array (a dict), never labels.
         if isinstance(values, list | tuple) and all(isinstance(v, str) for v in values):
-            trace["y"] = [reflow(v) for v in values]
+            trace["y"] = [reflow(v, PRINT_LABEL_CHARS) for v in values]
     for note in layout.get("annotations", []):
         if note.get("yref", "y") == "y" and isinstance(note.get("y"), str):
-            note["y"] = reflow(note["y"])
+            note["y"] = reflow(note["y"], PRINT_LABEL_CHARS)
 
 
 def _split_rows(made: go.Figure) -> list[go.Figure]:
@@ -268,38 +267,6 @@ def _panels(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 def _slide_words(value: str) -> str:
     """Plotly text (escaped, ``<br>`` between lines) as the plain text a slide's title writes."""
     return text.from_plotly(re.sub(r"<[^>]+>", "", value.replace("<br>", " ")))
-
-
-def reflow(label: str, width: int = PRINT_LABEL_CHARS) -> str:
-    """``label`` (Plotly text) with each run of lines that the wrapping helper made re-wrapped at ``width``
-    characters (never narrower than it was): a label wrapped to fit a phone takes a line or two on a 1000 px
-    print. A line with markup (an owner in italics) or a break that was not the helper's (the figures under a
-    group's name: the line above it had room for their first word) stays where it is."""
-    lines = label.split("<br>")
-    out: list[str] = []
-    run: list[str] = []  # plain lines that read as one text wrapped greedily at some width
-    for line in [*lines, None]:
-        if line is not None and "<" not in line and _one_wrap([*run, text.from_plotly(line)]):
-            run.append(text.from_plotly(line))
-            continue
-        if run:
-            out.append(wrap(" ".join(run), max(width, *(len(r) for r in run))))
-            run = []
-        if line is None:
-            break
-        if "<" in line:
-            out.append(line)
-        else:
-            run = [text.from_plotly(line)]
-    return "<br>".join(out)
-
-
-def _one_wrap(lines: list[str]) -> bool:
-    """Whether ``lines`` are what the wrapping helper makes of one text at one of ``WRAP_WIDTHS``: every line fits
-    that width and each next line's first word would not have fitted on the line before."""
-    widest = max(len(line) for line in lines)
-    narrowest_break = min((len(a) + 1 + len(b.split(" ")[0]) for a, b in pairwise(lines)), default=widest + 1)
-    return any(widest <= width < narrowest_break for width in WRAP_WIDTHS)
 
 
 # -- the files ------------------------------------------------------------------------------------------------------

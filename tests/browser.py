@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from sendlib.auth import SESSION_COOKIE
 from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -165,6 +166,14 @@ def click_and_wait(page, locator, timeout_ms: int = 60_000) -> None:
     wait_for_app(page, timeout_ms)
 
 
+def wait_for_session_cookie(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the browser holds the session cookie a sign-in writes: a script in the run after the sign-in
+    sets it once drawn, which on a busy machine is after the page already shows who is signed in."""
+    page.wait_for_function(
+        f"document.cookie.split('; ').some(c => c.startsWith('{SESSION_COOKIE}='))", timeout=timeout_ms
+    )
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/ (for people to look at)."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -205,6 +214,7 @@ def signed_in_page(browser: Browser, server_url: str, role: str, path: str = "",
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(f"Role: {role}").wait_for(timeout=60_000)
     wait_for_app(page)  # the run after a sign-in writes its session cookie: a click during it can be lost
+    wait_for_session_cookie(page)
     _SIGNED_IN[(server_url, role)] = page.context.storage_state()
     link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
     if path and link.count():

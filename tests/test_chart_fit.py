@@ -23,7 +23,7 @@ from sendlib.config import Config
 from sendlib.export import figure_to_image
 from sendlib.store import Store
 from sendlib.views import PAGES, Audience, Filters
-from tests.browser import PASSWORD, wait_for_app
+from tests.browser import PASSWORD, wait_for_app, wait_for_session_cookie
 from tests.conftest import copy_store
 
 DOWNLOAD_WIDTH = 1400  # ui.charts.download_row's width
@@ -189,6 +189,7 @@ def _sign_in(page: Page, server_url: str, role: str) -> None:
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(f"Role: {role}").wait_for(timeout=60_000, state="attached")
+    wait_for_session_cookie(page)  # the phone below opens with it
 
 
 def _open(page: Page, url_path: str) -> None:

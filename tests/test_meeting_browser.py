@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from sendlib.auth import COMMISSIONER, SESSION_COOKIE, Actor, add_user, issue_session_token
 from sendlib.store import Store
-from tests.browser import ARTIFACTS, PASSWORD, running_server, screenshot, wait_for_app
+from tests.browser import ARTIFACTS, PASSWORD, running_server, screenshot, wait_for_app, wait_for_session_cookie
 from tests.conftest import TEST_OFFICER, copy_store
 
 MOVED = "a.moved@example.invalid"  # first in the Accounts page's lists: its forms pick it without a choice
@@ -66,6 +66,7 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for(state="attached", timeout=60_000)  # hidden when presenting
     wait_for_app(page)
+    wait_for_session_cookie(page)
 
 
 def signed_out(page: Page) -> bool:

@@ -21,9 +21,10 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from sendlib import pack
-from sendlib.charts import base_layout, category_labels, with_note
+from sendlib.charts import base_layout, category_labels, reflow, with_note
 from sendlib.config import Config
 from sendlib.export import figure_to_image, table_to_csv, table_to_xlsx
+from sendlib.pack import PRINT_LABEL_CHARS
 from sendlib.store import Store
 from sendlib.views import Audience, Filters, views_for
 from tests.conftest import PROJECT_ROOT, copy_store
@@ -379,14 +380,14 @@ def test_every_print_copy_keeps_its_rows_apart(packs) -> None:
 def test_reflow_rewraps_what_the_wrapping_helper_made_and_keeps_deliberate_lines() -> None:
     from sendlib.charts import wrap
 
-    assert pack.reflow(wrap("SLCN: speech, language and communication needs")) == (
+    assert reflow(wrap("SLCN: speech, language and communication needs"), PRINT_LABEL_CHARS) == (
         "SLCN: speech, language and communication needs"
     )
     # The figures under a group's name and an owner in italics are lines of their own.
     gap = wrap("MSI: multi-sensory impairment") + "<br>0.2% → 0.0% under-reached"
-    assert pack.reflow(gap) == "MSI: multi-sensory impairment<br>0.2% → 0.0% under-reached"
+    assert reflow(gap, PRINT_LABEL_CHARS) == "MSI: multi-sensory impairment<br>0.2% → 0.0% under-reached"
     named = wrap("Hold services to account for feedback", 40) + "<br><i>Designated Clinical Officer</i>"
-    assert pack.reflow(named) == named
-    assert pack.reflow(wrap("Tom &amp; <b>Jerry</b> parents and carers")) == (
+    assert reflow(named, PRINT_LABEL_CHARS) == named
+    assert reflow(wrap("Tom &amp; <b>Jerry</b> parents and carers"), PRINT_LABEL_CHARS) == (
         "Tom &amp;amp; &lt;b&gt;Jerry&lt;/b&gt; parents and carers"
     )

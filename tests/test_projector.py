@@ -192,3 +192,17 @@ def test_a_key_stands_beside_the_presented_plot_so_the_grid_is_not_squashed(demo
     assert shown.layout.height - shown.layout.margin.t - shown.layout.margin.b >= 300  # the grid's own height
     assert shown.layout.height <= UNDER_CONTROLS_PX
     assert next(a for a in grid.figure.layout.annotations if a.name == "key").y == 0  # the page's: under the plot
+
+
+def test_presented_row_labels_keep_the_owners_italic_line_as_markup(demo: Store) -> None:
+    """The exceptions' rows name a commitment and, in italics under it, its owner: rewrapped for the projector
+    the italic line stays markup (it showed as "<i>Designated Clinical Officer</i>" typed out)."""
+    from sendlib.views import view_spec
+
+    config = Config()
+    view = view_spec("commitments.exceptions").build(
+        demo, config, Filters(as_of=date(2026, 3, 1)), Audience.of(COMMISSIONER, config)
+    )
+    assert view is not None and view.figure is not None
+    labels = [label for part in presented_parts(view.figure) for label in category_labels(part) or []]
+    assert labels and all("<i>" in label and "&lt;i&gt;" not in label for label in labels)

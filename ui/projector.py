@@ -13,6 +13,7 @@ from sendlib.charts import (
     fit_layout,
     key_beside,
     lines_in,
+    reflow,
     rows_height,
     rows_part,
     runs_that_fit,
@@ -104,7 +105,7 @@ def _rewrap_row_labels(figure: go.Figure) -> None:
     labels = _row_labels(figure)
     if not labels:
         return
-    wider = {label: text.plotly_rewrapped(label, PROJECTOR_LABEL_CHARS) for label in labels}
+    wider = {label: reflow(label, PROJECTOR_LABEL_CHARS) for label in labels}  # an owner's italic line kept
     for trace in figure.data:
         if _categories(trace):
             trace.y = [wider[value] for value in trace.y]
