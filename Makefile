@@ -18,7 +18,7 @@ run: $(VENV)/.installed
 # workers (pytest-xdist); --dist loadgroup keeps the tests that share a module-scoped fixture (a server, a store
 # built for the module) on one worker, as tests/conftest.py marks them.
 test: $(VENV)/.installed-dev chromium node_modules/.installed check
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25
 
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
