@@ -793,7 +793,7 @@ def build_quality_chart(quality: pd.DataFrame, *, title: str, source: str, heigh
                 "inside" if share >= QUALITY_LABEL_INSIDE else "outside" for share in quality["share_pct"].fillna(0)
             ],
             insidetextanchor="end",
-            insidetextfont={"color": "white"},
+            insidetextfont={"color": BACKGROUND},  # white on the bar: 5.2:1
             cliponaxis=False,
             showlegend=False,
             hovertemplate="%{y}: %{x:.1f}% of activities<extra></extra>",
