@@ -220,11 +220,12 @@ def rows_height(rows: list[int], font: float = FONT_SIZE, *, tight: bool = False
 
 
 def _subplot_titles(fig: go.Figure) -> int:
-    """Lines of the subplot titles drawn above the plot (``make_subplots``), 0 when there are none."""
+    """Lines of the texts drawn just above the plot: subplot titles (``make_subplots``) and a line's label
+    (``add_vline``'s "top": the timeline's Today); 0 when there are none. The legend is lifted above them."""
     above = [
         a
         for a in fig.layout.annotations
-        if a.yref == "paper" and a.y is not None and a.y >= 1 and a.yanchor == "bottom" and a.name is None
+        if a.yref in ("paper", "y domain") and a.y is not None and a.y >= 1 and a.yanchor == "bottom" and a.name is None
     ]
     return max((lines_in(a.text) for a in above), default=0)
 

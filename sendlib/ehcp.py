@@ -464,6 +464,17 @@ def growth(now: Cell, before: Cell) -> float | None:
     return 100 * (later - earlier) / earlier
 
 
+LABEL_EVERY_POINT = 5  # points a trend's line may have and still carry each one's figure (a phone's width)
+
+
+def text_every_other(index: int, points: int) -> str:
+    """A trend point's label template: its figure on every point of a short line; on a longer one on the latest
+    and every second point back from it (on a phone, seven years' figures ran into each other; every figure is
+    in the hover and the table)."""
+    shown = points <= LABEL_EVERY_POINT or (points - 1 - index) % 2 == 0
+    return "%{text}" if shown else ""
+
+
 def build_caseload_chart(trend: pd.DataFrame, *, area_name: str, source: str, height: int) -> go.Figure:
     """The local area's EHC plans each January: a line with each year's count written above its point (a year
     whose figure is hidden or not published has no point)."""
@@ -480,6 +491,7 @@ def build_caseload_chart(trend: pd.DataFrame, *, area_name: str, source: str, he
             line={"color": style["color"], "width": 3},
             marker={"symbol": style["symbol"], "size": 10},
             text=[f"{int(v):,}" if v is not None else str(c or "") for v, c in zip(y, local["plans"])],
+            texttemplate=[text_every_other(i, len(y)) for i in range(len(y))],
             textposition="top center",
             cliponaxis=False,
             hovertemplate="%{x}: %{text} EHC plans<extra></extra>",

@@ -716,20 +716,22 @@ def build_group_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=matrix.to_numpy(),
-            x=[LEVEL_LABELS[level] for level in levels],
+            # A level's name alone under its column (the page says what each means): on a phone, the full names
+            # along the top were turned on end and ran into the title, and side by side they touch.
+            x=[LEVEL_LABELS[level].split(" (")[0] for level in levels],
             y=wrap_all(group_label(dimension, category) for category in order),
             text=cells,
             texttemplate="%{text}",
             textfont={"size": 14},
             colorscale="Blues",
             zmin=0,
-            colorbar={"title": {"text": "% reached"}, "ticksuffix": "%"},
+            showscale=False,  # every cell says its figure; the colour bar took a third of a phone's width
             hovertemplate="%{y}, %{x}: %{text} of the group heard from<extra></extra>",
             xgap=2,
             ygap=2,
         )
     )
-    fig.update_xaxes(side="top", title_text=None)
+    fig.update_xaxes(side="bottom", tickangle=0, title_text=None)
     fig.update_yaxes(title_text=None)
     return base_layout(fig, title=title, height=height, source=source, source_chars=95)
 

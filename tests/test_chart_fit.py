@@ -218,10 +218,34 @@ def _charts_drawn(page: Page) -> int:
     return charts.count()
 
 
+# For each live chart: pairs of its texts that overlap (boxes sharing more than 2 px each way), as [text, text].
+# A text's lines are one element (never paired with each other).
+OVERLAPPING = """() => {
+  const found = [];
+  for (const svg of document.querySelectorAll("[data-testid='stPlotlyChart'] svg.main-svg")) {
+    // Tick labels Plotly turned on end are left out: their boxes (upright rectangles) overlap where the
+    // slanted words do not.
+    const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()
+        && getComputedStyle(t).visibility !== 'hidden' && t.getBoundingClientRect().width > 0
+        && !/rotate\\((?!0[,)])/.test(t.getAttribute('transform') || ''));
+    const boxes = texts.map(t => t.getBoundingClientRect());
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (x > 2 && y > 2) found.push([texts[i].textContent.slice(0, 40), texts[j].textContent.slice(0, 40)]);
+    }
+  }
+  return found;
+}"""
+
+
 def _check(page: Page, where: str, outside: dict[str, list]) -> None:
     found = page.evaluate(OUTSIDE, "[data-testid='stPlotlyChart']")
     if found:
         outside[where] = found
+    if overlapping := page.evaluate(OVERLAPPING):
+        outside[f"{where}: texts overlapping"] = overlapping
     wider = page.evaluate(
         """() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] svg.main-svg")]
                  .filter(s => s.getBoundingClientRect().right > window.innerWidth + 1).length"""
