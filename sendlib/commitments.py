@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from sendlib import entries, text
 from sendlib.auth import Actor, require
-from sendlib.charts import LABEL_CHARS, LABEL_LINES, base_layout, wrap, wrap_all
+from sendlib.charts import LABEL_LINES, base_layout, wrap, wrap_all
 from sendlib.config import UploadConfig
 from sendlib.engagement import CATEGORIES, LEVELS, read_category
 from sendlib.entries import EntryError
@@ -769,7 +769,7 @@ def build_timeline_chart(
     labels = (
         [_named_label(t, o) for t, o in zip(frame["title"], frame["owner"])]
         if named
-        else wrap_all((f"{r} · {t}" for r, t in zip(frame["reference"], frame["title"])), 2 * LABEL_CHARS, 2)
+        else wrap_all(f"{r} · {t}" for r, t in zip(frame["reference"], frame["title"]))
     )
     starts = pd.to_datetime(frame["start_date"])
     spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000

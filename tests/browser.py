@@ -145,21 +145,25 @@ def click_and_wait(page, locator, timeout_ms: int = 60_000) -> None:
 
     ``wait_for_app`` alone can return before the click's run has begun (the app still says it is not running), so
     a test that then clicks again may interrupt that run before it has done its work: under load a sign-in attempt
-    was lost that way. Here a MutationObserver notes the app going to "running" after the click, and the wait is
-    for "notRunning" after that."""
+    was lost that way. Here a MutationObserver notes the app going to "running" after the click (or already
+    running at it; or the page replaced, by a navigation), and the wait is for "notRunning" after that."""
     page.evaluate(
         """() => {
             window.__sendlibRan = false;
-            const app = document.querySelector("[data-testid='stApp']");
+            const app = window.__sendlibApp = document.querySelector("[data-testid='stApp']");
+            // Already running (a run the click then cuts short and starts again): the state may never change to
+            // "running" again, so that counts as seen.
             const seen = () => {
                 if (app.getAttribute('data-test-script-state') === 'running') window.__sendlibRan = true;
             };
+            seen();
             new MutationObserver(seen).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
         }"""
     )
     locator.click()
     page.wait_for_function(
-        "window.__sendlibRan && document.querySelector(\"[data-testid='stApp']\")"
+        "(window.__sendlibRan !== false || !document.contains(window.__sendlibApp))"
+        " && document.querySelector(\"[data-testid='stApp']\")"
         ".getAttribute('data-test-script-state') === 'notRunning'",
         timeout=timeout_ms,
     )

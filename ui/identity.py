@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -61,7 +62,8 @@ def current_actor() -> Actor | None:
 
 EPOCH_KEY = "session_epoch"  # the account's session epoch this tab signed in at
 _TOKEN_KEY = "session_token"  # the token this tab signed in with (or restored from the cookie)
-_COOKIE_TO_WRITE = "session_cookie_to_write"  # on the next run: ("set", token), or ("clear", token) if still there
+_COOKIE_TO_WRITE = "session_cookie_to_write"  # on the next run: ("clear", token) if still there
+_COOKIE_SET = "session_cookie_set"  # after a sign-in here: the script that sets the cookie, drawn on every run
 
 
 def _restore_from_cookie() -> Actor | None:
@@ -94,7 +96,7 @@ def remember_sign_in(actor: Actor) -> None:
     st.session_state[EPOCH_KEY] = state.session_epoch if state is not None else 0
     token = issue_session_token(store, actor)
     st.session_state[_TOKEN_KEY] = token
-    st.session_state[_COOKIE_TO_WRITE] = ("set", token)
+    st.session_state[_COOKIE_SET] = _set_cookie_script(token)
 
 
 def sign_out(actor: Actor) -> None:
@@ -106,33 +108,43 @@ def sign_out(actor: Actor) -> None:
 
 def _forget_sign_in() -> None:
     """This tab is signed out; its token leaves the cookie (unless another tab has signed in anew since)."""
-    for key in ("actor", EPOCH_KEY):
+    for key in ("actor", EPOCH_KEY, _COOKIE_SET):
         st.session_state.pop(key, None)
     if token := st.session_state.pop(_TOKEN_KEY, None):
         st.session_state[_COOKIE_TO_WRITE] = ("clear", token)
 
 
+def _set_cookie_script(token: str) -> str:
+    """The script that puts ``token`` in the session cookie, to expire when the token does (a fixed date, so the
+    script is the same on every run)."""
+    # The token is URL-safe base64 and dots (itsdangerous); json.dumps quotes it for the script all the same.
+    pair = json.dumps(f"{SESSION_COOKIE}={token}")
+    expires = datetime.now(UTC) + timedelta(hours=get_config().access.session_hours)
+    attributes = json.dumps(f"; Path=/; Expires={expires:%a, %d %b %Y %H:%M:%S GMT}; SameSite=Strict")
+    return f"document.cookie = {pair} + {attributes} + (location.protocol === 'https:' ? '; Secure' : '');"
+
+
 def write_session_cookie() -> None:
-    """Put the token waiting from a sign-in into the session cookie, or clear the cookie after a sign-out: once,
-    on the run after the change.
+    """Keep the browser's session cookie in step with this tab: after a sign-in here, set it; after a sign-out,
+    clear it (once, on the run after).
 
     Streamlit reads cookies (``st.context.cookies``) but has no way to set one from a script, so a few lines of
     our own script set it in the browser (``document.cookie``): the cookie cannot be HttpOnly (README, Security).
-    SameSite=Strict keeps it off requests from other sites; Secure over HTTPS.
+    SameSite=Strict keeps it off requests from other sites; Secure over HTTPS. The setting script is drawn on
+    every run of a tab signed in here, not once: a run cut short by the next click (a busy server) never drew
+    it, and the sign-in then did not outlast a reload. Unchanged, the browser does not run it again.
     """
     change = st.session_state.pop(_COOKIE_TO_WRITE, None)
-    if change is None:
-        return
-    what, token = change
-    # The token is URL-safe base64 and dots (itsdangerous); json.dumps quotes it for the script all the same.
-    pair = json.dumps(f"{SESSION_COOKIE}={token}")
-    if what == "set":
-        attributes = json.dumps(f"; Path=/; Max-Age={get_config().access.session_hours * 3600}; SameSite=Strict")
-        script = f"document.cookie = {pair} + {attributes} + (location.protocol === 'https:' ? '; Secure' : '');"
-    else:
+    if change is not None:
+        _, token = change
+        pair = json.dumps(f"{SESSION_COOKIE}={token}")
         gone = json.dumps(f"{SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict")
-        script = f"if (document.cookie.split('; ').includes({pair})) document.cookie = {gone};"
-    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+        st.html(
+            f"<script>if (document.cookie.split('; ').includes({pair})) document.cookie = {gone};</script>",
+            unsafe_allow_javascript=True,
+        )
+    if script := st.session_state.get(_COOKIE_SET):
+        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
 def must_choose_password(actor: Actor) -> bool:
