@@ -61,9 +61,9 @@ def wrap(value: object, width: int = LABEL_CHARS, max_lines: int | None = None) 
     return text.plotly_lines(value, width, max_lines)
 
 
-# The widths the product wraps labels at (a phone's row label, a commitment's title, a two-line row label): a
-# label's lines that read as one of these wraps are the helper's, and may be wrapped again wider.
-WRAP_WIDTHS = (LABEL_CHARS, 40, 2 * LABEL_CHARS)
+# The widths the views wrap their row labels at (wrap_all's LABEL_CHARS, the exceptions' titles 40): a label's
+# lines that read as one of these wraps are the helper's, and may be wrapped again wider (``reflow``).
+WRAP_WIDTHS = (LABEL_CHARS, 40)
 
 
 def reflow(label: str, width: int) -> str:

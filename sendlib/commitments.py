@@ -771,8 +771,8 @@ def build_timeline_chart(
         if named
         else wrap_all(f"{r} · {t}" for r, t in zip(frame["reference"], frame["title"]))
     )
-    starts = pd.to_datetime(frame["start_date"])
-    spans = (pd.to_datetime(frame["due_date"]) - starts).dt.total_seconds() * 1000 + 86_400_000
+    starts, dues = pd.to_datetime(frame["start_date"]), pd.to_datetime(frame["due_date"])
+    spans = (dues - starts).dt.total_seconds() * 1000 + 86_400_000
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -820,7 +820,7 @@ def build_timeline_chart(
         annotation_text=f"Today, {as_of:%d %b %Y}" if as_of == date.today() else f"As at {as_of:%d %b %Y}",
         # Above the plot (the pack lifts its legend for it), on the side of the line with room.
         annotation_position="top",
-        annotation_xanchor=_beside_line(pd.Timestamp(as_of), starts.min(), pd.to_datetime(frame["due_date"]).max()),
+        annotation_xanchor=_beside_line(pd.Timestamp(as_of), starts.min(), dues.max()),
     )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(type="date", title_text=None, gridcolor=GRID)

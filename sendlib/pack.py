@@ -49,8 +49,6 @@ PT_PER_PX = CHART_PT[0] / IMAGE_PX[0]
 MIN_FONT_PX = math.ceil(MIN_TEXT_PT / PT_PER_PX)
 ROW_LINE = 1.45  # a category row needs this many lines of its label's font to stay apart from the next
 PRINT_LABEL_CHARS = 48  # a category label on the print: 48 characters at MIN_FONT_PX take about 43% of its width
-# The widths the views wrap their labels at (charts.wrap_all's LABEL_CHARS, the timeline's 2 × LABEL_CHARS, the
-# exceptions' titles 40): a run of lines is re-wrapped only when it is what the helper made at one of them.
 PRINT_TITLE_CHARS = 50  # an axis title on the print (centred on a plot at least ~550 px wide)
 PLOT_SHARE = 0.75  # about this much of the image's height is plot (the rest legend and x axis)
 SLIDE_PT = (960.0, 540.0)  # 13.333 × 7.5 inches, 16:9

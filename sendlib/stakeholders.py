@@ -387,6 +387,7 @@ GRID_PLOT_HEIGHT = 500  # the grid's own square, whatever its title, legend and 
 # Scale units above 10 and below 0 that hold the quadrants' names: beside the groups' marks, a name and the
 # number of a group near a corner ran into each other (most of all at a projector's larger text).
 GRID_BAND = 1.3
+GRID_X_RANGE = (-0.3, 10.3)  # the importance axis: 0 to 10 with room for a mark's edge
 
 
 def build_grid_chart(
@@ -397,26 +398,18 @@ def build_grid_chart(
     fig = go.Figure()
     mid = grid.midpoint
     low, high = -GRID_BAND, 10 + GRID_BAND  # the quadrants' names sit in bands beyond 0 and 10, where no group is
+    left, right = GRID_X_RANGE
     quadrants = (
-        (mid, 10, mid, high, grid.high_high, QUADRANT_ENGAGE),
-        (0, mid, mid, high, grid.high_influence, QUADRANT_SOME),
-        (mid, 10, low, mid, grid.high_importance, QUADRANT_SOME),
-        (0, mid, low, mid, grid.low_low, QUADRANT_LOW),
+        (mid, right, mid, high, grid.high_high, QUADRANT_ENGAGE),
+        (left, mid, mid, high, grid.high_influence, QUADRANT_SOME),
+        (mid, right, low, mid, grid.high_importance, QUADRANT_SOME),
+        (left, mid, low, mid, grid.low_low, QUADRANT_LOW),
     )
     for x0, x1, y0, y1, label, colour in quadrants:
-        fig.add_shape(
-            type="rect",
-            x0=x0 if x0 else -0.3,
-            x1=x1 if x1 < 10 else 10.3,
-            y0=y0,
-            y1=y1,
-            fillcolor=colour,
-            line={"width": 0},
-            layer="below",
-        )
+        fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, fillcolor=colour, line={"width": 0}, layer="below")
         top = y1 == high
         fig.add_annotation(
-            x=x1 + 0.2 if x0 >= mid else x0 - 0.2,
+            x=x1 - 0.1 if x0 >= mid else x0 + 0.1,
             y=high - 0.05 if top else low + 0.05,
             text=f"<b>{label}</b>",
             showarrow=False,
@@ -523,7 +516,7 @@ def build_grid_chart(
                 "<extra></extra>",
             )
         )
-    fig.update_xaxes(range=[-0.3, 10.3], title_text=f"{grid.x_axis} →", dtick=1, showgrid=False, zeroline=False)
+    fig.update_xaxes(range=list(GRID_X_RANGE), title_text=f"{grid.x_axis} →", dtick=1, showgrid=False, zeroline=False)
     fig.update_yaxes(
         range=[low, high], title_text=f"{grid.y_axis} →", tickvals=list(range(11)), showgrid=False, zeroline=False
     )

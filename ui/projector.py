@@ -61,10 +61,10 @@ def presented_parts(figure: go.Figure) -> list[go.Figure]:
     font = shown.layout.font.size or MIN_TEXT_PX
     around = (shown.layout.margin.t or 0) + (shown.layout.margin.b or 0) + 20  # fit_layout's measure off the rows
 
-    def fits(run: Sequence[str]) -> bool:
-        return around + rows_height([lines_in(row) for row in run], font, tight=True) <= UNDER_CONTROLS_PX
+    def needed(run: Sequence[str]) -> int:
+        return around + rows_height([lines_in(row) for row in run], font, tight=True)
 
-    runs = runs_that_fit(rows, fits)
+    runs = runs_that_fit(rows, lambda run: needed(run) <= UNDER_CONTROLS_PX)
     if len(runs) == 1:
         return [shown]
     parts = []
@@ -72,7 +72,7 @@ def presented_parts(figure: go.Figure) -> list[go.Figure]:
         part = rows_part(shown, run)
         if isinstance(part.layout.title.text, str):
             part.layout.title.text += f" ({number} of {len(runs)})"
-        part.update_layout(height=around + rows_height([lines_in(rows[i]) for i in run], font, tight=True))
+        part.update_layout(height=needed(rows[run.start : run.stop]))
         parts.append(part)
     return parts
 
